@@ -73,4 +73,4 @@ class Consumer:
 
     @classmethod
     def from_row(cls, row: tuple[object, ...] | list[object]) -> Consumer:
-        return cls(*row)  # type: ignore[arg-type]
+        return cls(*row)
