@@ -77,6 +77,37 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Type at least {min} letters to search.",
         "खोजने के लिए कम से कम {min} अक्षर लिखें।",
     ),
+    "counter.bad_code": (
+        "A counter code has 2 to 16 capital letters, digits or dashes, like K07.",
+        "काउंटर कोड में 2 से 16 बड़े अक्षर, अंक या डैश हों, जैसे K07।",
+    ),
+    "counter.code_fixed": (
+        "This counter already issued receipts as {code}; its code cannot change.",
+        "यह काउंटर {code} के रूप में रसीदें जारी कर चुका है; इसका कोड नहीं बदल सकता।",
+    ),
+    "consumer.query_too_long": ("The search text is too long.", "खोज का पाठ बहुत लंबा है।"),
+    "consumer.warn_paid_today": (
+        "Already paid today at this counter.",
+        "आज इस काउंटर पर पहले ही भुगतान हो चुका है।",
+    ),
+    "consumer.warn_disconnected": ("Connection is DISCONNECTED.", "कनेक्शन कटा हुआ है।"),
+    "consumer.warn_closed": ("Connection is CLOSED (permanently).", "कनेक्शन स्थायी रूप से बंद है।"),
+    "consumer.warn_dishonoured": (
+        "A cheque from this consumer was dishonoured before.",
+        "इस उपभोक्ता का एक चेक पहले अनादरित हो चुका है।",
+    ),
+    "integrity.outbox_missing": (
+        "Receipts without a sync queue entry: {seqs}.",
+        "बिना सिंक कतार प्रविष्टि की रसीदें: {seqs}।",
+    ),
+    "amount.tendered_short": (
+        "The cash handed over is less than the amount.",
+        "दी गई नकद राशि भुगतान राशि से कम है।",
+    ),
+    "amount.tendered_too_much": (
+        "The cash handed over is more than Rs 2,000 above the amount: check it.",
+        "दी गई नकद राशि भुगतान से ₹2,000 से अधिक है: जाँच करें।",
+    ),
     # --- shifts ---
     "shift.none_open": ("Open a shift first.", "पहले पाली (शिफ़्ट) खोलें।"),
     "shift.already_open": ("A shift is already open.", "एक पाली पहले से खुली है।"),

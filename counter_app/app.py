@@ -1,0 +1,36 @@
+"""Composition root: data directory -> config -> store -> services. The GUI and the CLI both start
+here, so they always see the same counter."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from counter_app.config import Config, resolve_data_dir
+from counter_app.services.clock import Clock, system_clock
+from counter_app.services.counter import CounterService
+from counter_app.storage.store import Store, open_store
+
+
+@dataclass
+class Counter:
+    data_dir: Path
+    config: Config
+    store: Store
+    service: CounterService
+
+    def close(self) -> None:
+        self.store.close()
+
+    def __enter__(self) -> Counter:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def open_counter(data_dir: str | Path | None = None, *, lock: bool = True, clock: Clock = system_clock) -> Counter:
+    path = resolve_data_dir(data_dir)
+    config = Config.load(path)
+    store = open_store(path, lock=lock)
+    return Counter(path, config, store, CounterService(store, config, clock))

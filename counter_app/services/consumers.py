@@ -1,0 +1,29 @@
+"""Loading the consumer cache: demo data here; snapshots and change feeds come through sync."""
+
+from __future__ import annotations
+
+from itertools import islice
+
+from counter_app.domain.demo_data import generate_consumers
+from counter_app.services.clock import iso, system_clock
+from counter_app.storage import consumers as consumers_repo
+from counter_app.storage.store import Store, set_kv
+
+BATCH = 20_000
+
+
+def load_demo_consumers(store: Store, n: int, *, seed: int = 2026) -> int:
+    """Fill the cache with n generated consumers (the same ones the demo server holds), in batches
+    so that receipt issuing is never blocked for long."""
+    it = generate_consumers(n, seed=seed)
+    total = 0
+    while True:
+        batch = list(islice(it, BATCH))
+        if not batch:
+            break
+        with store.db.write() as conn:
+            total += consumers_repo.upsert_many(conn, batch)
+    with store.db.write() as conn:
+        set_kv(conn, "consumers_as_of", iso(system_clock()))
+        set_kv(conn, "consumers_source", "demo")
+    return total

@@ -1,0 +1,464 @@
+"""The counter's service API: the one entry point for the window and the CLI.
+
+Every method validates its input completely before it writes, and every write is one
+transaction: a receipt, its outbox row and its audit row are committed together or not at all."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Connection
+from sqlalchemy.exc import IntegrityError as SAIntegrityError
+
+from counter_app.config import Config
+from counter_app.domain import chain
+from counter_app.domain.consumer import Consumer
+from counter_app.domain.errors import (
+    AmountError,
+    AuthError,
+    NotFoundError,
+    PermissionDenied,
+    StateError,
+    StorageError,
+    ValidationError,
+)
+from counter_app.domain.receipt import (
+    Dishonour,
+    Instrument,
+    Mode,
+    Receipt,
+    RecordKind,
+    Void,
+    new_id,
+    receipt_number,
+    validate_instrument,
+)
+from counter_app.services.clock import Clock, iso, system_clock
+from counter_app.services.security import hash_pin, verify_pin
+from counter_app.storage import consumers as consumers_repo
+from counter_app.storage import receipts as receipts_repo
+from counter_app.storage import users as users_repo
+from counter_app.storage.store import Store, get_kv
+
+MAX_FAILED_LOGINS = 5
+LOCKOUT_MINUTES = 15
+MIN_PIN_DIGITS = 4
+ROLES = ("clerk", "supervisor", "admin")
+_USERNAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{1,31}$")
+_ACCOUNT = re.compile(r"^\d{10}$")
+_DIGITS = str.maketrans("०१२३४५६७८९", "0123456789")
+
+
+@dataclass(frozen=True, slots=True)
+class Session:
+    """A logged-in user."""
+
+    username: str
+    full_name: str
+    role: str
+
+    @property
+    def is_supervisor(self) -> bool:
+        return self.role in ("supervisor", "admin")
+
+
+@dataclass(frozen=True, slots=True)
+class Payment:
+    """What the clerk entered for one payment. Amounts already parsed to paise."""
+
+    account_no: str
+    amount_paise: int
+    mode: Mode | str = Mode.CASH
+    instrument: Instrument | None = None
+    tendered_paise: int | None = None
+    consumer_name: str | None = None  # only for an account not yet in the cache
+
+
+@dataclass(frozen=True, slots=True)
+class ConsumerView:
+    """A consumer as the collect screen shows it, with today's warnings."""
+
+    consumer: Consumer
+    paid_today_paise: int
+    balances_as_of: str | None
+
+    @property
+    def warnings(self) -> list[str]:
+        w: list[str] = []
+        if self.paid_today_paise > 0:
+            w.append("consumer.warn_paid_today")
+        if self.consumer.status != "active":
+            w.append("consumer.warn_" + self.consumer.status)
+        if self.consumer.dishonoured_cheques > 0:
+            w.append("consumer.warn_dishonoured")
+        return w
+
+
+def normalise_account(text: str) -> str:
+    """An account number as typed or scanned: Devanagari digits allowed, spaces and dashes ignored."""
+    s = re.sub(r"[\s-]", "", text.translate(_DIGITS))
+    if not _ACCOUNT.match(s):
+        raise ValidationError("consumer.bad_account")
+    return s
+
+
+class CounterService:
+    def __init__(self, store: Store, config: Config | None = None, clock: Clock = system_clock) -> None:
+        self.store = store
+        self.db = store.db
+        self.config = config or Config()
+        self.clock = clock
+
+    # ---------------------------------------------------------------- identity
+    @property
+    def counter_code(self) -> str:
+        return self.store.counter_code
+
+    def initialise(self, counter_code: str, counter_name: str = "") -> None:
+        from counter_app.domain.receipt import valid_counter_code
+
+        code = counter_code.strip().upper()
+        if not valid_counter_code(code):
+            raise ValidationError("counter.bad_code")
+        existing = self.store.get_meta("counter_code")
+        if existing and existing != code:
+            with self.db.read() as conn:
+                has_receipts = receipts_repo.chain_head(conn)[0] > 0
+            if has_receipts:
+                raise StateError("counter.code_fixed", code=existing)
+        self.store.set_meta("counter_code", code)
+        if counter_name:
+            self.store.set_meta("counter_name", counter_name)
+
+    # ---------------------------------------------------------------- users
+    def add_user(self, username: str, full_name: str, role: str, pin: str, *, actor: str | None = None) -> None:
+        username = username.strip()
+        if not _USERNAME.match(username):
+            raise ValidationError("auth.bad_username")
+        if role not in ROLES:
+            raise ValidationError("auth.bad_role", role=role)
+        if not pin.isdigit() or len(pin) < MIN_PIN_DIGITS or len(pin) > 12:
+            raise ValidationError("auth.pin_too_short", min=MIN_PIN_DIGITS)
+        full_name = " ".join(full_name.split()) or username
+        now = iso(self.clock())
+        pin_hash = hash_pin(pin)
+        try:
+            with self.db.write() as conn:
+                if users_repo.get_user(conn, username) is not None:
+                    raise ValidationError("auth.user_exists", username=username)
+                users_repo.insert_user(conn, username, full_name, role, pin_hash, now)
+                receipts_repo.audit(conn, now, actor, "user_add", username, {"role": role})
+        except SAIntegrityError:
+            raise ValidationError("auth.user_exists", username=username) from None
+
+    def login(self, username: str, pin: str) -> Session:
+        now = self.clock()
+        with self.db.read() as conn:
+            user = users_repo.get_user(conn, username.strip())
+        if user is None or not user.active:
+            self._audit(None, "login_failed", username.strip()[:32])
+            raise AuthError("auth.failed")
+        if user.locked_until and datetime.fromisoformat(user.locked_until) > now:
+            minutes = max(1, int((datetime.fromisoformat(user.locked_until) - now).total_seconds() // 60) + 1)
+            self._audit(user.username, "login_locked", user.username)
+            raise AuthError("auth.locked", minutes=minutes)
+        if not verify_pin(pin, user.pin_hash):
+            attempts = user.failed_attempts + 1
+            locked = iso(now + timedelta(minutes=LOCKOUT_MINUTES)) if attempts >= MAX_FAILED_LOGINS else None
+            with self.db.write() as conn:
+                users_repo.record_login_failure(conn, user.username, 0 if locked else attempts, locked)
+                receipts_repo.audit(conn, iso(now), user.username, "login_failed", user.username,
+                                    {"attempts": attempts})
+            if locked:
+                raise AuthError("auth.locked", minutes=LOCKOUT_MINUTES)
+            raise AuthError("auth.failed")
+        with self.db.write() as conn:
+            users_repo.reset_login_failures(conn, user.username)
+            receipts_repo.audit(conn, iso(now), user.username, "login", user.username)
+        return Session(user.username, user.full_name, user.role)
+
+    def authorise_supervisor(self, username: str, pin: str) -> Session:
+        """Checks a supervisor's approval given on the clerk's screen."""
+        s = self.login(username, pin)
+        if not s.is_supervisor:
+            raise PermissionDenied("auth.supervisor_required")
+        return s
+
+    def list_users(self) -> list[tuple[str, str, str, bool]]:
+        with self.db.read() as conn:
+            return users_repo.list_users(conn)
+
+    # ---------------------------------------------------------------- shifts
+    def open_shift(self, session: Session, opening_float_paise: int) -> users_repo.ShiftRow:
+        if isinstance(opening_float_paise, bool) or not isinstance(opening_float_paise, int):
+            raise AmountError("amount.not_a_number")
+        if opening_float_paise < 0:
+            raise AmountError("amount.negative")
+        if opening_float_paise > self.config.max_receipt_paise:
+            raise AmountError("amount.over_limit", limit=self.config.max_receipt_paise)
+        now = self.clock()
+        code = self.counter_code
+        with self.db.write() as conn:
+            if users_repo.open_shift_of(conn, session.username) is not None:
+                raise StateError("shift.already_open")
+            shift = users_repo.ShiftRow(new_id(), code, session.username, now.date().isoformat(), iso(now),
+                                        opening_float_paise, None)
+            users_repo.insert_shift(conn, shift)
+            receipts_repo.audit(conn, iso(now), session.username, "shift_open", shift.shift_id,
+                                {"opening_float_paise": opening_float_paise})
+        return shift
+
+    def current_shift(self, session: Session) -> users_repo.ShiftRow | None:
+        with self.db.read() as conn:
+            return users_repo.open_shift_of(conn, session.username)
+
+    def get_shift(self, shift_id: str) -> users_repo.ShiftRow:
+        with self.db.read() as conn:
+            s = users_repo.get_shift(conn, shift_id)
+        if s is None:
+            raise NotFoundError("shift.not_found", shift_id=shift_id)
+        return s
+
+    # ---------------------------------------------------------------- consumers
+    def lookup(self, text: str) -> ConsumerView:
+        """Exact lookup by account number (typed or scanned), meter number or mobile."""
+        raw = text.strip().translate(_DIGITS)
+        with self.db.read() as conn:
+            found: Consumer | None = None
+            if re.fullmatch(r"[\d\s-]{10,13}", raw) and len(re.sub(r"[\s-]", "", raw)) == 10:
+                acct = re.sub(r"[\s-]", "", raw)
+                found = consumers_repo.by_account(conn, acct)
+                if found is None:
+                    matches = consumers_repo.by_meter_or_mobile(conn, acct)
+                    found = matches[0] if len(matches) == 1 else None
+                if found is None:
+                    raise NotFoundError("consumer.not_found", account=acct)
+            else:
+                if not raw or len(raw) > 20:
+                    raise ValidationError("consumer.bad_account")
+                matches = consumers_repo.by_meter_or_mobile(conn, raw.upper())
+                if len(matches) != 1:
+                    raise NotFoundError("consumer.not_found", account=raw)
+                found = matches[0]
+            return self._view(conn, found)
+
+    def _view(self, conn: Connection, c: Consumer) -> ConsumerView:
+        today = self.clock().date().isoformat()
+        return ConsumerView(c, consumers_repo.paid_today(conn, c.account_no, today),
+                            get_kv(conn, "consumers_as_of"))
+
+    def search(self, text: str, limit: int = 20) -> list[Consumer]:
+        """Prefix search over name, father's/husband's name, address and locality; digits look up
+        account, meter or mobile."""
+        q = text.strip()
+        if len(q) > 100:
+            raise ValidationError("consumer.query_too_long")
+        digits = q.translate(_DIGITS).replace(" ", "")
+        with self.db.read() as conn:
+            if digits.isdigit() and len(digits) >= 10:
+                c = consumers_repo.by_account(conn, digits[:10])
+                return [c] if c else consumers_repo.by_meter_or_mobile(conn, digits)
+            if len(q) < 2:
+                return []
+            return consumers_repo.search(conn, q, limit)
+
+    def consumer_count(self) -> int:
+        with self.db.read() as conn:
+            return consumers_repo.count(conn)
+
+    # ---------------------------------------------------------------- receipts
+    def _check_amount(self, paise: int) -> None:
+        if isinstance(paise, bool) or not isinstance(paise, int):
+            raise AmountError("amount.not_a_number")
+        if paise < 0:
+            raise AmountError("amount.negative")
+        if paise == 0:
+            raise AmountError("amount.zero")
+        if paise > self.config.max_receipt_paise:
+            from counter_app.domain.money import format_inr
+
+            raise AmountError("amount.over_limit", limit=format_inr(self.config.max_receipt_paise))
+
+    def issue_receipt(self, session: Session, payment: Payment) -> Receipt:
+        """Validate, then in one transaction: allocate the next sequence number, chain the hash and
+        insert receipt + outbox + audit. Returns the committed receipt (ready to print)."""
+        account = normalise_account(payment.account_no)
+        self._check_amount(payment.amount_paise)
+        try:
+            mode = Mode(payment.mode)
+        except ValueError:
+            raise ValidationError("receipt.mode_invalid", mode=str(payment.mode)[:20]) from None
+        now = self.clock()
+        instrument = validate_instrument(mode, payment.instrument, now.date())
+        tendered = payment.tendered_paise
+        if tendered is not None:
+            if mode is not Mode.CASH:
+                tendered = None
+            else:
+                if isinstance(tendered, bool) or not isinstance(tendered, int):
+                    raise AmountError("amount.not_a_number")
+                if tendered < payment.amount_paise:
+                    raise AmountError("amount.tendered_short")
+                if tendered > payment.amount_paise + 2000_00:
+                    raise AmountError("amount.tendered_too_much")
+        code = self.counter_code
+        with self.db.write() as conn:
+            shift = users_repo.open_shift_of(conn, session.username)
+            if shift is None:
+                raise StateError("shift.none_open")
+            consumer = consumers_repo.by_account(conn, account)
+            if consumer is None:
+                name = " ".join((payment.consumer_name or "").split())
+                if not name:
+                    raise NotFoundError("consumer.not_found", account=account)
+                category, bill_no = "", None
+            else:
+                name, category, bill_no = consumer.name, consumer.category, consumer.last_bill_no
+            seq, head = receipts_repo.chain_head(conn)
+            seq += 1
+            receipt = Receipt(
+                receipt_id=new_id(),
+                counter_code=code,
+                seq=seq,
+                receipt_no=receipt_number(code, now.date(), seq),
+                account_no=account,
+                consumer_name=name,
+                category=category,
+                bill_no=bill_no,
+                amount_paise=payment.amount_paise,
+                mode=mode.value,
+                instrument=None if instrument is None else instrument.to_dict(),
+                tendered_paise=tendered,
+                clerk=session.username,
+                shift_id=shift.shift_id,
+                issued_at=iso(now),
+                business_date=shift.business_date,
+                collected_in_closing=get_kv(conn, "server_period_state") == "closing",
+                balance_as_of=get_kv(conn, "consumers_as_of"),
+            )
+            sealed = chain.seal(receipt, head)
+            receipts_repo.insert_receipt(conn, sealed)
+            receipts_repo.insert_outbox(conn, sealed.receipt_id, RecordKind.RECEIPT, sealed.wire(), sealed.issued_at)
+            receipts_repo.audit(conn, sealed.issued_at, session.username, "receipt", sealed.receipt_id,
+                                {"seq": seq, "amount_paise": sealed.amount_paise, "mode": sealed.mode})
+        return sealed
+
+    def get_receipt(self, key: str) -> Receipt:
+        with self.db.read() as conn:
+            r = receipts_repo.get_receipt(conn, key.strip())
+        if r is None:
+            raise NotFoundError("receipt.not_found", receipt=key.strip()[:40])
+        return r
+
+    def shift_receipts(self, shift_id: str) -> list[tuple[Receipt, str | None]]:
+        with self.db.read() as conn:
+            return receipts_repo.shift_receipts(conn, shift_id)
+
+    def record_print(self, session: Session, receipt_id: str, *, ok: bool, error: str | None = None) -> None:
+        """The first print of a receipt (or its failure); a failed print never touches the receipt."""
+        self._audit(session.username, "print" if ok else "print_failed", receipt_id,
+                    None if error is None else {"error": error[:200]})
+
+    def reprint(self, session: Session, receipt_key: str) -> tuple[Receipt, int]:
+        """The receipt to print again, marked DUPLICATE, and how many reprints it has had (this one
+        included)."""
+        r = self.get_receipt(receipt_key)
+        now = iso(self.clock())
+        with self.db.write() as conn:
+            receipts_repo.audit(conn, now, session.username, "reprint", r.receipt_id)
+            n = receipts_repo.count_audit(conn, "reprint", r.receipt_id)
+        return r, n
+
+    def void_receipt(self, session: Session, receipt_key: str, reason: str, supervisor: str,
+                     supervisor_pin: str) -> Void:
+        reason = " ".join(reason.split())
+        if len(reason) < 3:
+            raise ValidationError("receipt.reason_required")
+        if len(reason) > 200:
+            reason = reason[:200]
+        r = self.get_receipt(receipt_key)
+        approver = self.authorise_supervisor(supervisor, supervisor_pin)
+        now = iso(self.clock())
+        with self.db.write() as conn:
+            shift = users_repo.get_shift(conn, r.shift_id)
+            if shift is None or not shift.is_open:
+                raise StateError("shift.closed")
+            if shift.clerk != session.username and not session.is_supervisor:
+                raise StateError("receipt.void_other_shift")
+            if receipts_repo.void_of(conn, r.receipt_id) is not None:
+                raise StateError("receipt.already_voided", receipt=r.receipt_no)
+            v = Void(new_id(), r.counter_code, r.receipt_id, r.receipt_no, r.amount_paise, r.mode, reason,
+                     session.username, approver.username, r.shift_id, now)
+            receipts_repo.insert_void(conn, v)
+            receipts_repo.insert_outbox(conn, v.void_id, RecordKind.VOID, v.body(), now)
+            receipts_repo.audit(conn, now, session.username, "void", r.receipt_id,
+                                {"void_id": v.void_id, "approved_by": approver.username, "reason": reason})
+        return v
+
+    def record_dishonour(self, session: Session, receipt_key: str, reason: str) -> Dishonour:
+        if not session.is_supervisor:
+            raise PermissionDenied("auth.supervisor_required")
+        reason = " ".join(reason.split())
+        if len(reason) < 3:
+            raise ValidationError("receipt.reason_required")
+        r = self.get_receipt(receipt_key)
+        if not Mode(r.mode).is_instrument:
+            raise ValidationError("receipt.not_cheque", receipt=r.receipt_no)
+        now = iso(self.clock())
+        with self.db.write() as conn:
+            if receipts_repo.dishonour_of(conn, r.receipt_id) is not None:
+                raise StateError("receipt.already_dishonoured")
+            if receipts_repo.void_of(conn, r.receipt_id) is not None:
+                raise StateError("receipt.already_voided", receipt=r.receipt_no)
+            d = Dishonour(new_id(), r.counter_code, r.receipt_id, r.receipt_no, r.account_no, r.amount_paise,
+                          reason[:200], session.username, now)
+            receipts_repo.insert_dishonour(conn, d)
+            receipts_repo.insert_outbox(conn, d.dishonour_id, RecordKind.DISHONOUR, d.body(), now)
+            receipts_repo.audit(conn, now, session.username, "dishonour", r.receipt_id, {"reason": d.reason})
+        return d
+
+    # ---------------------------------------------------------------- checks
+    def verify(self) -> dict[str, Any]:
+        """Integrity check, chain and sequence gaps, outbox completeness. `ok` is False on any problem."""
+        problems: list[dict[str, Any]] = []
+        damage = self.db.quick_check()
+        if damage is not None:
+            problems.append({"key": "storage.damaged", "detail": damage})
+        with self.db.read() as conn:
+            report = chain.verify_chain(receipts_repo.iter_receipts(conn))
+            gaps = receipts_repo.sequence_gaps(conn)
+            no_outbox = receipts_repo.outbox_missing(conn)
+            head_seq, _ = receipts_repo.chain_head(conn)
+        if gaps:
+            problems.append({"key": "integrity.sequence_gap", "missing": _ranges(gaps)})
+        if not report.ok and not gaps:
+            problems.append({"key": "integrity.chain_broken", "seq": report.broken_at_seq, "detail": report.reason})
+        elif not report.ok and report.reason and "sequence" not in report.reason:
+            problems.append({"key": "integrity.chain_broken", "seq": report.broken_at_seq, "detail": report.reason})
+        if no_outbox:
+            problems.append({"key": "integrity.outbox_missing", "seqs": _ranges(no_outbox)})
+        return {"ok": not problems, "receipts": head_seq, "chain_checked": report.checked, "problems": problems}
+
+    def _audit(self, actor: str | None, action: str, subject: str | None,
+               detail: dict[str, Any] | None = None) -> None:
+        try:
+            with self.db.write() as conn:
+                receipts_repo.audit(conn, iso(self.clock()), actor, action, subject, detail)
+        except StorageError:
+            pass  # an audit line must never stop a clerk from working when the disk is full
+
+
+def _ranges(nums: list[int]) -> str:
+    out: list[str] = []
+    start = prev = nums[0]
+    for n in nums[1:]:
+        if n == prev + 1:
+            prev = n
+            continue
+        out.append(str(start) if start == prev else f"{start}-{prev}")
+        start = prev = n
+    out.append(str(start) if start == prev else f"{start}-{prev}")
+    return ", ".join(out)

@@ -1,0 +1,84 @@
+"""The consumer cache: all of the utility's accounts, looked up by account, meter or mobile, and
+searched by name or address prefix (FTS5)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from sqlalchemy import Connection, text
+
+from counter_app.domain.consumer import CONSUMER_FIELDS, Consumer
+
+_COLS = ", ".join(CONSUMER_FIELDS)
+_SELECT = f"SELECT {_COLS} FROM consumers"
+_UPSERT = (
+    f"INSERT INTO consumers ({_COLS}) VALUES ({', '.join('?' for _ in CONSUMER_FIELDS)}) "
+    "ON CONFLICT(account_no) DO UPDATE SET "
+    + ", ".join(f"{f}=excluded.{f}" for f in CONSUMER_FIELDS if f != "account_no")
+)
+
+
+def by_account(conn: Connection, account_no: str) -> Consumer | None:
+    row = conn.execute(text(f"{_SELECT} WHERE account_no=:a"), {"a": account_no}).first()
+    return None if row is None else Consumer.from_row(tuple(row))
+
+
+def by_meter_or_mobile(conn: Connection, value: str) -> list[Consumer]:
+    rows = conn.execute(
+        text(f"{_SELECT} WHERE meter_no=:v UNION {_SELECT} WHERE mobile=:v LIMIT 20"), {"v": value}
+    ).all()
+    return [Consumer.from_row(tuple(r)) for r in rows]
+
+
+_TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
+
+
+def fts_query(text_: str) -> str | None:
+    """Turn what the clerk typed into an FTS5 query: every word must match as a prefix."""
+    words = _TOKEN.findall(text_.lower())
+    if not words:
+        return None
+    return " ".join(f'"{w}"*' for w in words[:6])
+
+
+def search(conn: Connection, query: str, limit: int = 20) -> list[Consumer]:
+    q = fts_query(query)
+    if q is None:
+        return []
+    rows = conn.execute(
+        text(
+            f"SELECT {', '.join('c.' + f for f in CONSUMER_FIELDS)} FROM consumers_fts f "
+            "JOIN consumers c ON c.rowid = f.rowid WHERE consumers_fts MATCH :q ORDER BY f.rank LIMIT :n"
+        ),
+        {"q": q, "n": limit},
+    ).all()
+    return [Consumer.from_row(tuple(r)) for r in rows]
+
+
+def upsert_many(conn: Connection, rows: Iterable[Sequence[Any]]) -> int:
+    """Insert or update consumers (rows in CONSUMER_FIELDS order) on the raw sqlite3 cursor: this
+    is the 5.3 lakh-row path of a snapshot load."""
+    raw = conn.connection.driver_connection
+    assert raw is not None
+    cur = raw.cursor()
+    batch = rows if isinstance(rows, list) else list(rows)
+    cur.executemany(_UPSERT, batch)
+    return len(batch)
+
+
+def count(conn: Connection) -> int:
+    return int(conn.execute(text("SELECT COUNT(*) FROM consumers")).scalar_one())
+
+
+def paid_today(conn: Connection, account_no: str, business_date: str) -> int:
+    """Paise already received from this account today at this counter (not voided)."""
+    v = conn.execute(
+        text(
+            "SELECT COALESCE(SUM(amount_paise), 0) FROM receipts r WHERE account_no=:a AND business_date=:d "
+            "AND NOT EXISTS (SELECT 1 FROM voids v WHERE v.receipt_id = r.receipt_id)"
+        ),
+        {"a": account_no, "d": business_date},
+    ).scalar_one()
+    return int(v)

@@ -1,0 +1,168 @@
+"""The counter's SQLite database: engines with safe PRAGMAs, one writer, start-up checks.
+
+Every connection runs in WAL mode with synchronous=FULL, so a receipt is on disk when its commit
+returns. Write transactions start with BEGIN IMMEDIATE (SQLAlchemy's pysqlite recipe), so two
+writers can never both read the same chain head and hand out the same sequence number."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import sys
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, Engine, create_engine, event, text
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.pool import NullPool, QueuePool
+
+from counter_app.domain.errors import StorageError
+
+DB_FILENAME = "counter.sqlite3"
+BUSY_TIMEOUT_MS = 5000
+
+
+def _on_connect(dbapi_conn: sqlite3.Connection, _record: Any) -> None:
+    # Let us issue BEGIN ourselves (pysqlite's own transaction handling is off).
+    dbapi_conn.isolation_level = None
+    cur = dbapi_conn.cursor()
+    cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA synchronous=FULL")
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute("PRAGMA cache_size=-32000")
+    cur.execute("PRAGMA temp_store=MEMORY")
+    cur.close()
+
+
+def make_engine(path: Path, *, writer: bool) -> Engine:
+    """An engine on the database file. The writer engine has a single connection and begins every
+    transaction with BEGIN IMMEDIATE; the reader engine begins deferred (WAL readers never block
+    the writer)."""
+    url = f"sqlite+pysqlite:///{path}"
+    engine = create_engine(
+        url,
+        poolclass=QueuePool,
+        pool_size=1 if writer else 4,
+        max_overflow=0 if writer else 4,
+        pool_timeout=30,
+        connect_args={"check_same_thread": False, "timeout": BUSY_TIMEOUT_MS / 1000},
+    )
+    event.listen(engine, "connect", _on_connect)
+
+    @event.listens_for(engine, "begin")
+    def _begin(conn: Connection) -> None:
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if writer else "BEGIN")
+
+    return engine
+
+
+def raw_engine(path: Path) -> Engine:
+    """A plain engine for tools that must not hold connections (backup, checks)."""
+    engine = create_engine(f"sqlite+pysqlite:///{path}", poolclass=NullPool)
+    event.listen(engine, "connect", _on_connect)
+    return engine
+
+
+class Database:
+    """The open database: a writer engine (one connection, one lock) and a reader engine."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.writer = make_engine(path, writer=True)
+        self.reader = make_engine(path, writer=False)
+        self._write_lock = threading.RLock()
+        self.damaged: str | None = None
+
+    @contextmanager
+    def write(self) -> Iterator[Connection]:
+        """One write transaction, committed on success, rolled back on any error. Refused when the
+        start-up check found the file damaged."""
+        if self.damaged is not None:
+            raise StorageError("storage.damaged", detail=self.damaged)
+        with self._write_lock:
+            try:
+                with self.writer.begin() as conn:
+                    yield conn
+            except OperationalError as e:
+                raise translate_operational(e) from e
+
+    @contextmanager
+    def read(self) -> Iterator[Connection]:
+        try:
+            with self.reader.connect() as conn:
+                yield conn
+        except OperationalError as e:
+            raise translate_operational(e) from e
+
+    def quick_check(self) -> str | None:
+        """None when PRAGMA quick_check says ok, else its first complaint."""
+        try:
+            with self.reader.connect() as conn:
+                rows = conn.exec_driver_sql("PRAGMA quick_check").fetchall()
+        except sqlite3.DatabaseError as e:  # pragma: no cover - depends on the damage
+            return str(e)
+        except OperationalError as e:
+            return str(e.orig)
+        except Exception as e:  # a header so broken that sqlite refuses the file
+            return str(e)
+        if len(rows) == 1 and rows[0][0] == "ok":
+            return None
+        return "; ".join(str(r[0]) for r in rows[:5])
+
+    def dispose(self) -> None:
+        self.writer.dispose()
+        self.reader.dispose()
+
+
+def translate_operational(e: OperationalError) -> StorageError:
+    msg = str(e.orig).lower() if e.orig is not None else str(e).lower()
+    if "full" in msg:
+        return StorageError("storage.disk_full")
+    if "locked" in msg or "busy" in msg:
+        return StorageError("storage.busy")
+    if "malformed" in msg or "not a database" in msg or "corrupt" in msg:
+        return StorageError("storage.damaged", detail=msg)
+    return StorageError("storage.error", detail=msg)
+
+
+def scalar(conn: Connection, sql: str, **params: Any) -> Any:
+    return conn.execute(text(sql), params).scalar()
+
+
+class InstanceLock:
+    """One process per data directory: an exclusive lock on a file, held for the process's life.
+    Two processes could otherwise hand out the same receipt sequence number."""
+
+    def __init__(self, data_dir: Path) -> None:
+        self.path = data_dir / "counter.lock"
+        self._fh: Any = None
+
+    def acquire(self) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fh = open(self.path, "a+")  # noqa: SIM115 - held open for the process's life
+        try:
+            if sys.platform == "win32":  # pragma: no cover - Windows counters
+                import msvcrt
+
+                msvcrt.locking(fh.fileno(), msvcrt.LK_NBLCK, 1)
+            else:
+                import fcntl
+
+                fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            fh.close()
+            raise StorageError("storage.locked_by_other", path=str(self.path.parent)) from None
+        fh.seek(0)
+        fh.truncate()
+        fh.write(f"{os.getpid()}\n")
+        fh.flush()
+        self._fh = fh
+
+    def release(self) -> None:
+        if self._fh is not None:
+            self._fh.close()
+            self._fh = None

@@ -1,0 +1,105 @@
+"""Opening the counter's store: one process per data directory, a start-up integrity check, schema
+upgrade with a backup, then the database handle the repositories use."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import Connection, text
+
+from counter_app.domain.errors import StorageError
+from counter_app.storage import migrate
+from counter_app.storage.db import DB_FILENAME, Database, InstanceLock
+
+
+class Store:
+    """The open local store of one counter."""
+
+    def __init__(self, data_dir: Path, db: Database, lock: InstanceLock | None) -> None:
+        self.data_dir = data_dir
+        self.db = db
+        self._lock = lock
+
+    @property
+    def path(self) -> Path:
+        return self.db.path
+
+    def close(self) -> None:
+        self.db.dispose()
+        if self._lock is not None:
+            self._lock.release()
+            self._lock = None
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # --- meta: counter identity and settings kept with the data ---
+    def get_meta(self, key: str) -> str | None:
+        with self.db.read() as conn:
+            return get_meta(conn, key)
+
+    def set_meta(self, key: str, value: str) -> None:
+        with self.db.write() as conn:
+            conn.execute(
+                text("INSERT INTO meta(key, value) VALUES (:k, :v) ON CONFLICT(key) DO UPDATE SET value=:v"),
+                {"k": key, "v": value},
+            )
+
+    @property
+    def counter_code(self) -> str:
+        code = self.get_meta("counter_code")
+        if not code:
+            raise StorageError("storage.not_initialised")
+        return code
+
+
+def get_meta(conn: Connection, key: str) -> str | None:
+    v = conn.execute(text("SELECT value FROM meta WHERE key=:k"), {"k": key}).scalar()
+    return None if v is None else str(v)
+
+
+def get_kv(conn: Connection, key: str) -> str | None:
+    v = conn.execute(text("SELECT value FROM kv WHERE key=:k"), {"k": key}).scalar()
+    return None if v is None else str(v)
+
+
+def set_kv(conn: Connection, key: str, value: str | None) -> None:
+    conn.execute(
+        text("INSERT INTO kv(key, value) VALUES (:k, :v) ON CONFLICT(key) DO UPDATE SET value=:v"),
+        {"k": key, "v": value},
+    )
+
+
+def open_store(data_dir: Path, *, lock: bool = True, create: bool = True, check: bool = True) -> Store:
+    """Open (and create or upgrade) the store in `data_dir`.
+
+    - a second process on the same directory is refused (StorageError storage.locked_by_other);
+    - a database from a newer software version is refused, untouched;
+    - a damaged database opens read-only: every write raises storage.damaged.
+    """
+    data_dir = Path(data_dir)
+    data_dir.mkdir(parents=True, exist_ok=True)
+    instance = InstanceLock(data_dir) if lock else None
+    if instance is not None:
+        instance.acquire()
+    try:
+        path = data_dir / DB_FILENAME
+        if not path.exists() and not create:
+            raise StorageError("storage.not_initialised")
+        damaged: str | None = None
+        if path.exists() and check:
+            probe = Database(path)
+            damaged = probe.quick_check()
+            probe.dispose()
+        if damaged is None:
+            migrate.upgrade(path)
+        db = Database(path)
+        db.damaged = damaged
+        return Store(data_dir, db, instance)
+    except BaseException:
+        if instance is not None:
+            instance.release()
+        raise
