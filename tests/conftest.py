@@ -1,0 +1,67 @@
+"""Fixtures shared by every layer: a fresh counter (real SQLite files in a temp dir) per test."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from counter_app.app import Counter, open_counter  # noqa: E402
+from counter_app.services.clock import IST  # noqa: E402
+from counter_app.services.consumers import load_demo_consumers  # noqa: E402
+
+CLERK = ("clerk1", "1111")
+SUPERVISOR = ("super1", "9999")
+
+
+class FixedClock:
+    """A clock the test moves by hand."""
+
+    def __init__(self, start: datetime | None = None) -> None:
+        self.now = start or datetime(2026, 11, 29, 10, 30, tzinfo=IST)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **kw: float) -> None:
+        from datetime import timedelta
+
+        self.now = self.now + timedelta(**kw)
+
+
+def make_counter(data_dir: Path, *, consumers: int = 2000, code: str = "K07", clock=None) -> Counter:
+    """A set-up counter: code, a clerk and a supervisor, demo consumers."""
+    c = open_counter(data_dir, clock=clock) if clock else open_counter(data_dir)
+    c.service.initialise(code, "Test counter")
+    c.service.add_user(CLERK[0], "Test Clerk", "clerk", CLERK[1])
+    c.service.add_user(SUPERVISOR[0], "Test Supervisor", "supervisor", SUPERVISOR[1])
+    if consumers:
+        load_demo_consumers(c.store, consumers)
+    return c
+
+
+@pytest.fixture
+def clock() -> FixedClock:
+    return FixedClock()
+
+
+@pytest.fixture
+def counter(tmp_path: Path, clock: FixedClock) -> Iterator[Counter]:
+    c = make_counter(tmp_path / "counter", clock=clock)
+    yield c
+    c.close()
+
+
+@pytest.fixture
+def clerk(counter: Counter):
+    return counter.service.login(*CLERK)
+
+
+@pytest.fixture
+def shift(counter: Counter, clerk):
+    return counter.service.open_shift(clerk, 1000_00)
