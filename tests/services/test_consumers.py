@@ -1,0 +1,49 @@
+"""Lookup by account, meter or mobile; prefix search by name or address."""
+
+from __future__ import annotations
+
+from counter_app.domain.demo_data import account_no_for_index
+
+
+def test_lookup_by_account_scanned_typed_or_devanagari(counter):
+    acc = account_no_for_index(42)
+    assert counter.service.lookup(acc).consumer.account_no == acc
+    assert counter.service.lookup(f" {acc[:5]}-{acc[5:]} ").consumer.account_no == acc
+    deva = acc.translate(str.maketrans("0123456789", "०१२३४५६७८९"))
+    assert counter.service.lookup(deva).consumer.account_no == acc
+
+
+def test_lookup_by_meter_and_mobile(counter):
+    c = counter.service.lookup(account_no_for_index(10)).consumer
+    assert counter.service.lookup(c.meter_no).consumer.account_no == c.account_no
+    # a mobile shared by two connections is not an exact hit; a unique one is
+    for i in range(10, 60):
+        c = counter.service.lookup(account_no_for_index(i)).consumer
+        if c.mobile and len(counter.service.search(c.mobile)) == 1:
+            assert counter.service.lookup(c.mobile).consumer.account_no == c.account_no
+            break
+    else:
+        raise AssertionError("no consumer with a unique mobile in the sample")
+
+
+def test_search_by_name_prefix_and_address(counter):
+    c = counter.service.lookup(account_no_for_index(3)).consumer
+    first, last = c.name.split()[0], c.name.split()[-1]
+    hits = counter.service.search(f"{first[:3]} {last[:4]}")
+    assert c.account_no in [h.account_no for h in hits]
+    assert all(first[:3].lower() in h.name.lower() or first[:3].lower() in h.address.lower()
+               or first[:3].lower() in h.relation_name.lower() for h in hits)
+    assert counter.service.search(c.locality)[:1]
+    assert len(counter.service.search("a")) == 0  # one letter is too little to search
+    assert counter.service.search('"); DROP TABLE consumers; --') == []
+
+
+def test_paid_today_warning(counter, clerk, shift):
+    from counter_app.services.counter import Payment
+
+    acc = account_no_for_index(11)
+    assert "consumer.warn_paid_today" not in counter.service.lookup(acc).warnings
+    counter.service.issue_receipt(clerk, Payment(acc, 100_00))
+    view = counter.service.lookup(acc)
+    assert view.paid_today_paise == 100_00
+    assert "consumer.warn_paid_today" in view.warnings
