@@ -1,0 +1,3 @@
+from central_server.cli import main
+
+raise SystemExit(main())

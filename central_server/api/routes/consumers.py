@@ -1,0 +1,44 @@
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import StreamingResponse
+
+from central_server import db, master
+from central_server.api.deps import AUTH_ERRORS, AnyCounter, EngineDep, SettingsDep
+from central_server.api.schemas import ChangesOut
+
+router = APIRouter(prefix="/consumers", tags=["master data"])
+
+_ACCOUNT = Query(max_length=32, pattern=r"^[0-9A-Za-z]*$")
+
+
+@router.get(
+    "/snapshot",
+    responses={**AUTH_ERRORS, 200: {"description": "NDJSON: header line, one array per consumer, end line",
+                                    "content": {"application/x-ndjson": {"schema": {"type": "string"}}}}},
+    response_class=StreamingResponse,
+)
+def snapshot(_counter: AnyCounter, eng: EngineDep, settings: SettingsDep, request: Request,
+             after: Annotated[str | None, _ACCOUNT] = None,
+             limit: Annotated[int | None, Query(ge=1, le=10_000_000)] = None) -> StreamingResponse:
+    """Every consumer in account order, gzip-compressed when the client accepts it; a broken
+    download resumes with after=<last account received>."""
+    lines = master.snapshot_lines(eng, after=after, limit=limit, page=settings.snapshot_page)
+    headers = {"Cache-Control": "no-store"}
+    if "gzip" in request.headers.get("accept-encoding", ""):
+        headers["Content-Encoding"] = "gzip"
+        return StreamingResponse(master.gzip_stream(lines, settings.snapshot_gzip_level),
+                                 media_type="application/x-ndjson", headers=headers)
+    return StreamingResponse(lines, media_type="application/x-ndjson", headers=headers)
+
+
+@router.get("/changes", response_model=ChangesOut, responses=AUTH_ERRORS)
+def changes(_counter: AnyCounter, eng: EngineDep, settings: SettingsDep,
+            since: Annotated[int, Query(ge=0, le=2**62)] = 0,
+            after: Annotated[str | None, _ACCOUNT] = None,
+            limit: Annotated[int, Query(ge=1, le=50_000)] = 5000) -> dict[str, Any]:
+    """Consumers changed after the cursor (since, after), oldest change first."""
+    with db.read_tx(eng, consistent=True) as conn:
+        return master.changes(conn, since=since, after=after, limit=min(limit, settings.changes_max_limit))

@@ -1,0 +1,51 @@
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, HTTPException, Request
+from fastapi.responses import JSONResponse
+
+from central_server import counters, db
+from central_server import period as period_mod
+from central_server.api.deps import OWN_ERRORS, EngineDep, OwnCounter, SettingsDep, now_iso
+from central_server.api.schemas import CounterStatus, Problem, RecordsIn, RecordsOut
+from central_server.ingest import RecordIn, ingest_records
+
+router = APIRouter(tags=["records"])
+
+
+def _status(conn: Any, code: str) -> dict[str, Any]:
+    return {**counters.status(conn, code), "period": period_mod.current(conn).to_dict(), "server_time": now_iso()}
+
+
+@router.post(
+    "/counters/{code}/records", response_model=RecordsOut,
+    responses={**OWN_ERRORS,
+               413: {"model": Problem, "description": "more records than the server takes in one request"},
+               503: {"model": Problem, "description": "month-end closing in legacy mode: retry after Retry-After"}},
+)
+def post_records(code: OwnCounter, body: RecordsIn, request: Request, eng: EngineDep,
+                 settings: SettingsDep) -> Any:
+    """Store a batch of the counter's records exactly once; one result per record, in order."""
+    if len(body.records) > settings.max_batch:
+        raise HTTPException(413, f"at most {settings.max_batch} records a request")
+    with db.read_tx(eng) as conn:
+        per = period_mod.current(conn)
+    if per.refuses_sync:
+        return JSONResponse({"detail": "month-end closing: the server takes no records now"}, status_code=503,
+                            headers={"Retry-After": str(per.retry_after_s)})
+    request.scope.setdefault("state", {})["records"] = len(body.records)
+    items = [RecordIn(r.kind, r.record_id, r.payload) for r in body.records]
+
+    def work(conn: Any) -> dict[str, Any]:
+        results = ingest_records(conn, code, items, sanity_limit_paise=settings.sanity_limit_paise)
+        return {"results": [r.to_dict() for r in results], "status": _status(conn, code)}
+
+    return db.with_retry(eng, work)
+
+
+@router.get("/counters/{code}/status", response_model=CounterStatus, responses=OWN_ERRORS)
+def get_status(code: OwnCounter, eng: EngineDep) -> dict[str, Any]:
+    """What the server holds of this counter's receipts: high-water mark, gaps, chain head."""
+    with db.read_tx(eng) as conn:
+        return _status(conn, code)

@@ -1,0 +1,81 @@
+"""Request and response bodies of the wire protocol (docs/PROTOCOL.md); the OpenAPI spec is
+generated from these."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+
+
+class Problem(BaseModel):
+    detail: str
+
+
+class EnrollIn(BaseModel):
+    counter_code: str = Field(max_length=16)
+    enrollment_code: str = Field(max_length=64)
+
+
+class EnrollOut(BaseModel):
+    counter_code: str
+    token: str
+    server_time: str
+
+
+class RecordIn(BaseModel):
+    kind: str = Field(max_length=32, description="receipt | void | dishonour | shift_close | day_close")
+    record_id: str = Field(max_length=200, description="the record's own UUID, made at the counter")
+    payload: Any = Field(description="Receipt.wire() for a receipt, the record's body() otherwise")
+
+
+class RecordsIn(BaseModel):
+    records: list[RecordIn]
+
+
+class RecordResult(BaseModel):
+    record_id: str
+    status: Literal["accepted", "duplicate", "conflict", "parked", "invalid"]
+    detail: dict[str, Any] | None = None
+
+
+class PeriodOut(BaseModel):
+    state: Literal["open", "closing"]
+    mode: Literal["collect", "legacy"]
+    label: str | None
+    retry_after_s: int
+    changed_at: str
+
+
+class CounterStatus(BaseModel):
+    counter_code: str
+    high_water_seq: int
+    max_seq: int
+    gaps: list[list[int]]
+    receipts: int
+    total_paise: int
+    chain_ok: bool
+    chain_broken_at: int | None
+    chain_head_hash: str
+    period: PeriodOut
+    server_time: str
+
+
+class RecordsOut(BaseModel):
+    results: list[RecordResult]
+    status: CounterStatus
+
+
+class ChangesOut(BaseModel):
+    version: int
+    after: str | None
+    rows: list[list[Any]]
+    more: bool
+    reset: bool
+
+
+class HealthOut(BaseModel):
+    status: Literal["ok"]
+    period: PeriodOut
+    server_time: str
+    version: str

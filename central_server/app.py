@@ -1,0 +1,58 @@
+"""Composition root of the server: settings -> engine (migrated) -> FastAPI app with routes."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+from sqlalchemy.exc import OperationalError
+
+from central_server import __version__, migrate
+from central_server.api.routes import consumers, enroll, health, records
+from central_server.config import Settings
+from central_server.db import make_engine
+from central_server.logs import RequestLog
+
+API_PREFIX = "/api/v1"
+log = logging.getLogger("central_server")
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or Settings()
+    engine = make_engine(settings)
+    if settings.migrate_on_start:
+        migrate.upgrade(engine)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        engine.dispose()
+
+    app = FastAPI(
+        title="KESCO central server",
+        version=__version__,
+        summary="Exactly-once receipt ingestion, consumer master data, collection through month-end closing",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.engine = engine
+    for module in (health, enroll, records, consumers):
+        app.include_router(module.router, prefix=API_PREFIX)
+
+    @app.exception_handler(OperationalError)
+    async def database_busy(_request: Request, exc: OperationalError) -> JSONResponse:
+        # a locked or unreachable database: the counter keeps its records and retries
+        log.warning("database unavailable", extra={"error": str(exc.orig)[:300]})
+        return JSONResponse({"detail": "the server's database is busy; retry later"}, status_code=503,
+                            headers={"Retry-After": "30"})
+
+    app.add_middleware(RequestLog)
+    return app
+
+
+def app_from_env() -> FastAPI:
+    """Factory for `uvicorn --factory` with several workers: settings from CENTRAL_* variables."""
+    return create_app(Settings())

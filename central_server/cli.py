@@ -1,0 +1,248 @@
+"""`central-server` command line: serve, migrate, counters, demo-data, period, import, reconcile,
+openapi. Every command takes --database-url (or CENTRAL_DATABASE_URL; a SQLite file by default)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from central_server import counters, db, logs, master, migrate, reports
+from central_server import period as period_mod
+from central_server.config import Settings
+
+
+def _money(paise: int) -> str:
+    try:
+        from counter_app.domain.money import format_inr
+    except ImportError:  # pragma: no cover - the shared formatter is being written alongside
+        sign = "-" if paise < 0 else ""
+        return f"{sign}Rs {abs(paise) // 100}.{abs(paise) % 100:02d}"
+    return str(format_inr(paise))
+
+
+def _engine(args: argparse.Namespace) -> Any:
+    settings = Settings(database_url=args.database_url) if args.database_url else Settings()
+    engine = db.make_engine(settings)
+    migrate.upgrade(engine)
+    return engine
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from central_server.app import create_app
+
+    logs.configure(args.log_level)
+    settings = Settings(database_url=args.database_url) if args.database_url else Settings()
+    migrate.upgrade(db.make_engine(settings))
+    if args.workers > 1:
+        os.environ["CENTRAL_DATABASE_URL"] = settings.database_url
+        os.environ["CENTRAL_MIGRATE_ON_START"] = "0"
+        uvicorn.run("central_server.app:app_from_env", factory=True, host=args.host, port=args.port,
+                    workers=args.workers, log_config=None, access_log=False)
+    else:
+        app = create_app(settings.with_(migrate_on_start=False))
+        uvicorn.run(app, host=args.host, port=args.port, log_config=None, access_log=False)
+    return 0
+
+
+def cmd_migrate(args: argparse.Namespace) -> int:
+    engine = _engine(args)
+    print(f"database at revision {migrate.current_revision(engine)}")
+    return 0
+
+
+def cmd_counters(args: argparse.Namespace) -> int:
+    engine = _engine(args)
+    try:
+        if args.action == "add":
+            with db.write_tx(engine) as conn:
+                code = counters.add(conn, args.code, args.name or args.code)
+            print(f"counter {args.code} added. One-time enrollment code (valid 7 days, shown only now):")
+            print(code)
+        elif args.action == "reissue":
+            with db.write_tx(engine) as conn:
+                code = counters.reissue(conn, args.code)
+            print(f"counter {args.code}: old token revoked. New one-time enrollment code:")
+            print(code)
+        elif args.action == "revoke":
+            with db.write_tx(engine) as conn:
+                counters.revoke(conn, args.code)
+            print(f"counter {args.code} revoked: its token no longer works.")
+        else:
+            with db.read_tx(engine) as conn:
+                rows = counters.list_all(conn)
+            print(f"{'code':<8} {'name':<24} {'state':<9} {'high-water':>10} {'receipts':>9} {'total':>18}")
+            for r in rows:
+                state = "revoked" if r["revoked"] else "enrolled" if r["enrolled"] else "pending"
+                print(f"{r['code']:<8} {r['name'][:24]:<24} {state:<9} {r['high_water_seq']:>10} "
+                      f"{r['receipts']:>9} {_money(r['total_paise']):>18}")
+    except counters.AdminError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def cmd_demo_data(args: argparse.Namespace) -> int:
+    from counter_app.domain.demo_data import generate_consumers
+
+    engine = _engine(args)
+    with db.write_tx(engine) as conn:
+        from sqlalchemy import func, select
+
+        from central_server.models import consumers
+
+        existing = conn.execute(select(func.count()).select_from(consumers)).scalar_one()
+        if existing and not args.replace:
+            print(f"error: {existing} consumers are loaded already; use --replace to start over", file=sys.stderr)
+            return 1
+        n = master.load_consumers(conn, generate_consumers(args.consumers, seed=args.seed), replace=args.replace)
+    print(f"loaded {n} demo consumers")
+    return 0
+
+
+def cmd_period(args: argparse.Namespace) -> int:
+    engine = _engine(args)
+    with db.write_tx(engine) as conn:
+        if args.action == "close":
+            per = period_mod.close(conn, legacy=args.legacy, label=args.label, retry_after_s=args.retry_after)
+        elif args.action == "open":
+            per = period_mod.open_(conn)
+        else:
+            per = period_mod.current(conn)
+    if per.closing:
+        what = ("sync refused with 503 (legacy mode), counters retry after "
+                f"{per.retry_after_s} s" if per.mode == "legacy"
+                else "collection goes on; receipts are marked received during closing")
+        print(f"period {per.label or ''} closing since {per.changed_at}: {what}".replace("  ", " "))
+    else:
+        print(f"period open since {per.changed_at}")
+    return 0
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    # NOT IMPLEMENTED YET: the sealed-file import belongs to the sync issue. It will read and
+    # verify the file, then call central_server.ingest.ingest_records(conn, counter, records)
+    # inside db.with_retry(engine, ...), exactly as the records endpoint does.
+    print(f"error: import {args.file}: not implemented yet (sealed-file import, see the sync issue)",
+          file=sys.stderr)
+    return 2
+
+
+def cmd_reconcile(args: argparse.Namespace) -> int:
+    try:
+        day = date.fromisoformat(args.date).isoformat()
+    except ValueError:
+        print(f"error: {args.date!r} is not a date (YYYY-MM-DD)", file=sys.stderr)
+        return 1
+    engine = _engine(args)
+    with db.read_tx(engine) as conn:
+        rows = reports.reconcile(conn, day)
+    if args.json:
+        print(json.dumps(rows, indent=2))
+        return 0
+    print(f"Collection on {day}")
+    print(f"{'counter':<8} {'receipts':>8} {'total':>18} {'parked':>6} {'reversed':>16} {'net':>18}  day close")
+    tn = tt = 0
+    for r in rows:
+        dc = r["day_close"]
+        close = "-" if dc is None else (
+            f"{dc['count']} / {_money(dc['total_paise'])} " + ("matches" if dc["matches"] else "DIFFERS"))
+        print(f"{r['counter_code']:<8} {r['receipts']:>8} {_money(r['total_paise']):>18} {r['parked']:>6} "
+              f"{_money(r['reversed_paise']):>16} {_money(r['net_paise']):>18}  {close}")
+        tn += r["receipts"]
+        tt += r["total_paise"]
+    print(f"{'all':<8} {tn:>8} {_money(tt):>18}")
+    return 0
+
+
+def cmd_openapi(args: argparse.Namespace) -> int:
+    text = openapi_text()
+    if args.output:
+        Path(args.output).write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+def openapi_text() -> str:
+    """The OpenAPI document as committed in docs/openapi.json."""
+    from central_server.app import create_app
+
+    app = create_app(Settings(database_url="sqlite://", migrate_on_start=False))
+    return json.dumps(app.openapi(), indent=2, ensure_ascii=False, sort_keys=True) + "\n"
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--database-url", default=None,
+                        help="SQLAlchemy URL, e.g. postgresql+psycopg://user@host/db (default: "
+                             "$CENTRAL_DATABASE_URL or ./central-server.sqlite3)")
+    p = argparse.ArgumentParser(prog="central-server", description=__doc__)
+    sub = p.add_subparsers(dest="command", required=True)
+
+    s = sub.add_parser("serve", parents=[common], help="run the HTTP API (migrates first)")
+    s.add_argument("--host", default="127.0.0.1")
+    s.add_argument("--port", type=int, default=8000)
+    s.add_argument("--workers", type=int, default=1)
+    s.add_argument("--log-level", default="INFO")
+    s.set_defaults(func=cmd_serve)
+
+    s = sub.add_parser("migrate", parents=[common], help="bring the database to the current schema")
+    s.set_defaults(func=cmd_migrate)
+
+    s = sub.add_parser("counters", help="register, re-enrol, revoke and list counters")
+    csub = s.add_subparsers(dest="action", required=True)
+    a = csub.add_parser("add", parents=[common], help="register a counter; prints its enrollment code")
+    a.add_argument("code")
+    a.add_argument("--name", default=None)
+    for action, text in (("reissue", "new enrollment code (reinstalled PC); revokes the old token"),
+                         ("revoke", "stop the counter's token now")):
+        a = csub.add_parser(action, parents=[common], help=text)
+        a.add_argument("code")
+    csub.add_parser("list", parents=[common], help="all counters")
+    s.set_defaults(func=cmd_counters)
+
+    s = sub.add_parser("demo-data", parents=[common], help="load generated demo consumers")
+    s.add_argument("--consumers", type=int, default=530_000)
+    s.add_argument("--seed", type=int, default=2026)
+    s.add_argument("--replace", action="store_true", help="delete the consumers loaded before")
+    s.set_defaults(func=cmd_demo_data)
+
+    s = sub.add_parser("period", help="month-end closing: close, open, status")
+    psub = s.add_subparsers(dest="action", required=True)
+    c = psub.add_parser("close", parents=[common], help="start closing (collection goes on by default)")
+    c.add_argument("--legacy", action="store_true", help="refuse sync with 503 + Retry-After, like the old system")
+    c.add_argument("--label", default=None, help="the month being closed, e.g. 2026-11")
+    c.add_argument("--retry-after", type=int, default=600, help="seconds, for --legacy")
+    psub.add_parser("open", parents=[common], help="end closing")
+    psub.add_parser("status", parents=[common], help="show the state")
+    s.set_defaults(func=cmd_period)
+
+    s = sub.add_parser("import", parents=[common], help="import a counter's sealed export file (not yet)")
+    s.add_argument("file")
+    s.set_defaults(func=cmd_import)
+
+    s = sub.add_parser("reconcile", parents=[common], help="per-counter count and total for a date")
+    s.add_argument("--date", required=True, help="business date, YYYY-MM-DD")
+    s.add_argument("--json", action="store_true")
+    s.set_defaults(func=cmd_reconcile)
+
+    s = sub.add_parser("openapi", help="print or write the OpenAPI document")
+    s.add_argument("--output", default=None)
+    s.set_defaults(func=cmd_openapi)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return int(args.func(args))
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,129 @@
+"""Engine construction for SQLite (embedded) and PostgreSQL (production), and the few places
+where the two differ: transaction start, the master-data version, and the lock on a counter."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import TypeVar
+
+from sqlalchemy import Connection, Engine, create_engine, event, text
+from sqlalchemy.exc import DBAPIError, OperationalError
+
+from central_server.config import Settings
+
+T = TypeVar("T")
+
+
+def make_engine(settings: Settings) -> Engine:
+    url = settings.database_url
+    if url.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        _sqlite_setup(engine)
+        return engine
+    return create_engine(
+        url,
+        pool_size=settings.pool_size,
+        max_overflow=settings.max_overflow,
+        pool_pre_ping=True,
+    )
+
+
+def _sqlite_setup(engine: Engine) -> None:
+    """WAL so that readers never wait for the writer; we issue BEGIN ourselves so that a write
+    transaction takes the write lock up front (BEGIN IMMEDIATE) instead of failing to upgrade."""
+
+    @event.listens_for(engine, "connect")
+    def _connect(dbapi_conn, _record):  # type: ignore[no-untyped-def]
+        dbapi_conn.isolation_level = None
+        cur = dbapi_conn.cursor()
+        cur.execute("PRAGMA journal_mode=WAL")
+        cur.execute("PRAGMA synchronous=NORMAL")
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.execute("PRAGMA busy_timeout=30000")
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _begin(conn: Connection) -> None:
+        mode = "IMMEDIATE" if conn.get_execution_options().get("write") else "DEFERRED"
+        conn.exec_driver_sql(f"BEGIN {mode}")
+
+
+def is_sqlite(conn: Connection | Engine) -> bool:
+    return conn.dialect.name == "sqlite"
+
+
+@contextmanager
+def write_tx(engine: Engine) -> Iterator[Connection]:
+    """One write transaction (committed on success)."""
+    with engine.connect() as conn:
+        conn.execution_options(write=True)
+        with conn.begin():
+            yield conn
+
+
+@contextmanager
+def read_tx(engine: Engine, *, consistent: bool = False) -> Iterator[Connection]:
+    """A read transaction; `consistent` gives one snapshot for all its statements on PostgreSQL
+    (SQLite's WAL read transaction is a snapshot already)."""
+    with engine.connect() as conn:
+        if consistent and not is_sqlite(conn):
+            conn.execution_options(isolation_level="REPEATABLE READ")
+        with conn.begin():
+            yield conn
+
+
+class RetryTransaction(Exception):
+    """Raised inside `with_retry` work to roll back and run it again."""
+
+
+_RETRYABLE_PG = {"40001", "40P01"}  # serialization failure, deadlock detected
+
+
+def with_retry(engine: Engine, work: Callable[[Connection], T], attempts: int = 5) -> T:
+    """Run `work` in a write transaction, again from scratch if the database chose it as the
+    victim of a deadlock or a serialization conflict (nothing of it was committed)."""
+    for attempt in range(attempts):
+        try:
+            with write_tx(engine) as conn:
+                return work(conn)
+        except RetryTransaction:
+            if attempt + 1 < attempts:
+                continue
+            raise
+        except (OperationalError, DBAPIError) as e:
+            code = getattr(getattr(e, "orig", None), "sqlstate", None)
+            if code in _RETRYABLE_PG or "database is locked" in str(e):
+                if attempt + 1 < attempts:
+                    time.sleep(0.05 * (attempt + 1))
+                    continue
+            raise
+    raise AssertionError("unreachable")
+
+
+def new_master_version(conn: Connection) -> int:
+    """The version to stamp on consumer rows changed by this transaction.
+
+    PostgreSQL: the transaction id (xid8). It increases, needs no shared row (44 counters post at
+    once without queueing on a counter row), and the changes feed can tell which versions are
+    final: every transaction with an id below the snapshot's xmin has ended. SQLite serialises
+    writers, so a one-row counter bumped inside the write transaction is enough."""
+    if is_sqlite(conn):
+        return int(conn.execute(text("UPDATE master_version SET value = value + 1 RETURNING value")).scalar_one())
+    return int(conn.execute(text("SELECT pg_current_xact_id()::text::bigint")).scalar_one())
+
+
+def master_version_bound(conn: Connection) -> int:
+    """Every consumer row with a version below this number is final: no transaction still running
+    can commit a row with a smaller version. The changes feed never goes past it."""
+    if is_sqlite(conn):
+        return int(conn.execute(text("SELECT value FROM master_version")).scalar_one()) + 1
+    return int(conn.execute(text("SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint")).scalar_one())
+
+
+def lock_counter_row(conn: Connection, code: str) -> None:
+    """Serialise the batches of one counter (a re-send racing its original); counters never wait
+    for each other. SQLite's BEGIN IMMEDIATE has serialised everything already."""
+    if not is_sqlite(conn):
+        conn.execute(text("SELECT 1 FROM counters WHERE code = :c FOR UPDATE"), {"c": code})

@@ -1,0 +1,132 @@
+"""Consumer master data for the counters: the full snapshot (NDJSON, streamed page by page and
+gzip-compressed on the fly, resumable by account number) and the changes feed by version."""
+
+from __future__ import annotations
+
+import json
+import zlib
+from collections.abc import Iterable, Iterator
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Connection, Engine, delete, func, insert, select, text
+
+from central_server import db
+from central_server.models import consumers
+from counter_app.domain.consumer import CONSUMER_FIELDS
+
+_COLS = ", ".join(CONSUMER_FIELDS)
+
+
+def _json_row_sql(conn: Connection) -> str:
+    # the database writes each row's JSON array itself (C code on both), Python only joins lines
+    fn = "json_array" if db.is_sqlite(conn) else "json_build_array"
+    cast = "" if db.is_sqlite(conn) else "::text"
+    return f"{fn}({_COLS}){cast}"
+
+
+def _line(obj: dict[str, Any]) -> bytes:
+    return (json.dumps(obj, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
+
+
+def snapshot_lines(engine: Engine, *, after: str | None = None, limit: int | None = None,
+                   page: int = 5000) -> Iterator[bytes]:
+    """Header line, one JSON array per consumer in account order, end line. One read transaction
+    (one consistent snapshot) for the whole download; keyset pages keep memory flat."""
+    with db.read_tx(engine, consistent=True) as conn:
+        version = db.master_version_bound(conn) - 1
+        total = conn.execute(select(func.count()).select_from(consumers)).scalar_one()
+        yield _line({"version": version, "total": int(total), "as_of": datetime.now(UTC).isoformat(),
+                     "fields": list(CONSUMER_FIELDS), "after": after})
+        sql = text(f"SELECT account_no, {_json_row_sql(conn)} FROM consumers "  # noqa: S608 - fixed columns
+                   "WHERE account_no > :after ORDER BY account_no LIMIT :n")
+        cursor = after or ""
+        sent = 0
+        more = False
+        while True:
+            want = page if limit is None else min(page, limit - sent)
+            if want <= 0:
+                more = conn.execute(text("SELECT 1 FROM consumers WHERE account_no > :a LIMIT 1"),
+                                    {"a": cursor}).first() is not None
+                break
+            rows = conn.execute(sql, {"after": cursor, "n": want}).all()
+            if rows:
+                yield ("\n".join(r[1] for r in rows) + "\n").encode("utf-8")
+                cursor = rows[-1][0]
+                sent += len(rows)
+            if len(rows) < want:
+                break
+        yield _line({"end": True, "count": sent, "last": cursor or None, "more": more})
+
+
+def gzip_stream(chunks: Iterable[bytes], level: int = 1) -> Iterator[bytes]:
+    """gzip (RFC 1952) member produced incrementally: memory stays flat for any size."""
+    z = zlib.compressobj(level, zlib.DEFLATED, 31)
+    buf: list[bytes] = []
+    size = 0
+    for chunk in chunks:
+        out = z.compress(chunk)
+        if out:
+            buf.append(out)
+            size += len(out)
+            if size >= 64 * 1024:
+                yield b"".join(buf)
+                buf, size = [], 0
+    buf.append(z.flush())
+    yield b"".join(buf)
+
+
+def changes(conn: Connection, *, since: int, after: str | None, limit: int) -> dict[str, Any]:
+    """Consumers whose row changed after the cursor (since, after), in (version, account) order,
+    never beyond the versions that are final. `reset` asks the counter for a new snapshot: its
+    cursor is ahead of the server (a server restored from an older backup)."""
+    bound = db.master_version_bound(conn)
+    latest = bound - 1
+    if since > latest:
+        return {"version": latest, "after": None, "rows": [], "more": False, "reset": True}
+    sql = text(
+        f"SELECT {_COLS} FROM consumers "  # noqa: S608 - fixed columns
+        "WHERE (version > :since OR (version = :since AND account_no > :after)) AND version < :bound "
+        "ORDER BY version, account_no LIMIT :n"
+    )
+    rows = [list(r) for r in conn.execute(sql, {"since": since, "after": after or "", "bound": bound,
+                                                 "n": limit + 1})]
+    more = len(rows) > limit
+    rows = rows[:limit]
+    if more:
+        last = rows[-1]
+        return {"version": int(last[-1]), "after": last[0], "rows": rows, "more": True, "reset": False}
+    return {"version": latest, "after": None, "rows": rows, "more": False, "reset": False}
+
+
+def load_consumers(conn: Connection, rows: Iterable[tuple[object, ...]], *, replace: bool = False,
+                   chunk: int = 20_000) -> int:
+    """Store consumer rows (CONSUMER_FIELDS order) stamped with a new master version, so that
+    the changes feed carries them to every counter. Returns the number of rows."""
+    if replace:
+        conn.execute(delete(consumers))
+    version = db.new_master_version(conn)
+    vi = CONSUMER_FIELDS.index("version")
+    n = 0
+    if not db.is_sqlite(conn):
+        raw = conn.connection.driver_connection
+        with raw.cursor() as cur, cur.copy(f"COPY consumers ({_COLS}) FROM STDIN") as copy:
+            for row in rows:
+                r = list(row)
+                r[vi] = version
+                copy.write_row(r)
+                n += 1
+        return n
+    batch: list[dict[str, object]] = []
+    for row in rows:
+        d = dict(zip(CONSUMER_FIELDS, row, strict=True))
+        d["version"] = version
+        batch.append(d)
+        if len(batch) >= chunk:
+            conn.execute(insert(consumers), batch)
+            n += len(batch)
+            batch = []
+    if batch:
+        conn.execute(insert(consumers), batch)
+        n += len(batch)
+    return n

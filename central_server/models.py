@@ -1,0 +1,164 @@
+"""The server's tables (SQLAlchemy Core). Money in integer paise; ids are the counters' UUIDs.
+
+Money records are append-only: a void or a dishonour is a row of `records` that points at the
+receipt, which itself is never changed except for the `reversed_by` mark."""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    Column,
+    DateTime,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(column_0_label)s",
+        "uq": "uq_%(table_name)s_%(column_0_name)s",
+        "ck": "ck_%(table_name)s_%(constraint_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+counters = Table(
+    "counters",
+    metadata,
+    Column("code", String(16), primary_key=True),
+    Column("name", String(120), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    # one-time enrollment code (hash), consumed by enrollment
+    Column("enrollment_hash", String(64)),
+    Column("enrollment_expires_at", DateTime(timezone=True)),
+    Column("token_hash", String(64), unique=True),
+    Column("enrolled_at", DateTime(timezone=True)),
+    Column("revoked_at", DateTime(timezone=True)),
+    # what the server has of this counter's receipts
+    Column("high_water_seq", BigInteger, nullable=False, server_default="0"),
+    Column("max_seq", BigInteger, nullable=False, server_default="0"),
+    Column("chain_head_hash", String(64), nullable=False, server_default="0" * 64),
+    Column("chain_broken_at", BigInteger),
+    Column("receipt_count", BigInteger, nullable=False, server_default="0"),
+    Column("total_paise", BigInteger, nullable=False, server_default="0"),
+    Column("last_seen_at", DateTime(timezone=True)),
+)
+
+receipts = Table(
+    "receipts",
+    metadata,
+    Column("receipt_id", String(64), primary_key=True),
+    Column("counter_code", String(16), nullable=False),
+    Column("seq", BigInteger, nullable=False),
+    Column("receipt_no", String(40), nullable=False),
+    Column("account_no", String(32), nullable=False),
+    Column("amount_paise", BigInteger, nullable=False),
+    Column("mode", String(16), nullable=False),
+    Column("business_date", String(10), nullable=False),
+    Column("issued_at", String(40), nullable=False),
+    Column("shift_id", String(64), nullable=False),
+    Column("prev_hash", String(64), nullable=False),
+    Column("hash", String(64), nullable=False),
+    Column("hash_ok", Boolean, nullable=False),
+    # the canonical wire form as received: compared byte for byte on a re-send
+    Column("payload", Text, nullable=False),
+    Column("received_at", DateTime(timezone=True), nullable=False),
+    Column("received_during_closing", Boolean, nullable=False),
+    Column("parked_reason", String(200)),
+    Column("posted", Boolean, nullable=False),
+    Column("reversed_by", String(64)),
+    UniqueConstraint("counter_code", "seq", name="uq_receipts_counter_seq"),
+)
+Index("ix_receipts_counter_date", receipts.c.counter_code, receipts.c.business_date)
+Index("ix_receipts_account", receipts.c.account_no)
+
+# voids, dishonours, shift closes, day closes
+records = Table(
+    "records",
+    metadata,
+    Column("record_id", String(64), primary_key=True),
+    Column("counter_code", String(16), nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("target_receipt_id", String(64)),
+    Column("business_date", String(10)),
+    Column("amount_paise", BigInteger),
+    Column("payload", Text, nullable=False),
+    Column("received_at", DateTime(timezone=True), nullable=False),
+    Column("received_during_closing", Boolean, nullable=False),
+    Column("parked_reason", String(200)),
+    # a void/dishonour took effect on the receipt (and on the balance when it was posted)
+    Column("applied", Boolean, nullable=False),
+    Column("detail", Text),
+)
+Index("ix_records_target", records.c.target_receipt_id)
+Index("ix_records_counter_kind_date", records.c.counter_code, records.c.kind, records.c.business_date)
+
+alarms = Table(
+    "alarms",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("counter_code", String(16), nullable=False),
+    Column("kind", String(24), nullable=False),  # conflict | chain_break | hash_mismatch | invalid
+    Column("record_id", String(100), nullable=False),
+    Column("seq", BigInteger),
+    Column("payload_sha", String(64), nullable=False),
+    Column("payload", Text),
+    Column("detail", Text, nullable=False),
+    Column("raised_at", DateTime(timezone=True), nullable=False),
+    Column("resolved_at", DateTime(timezone=True)),
+    UniqueConstraint("counter_code", "kind", "record_id", "payload_sha", name="uq_alarms_once"),
+)
+
+consumers = Table(
+    "consumers",
+    metadata,
+    Column("account_no", String(32), primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("relation_name", String(200), nullable=False),
+    Column("address", String(400), nullable=False),
+    Column("locality", String(120), nullable=False),
+    Column("category", String(8), nullable=False),
+    Column("meter_no", String(40), nullable=False),
+    Column("mobile", String(16)),
+    Column("status", String(16), nullable=False),
+    Column("last_bill_no", String(40)),
+    Column("last_bill_date", String(10)),
+    Column("last_bill_due_date", String(10)),
+    Column("last_bill_amount_paise", BigInteger, nullable=False),
+    Column("arrears_paise", BigInteger, nullable=False),
+    Column("balance_paise", BigInteger, nullable=False),
+    Column("last_payment_date", String(10)),
+    Column("last_payment_paise", BigInteger),
+    Column("dishonoured_cheques", Integer, nullable=False),
+    Column("version", BigInteger, nullable=False),
+)
+Index("ix_consumers_version", consumers.c.version, consumers.c.account_no)
+
+period = Table(
+    "period",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("state", String(8), nullable=False),  # open | closing
+    Column("mode", String(8), nullable=False),  # collect | legacy
+    Column("label", String(20)),
+    Column("retry_after_s", Integer, nullable=False),
+    Column("changed_at", DateTime(timezone=True), nullable=False),
+    CheckConstraint("id = 1", name="single_row"),
+    CheckConstraint("state in ('open', 'closing')", name="state"),
+    CheckConstraint("mode in ('collect', 'legacy')", name="mode"),
+)
+
+master_version = Table(
+    "master_version",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("value", BigInteger, nullable=False),
+    CheckConstraint("id = 1", name="single_row"),
+)
