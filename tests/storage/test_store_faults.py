@@ -1,0 +1,104 @@
+"""The store under faults: a second process, a damaged file, a full disk."""
+
+from __future__ import annotations
+
+import sqlite3
+import subprocess
+import sys
+import textwrap
+
+import pytest
+from sqlalchemy import text
+
+from counter_app.domain.demo_data import account_no_for_index
+from counter_app.domain.errors import StorageError
+from counter_app.services.counter import Payment
+from counter_app.storage.store import open_store
+from tests.conftest import CLERK, make_counter
+
+ACC = account_no_for_index(1)
+
+
+def test_second_process_on_same_data_dir_is_refused(tmp_path):
+    store = open_store(tmp_path)
+    try:
+        code = textwrap.dedent(f"""
+            from counter_app.storage.store import open_store
+            from counter_app.domain.errors import StorageError
+            try:
+                open_store({str(tmp_path)!r})
+            except StorageError as e:
+                print(e.key); print(e.message("en"))
+                raise SystemExit(3)
+            raise SystemExit(0)
+        """)
+        r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+        assert r.returncode == 3, r.stderr
+        assert r.stdout.splitlines()[0] == "storage.locked_by_other"
+    finally:
+        store.close()
+    # negative control: once the first process lets go, the second one opens
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert r.returncode == 0, r.stdout + r.stderr
+
+
+def test_damaged_database_is_reported_and_never_written(tmp_path):
+    c = make_counter(tmp_path, consumers=3000)
+    clerk = c.service.login(*CLERK)
+    c.service.open_shift(clerk, 0)
+    c.service.issue_receipt(clerk, Payment(ACC, 100_00))
+    c.close()
+    path = tmp_path / "counter.sqlite3"
+    con = sqlite3.connect(path)
+    con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    con.close()
+    data = bytearray(path.read_bytes())
+    page = 4096
+    # scribble over a few interior pages (not the header) as a failing disk would
+    assert len(data) > 40 * page
+    for p in range(10, 40, 3):
+        data[p * page: p * page + 800] = b"\xde\xad\xbe\xef" * 200
+    path.write_bytes(bytes(data))
+    store = open_store(tmp_path)
+    try:
+        assert store.db.damaged is not None
+        with pytest.raises(StorageError) as e:
+            with store.db.write() as conn:
+                conn.execute(text("INSERT INTO kv(key, value) VALUES ('x', 'y')"))
+        assert e.value.key == "storage.damaged"
+    finally:
+        store.close()
+    assert path.read_bytes() == bytes(data)
+
+
+def test_disk_full_stores_nothing_partial_and_recovers(tmp_path):
+    c = make_counter(tmp_path, consumers=200)
+    clerk = c.service.login(*CLERK)
+    c.service.open_shift(clerk, 0)
+    first = c.service.issue_receipt(clerk, Payment(ACC, 100_00))
+    with c.store.db.read() as conn:
+        pages = conn.execute(text("PRAGMA page_count")).scalar()
+    # The one writer connection: cap the file at its current size, as a full disk would.
+    with c.store.db.writer.connect() as conn:
+        conn.exec_driver_sql(f"PRAGMA max_page_count={pages}")
+    failures = 0
+    for i in range(200):
+        try:
+            c.service.issue_receipt(clerk, Payment(ACC, 200_00 + i))
+        except StorageError as e:
+            assert e.key == "storage.disk_full"
+            assert "NOT saved" in e.message("en")
+            failures += 1
+            break
+    assert failures == 1, "the cap never made a write fail"
+    with c.store.db.read() as conn:
+        n_receipts = conn.execute(text("SELECT COUNT(*) FROM receipts")).scalar()
+        n_outbox = conn.execute(text("SELECT COUNT(*) FROM outbox")).scalar()
+    assert n_receipts == n_outbox  # no receipt without its outbox row, nothing half-written
+    assert c.service.verify()["ok"]
+    with c.store.db.writer.connect() as conn:
+        conn.exec_driver_sql("PRAGMA max_page_count=1073741823")
+    nxt = c.service.issue_receipt(clerk, Payment(ACC, 300_00))
+    assert nxt.seq == n_receipts + 1 and first.seq == 1
+    assert c.service.verify()["ok"]
+    c.close()
