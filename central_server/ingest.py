@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, case, func, select, update
+from sqlalchemy import BigInteger, Connection, String, bindparam, case, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from central_server import db
@@ -460,12 +460,13 @@ def _apply_postings(conn: Connection, b: _Batch) -> None:
             "ppaise": payment[2] if payment else None, "dis": dishonours, "ver": version,
         })
     c = consumers.c
-    newer = bindparam("pdate").is_not(None) & (c.last_payment_date.is_(None) | (bindparam("pdate") >= c.last_payment_date))
+    pdate = bindparam("pdate", type_=String(10))
+    newer = pdate.is_not(None) & (c.last_payment_date.is_(None) | (pdate >= c.last_payment_date))
     conn.execute(
         update(consumers).where(c.account_no == bindparam("acct")).values(
             balance_paise=c.balance_paise + bindparam("delta"),
-            last_payment_date=case((newer, bindparam("pdate")), else_=c.last_payment_date),
-            last_payment_paise=case((newer, bindparam("ppaise")), else_=c.last_payment_paise),
+            last_payment_date=case((newer, pdate), else_=c.last_payment_date),
+            last_payment_paise=case((newer, bindparam("ppaise", type_=BigInteger)), else_=c.last_payment_paise),
             dishonoured_cheques=c.dishonoured_cheques + bindparam("dis"),
             version=bindparam("ver"),
         ),

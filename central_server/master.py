@@ -84,13 +84,13 @@ def changes(conn: Connection, *, since: int, after: str | None, limit: int) -> d
     latest = bound - 1
     if since > latest:
         return {"version": latest, "after": None, "rows": [], "more": False, "reset": True}
+    # without `after` the counter has every row of version `since` already
+    cursor = "(version > :since OR (version = :since AND account_no > :after))" if after else "version > :since"
     sql = text(
-        f"SELECT {_COLS} FROM consumers "  # noqa: S608 - fixed columns
-        "WHERE (version > :since OR (version = :since AND account_no > :after)) AND version < :bound "
+        f"SELECT {_COLS} FROM consumers WHERE {cursor} AND version < :bound "  # noqa: S608 - fixed text
         "ORDER BY version, account_no LIMIT :n"
     )
-    rows = [list(r) for r in conn.execute(sql, {"since": since, "after": after or "", "bound": bound,
-                                                 "n": limit + 1})]
+    rows = [list(r) for r in conn.execute(sql, {"since": since, "after": after, "bound": bound, "n": limit + 1})]
     more = len(rows) > limit
     rows = rows[:limit]
     if more:

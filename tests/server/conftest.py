@@ -1,0 +1,70 @@
+"""Server test fixtures: every test that takes `database_url` runs on SQLite and on a
+throwaway PostgreSQL (one cluster per test session, a fresh database per test)."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine
+
+from central_server import db, master
+from central_server.app import create_app
+from central_server.config import Settings
+from counter_app.domain.demo_data import generate_consumers
+from tests.server.util import N_CONSUMERS
+from tests.support.pg import PostgresServer, pg_binaries_or_skip
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[PostgresServer]:
+    bindir = pg_binaries_or_skip()
+    with PostgresServer(bindir=bindir) as pg:
+        yield pg
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def database_url(request: pytest.FixtureRequest, tmp_path: Any) -> Iterator[str]:
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'central.sqlite3'}"
+        return
+    pg: PostgresServer = request.getfixturevalue("pg_server")
+    name = f"t_{uuid.uuid4().hex[:12]}"
+    url = pg.create_database(name)
+    yield url
+    pg.drop_database(name)
+
+
+@pytest.fixture
+def settings(database_url: str) -> Settings:
+    return Settings(database_url=database_url)
+
+
+@pytest.fixture
+def app(settings: Settings) -> Iterator[Any]:
+    application = create_app(settings)
+    yield application
+    application.state.engine.dispose()
+
+
+@pytest.fixture
+def engine(app: Any) -> Engine:
+    return app.state.engine  # type: ignore[no-any-return]
+
+
+@pytest.fixture
+def client(app: Any) -> Iterator[TestClient]:
+    with TestClient(app) as c:
+        yield c
+
+
+@pytest.fixture
+def accounts(engine: Engine) -> list[str]:
+    """N_CONSUMERS demo consumers loaded; their account numbers (all active ones)."""
+    with db.write_tx(engine) as conn:
+        master.load_consumers(conn, generate_consumers(N_CONSUMERS))
+    rows = list(generate_consumers(N_CONSUMERS))
+    return [r[0] for r in rows if r[8] == "active"]
