@@ -10,12 +10,14 @@ import importlib
 import os
 import sys
 from collections.abc import Sequence
+from typing import Any
 
 from counter_app.domain.errors import CounterError
 
 COMMAND_MODULES = (
     "counter_app.commands.core",
     "counter_app.commands.demo",
+    "counter_app.commands.ops",
 )
 
 
@@ -24,6 +26,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--data-dir", help="data directory (default: $COUNTER_APP_DATA_DIR or the machine's)")
     p.add_argument("--lang", choices=("en", "hi"), default=os.environ.get("COUNTER_APP_LANG", "en"),
                    help="language of messages")
+    p.add_argument("--smoke-test", action="store_true",
+                   help="check this installation (offscreen Qt, temporary database, receipt PDF) and exit")
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMAND_MODULES:
         importlib.import_module(name).register(sub)
@@ -31,9 +35,17 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from counter_app.ops.logs import ensure_std_streams, setup_logging
+
+    ensure_std_streams()  # the windowed build starts with no stdout/stderr at all
     args_list = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser()
     args = parser.parse_args(args_list)
+    if args.smoke_test:
+        from counter_app.ops.smoke import main as smoke_test
+
+        return smoke_test()
+    _start_log(args.data_dir, setup_logging)
     if not getattr(args, "func", None):
         # No subcommand: the counter window, once the UI registers "gui".
         if "gui" not in _commands(parser):
@@ -47,6 +59,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     except KeyboardInterrupt:
         return 130
+
+
+def _start_log(data_dir: str | None, setup_logging: Any) -> None:
+    """Log to the data directory when it exists (never create one just to log in it)."""
+    from counter_app.config import resolve_data_dir
+
+    try:
+        path = resolve_data_dir(data_dir)
+    except Exception:
+        return
+    if path.is_dir():
+        setup_logging(path)
 
 
 def _commands(parser: argparse.ArgumentParser) -> set[str]:

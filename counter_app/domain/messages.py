@@ -175,6 +175,157 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "The amount is more than the limit of {limit}.",
         "राशि {limit} की सीमा से अधिक है।",
     ),
+    # --- printing and the counter window (counter_app/printing, counter_app/ui) ---
+    "print.failed": (
+        "The receipt is saved but was NOT printed ({detail}). Check the printer and print it again.",
+        "रसीद सहेज ली गई है पर छपी नहीं ({detail})। प्रिंटर जाँचें और फिर से छापें।",
+    ),
+    "print.no_printer": (
+        "No printer is set up on this computer: the receipt is saved but was NOT printed.",
+        "इस कंप्यूटर पर कोई प्रिंटर सेट नहीं है: रसीद सहेज ली गई है पर छपी नहीं।",
+    ),
+    "print.printer_missing": (
+        "The printer {printer} is not available: the receipt is saved but was NOT printed.",
+        "प्रिंटर {printer} उपलब्ध नहीं है: रसीद सहेज ली गई है पर छपी नहीं।",
+    ),
+    "print.pdf_failed": (
+        "The PDF could not be written to {path} ({detail}). The receipt is saved.",
+        "PDF {path} में नहीं लिखी जा सकी ({detail})। रसीद सहेज ली गई है।",
+    ),
+    "ui.consumer_name_required": (
+        "This account is not in the local consumer data: enter the consumer's name from the bill.",
+        "यह खाता स्थानीय उपभोक्ता डेटा में नहीं है: बिल से उपभोक्ता का नाम दर्ज करें।",
+    ),
+    "ui.lookup_first": ("Find the consumer first (F2).", "पहले उपभोक्ता खोजें (F2)।"),
+    # --- operations: backup, restore, setup, doctor (counter_app/ops) ---
+    "ops.backup_failed": (
+        "The backup to {dest} failed: {detail}. Check that the backup disk or USB stick is connected and has space.",
+        "{dest} में बैकअप विफल रहा: {detail}। जाँचें कि बैकअप डिस्क या यूएसबी स्टिक लगी है और उसमें जगह है।",
+    ),
+    "ops.no_database": ("There is no counter database at {path}.", "{path} पर कोई काउंटर डेटाबेस नहीं है।"),
+    "ops.backup_source_damaged": (
+        "The counter database is damaged ({detail}); no backup was made and the older backups were kept. Run 'counter-app doctor'.",
+        "काउंटर डेटाबेस खराब है ({detail}); बैकअप नहीं बना और पुराने बैकअप रखे गए। 'counter-app doctor' चलाएँ।",
+    ),
+    "ops.backup_not_found": ("No backup at {path}.", "{path} पर कोई बैकअप नहीं है।"),
+    "ops.backup_damaged": (
+        "The backup {path} is damaged ({detail}) and will not be restored. Use an older backup.",
+        "बैकअप {path} खराब है ({detail}) और पुनर्स्थापित नहीं होगा। कोई पुराना बैकअप लें।",
+    ),
+    "ops.backup_checksum": (
+        "The backup file does not match its checksum: it changed after it was made.",
+        "बैकअप फ़ाइल अपने चेकसम से मेल नहीं खाती: बनने के बाद यह बदली गई है।",
+    ),
+    "ops.restore_at_risk": (
+        "Restore refused: {count} records ({receipts} receipts, numbers {seqs}) are in the current database, not in this backup, and NOT yet received by the central server. They would be lost. Sync first, or choose a newer backup; use --force only if you accept losing them.",
+        "पुनर्स्थापना रोकी गई: {count} रिकॉर्ड ({receipts} रसीदें, क्रमांक {seqs}) वर्तमान डेटाबेस में हैं, इस बैकअप में नहीं, और केंद्रीय सर्वर को अभी नहीं मिले हैं। वे खो जाएँगे। पहले सिंक करें या नया बैकअप चुनें; --force तभी लगाएँ जब उन्हें खोना स्वीकार हो।",
+    ),
+    "ops.restore_current_unreadable": (
+        "Restore refused: the current database cannot be read ({detail}), so nobody can tell which receipts would be lost. Check the central server's status for this counter, then use --force.",
+        "पुनर्स्थापना रोकी गई: वर्तमान डेटाबेस पढ़ा नहीं जा सकता ({detail}), इसलिए पता नहीं चल सकता कि कौन-सी रसीदें खोएँगी। केंद्रीय सर्वर पर इस काउंटर की स्थिति देखें, फिर --force लगाएँ।",
+    ),
+    "ops.restore_other_counter": (
+        "Restore refused: the backup belongs to counter {backup}, this counter is {current}.",
+        "पुनर्स्थापना रोकी गई: बैकअप काउंटर {backup} का है, यह काउंटर {current} है।",
+    ),
+    "ops.restored": (
+        "Restored {receipts} receipts from {path}. The replaced database was kept in {replaced}.",
+        "{path} से {receipts} रसीदें पुनर्स्थापित हुईं। बदला गया डेटाबेस {replaced} में रखा गया।",
+    ),
+    "ops.restore_kept_on_server": (
+        "{count} records (receipt numbers {seqs}) are not in the backup but the central server has them. Do not issue receipts on this counter until IT has run 'counter-app doctor'.",
+        "{count} रिकॉर्ड (रसीद क्रमांक {seqs}) बैकअप में नहीं हैं पर केंद्रीय सर्वर के पास हैं। आईटी के 'counter-app doctor' चलाने तक इस काउंटर पर रसीद जारी न करें।",
+    ),
+    "ops.backup_made": (
+        "Backup made: {path} ({receipts} receipts, {size_mb} MB).",
+        "बैकअप बना: {path} ({receipts} रसीदें, {size_mb} MB)।",
+    ),
+    "ops.bad_server_url": (
+        "The server address must start with https:// (http:// only for this computer itself).",
+        "सर्वर पता https:// से शुरू हो (http:// केवल इसी कंप्यूटर के लिए)।",
+    ),
+    "ops.enrollment_code_required": (
+        "Enter the enrollment code given by headquarters for this counter.",
+        "मुख्यालय द्वारा इस काउंटर के लिए दिया गया नामांकन कोड दर्ज करें।",
+    ),
+    "ops.enroll_unavailable": (
+        "Enrollment with the central server is not available in this build.",
+        "इस संस्करण में केंद्रीय सर्वर से नामांकन उपलब्ध नहीं है।",
+    ),
+    "ops.enroll_failed": (
+        "Enrollment failed: {detail}.",
+        "नामांकन विफल: {detail}।",
+    ),
+    "ops.setup_done": (
+        "Counter {code} is set up. Data: {path}.",
+        "काउंटर {code} सेट अप हो गया। डेटा: {path}।",
+    ),
+    # --- doctor: findings ---
+    "doctor.summary": ("{fail} problems, {warn} warnings.", "{fail} समस्याएँ, {warn} चेतावनियाँ।"),
+    "doctor.config_unreadable": ("config.toml cannot be read: {detail}.", "config.toml पढ़ी नहीं जा सकती: {detail}।"),
+    "doctor.check_crashed": ("This check itself failed: {detail}.", "यह जाँच स्वयं विफल हुई: {detail}।"),
+    "doctor.not_set_up": ("This counter is not set up (no counter code in {path}).", "यह काउंटर सेट अप नहीं है ({path} में काउंटर कोड नहीं)।"),
+    "doctor.no_server_url": ("No central server address is configured.", "केंद्रीय सर्वर का पता सेट नहीं है।"),
+    "doctor.config_ok": ("Counter {code}, server {url}.", "काउंटर {code}, सर्वर {url}।"),
+    "doctor.no_database": ("There is no database at {path}.", "{path} पर कोई डेटाबेस नहीं है।"),
+    "doctor.schema_older": (
+        "The database is at schema {found}; this version will upgrade it to {known} at the next start (after a backup).",
+        "डेटाबेस स्कीमा {found} पर है; यह संस्करण अगली शुरुआत पर (बैकअप के बाद) इसे {known} पर लाएगा।",
+    ),
+    "doctor.db_ok": ("Database {path}: {size_mb} MB, schema {schema}, integrity check passed.", "डेटाबेस {path}: {size_mb} MB, स्कीमा {schema}, अखंडता जाँच सफल।"),
+    "doctor.row_mismatch": (
+        "Receipt rows differ from their sealed text (numbers {seqs}): someone changed the database.",
+        "रसीद पंक्तियाँ अपने मुहरबंद पाठ से अलग हैं (क्रमांक {seqs}): डेटाबेस में किसी ने बदलाव किया है।",
+    ),
+    "doctor.records_ok": ("{receipts} receipts: chain intact, no numbers missing.", "{receipts} रसीदें: श्रृंखला अखंड, कोई क्रमांक गायब नहीं।"),
+    "doctor.pending_old": ("{count} records waiting to sync, the oldest for {age}.", "{count} रिकॉर्ड सिंक की प्रतीक्षा में, सबसे पुराना {age} से।"),
+    "doctor.pending": ("{count} records waiting to sync (oldest {age}).", "{count} रिकॉर्ड सिंक की प्रतीक्षा में (सबसे पुराना {age})।"),
+    "doctor.nothing_pending": ("Nothing waiting to sync ({synced} records synced).", "सिंक के लिए कुछ बाकी नहीं ({synced} रिकॉर्ड सिंक हो चुके)।"),
+    "doctor.outbox_conflicts": (
+        "{count} records were flagged by the central server as conflicting or unreadable.",
+        "केंद्रीय सर्वर ने {count} रिकॉर्ड को विरोधी या अपठनीय बताया है।",
+    ),
+    "doctor.outbox_parked": ("{count} receipts are held for review at headquarters.", "{count} रसीदें मुख्यालय में समीक्षा के लिए रोकी गई हैं।"),
+    "doctor.restored_behind": (
+        "This database was restored from a backup that ends at receipt {local}; the counter had issued up to {server} before, and the central server has those receipts.",
+        "यह डेटाबेस ऐसे बैकअप से पुनर्स्थापित हुआ जो रसीद {local} पर समाप्त होता है; काउंटर पहले {server} तक जारी कर चुका था, और वे रसीदें केंद्रीय सर्वर के पास हैं।",
+    ),
+    "doctor.disk_low": ("Only {free_mb} MB free at {where}.", "{where} पर केवल {free_mb} MB खाली है।"),
+    "doctor.disk_ok": ("{free_mb} MB free at {where}.", "{where} पर {free_mb} MB खाली है।"),
+    "doctor.backup_dir_missing": ("The backup folder {path} is not there (disk or USB stick not connected?).", "बैकअप फ़ोल्डर {path} नहीं मिला (डिस्क या यूएसबी स्टिक नहीं लगी?)।"),
+    "doctor.backup_dir_unwritable": ("The backup folder {path} cannot be written.", "बैकअप फ़ोल्डर {path} में लिखा नहीं जा सकता।"),
+    "doctor.no_backup": ("No backup found in {path}.", "{path} में कोई बैकअप नहीं मिला।"),
+    "doctor.backup_old": ("The latest backup is {age} old: {path} ({receipts} receipts).", "नवीनतम बैकअप {age} पुराना है: {path} ({receipts} रसीदें)।"),
+    "doctor.backup_ok": ("Latest backup {age} ago: {path} ({receipts} receipts).", "नवीनतम बैकअप {age} पहले: {path} ({receipts} रसीदें)।"),
+    "doctor.keyring_unusable": (
+        "The system keyring ({backend}) cannot store the server token.",
+        "सिस्टम कीरिंग ({backend}) सर्वर टोकन नहीं रख सकती।",
+    ),
+    "doctor.keyring_ok": ("Keyring: {backend}.", "कीरिंग: {backend}।"),
+    "doctor.server_skipped": ("Server not checked (--offline).", "सर्वर की जाँच नहीं हुई (--offline)।"),
+    "doctor.server_not_configured": ("Server not checked: no address configured.", "सर्वर की जाँच नहीं हुई: पता सेट नहीं है।"),
+    "doctor.server_unreachable": ("The central server {url} cannot be reached: {detail}.", "केंद्रीय सर्वर {url} तक नहीं पहुँचा जा सका: {detail}।"),
+    "doctor.server_ok": ("The central server {url} answers ({ms} ms).", "केंद्रीय सर्वर {url} उत्तर देता है ({ms} ms)।"),
+    "doctor.clock_off": ("This computer's clock differs from the server's by {seconds} seconds.", "इस कंप्यूटर की घड़ी सर्वर से {seconds} सेकंड अलग है।"),
+    "doctor.clock_ok": ("Clock agrees with the server (within {seconds} s).", "घड़ी सर्वर से मेल खाती है ({seconds} सेकंड के भीतर)।"),
+    # --- doctor: what to do ---
+    "doctor.do.config": ("Fix or recreate config.toml with 'counter-app setup'.", "'counter-app setup' से config.toml ठीक करें या फिर से बनाएँ।"),
+    "doctor.do.report": ("Send the log folder and this report to the software team.", "लॉग फ़ोल्डर और यह रिपोर्ट सॉफ़्टवेयर टीम को भेजें।"),
+    "doctor.do.setup": ("Run 'counter-app setup' (or start the app as IT) and enter the counter code, server address and enrollment code.", "'counter-app setup' चलाएँ (या आईटी के रूप में ऐप शुरू करें) और काउंटर कोड, सर्वर पता व नामांकन कोड दर्ज करें।"),
+    "doctor.do.restore": ("Close the app; run 'counter-app restore' with the latest backup (it refuses if receipts would be lost); keep the damaged file for investigation.", "ऐप बंद करें; नवीनतम बैकअप से 'counter-app restore' चलाएँ (रसीदें खोने पर यह रुक जाता है); खराब फ़ाइल जाँच के लिए रखें।"),
+    "doctor.do.install_newer": ("Install the newer counter software version that made this database.", "काउंटर सॉफ़्टवेयर का वह नया संस्करण स्थापित करें जिसने यह डेटाबेस बनाया।"),
+    "doctor.do.start_to_upgrade": ("Nothing to do: start the app once, it backs up and upgrades.", "कुछ नहीं करना: ऐप एक बार शुरू करें, वह बैकअप लेकर अपग्रेड करेगा।"),
+    "doctor.do.gap": ("Do not issue receipts; report the missing numbers to headquarters with this report.", "रसीदें जारी न करें; गायब क्रमांक इस रिपोर्ट के साथ मुख्यालय को बताएँ।"),
+    "doctor.do.chain": ("Stored receipts were altered: do not change anything, report to headquarters and keep this computer as evidence.", "संग्रहीत रसीदें बदली गई हैं: कुछ न बदलें, मुख्यालय को सूचित करें और यह कंप्यूटर सबूत के रूप में रखें।"),
+    "doctor.do.network": ("Check the network cable, proxy and the server address in config.toml; receipts are safe locally meanwhile.", "नेटवर्क केबल, प्रॉक्सी और config.toml में सर्वर पता जाँचें; तब तक रसीदें यहाँ सुरक्षित हैं।"),
+    "doctor.do.conflicts": ("Ask headquarters to review this counter's alarms on the server dashboard.", "मुख्यालय से सर्वर डैशबोर्ड पर इस काउंटर की चेतावनियों की समीक्षा करवाएँ।"),
+    "doctor.do.parked": ("Headquarters reviews parked receipts; nothing to do at the counter.", "रोकी गई रसीदों की समीक्षा मुख्यालय करता है; काउंटर पर कुछ नहीं करना।"),
+    "doctor.do.restored_behind": ("Do not issue receipts on this counter: its numbers would repeat. Ask headquarters to re-enrol it under a new counter code.", "इस काउंटर पर रसीदें जारी न करें: क्रमांक दोहराए जाएँगे। मुख्यालय से इसे नए काउंटर कोड से फिर नामांकित करवाएँ।"),
+    "doctor.do.disk": ("Free disk space: remove old files (not the counter's data folder) or add a disk.", "डिस्क में जगह खाली करें: पुरानी फ़ाइलें हटाएँ (काउंटर का डेटा फ़ोल्डर नहीं) या डिस्क जोड़ें।"),
+    "doctor.do.backup_dir": ("Connect the backup disk or USB stick, or set backup_dir in config.toml to a writable folder.", "बैकअप डिस्क या यूएसबी स्टिक लगाएँ, या config.toml में backup_dir को लिखने योग्य फ़ोल्डर पर सेट करें।"),
+    "doctor.do.backup": ("Run 'counter-app backup' now and check the daily backup folder.", "अभी 'counter-app backup' चलाएँ और दैनिक बैकअप फ़ोल्डर जाँचें।"),
+    "doctor.do.keyring": ("Run the app as the clerk's Windows user (Credential Manager); on Linux start a Secret Service (gnome-keyring).", "ऐप क्लर्क के विंडोज़ उपयोगकर्ता से चलाएँ (क्रेडेंशियल मैनेजर); लिनक्स पर सीक्रेट सर्विस (gnome-keyring) चालू करें।"),
+    "doctor.do.clock": ("Set the clock to Indian Standard Time and enable automatic time sync (w32time / NTP).", "घड़ी भारतीय मानक समय पर सेट करें और स्वचालित समय सिंक (w32time / NTP) चालू करें।"),
     # --- end ---
 }
 
