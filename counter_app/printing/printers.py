@@ -1,0 +1,143 @@
+"""Where receipts go: the printer driver is the edge we do not own, so it sits behind one small
+interface. `SystemPrinter` prints through Qt to the configured (or default) printer; `PdfPrinter`
+writes a PDF file (the demo, tests, and counters that keep a digital copy)."""
+
+from __future__ import annotations
+
+import re
+import threading
+import time
+from pathlib import Path
+from typing import Protocol
+
+from PySide6.QtGui import QImage, QPdfWriter
+from PySide6.QtPrintSupport import QPrinter, QPrinterInfo
+
+from counter_app.domain.errors import CounterError
+from counter_app.printing.qr import qr_image, qr_payload
+from counter_app.printing.receipt_doc import QR_URL, ReceiptPrint, VoidPrint, receipt_html, void_html
+from counter_app.printing.render import PageLayout, build_document, layout_named, paint
+
+
+class PrintError(CounterError):
+    """The receipt is committed; only the paper failed. It can be printed again."""
+
+    key = "print.failed"
+
+
+class ReceiptPrinter(Protocol):
+    """Prints one document. Implementations raise PrintError, never anything else they can help."""
+
+    description: str
+
+    def print_html(self, html: str, images: dict[str, QImage], layout: PageLayout, title: str) -> str | None:
+        """Print; returns where the output went (a file path) if there is such a thing."""
+        ...
+
+
+class PdfPrinter:
+    """Writes each document as a PDF file in a folder (named after the receipt number)."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = Path(folder)
+        self.description = f"PDF: {self.folder}"
+
+    def path_for(self, title: str) -> Path:
+        safe = re.sub(r"[^A-Za-z0-9._-]+", "_", title).strip("_") or "document"
+        path = self.folder / f"{safe}.pdf"
+        n = 2
+        while path.exists():
+            path = self.folder / f"{safe}-{n}.pdf"
+            n += 1
+        return path
+
+    def print_html(self, html: str, images: dict[str, QImage], layout: PageLayout, title: str) -> str | None:
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+        except OSError as e:
+            raise PrintError("print.pdf_failed", path=str(self.folder), detail=str(e)) from None
+        path = self.path_for(title)
+        write_pdf(html, images, layout, path, title)
+        return str(path)
+
+
+def write_pdf(html: str, images: dict[str, QImage], layout: PageLayout, path: Path, title: str = "") -> Path:
+    tmp = path.with_name(path.name + ".part")
+    writer = QPdfWriter(str(tmp))
+    writer.setResolution(300)
+    writer.setTitle(title)
+    writer.setCreator("KESCO counter")
+    doc = build_document(html, images, layout, writer)
+    try:
+        paint(doc, writer, layout)
+    except RuntimeError as e:
+        raise PrintError("print.pdf_failed", path=str(path), detail=str(e)) from None
+    del writer  # closes the file
+    try:
+        tmp.replace(path)
+    except OSError as e:
+        raise PrintError("print.pdf_failed", path=str(path), detail=str(e)) from None
+    return path
+
+
+class SystemPrinter:
+    """A printer the operating system knows (its driver takes care of thermal rolls and Hindi):
+    `name` empty means the system's default printer."""
+
+    _lock = threading.Lock()  # one print job at a time per process: drivers are not re-entrant
+
+    def __init__(self, name: str = "") -> None:
+        self.name = name
+        self.description = name or "default printer"
+
+    def print_html(self, html: str, images: dict[str, QImage], layout: PageLayout, title: str) -> str | None:
+        with self._lock:
+            names = QPrinterInfo.availablePrinterNames()
+            if self.name and self.name not in names:
+                raise PrintError("print.printer_missing", printer=self.name)
+            if not self.name and not QPrinterInfo.defaultPrinterName():
+                raise PrintError("print.no_printer")
+            printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+            if self.name:
+                printer.setPrinterName(self.name)
+            if not printer.isValid():
+                raise PrintError("print.printer_missing", printer=self.description)
+            printer.setDocName(title)
+            printer.setFullPage(True)
+            doc = build_document(html, images, layout, printer)
+            try:
+                paint(doc, printer, layout)
+            except RuntimeError as e:
+                raise PrintError("print.failed", detail=str(e)) from None
+            if printer.printerState() == QPrinter.PrinterState.Error:
+                raise PrintError("print.failed", detail="printer error")
+        return None
+
+
+def printer_from_setting(setting: str, data_dir: Path) -> ReceiptPrinter:
+    """The `printer` setting: empty for the default printer, a printer's name, or `pdf:<folder>`
+    (relative folders are inside the data directory)."""
+    s = setting.strip()
+    if s.lower().startswith("pdf:"):
+        folder = Path(s[4:].strip() or "printed")
+        return PdfPrinter(folder if folder.is_absolute() else data_dir / folder)
+    return SystemPrinter(s)
+
+
+# -------------------------------------------------------------------------------- documents
+
+
+def print_receipt(printer: ReceiptPrinter, rp: ReceiptPrint, layout: PageLayout | str) -> tuple[str | None, float]:
+    """Render and print one receipt; returns (output path if any, seconds taken)."""
+    lay = layout_named(layout) if isinstance(layout, str) else layout
+    t = time.perf_counter()
+    html = receipt_html(rp, roll=lay.roll)
+    images = {QR_URL: qr_image(qr_payload(rp.receipt))}
+    title = rp.receipt.receipt_no + ("-DUPLICATE" if rp.reprint_no else "")
+    out = printer.print_html(html, images, lay, title)
+    return out, time.perf_counter() - t
+
+
+def print_void(printer: ReceiptPrinter, vp: VoidPrint, layout: PageLayout | str) -> str | None:
+    lay = layout_named(layout) if isinstance(layout, str) else layout
+    return printer.print_html(void_html(vp, roll=lay.roll), {}, lay, vp.void.receipt_no + "-CANCELLED")
