@@ -4,11 +4,12 @@ where the two differ: transaction start, the master-data version, and the lock o
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from contextlib import contextmanager
-from typing import TypeVar
+from typing import Any, TypeVar
 
-from sqlalchemy import Connection, Engine, create_engine, event, text
+from sqlalchemy import Connection, Engine, any_, bindparam, cast, create_engine, event, text
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.exc import DBAPIError, OperationalError
 
 from central_server.config import Settings
@@ -127,3 +128,12 @@ def lock_counter_row(conn: Connection, code: str) -> None:
     for each other. SQLite's BEGIN IMMEDIATE has serialised everything already."""
     if not is_sqlite(conn):
         conn.execute(text("SELECT 1 FROM counters WHERE code = :c FOR UPDATE"), {"c": code})
+
+
+def member_of(column: Any, values: Collection[Any], conn: Connection) -> Any:
+    """`column IN values`: on PostgreSQL as `= ANY(array)`, one parameter whatever the count
+    (a 500-item IN list costs more to convert on the client than the query costs on the server)."""
+    values = list(values)
+    if is_sqlite(conn):
+        return column.in_(values)
+    return column == any_(cast(bindparam(None, values, type_=ARRAY(column.type)), ARRAY(column.type)))

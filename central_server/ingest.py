@@ -269,7 +269,7 @@ def _park_receipts_by_account(conn: Connection, b: _Batch) -> None:
     if not accounts:
         return
     found = dict(conn.execute(
-        select(consumers.c.account_no, consumers.c.status).where(consumers.c.account_no.in_(accounts))
+        select(consumers.c.account_no, consumers.c.status).where(db.member_of(consumers.c.account_no, accounts, conn))
     ).all())
     for row in b.receipt_rows:
         if row["parked_reason"] is not None:
@@ -288,9 +288,7 @@ def _insert_receipts(conn: Connection, b: _Batch) -> list[dict[str, Any]]:
     rows = b.receipt_rows
     if not rows:
         return []
-    params = [{k: v for k, v in row.items() if k != "_i"} for row in rows]
-    stmt = _insert(conn, receipts).on_conflict_do_nothing().returning(receipts.c.receipt_id)
-    inserted = set(conn.execute(stmt, params).scalars())
+    inserted = _insert_returning_ids(conn, receipts, "receipt_id", rows)
     new = [row for row in rows if row["receipt_id"] in inserted]
     old = [row for row in rows if row["receipt_id"] not in inserted]
     for row in new:
@@ -308,11 +306,11 @@ def _insert_receipts(conn: Connection, b: _Batch) -> list[dict[str, Any]]:
 def _answer_existing_receipts(conn: Connection, b: _Batch, old: list[dict[str, Any]]) -> None:
     by_id = {r.receipt_id: r for r in conn.execute(
         select(receipts.c.receipt_id, receipts.c.counter_code, receipts.c.seq, receipts.c.payload)
-        .where(receipts.c.receipt_id.in_([row["receipt_id"] for row in old]))
+        .where(db.member_of(receipts.c.receipt_id, [row["receipt_id"] for row in old], conn))
     )}
     by_seq = {r.seq: r for r in conn.execute(
         select(receipts.c.receipt_id, receipts.c.seq)
-        .where(receipts.c.counter_code == b.counter_code, receipts.c.seq.in_([row["seq"] for row in old]))
+        .where(receipts.c.counter_code == b.counter_code, db.member_of(receipts.c.seq, [row["seq"] for row in old], conn))
     )}
     for row in old:
         rid, i = row["receipt_id"], row["_i"]
@@ -331,13 +329,38 @@ def _answer_existing_receipts(conn: Connection, b: _Batch, old: list[dict[str, A
         b.alarm("conflict", rid, detail, payload=row["payload"], seq=row["seq"])
 
 
+def _insert_returning_ids(conn: Connection, table: Any, key: str, rows: list[dict[str, Any]]) -> set[str]:
+    """INSERT ... ON CONFLICT DO NOTHING RETURNING key, for many rows in one statement. On
+    PostgreSQL the rows travel as one array per column through unnest(): a statement of constant
+    shape (prepared once) instead of VALUES lists with thousands of placeholders."""
+    cols = [c for c in table.columns if not (c.autoincrement is True and c.primary_key)]
+    if db.is_sqlite(conn):
+        params = [{c.name: row[c.name] for c in cols} for row in rows]
+        stmt = _insert(conn, table).on_conflict_do_nothing().returning(table.c[key])
+        return set(conn.execute(stmt, params).scalars())
+    sql = _UNNEST_SQL.get(table.name)
+    if sql is None:
+        # %b: binary parameters; text-format arrays would have every element escaped by a regex
+        arrays = ", ".join(f"%({c.name})b::{c.type.compile(dialect=conn.dialect)}[]" for c in cols)
+        sql = _UNNEST_SQL[table.name] = (
+            f"INSERT INTO {table.name} ({', '.join(c.name for c in cols)}) "  # noqa: S608 - schema names
+            f"SELECT * FROM unnest({arrays}) ON CONFLICT DO NOTHING RETURNING {key}"
+        )
+    with conn.connection.driver_connection.cursor() as cur:
+        cur.execute(sql, {c.name: [row[c.name] for row in rows] for c in cols})
+        return {r[0] for r in cur.fetchall()}
+
+
+_UNNEST_SQL: dict[str, Any] = {}
+
+
 # --- voids, dishonours, shift and day closes -------------------------------------------------
 
 def _insert_other(conn: Connection, b: _Batch, new_receipts: list[dict[str, Any]]) -> None:
     if b.other:
         existing = {r.record_id: r.payload for r in conn.execute(
             select(records.c.record_id, records.c.payload)
-            .where(records.c.record_id.in_([rid for _, rid, _, _, _ in b.other]))
+            .where(db.member_of(records.c.record_id, [rid for _, rid, _, _, _ in b.other], conn))
         )}
         fresh = []
         for i, rid, kind, row, text in b.other:
@@ -362,8 +385,7 @@ def _insert_other(conn: Connection, b: _Batch, new_receipts: list[dict[str, Any]
             b.results[i] = Result(rid, PARKED if reason else ACCEPTED, {"reason": reason} if reason else None)
         if fresh:
             rows = [row for _, _, _, row in fresh]
-            stmt = _insert(conn, records).on_conflict_do_nothing().returning(records.c.record_id)
-            inserted = set(conn.execute(stmt, rows).scalars())
+            inserted = _insert_returning_ids(conn, records, "record_id", rows)
             if len(inserted) < len(rows):
                 # another request stored one of these ids after our look-up: start again, then
                 # the look-up sees it (only a foreign counter reusing a record_id gets here)
@@ -377,7 +399,7 @@ def _targets(conn: Connection, ids: Iterable[str]) -> dict[str, dict[str, Any]]:
     if not ids:
         return {}
     q = select(receipts.c.receipt_id, receipts.c.counter_code, receipts.c.account_no, receipts.c.amount_paise,
-               receipts.c.mode, receipts.c.posted, receipts.c.reversed_by).where(receipts.c.receipt_id.in_(ids))
+               receipts.c.mode, receipts.c.posted, receipts.c.reversed_by).where(db.member_of(receipts.c.receipt_id, ids, conn))
     return {r["receipt_id"]: dict(r) for r in conn.execute(q).mappings()}
 
 
@@ -425,7 +447,7 @@ def _apply_waiting_reversals(conn: Connection, b: _Batch, new_receipts: list[dic
         return
     waiting = conn.execute(
         select(records).where(
-            records.c.target_receipt_id.in_([r["receipt_id"] for r in new_receipts]),
+            db.member_of(records.c.target_receipt_id, [r["receipt_id"] for r in new_receipts], conn),
             records.c.applied.is_(False), records.c.parked_reason.like("receipt: not received%"),
         ).order_by(records.c.received_at, records.c.record_id)
     ).mappings().all()
@@ -459,6 +481,14 @@ def _apply_postings(conn: Connection, b: _Batch) -> None:
             "acct": account, "delta": delta, "pdate": payment[0] if payment else None,
             "ppaise": payment[2] if payment else None, "dis": dishonours, "ver": version,
         })
+    if not db.is_sqlite(conn):
+        # lock the rows in account order first: UPDATE ... FROM takes them in plan order
+        with conn.connection.driver_connection.cursor() as cur:
+            cur.execute("SELECT 1 FROM consumers WHERE account_no = ANY(%b::varchar[]) ORDER BY account_no "
+                        "FOR UPDATE", ([p["acct"] for p in params],))
+            cur.execute(_PG_POSTING, {k: [p[k] for p in params] for k in ("acct", "delta", "pdate", "ppaise", "dis")}
+                        | {"ver": version})
+        return
     c = consumers.c
     pdate = bindparam("pdate", type_=String(10))
     newer = pdate.is_not(None) & (c.last_payment_date.is_(None) | (pdate >= c.last_payment_date))
@@ -472,6 +502,21 @@ def _apply_postings(conn: Connection, b: _Batch) -> None:
         ),
         params,
     )
+
+
+_PG_POSTING = """
+UPDATE consumers AS c SET
+  balance_paise = c.balance_paise + v.delta,
+  last_payment_date = CASE WHEN v.pdate IS NOT NULL AND (c.last_payment_date IS NULL OR v.pdate >= c.last_payment_date)
+                      THEN v.pdate ELSE c.last_payment_date END,
+  last_payment_paise = CASE WHEN v.pdate IS NOT NULL AND (c.last_payment_date IS NULL OR v.pdate >= c.last_payment_date)
+                       THEN v.ppaise ELSE c.last_payment_paise END,
+  dishonoured_cheques = c.dishonoured_cheques + v.dis,
+  version = %(ver)s
+FROM unnest(%(acct)b::varchar[], %(delta)b::bigint[], %(pdate)b::varchar[], %(ppaise)b::bigint[],
+            %(dis)b::integer[]) AS v(acct, delta, pdate, ppaise, dis)
+WHERE c.account_no = v.acct
+"""
 
 
 # --- chain ----------------------------------------------------------------------------------
