@@ -41,7 +41,7 @@ from counter_app.services.security import hash_pin, verify_pin
 from counter_app.storage import consumers as consumers_repo
 from counter_app.storage import receipts as receipts_repo
 from counter_app.storage import users as users_repo
-from counter_app.storage.store import Store, get_kv
+from counter_app.storage.store import Store, get_kv, get_kvs
 
 MAX_FAILED_LOGINS = 5
 LOCKOUT_MINUTES = 15
@@ -319,6 +319,7 @@ class CounterService:
                 name, category, bill_no = consumer.name, consumer.category, consumer.last_bill_no
             seq, head = receipts_repo.chain_head(conn)
             seq += 1
+            kv = get_kvs(conn, "server_period_state", "consumers_as_of")
             receipt = Receipt(
                 receipt_id=new_id(),
                 counter_code=code,
@@ -336,8 +337,8 @@ class CounterService:
                 shift_id=shift.shift_id,
                 issued_at=iso(now),
                 business_date=shift.business_date,
-                collected_in_closing=get_kv(conn, "server_period_state") == "closing",
-                balance_as_of=get_kv(conn, "consumers_as_of"),
+                collected_in_closing=kv["server_period_state"] == "closing",
+                balance_as_of=kv["consumers_as_of"],
             )
             sealed = chain.seal(receipt, head)
             receipts_repo.insert_receipt(conn, sealed)

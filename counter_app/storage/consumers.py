@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import Connection, text
 
 from counter_app.domain.consumer import CONSUMER_FIELDS, Consumer
+from counter_app.storage.db import raw
 
 _COLS = ", ".join(CONSUMER_FIELDS)
 _SELECT = f"SELECT {_COLS} FROM consumers"
@@ -21,7 +22,7 @@ _UPSERT = (
 
 
 def by_account(conn: Connection, account_no: str) -> Consumer | None:
-    row = conn.execute(text(f"{_SELECT} WHERE account_no=:a"), {"a": account_no}).first()
+    row = raw(conn).execute(f"{_SELECT} WHERE account_no=?", (account_no,)).fetchone()
     return None if row is None else Consumer.from_row(tuple(row))
 
 
@@ -82,3 +83,47 @@ def paid_today(conn: Connection, account_no: str, business_date: str) -> int:
         {"a": account_no, "d": business_date},
     ).scalar_one()
     return int(v)
+
+
+# --- bulk loads: the search index is deferred, then built in short chunks (migration 0003) ---
+_FTS_KEY = "fts_pending_from"
+
+
+def defer_search_index(conn: Connection) -> None:
+    """From now on, rows inserted (rowid above today's highest) stay out of the search index
+    until catch_up_search_index reaches them. Idempotent."""
+    conn.execute(
+        text("INSERT INTO kv(key, value) SELECT :k, COALESCE(MAX(rowid), 0) + 1 FROM consumers "
+             "WHERE NOT EXISTS (SELECT 1 FROM kv WHERE key = :k AND value IS NOT NULL) "
+             "ON CONFLICT(key) DO UPDATE SET value = excluded.value"),
+        {"k": _FTS_KEY},
+    )
+
+
+def search_index_pending(conn: Connection) -> int:
+    """Consumers not yet in the search index (0 when nothing is deferred)."""
+    start = conn.execute(text("SELECT CAST(value AS INTEGER) FROM kv WHERE key = :k"), {"k": _FTS_KEY}).scalar()
+    if start is None:
+        return 0
+    return int(conn.execute(text("SELECT COUNT(*) FROM consumers WHERE rowid >= :r"), {"r": start}).scalar_one())
+
+
+def catch_up_search_index(conn: Connection, limit: int = 5000) -> int:
+    """Index up to `limit` deferred consumers (one short transaction's worth); returns how many
+    are still waiting. When none are, deferral ends and the triggers index every row again."""
+    start = conn.execute(text("SELECT CAST(value AS INTEGER) FROM kv WHERE key = :k"), {"k": _FTS_KEY}).scalar()
+    if start is None:
+        return 0
+    top = conn.execute(text("SELECT MAX(rowid) FROM consumers")).scalar()
+    stop = int(start) + limit
+    conn.execute(
+        text("INSERT INTO consumers_fts(rowid, name, relation_name, address, locality) "
+             "SELECT rowid, name, relation_name, address, locality FROM consumers "
+             "WHERE rowid >= :a AND rowid < :b"),
+        {"a": int(start), "b": stop},
+    )
+    if top is None or stop > int(top):
+        conn.execute(text("DELETE FROM kv WHERE key = :k"), {"k": _FTS_KEY})
+        return 0
+    conn.execute(text("UPDATE kv SET value = :v WHERE key = :k"), {"v": str(stop), "k": _FTS_KEY})
+    return int(top) - stop + 1

@@ -39,9 +39,9 @@ def _on_connect(dbapi_conn: sqlite3.Connection, _record: Any) -> None:
 
 
 def make_engine(path: Path, *, writer: bool) -> Engine:
-    """An engine on the database file. The writer engine has a single connection and begins every
-    transaction with BEGIN IMMEDIATE; the reader engine begins deferred (WAL readers never block
-    the writer)."""
+    """An engine on the database file. The writer engine has a single connection whose
+    transactions Database.write() opens with BEGIN IMMEDIATE itself; the reader engine's
+    transactions begin deferred (WAL readers never block the writer)."""
     url = f"sqlite+pysqlite:///{path}"
     engine = create_engine(
         url,
@@ -52,10 +52,11 @@ def make_engine(path: Path, *, writer: bool) -> Engine:
         connect_args={"check_same_thread": False, "timeout": BUSY_TIMEOUT_MS / 1000},
     )
     event.listen(engine, "connect", _on_connect)
+    if not writer:
 
-    @event.listens_for(engine, "begin")
-    def _begin(conn: Connection) -> None:
-        conn.exec_driver_sql("BEGIN IMMEDIATE" if writer else "BEGIN")
+        @event.listens_for(engine, "begin")
+        def _begin(conn: Connection) -> None:
+            conn.exec_driver_sql("BEGIN")
 
     return engine
 
@@ -74,28 +75,51 @@ class Database:
         self.path = path
         self.writer = make_engine(path, writer=True)
         self.reader = make_engine(path, writer=False)
-        self._write_lock = threading.RLock()
+        self._write_lock = threading.Lock()
+        self._wconn: Connection | None = None
         self.damaged: str | None = None
 
     @contextmanager
     def write(self) -> Iterator[Connection]:
-        """One write transaction, committed on success, rolled back on any error. Refused when the
-        start-up check found the file damaged."""
+        """One write transaction, begun with BEGIN IMMEDIATE, committed on success, rolled back on
+        any error. Refused when the start-up check found the file damaged.
+
+        The one writer connection stays checked out and the transaction is driven on the sqlite3
+        connection itself: SQLAlchemy's begin/commit bookkeeping cost more than the fsync on a
+        receipt's hot path. Statements may go through SQLAlchemy or raw(conn) alike."""
         if self.damaged is not None:
             raise StorageError("storage.damaged", detail=self.damaged)
         with self._write_lock:
             try:
-                with self.writer.begin() as conn:
-                    yield conn
-            except OperationalError as e:
+                if self._wconn is None:
+                    self._wconn = self.writer.connect()
+                conn = self._wconn
+                dbapi = raw(conn)
+                dbapi.execute("BEGIN IMMEDIATE")
+            except (OperationalError, sqlite3.OperationalError) as e:
                 raise translate_operational(e) from e
+            try:
+                yield conn
+                conn.commit()  # ends SQLAlchemy's own (no-op) transaction, if it began one
+                if dbapi.in_transaction:
+                    dbapi.commit()
+            except BaseException as e:
+                try:
+                    conn.rollback()
+                    if dbapi.in_transaction:
+                        dbapi.rollback()
+                except sqlite3.Error:
+                    pass
+                if isinstance(e, OperationalError | sqlite3.OperationalError):
+                    raise translate_operational(e) from e
+                raise
 
     @contextmanager
     def read(self) -> Iterator[Connection]:
         try:
             with self.reader.connect() as conn:
                 yield conn
-        except OperationalError as e:
+        except (OperationalError, sqlite3.OperationalError) as e:
             raise translate_operational(e) from e
 
     def quick_check(self) -> str | None:
@@ -114,12 +138,17 @@ class Database:
         return "; ".join(str(r[0]) for r in rows[:5])
 
     def dispose(self) -> None:
+        with self._write_lock:
+            if self._wconn is not None:
+                self._wconn.close()
+                self._wconn = None
         self.writer.dispose()
         self.reader.dispose()
 
 
-def translate_operational(e: OperationalError) -> StorageError:
-    msg = str(e.orig).lower() if e.orig is not None else str(e).lower()
+def translate_operational(e: OperationalError | sqlite3.OperationalError) -> StorageError:
+    orig = getattr(e, "orig", None)
+    msg = str(orig if orig is not None else e).lower()
     if "full" in msg:
         return StorageError("storage.disk_full")
     if "locked" in msg or "busy" in msg:
@@ -127,6 +156,15 @@ def translate_operational(e: OperationalError) -> StorageError:
     if "malformed" in msg or "not a database" in msg or "corrupt" in msg:
         return StorageError("storage.damaged", detail=msg)
     return StorageError("storage.error", detail=msg)
+
+
+def raw(conn: Connection) -> sqlite3.Connection:
+    """The sqlite3 connection under a SQLAlchemy connection, inside its transaction. The hot path of
+    issuing a receipt runs its few statements here: SQLAlchemy's per-statement bookkeeping would
+    otherwise cost more than the statements themselves."""
+    dc = conn.connection.driver_connection
+    assert isinstance(dc, sqlite3.Connection)
+    return dc
 
 
 def scalar(conn: Connection, sql: str, **params: Any) -> Any:

@@ -10,57 +10,45 @@ from typing import Any
 from sqlalchemy import Connection, text
 
 from counter_app.domain.receipt import GENESIS_HASH, Dishonour, Receipt, RecordKind, Void
+from counter_app.storage.db import raw
 
-_INSERT_RECEIPT = text(
+_INSERT_RECEIPT = (
     "INSERT INTO receipts (seq, receipt_id, receipt_no, counter_code, account_no, amount_paise, mode, "
-    "clerk, shift_id, business_date, issued_at, canonical, prev_hash, hash) VALUES "
-    "(:seq, :receipt_id, :receipt_no, :counter_code, :account_no, :amount_paise, :mode, :clerk, "
-    ":shift_id, :business_date, :issued_at, :canonical, :prev_hash, :hash)"
+    "clerk, shift_id, business_date, issued_at, canonical, prev_hash, hash) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
 )
-_INSERT_OUTBOX = text(
-    "INSERT INTO outbox (record_id, kind, payload, created_at) VALUES (:record_id, :kind, :payload, :created_at)"
-)
-_INSERT_AUDIT = text(
-    "INSERT INTO audit (at, actor, action, subject, detail) VALUES (:at, :actor, :action, :subject, :detail)"
-)
-_HEAD = text("SELECT seq, hash FROM receipts ORDER BY seq DESC LIMIT 1")
+_INSERT_OUTBOX = "INSERT INTO outbox (record_id, kind, payload, created_at) VALUES (?, ?, ?, ?)"
+_INSERT_AUDIT = "INSERT INTO audit (at, actor, action, subject, detail) VALUES (?, ?, ?, ?, ?)"
+_HEAD = "SELECT seq, hash FROM receipts ORDER BY seq DESC LIMIT 1"
 
 
 def chain_head(conn: Connection) -> tuple[int, str]:
     """(last sequence number, its hash); (0, genesis) for an empty counter."""
-    row = conn.execute(_HEAD).first()
+    row = raw(conn).execute(_HEAD).fetchone()
     if row is None:
         return 0, GENESIS_HASH
     return int(row[0]), str(row[1])
 
 
-def insert_receipt(conn: Connection, r: Receipt) -> None:
-    conn.execute(
+def insert_receipt(conn: Connection, r: Receipt, canonical: str | None = None) -> None:
+    raw(conn).execute(
         _INSERT_RECEIPT,
-        {
-            "seq": r.seq, "receipt_id": r.receipt_id, "receipt_no": r.receipt_no,
-            "counter_code": r.counter_code, "account_no": r.account_no, "amount_paise": r.amount_paise,
-            "mode": r.mode, "clerk": r.clerk, "shift_id": r.shift_id, "business_date": r.business_date,
-            "issued_at": r.issued_at, "canonical": r.canonical(), "prev_hash": r.prev_hash, "hash": r.hash,
-        },
+        (r.seq, r.receipt_id, r.receipt_no, r.counter_code, r.account_no, r.amount_paise, r.mode, r.clerk,
+         r.shift_id, r.business_date, r.issued_at, canonical or r.canonical(), r.prev_hash, r.hash),
     )
 
 
 def insert_outbox(conn: Connection, record_id: str, kind: RecordKind, payload: dict[str, Any], at: str) -> None:
     from counter_app.domain.receipt import canonical_json
 
-    conn.execute(
-        _INSERT_OUTBOX,
-        {"record_id": record_id, "kind": kind.value, "payload": canonical_json(payload), "created_at": at},
-    )
+    raw(conn).execute(_INSERT_OUTBOX, (record_id, kind.value, canonical_json(payload), at))
 
 
 def audit(conn: Connection, at: str, actor: str | None, action: str, subject: str | None = None,
           detail: dict[str, Any] | None = None) -> None:
-    conn.execute(
+    raw(conn).execute(
         _INSERT_AUDIT,
-        {"at": at, "actor": actor, "action": action, "subject": subject,
-         "detail": None if detail is None else json.dumps(detail, ensure_ascii=False, sort_keys=True)},
+        (at, actor, action, subject,
+         None if detail is None else json.dumps(detail, ensure_ascii=False, sort_keys=True)),
     )
 
 

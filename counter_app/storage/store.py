@@ -9,7 +9,7 @@ from sqlalchemy import Connection, text
 
 from counter_app.domain.errors import StorageError
 from counter_app.storage import migrate
-from counter_app.storage.db import DB_FILENAME, Database, InstanceLock
+from counter_app.storage.db import DB_FILENAME, Database, InstanceLock, raw
 
 
 class Store:
@@ -19,6 +19,7 @@ class Store:
         self.data_dir = data_dir
         self.db = db
         self._lock = lock
+        self._counter_code: str | None = None
 
     @property
     def path(self) -> Path:
@@ -42,6 +43,7 @@ class Store:
             return get_meta(conn, key)
 
     def set_meta(self, key: str, value: str) -> None:
+        self._counter_code = None
         with self.db.write() as conn:
             conn.execute(
                 text("INSERT INTO meta(key, value) VALUES (:k, :v) ON CONFLICT(key) DO UPDATE SET value=:v"),
@@ -50,10 +52,13 @@ class Store:
 
     @property
     def counter_code(self) -> str:
-        code = self.get_meta("counter_code")
-        if not code:
-            raise StorageError("storage.not_initialised")
-        return code
+        """Fixed once the counter has issued a receipt, so it is read once (it is on the hot path)."""
+        if self._counter_code is None:
+            code = self.get_meta("counter_code")
+            if not code:
+                raise StorageError("storage.not_initialised")
+            self._counter_code = code
+        return self._counter_code
 
 
 def get_meta(conn: Connection, key: str) -> str | None:
@@ -71,6 +76,12 @@ def set_kv(conn: Connection, key: str, value: str | None) -> None:
         text("INSERT INTO kv(key, value) VALUES (:k, :v) ON CONFLICT(key) DO UPDATE SET value=:v"),
         {"k": key, "v": value},
     )
+
+
+def get_kvs(conn: Connection, *keys: str) -> dict[str, str | None]:
+    got = {str(k): v for k, v in raw(conn).execute(
+        f"SELECT key, value FROM kv WHERE key IN ({', '.join('?' for _ in keys)})", keys).fetchall()}
+    return {k: None if got.get(k) is None else str(got[k]) for k in keys}
 
 
 def open_store(data_dir: Path, *, lock: bool = True, create: bool = True, check: bool = True) -> Store:

@@ -6,6 +6,8 @@ from dataclasses import dataclass
 
 from sqlalchemy import Connection, text
 
+from counter_app.storage.db import raw
+
 
 @dataclass(frozen=True, slots=True)
 class UserRow:
@@ -92,10 +94,10 @@ def _shift(row: tuple[object, ...]) -> ShiftRow:
 
 
 def open_shift_of(conn: Connection, clerk: str) -> ShiftRow | None:
-    row = conn.execute(
-        text(f"SELECT {_SHIFT_COLS} FROM shifts WHERE clerk=:c AND closed_at IS NULL ORDER BY opened_at DESC LIMIT 1"),
-        {"c": clerk},
-    ).first()
+    row = raw(conn).execute(
+        f"SELECT {_SHIFT_COLS} FROM shifts WHERE clerk=? AND closed_at IS NULL ORDER BY opened_at DESC LIMIT 1",
+        (clerk,),
+    ).fetchone()
     return None if row is None else _shift(tuple(row))
 
 

@@ -79,7 +79,7 @@ def test_disk_full_stores_nothing_partial_and_recovers(tmp_path):
     with c.store.db.read() as conn:
         pages = conn.execute(text("PRAGMA page_count")).scalar()
     # The one writer connection: cap the file at its current size, as a full disk would.
-    with c.store.db.writer.connect() as conn:
+    with c.store.db.write() as conn:
         conn.exec_driver_sql(f"PRAGMA max_page_count={pages}")
     failures = 0
     for i in range(200):
@@ -96,7 +96,7 @@ def test_disk_full_stores_nothing_partial_and_recovers(tmp_path):
         n_outbox = conn.execute(text("SELECT COUNT(*) FROM outbox")).scalar()
     assert n_receipts == n_outbox  # no receipt without its outbox row, nothing half-written
     assert c.service.verify()["ok"]
-    with c.store.db.writer.connect() as conn:
+    with c.store.db.write() as conn:
         conn.exec_driver_sql("PRAGMA max_page_count=1073741823")
     nxt = c.service.issue_receipt(clerk, Payment(ACC, 300_00))
     assert nxt.seq == n_receipts + 1 and first.seq == 1

@@ -1,0 +1,102 @@
+"""Helpers shared by the benchmark scripts: percentiles and a cached big counter database."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sqlite3
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+CACHE = Path(os.environ.get("BENCH_CACHE", Path(tempfile.gettempdir()) / "kesco-bench-cache"))
+
+
+def pct(values: list[float], p: float) -> float:
+    s = sorted(values)
+    if not s:
+        return float("nan")
+    k = min(len(s) - 1, max(0, round(p / 100 * (len(s) - 1))))
+    return s[k]
+
+
+def median(values: list[float]) -> float:
+    return statistics.median(values)
+
+
+def emit(obj: dict) -> None:
+    print(json.dumps({k: (round(v, 3) if isinstance(v, float) else v) for k, v in obj.items()}))
+
+
+def big_counter_dir(consumers: int, receipts: int, *, workdir: Path) -> Path:
+    """A counter data dir with `consumers` demo consumers and `receipts` chained receipts (with
+    outbox and audit rows), built once and cached; a fresh copy in `workdir` is returned."""
+    key = CACHE / f"counter-{consumers}-{receipts}"
+    if not (key / "counter.sqlite3").exists():
+        build = key.with_name(key.name + ".building")
+        shutil.rmtree(build, ignore_errors=True)
+        _build(build, consumers, receipts)
+        shutil.rmtree(key, ignore_errors=True)
+        build.rename(key)
+    dest = workdir / "counter"
+    shutil.copytree(key, dest)
+    return dest
+
+
+def _build(data_dir: Path, consumers: int, receipts: int) -> None:
+    from datetime import datetime, timedelta
+
+    from counter_app.app import open_counter
+    from counter_app.domain.chain import seal
+    from counter_app.domain.demo_data import account_no_for_index
+    from counter_app.domain.receipt import Receipt, canonical_json, new_id, receipt_number
+    from counter_app.services.clock import IST, iso
+    from counter_app.services.consumers import load_demo_consumers
+
+    c = open_counter(data_dir)
+    c.service.initialise("K07")
+    c.service.add_user("clerk1", "Bench Clerk", "clerk", "1111")
+    c.service.add_user("super1", "Bench Supervisor", "supervisor", "9999")
+    load_demo_consumers(c.store, consumers)
+    shift_id = new_id()
+    start = datetime(2025, 4, 1, 10, 0, tzinfo=IST)
+    c.close()
+    con = sqlite3.connect(data_dir / "counter.sqlite3")
+    con.execute("PRAGMA synchronous=OFF")
+    con.execute(
+        "INSERT INTO shifts VALUES (?, 'K07', 'old.clerk', '2025-04-01', ?, 0, ?)",
+        (shift_id, iso(start), iso(start + timedelta(hours=8))),
+    )
+    prev = "0" * 64
+    rows_r, rows_o, rows_a = [], [], []
+    for seq in range(1, receipts + 1):
+        at = start + timedelta(seconds=seq * 50)
+        r = Receipt(new_id(), "K07", seq, receipt_number("K07", at.date(), seq), account_no_for_index(seq % consumers),
+                    "Bench Consumer", "DOM", None, 100_00 + seq % 5000, "cash", None, None, "old.clerk", shift_id,
+                    iso(at), at.date().isoformat(), False, None)
+        r = seal(r, prev)
+        prev = r.hash
+        canon = r.canonical()
+        rows_r.append((seq, r.receipt_id, r.receipt_no, "K07", r.account_no, r.amount_paise, "cash", "old.clerk",
+                       shift_id, r.business_date, r.issued_at, canon, r.prev_hash, r.hash))
+        rows_o.append((r.receipt_id, "receipt", canonical_json(r.wire()), r.issued_at, "synced"))
+        rows_a.append((r.issued_at, "old.clerk", "receipt", r.receipt_id, None))
+        if len(rows_r) >= 50_000 or seq == receipts:
+            con.executemany("INSERT INTO receipts VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)", rows_r)
+            con.executemany("INSERT INTO outbox (record_id, kind, payload, created_at, state) VALUES (?,?,?,?,?)", rows_o)
+            con.executemany("INSERT INTO audit (at, actor, action, subject, detail) VALUES (?,?,?,?,?)", rows_a)
+            con.commit()
+            rows_r, rows_o, rows_a = [], [], []
+    con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    con.close()
+
+
+class Timer:
+    def __enter__(self) -> Timer:
+        self.t = time.perf_counter()
+        return self
+
+    def __exit__(self, *a: object) -> None:
+        self.ms = (time.perf_counter() - self.t) * 1000

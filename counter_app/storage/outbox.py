@@ -1,0 +1,202 @@
+"""The outbox: every record the counter must deliver to the central server, in the order it was
+made. Rows are never deleted and their payload never changes (triggers of 0001); only the
+delivery state moves: pending -> synced | parked | conflict | invalid, and back to pending when
+the server turns out to have lost what it had (restored from a backup).
+
+A row is marked from the server's answer for that very record, never from a batch's overall
+success; the one exception is a receipt whose place in the hash chain the server's status
+proves it holds (see confirm_by_chain)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Connection, text
+
+PENDING, SYNCED, PARKED, CONFLICT, INVALID = "pending", "synced", "parked", "conflict", "invalid"
+PROBLEM_STATES = (CONFLICT, INVALID)
+# what the server's per-record status turns into locally
+_LOCAL_STATE = {"accepted": SYNCED, "duplicate": SYNCED, "parked": PARKED, "conflict": CONFLICT,
+                "invalid": INVALID}
+
+
+@dataclass(frozen=True, slots=True)
+class OutboxRow:
+    outbox_id: int
+    record_id: str
+    kind: str
+    payload: str  # canonical JSON, exactly as committed with the record
+    attempts: int
+
+    def wire(self) -> dict[str, Any]:
+        """One element of the request's "records" list."""
+        return {"kind": self.kind, "record_id": self.record_id, "payload": json.loads(self.payload)}
+
+
+def pending_batch(conn: Connection, limit: int, after_id: int = 0) -> list[OutboxRow]:
+    """Up to `limit` pending records, oldest first, after outbox_id `after_id`."""
+    rows = conn.execute(
+        text("SELECT outbox_id, record_id, kind, payload, attempts FROM outbox "
+             "WHERE state = 'pending' AND outbox_id > :a ORDER BY outbox_id LIMIT :n"),
+        {"a": after_id, "n": limit},
+    ).all()
+    return [OutboxRow(int(r[0]), str(r[1]), str(r[2]), str(r[3]), int(r[4])) for r in rows]
+
+
+def mark_results(conn: Connection, results: list[dict[str, Any]], sent_ids: set[str], at: str) -> dict[str, int]:
+    """Apply the server's per-record answers. Only records that were in the request and are
+    still pending move; an unknown status leaves the record pending (and is counted as 'unknown').
+    Returns how many records went to each local state."""
+    counts: dict[str, int] = {}
+    params: list[dict[str, Any]] = []
+    for res in results:
+        rid = res.get("record_id")
+        if not isinstance(rid, str) or rid not in sent_ids:
+            counts["unknown"] = counts.get("unknown", 0) + 1
+            continue
+        state = _LOCAL_STATE.get(str(res.get("status")))
+        if state is None:
+            counts["unknown"] = counts.get("unknown", 0) + 1
+            continue
+        detail = res.get("detail")
+        params.append({"rid": rid, "state": state, "at": at, "status": res.get("status"),
+                       "detail": None if detail is None else json.dumps(detail, ensure_ascii=False)[:4000]})
+        counts[state] = counts.get(state, 0) + 1
+    if params:
+        conn.execute(
+            text("UPDATE outbox SET state = :state, synced_at = :at, attempts = attempts + 1, last_error = NULL, "
+                 "server_detail = CASE WHEN :detail IS NULL THEN :status ELSE :status || ': ' || :detail END "
+                 "WHERE record_id = :rid AND state = 'pending'"),
+            params,
+        )
+    return counts
+
+
+def note_failure(conn: Connection, record_ids: list[str], error: str) -> None:
+    """Count a failed attempt on records that stay pending."""
+    if record_ids:
+        conn.execute(
+            text("UPDATE outbox SET attempts = attempts + 1, last_error = :e WHERE record_id = :rid "
+                 "AND state = 'pending'"),
+            [{"rid": rid, "e": error[:500]} for rid in record_ids],
+        )
+
+
+def set_invalid_locally(conn: Connection, record_id: str, error: str, at: str) -> None:
+    """A record the server refuses on its own every time (a 4xx, or a 500 on just this record while
+    the server is otherwise healthy): taken out of the queue so it blocks nobody, kept for the
+    supervisor, who can put it back with requeue()."""
+    conn.execute(
+        text("UPDATE outbox SET state = 'invalid', last_error = :e, synced_at = :at, "
+             "server_detail = 'refused by the server: ' || :e WHERE record_id = :rid AND state = 'pending'"),
+        {"rid": record_id, "e": error[:500], "at": at},
+    )
+
+
+def requeue(conn: Connection, record_id: str) -> bool:
+    """A supervisor sends a conflict/invalid record again (after the cause was fixed)."""
+    n = conn.execute(
+        text("UPDATE outbox SET state = 'pending', last_error = NULL WHERE record_id = :rid "
+             "AND state IN ('conflict', 'invalid')"),
+        {"rid": record_id},
+    ).rowcount
+    return bool(n)
+
+
+def counts(conn: Connection) -> dict[str, int]:
+    """Records in each state that needs attention (synced is not counted: it only grows)."""
+    out = {PENDING: 0, PARKED: 0, CONFLICT: 0, INVALID: 0}
+    for state in out:
+        out[state] = int(conn.execute(text("SELECT COUNT(*) FROM outbox WHERE state = :s"), {"s": state}).scalar_one())
+    return out
+
+
+def oldest_pending_at(conn: Connection) -> str | None:
+    v = conn.execute(
+        text("SELECT created_at FROM outbox WHERE state = 'pending' ORDER BY outbox_id LIMIT 1")
+    ).scalar()
+    return None if v is None else str(v)
+
+
+def problems(conn: Connection, limit: int = 200) -> list[dict[str, Any]]:
+    """Records the supervisor must look at: conflicts, invalid, parked (newest first)."""
+    rows = conn.execute(
+        text("SELECT record_id, kind, state, attempts, created_at, synced_at, last_error, server_detail "
+             "FROM outbox WHERE state IN ('conflict', 'invalid', 'parked') ORDER BY outbox_id DESC LIMIT :n"),
+        {"n": limit},
+    ).mappings().all()
+    return [dict(r) for r in rows]
+
+
+def all_pending(conn: Connection) -> list[OutboxRow]:
+    """Every unsynced record, oldest first (for the sealed export file)."""
+    return pending_batch(conn, limit=-1)
+
+
+# --- comparing with the server's counter status -----------------------------------------------
+
+def _in_ranges(seq: int, ranges: list[tuple[int, int]]) -> bool:
+    return any(lo <= seq <= hi for lo, hi in ranges)
+
+
+def requeue_lost(conn: Connection, high_water_seq: int, max_seq: int, gaps: list[list[int]]) -> tuple[int, int]:
+    """The server lacks receipts this counter has marked delivered (it was restored from a
+    backup): put them back in the queue. Also re-queues every delivered non-receipt record made
+    after the newest receipt the server still holds, since the server cannot tell us about those.
+    Returns (receipts, other records) re-queued."""
+    ranges = [(int(g[0]), int(g[1])) for g in gaps if len(g) == 2]
+    delivered = conn.execute(
+        text("SELECT r.seq, o.outbox_id FROM receipts r JOIN outbox o ON o.record_id = r.receipt_id "
+             "WHERE r.seq > :hw AND o.state IN ('synced', 'parked') ORDER BY r.seq"),
+        {"hw": high_water_seq},
+    ).all()
+    lost = [int(oid) for seq, oid in delivered if seq > max_seq or _in_ranges(int(seq), ranges)]
+    if not lost:
+        return 0, 0
+    conn.execute(
+        text("UPDATE outbox SET state = 'pending', last_error = 'the server lost it (restored from a backup)' "
+             "WHERE outbox_id = :o AND state IN ('synced', 'parked')"),
+        [{"o": o} for o in lost],
+    )
+    # the newest receipt (by queue position) that the server still holds
+    kept = conn.execute(
+        text("SELECT MAX(o.outbox_id) FROM receipts r JOIN outbox o ON o.record_id = r.receipt_id "
+             "WHERE o.state IN ('synced', 'parked') AND r.seq <= :mx"),
+        {"mx": max_seq},
+    ).scalar()
+    others = conn.execute(
+        text("UPDATE outbox SET state = 'pending', last_error = 'the server may have lost it (restored from a backup)' "
+             "WHERE kind <> 'receipt' AND state IN ('synced', 'parked') AND outbox_id > :k"),
+        {"k": int(kept or 0)},
+    ).rowcount
+    return len(lost), int(others)
+
+
+def confirm_by_chain(conn: Connection, high_water_seq: int, chain_head_hash: str, chain_ok: bool,
+                     at: str) -> int:
+    """Receipts still pending here that the server's status proves it holds: its verified chain
+    reaches seq `high_water_seq` with our very hash there, so every receipt up to it is ours byte
+    for byte (each hash covers the one before). This is how the counter learns that records
+    imported from a USB export arrived. Returns how many were marked."""
+    if not chain_ok or high_water_seq <= 0:
+        return 0
+    ours = conn.execute(text("SELECT hash FROM receipts WHERE seq = :s"), {"s": high_water_seq}).scalar()
+    if ours is None or str(ours) != chain_head_hash:
+        return 0
+    return int(conn.execute(
+        text("UPDATE outbox SET state = 'synced', server_detail = 'confirmed by the server''s chain head', "
+             "synced_at = COALESCE(synced_at, :at) WHERE state = 'pending' AND kind = 'receipt' AND record_id IN "
+             "(SELECT receipt_id FROM receipts WHERE seq <= :hw)"),
+        {"hw": high_water_seq, "at": at},
+    ).rowcount)
+
+
+def max_delivered_seq(conn: Connection) -> int:
+    """Highest receipt sequence this counter has marked delivered (0 if none)."""
+    v = conn.execute(
+        text("SELECT MAX(r.seq) FROM receipts r JOIN outbox o ON o.record_id = r.receipt_id "
+             "WHERE o.state IN ('synced', 'parked')")
+    ).scalar()
+    return int(v or 0)
