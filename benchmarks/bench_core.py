@@ -30,7 +30,7 @@ def bare_issue(con: sqlite3.Connection, i: int, shift_id: str) -> None:
     seq, head = con.execute("SELECT seq, hash FROM receipts ORDER BY seq DESC LIMIT 1").fetchone()
     rid = new_id()
     seq += 1
-    canon = '{"amount_paise":%d,"receipt_id":"%s","seq":%d}' % (100_00 + i, rid, seq)
+    canon = f'{{"amount_paise":{100_00 + i},"receipt_id":"{rid}","seq":{seq}}}'
     con.execute(
         "INSERT INTO receipts (seq, receipt_id, receipt_no, counter_code, account_no, amount_paise, mode, clerk, "
         "shift_id, business_date, issued_at, canonical, prev_hash, hash) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
