@@ -70,6 +70,7 @@ class SyncState:
     invalid: int = 0  # refused as unreadable (our bug, or the server's): supervisor
     last_push_ok_at: str | None = None
     last_pull_ok_at: str | None = None
+    last_contact_at: str | None = None  # the last call of any kind that the server answered
     last_error: SyncError | None = None
     next_attempt_at: str | None = None  # when the engine will try again after a failure
     server_period_state: str | None = None  # "open" | "closing" (as the server last said)

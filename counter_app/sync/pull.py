@@ -1,0 +1,211 @@
+"""Pull: the consumer master data. First the full snapshot (page by page, resumable from the last
+account applied, with progress for the screen), then the changes feed by version.
+
+Rows are applied in short write transactions of about a thousand rows, so a clerk issuing a
+receipt waits at most one chunk (~20 ms) for the single writer; the search index is deferred
+during the snapshot and built in chunks after each page (migration 0003)."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from counter_app.domain.consumer import CONSUMER_FIELDS
+from counter_app.services.clock import IST, Clock, iso
+from counter_app.storage import consumers as consumers_repo
+from counter_app.storage.store import Store, get_kv, set_kv
+from counter_app.sync.client import ServerClient
+from counter_app.sync.errors import ServerFailure
+from counter_app.sync.state import SnapshotProgress
+
+# kv keys (documented here, read by status and the window)
+K_COMPLETE = "consumers_snapshot"  # "complete" once a full snapshot is in
+K_CURSOR = "snapshot_cursor"  # last account applied of the snapshot under way
+K_SNAP_VERSION = "snapshot_version"  # lowest version header of its pages
+K_SNAP_TOTAL = "snapshot_total"
+K_SNAP_DONE = "snapshot_rows_done"
+K_VERSION = "consumers_version"  # changes feed cursor: version ...
+K_AFTER = "consumers_after"  # ... and account within it
+K_AS_OF = "consumers_as_of"
+K_LAST_PULL = "sync_last_pull_ok_at"
+
+APPLY_CHUNK = 1000
+INDEX_CHUNK = 3000
+_NFIELDS = len(CONSUMER_FIELDS)
+
+
+@dataclass(slots=True)
+class PullReport:
+    snapshot_rows: int = 0
+    change_rows: int = 0
+    snapshot_complete: bool = False
+    reset: bool = False
+
+
+class Puller:
+    """Keeps the consumer cache up to date. One page of the snapshot per call to `step()`, so the
+    engine can push receipts between pages."""
+
+    def __init__(self, store: Store, client: ServerClient, clock: Clock, *, page_rows: int = 100_000,
+                 changes_limit: int = 5000,
+                 on_progress: Callable[[SnapshotProgress], None] | None = None) -> None:
+        self.store = store
+        self.client = client
+        self.clock = clock
+        self.page_rows = page_rows
+        self.changes_limit = changes_limit
+        self.on_progress = on_progress
+        self._rate_start: tuple[float, int] | None = None
+
+    # --- what the cache holds ---------------------------------------------------------------
+    def progress(self, running: bool = False) -> SnapshotProgress:
+        with self.store.db.read() as conn:
+            complete = get_kv(conn, K_COMPLETE) == "complete"
+            total = int(get_kv(conn, K_SNAP_TOTAL) or 0)
+            done = int(get_kv(conn, K_SNAP_DONE) or 0)
+        return SnapshotProgress(rows_done=done, rows_total=total, running=running, complete=complete,
+                                eta_s=self._eta(done, total) if running else None)
+
+    def snapshot_complete(self) -> bool:
+        with self.store.db.read() as conn:
+            return get_kv(conn, K_COMPLETE) == "complete"
+
+    def _eta(self, done: int, total: int) -> float | None:
+        if self._rate_start is None:
+            return None
+        t0, d0 = self._rate_start
+        dt, dd = time.monotonic() - t0, done - d0
+        if dt <= 0.5 or dd <= 0:
+            return None
+        return max(0.0, (total - done) / (dd / dt))
+
+    # --- one step -----------------------------------------------------------------------------
+    def step(self) -> PullReport:
+        """One page of the snapshot if it is not complete, else the changes feed to its end."""
+        if not self.snapshot_complete():
+            return self.snapshot_page()
+        return self.changes()
+
+    def snapshot_page(self) -> PullReport:
+        report = PullReport()
+        with self.store.db.read() as conn:
+            cursor = get_kv(conn, K_CURSOR)
+            done = int(get_kv(conn, K_SNAP_DONE) or 0)
+        if self._rate_start is None:
+            self._rate_start = (time.monotonic(), done)
+        bytes_before = 0
+        with self.client.snapshot(after=cursor, limit=self.page_rows) as stream:
+            header = stream.header
+            version, total = int(header["version"]), int(header.get("total") or 0)
+            with self.store.db.write() as conn:
+                if cursor is None:
+                    consumers_repo.defer_search_index(conn)
+                    set_kv(conn, K_SNAP_VERSION, str(version))
+                    set_kv(conn, K_SNAP_DONE, "0")
+                    done = 0
+                else:
+                    old = get_kv(conn, K_SNAP_VERSION)
+                    set_kv(conn, K_SNAP_VERSION, str(min(version, int(old)) if old is not None else version))
+                set_kv(conn, K_SNAP_TOTAL, str(total))
+            for rows in stream.chunks(APPLY_CHUNK):
+                rows = _checked(rows)
+                if not rows:
+                    continue
+                with self.store.db.write() as conn:
+                    consumers_repo.upsert_many(conn, rows)
+                    done += len(rows)
+                    set_kv(conn, K_CURSOR, str(rows[-1][0]))
+                    set_kv(conn, K_SNAP_DONE, str(done))
+                report.snapshot_rows += len(rows)
+                if self.on_progress is not None:
+                    self.on_progress(SnapshotProgress(rows_done=done, rows_total=total,
+                                                      bytes_done=bytes_before + stream.bytes_read,
+                                                      eta_s=self._eta(done, total), running=True))
+            end = stream.end or {}
+        self.build_search_index()
+        if end.get("more"):
+            return report
+        as_of = _local_iso(str(header.get("as_of") or ""), self.clock)
+        with self.store.db.write() as conn:
+            snap_version = get_kv(conn, K_SNAP_VERSION)
+            set_kv(conn, K_VERSION, snap_version if snap_version is not None else str(version))
+            set_kv(conn, K_AFTER, None)
+            set_kv(conn, K_AS_OF, as_of)
+            set_kv(conn, K_COMPLETE, "complete")
+            set_kv(conn, K_CURSOR, None)
+            set_kv(conn, K_LAST_PULL, iso(self.clock()))
+            set_kv(conn, "consumers_source", "server")
+        self._rate_start = None
+        report.snapshot_complete = True
+        if self.on_progress is not None:
+            self.on_progress(SnapshotProgress(rows_done=done, rows_total=total, running=False, complete=True))
+        return report
+
+    def build_search_index(self, budget_s: float | None = None) -> int:
+        """Index deferred consumers in short transactions; returns how many still wait."""
+        t0 = time.monotonic()
+        while True:
+            with self.store.db.write() as conn:
+                left = consumers_repo.catch_up_search_index(conn, INDEX_CHUNK)
+            if left == 0 or (budget_s is not None and time.monotonic() - t0 > budget_s):
+                return left
+
+    def changes(self) -> PullReport:
+        """The changes feed from the stored cursor to its end; a server whose data went back in
+        time (restored) answers reset, and the full snapshot starts again."""
+        report = PullReport(snapshot_complete=True)
+        started = iso(self.clock())
+        while True:
+            with self.store.db.read() as conn:
+                since = int(get_kv(conn, K_VERSION) or 0)
+                after = get_kv(conn, K_AFTER)
+            ans = self.client.changes(since, after, self.changes_limit)
+            if ans.get("reset"):
+                with self.store.db.write() as conn:
+                    set_kv(conn, K_COMPLETE, None)
+                    set_kv(conn, K_CURSOR, None)
+                report.reset = True
+                report.snapshot_complete = False
+                return report
+            try:
+                version = int(ans["version"])
+                rows = _checked(list(ans.get("rows") or []))
+            except (KeyError, TypeError, ValueError) as e:
+                raise ServerFailure("sync.bad_answer", detail=f"changes answer: {e}") from e
+            for i in range(0, max(len(rows), 1), APPLY_CHUNK):
+                chunk = rows[i:i + APPLY_CHUNK]
+                last = i + APPLY_CHUNK >= len(rows)
+                with self.store.db.write() as conn:
+                    if chunk:
+                        consumers_repo.upsert_many(conn, chunk)
+                    if last:  # the cursor moves with the last rows, in the same transaction
+                        set_kv(conn, K_VERSION, str(version))
+                        set_kv(conn, K_AFTER, ans.get("after") if ans.get("more") else None)
+                        if not ans.get("more"):
+                            set_kv(conn, K_AS_OF, started)
+                            set_kv(conn, K_LAST_PULL, iso(self.clock()))
+            report.change_rows += len(rows)
+            if not ans.get("more"):
+                return report
+
+
+def _checked(rows: list[Any]) -> list[Any]:
+    """Rows in CONSUMER_FIELDS order; anything else is the server's bug, never stored."""
+    for r in rows:
+        if not isinstance(r, list) or len(r) != _NFIELDS or not isinstance(r[0], str):
+            raise ServerFailure("sync.bad_answer", detail="a consumer row of the wrong shape")
+    return rows
+
+
+def _local_iso(server_time: str, clock: Clock) -> str:
+    """The server's UTC time in the counter's time zone (IST); the counter's own time if absent."""
+    try:
+        dt = datetime.fromisoformat(server_time)
+    except ValueError:
+        return iso(clock())
+    if dt.tzinfo is None:
+        return iso(clock())
+    return iso(dt.astimezone(IST))

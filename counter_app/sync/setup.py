@@ -1,0 +1,87 @@
+"""Wiring the sync for one counter: enrollment (one-time code -> token in the OS keyring, server
+address in config.toml) and building the client and the engine from what is configured."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import requests
+
+from counter_app.services.clock import iso
+from counter_app.storage.store import set_kv
+from counter_app.sync.client import ServerClient, api_base
+from counter_app.sync.engine import SyncEngine
+from counter_app.sync.errors import KeyringUnavailable, NotEnrolled
+from counter_app.sync.keyring_store import KeyringTokenStore, TokenStore
+
+
+def default_token_store() -> TokenStore:
+    return KeyringTokenStore()
+
+
+def _check_store(tokens: TokenStore) -> None:
+    check = getattr(tokens, "check", None)
+    if callable(check):
+        check()
+
+
+def enroll(counter: Any, server_url: str, enrollment_code: str, *, tokens: TokenStore | None = None,
+           ca_bundle: str | None = None, session: requests.Session | None = None,
+           timeouts: tuple[float, float] = (5.0, 30.0)) -> str:
+    """Exchange the one-time enrollment code for the counter's token and keep it in the keyring;
+    remember the server address. The keyring is checked *before* the one-time code is spent.
+    Returns the counter code."""
+    tokens = tokens or default_token_store()
+    _check_store(tokens)
+    code = counter.service.counter_code
+    api_base(server_url)  # refuse a malformed address before anything else
+    client = ServerClient(server_url, code, None, ca_bundle=ca_bundle, connect_timeout=timeouts[0],
+                          read_timeout=timeouts[1], session=session)
+    try:
+        token = client.enroll(enrollment_code.strip())
+    finally:
+        if session is None:
+            client.close()
+    tokens.set(server_url, code, token)
+    if tokens.get(server_url, code) != token:
+        raise KeyringUnavailable(detail="the keyring did not keep the token")
+    cfg = counter.config
+    cfg.server_url = server_url.strip().rstrip("/")
+    if ca_bundle:
+        cfg.ca_bundle = ca_bundle
+    cfg.save(counter.data_dir)
+    with counter.store.db.write() as conn:
+        set_kv(conn, "sync_enrolled_at", iso(counter.service.clock()))
+        set_kv(conn, "sync_state", None)
+    return str(code)
+
+
+def make_client(counter: Any, *, tokens: TokenStore | None = None, session: requests.Session | None = None,
+                timeouts: tuple[float, float] = (5.0, 30.0)) -> ServerClient | None:
+    """The client for the configured server, or None when the counter has no server address or
+    no code yet. The token is read from the keyring on each call (a re-enrollment takes effect
+    without a restart)."""
+    cfg = counter.config
+    code = counter.store.get_meta("counter_code")
+    if not cfg.server_url or not code:
+        return None
+    store = tokens or default_token_store()
+    url = cfg.server_url
+
+    def token() -> str | None:
+        value = store.get(url, code)
+        if not value:
+            raise NotEnrolled(detail="no token in the keyring for this counter: run counter-app init --enroll")
+        return value
+
+    return ServerClient(url, code, token, ca_bundle=cfg.ca_bundle or None, connect_timeout=timeouts[0],
+                        read_timeout=timeouts[1], session=session)
+
+
+def make_engine(counter: Any, *, tokens: TokenStore | None = None, session: requests.Session | None = None,
+                **engine_options: Any) -> SyncEngine:
+    """The engine for the counter as configured (the window and `sync --forever` use this)."""
+    client = make_client(counter, tokens=tokens, session=session)
+    opts = {"poll_s": 2.0, "pull_interval_s": float(getattr(counter.config, "pull_interval_s", 300))}
+    opts.update(engine_options)
+    return SyncEngine(counter, client, **opts)
