@@ -326,6 +326,72 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "doctor.do.backup": ("Run 'counter-app backup' now and check the daily backup folder.", "अभी 'counter-app backup' चलाएँ और दैनिक बैकअप फ़ोल्डर जाँचें।"),
     "doctor.do.keyring": ("Run the app as the clerk's Windows user (Credential Manager); on Linux start a Secret Service (gnome-keyring).", "ऐप क्लर्क के विंडोज़ उपयोगकर्ता से चलाएँ (क्रेडेंशियल मैनेजर); लिनक्स पर सीक्रेट सर्विस (gnome-keyring) चालू करें।"),
     "doctor.do.clock": ("Set the clock to Indian Standard Time and enable automatic time sync (w32time / NTP).", "घड़ी भारतीय मानक समय पर सेट करें और स्वचालित समय सिंक (w32time / NTP) चालू करें।"),
+    # --- sync (counter_app/sync) ---
+    "sync.failed": ("Sync with the central server failed.", "केंद्रीय सर्वर से सिंक विफल रहा।"),
+    "sync.offline": (
+        "The central server cannot be reached. Keep collecting: receipts are saved here and sent later.",
+        "केंद्रीय सर्वर से संपर्क नहीं हो पा रहा। वसूली जारी रखें: रसीदें यहाँ सहेजी हैं और बाद में भेजी जाएँगी।",
+    ),
+    "sync.timeout": (
+        "The central server did not answer in time. Receipts are kept and sent later.",
+        "केंद्रीय सर्वर ने समय पर उत्तर नहीं दिया। रसीदें सुरक्षित हैं और बाद में भेजी जाएँगी।",
+    ),
+    "sync.tls": (
+        "The central server's certificate could not be verified ({detail}). Nothing was sent. Call IT.",
+        "केंद्रीय सर्वर का प्रमाणपत्र सत्यापित नहीं हो सका ({detail})। कुछ नहीं भेजा गया। आईटी को बुलाएँ।",
+    ),
+    "sync.closing": (
+        "The central server is closing the month. Keep collecting: receipts are sent when it reopens.",
+        "केंद्रीय सर्वर पर माह की क्लोज़िंग चल रही है। वसूली जारी रखें: रसीदें उसके खुलने पर भेजी जाएँगी।",
+    ),
+    "sync.auth": (
+        "The central server refused this counter's key ({detail}). Sending has stopped; all receipts are kept. Call IT to enrol the counter again.",
+        "केंद्रीय सर्वर ने इस काउंटर की कुंजी अस्वीकार की ({detail})। भेजना रुका है; सभी रसीदें सुरक्षित हैं। काउंटर को फिर से नामांकित करने के लिए आईटी को बुलाएँ।",
+    ),
+    "sync.server_error": (
+        "The central server has a problem ({detail}). Receipts are kept and sent again later.",
+        "केंद्रीय सर्वर में समस्या है ({detail})। रसीदें सुरक्षित हैं और बाद में फिर भेजी जाएँगी।",
+    ),
+    "sync.bad_answer": (
+        "The central server's answer could not be read ({detail}). Receipts are kept and sent again later.",
+        "केंद्रीय सर्वर का उत्तर पढ़ा नहीं जा सका ({detail})। रसीदें सुरक्षित हैं और बाद में फिर भेजी जाएँगी।",
+    ),
+    "sync.client_bug": (
+        "The central server did not accept what this counter sent ({detail}). Call IT.",
+        "केंद्रीय सर्वर ने इस काउंटर का भेजा हुआ स्वीकार नहीं किया ({detail})। आईटी को बुलाएँ।",
+    ),
+    "sync.batch_too_large": (
+        "The central server takes fewer records at a time; sending in smaller parts.",
+        "केंद्रीय सर्वर एक बार में कम रिकॉर्ड लेता है; छोटे हिस्सों में भेजा जा रहा है।",
+    ),
+    "sync.not_enrolled": (
+        "This counter is not connected to a central server yet. IT: run 'counter-app init --server URL --enroll CODE'.",
+        "यह काउंटर अभी केंद्रीय सर्वर से जुड़ा नहीं है। आईटी: 'counter-app init --server URL --enroll CODE' चलाएँ।",
+    ),
+    "sync.keyring_unavailable": (
+        "This computer offers no safe place (keyring) for the counter's server key ({detail}). Call IT.",
+        "इस कंप्यूटर पर काउंटर की सर्वर कुंजी रखने का कोई सुरक्षित स्थान (कीरिंग) नहीं है ({detail})। आईटी को बुलाएँ।",
+    ),
+    "sync.enroll_refused": (
+        "The central server refused the enrolment code: unknown counter, or a wrong, used or expired code.",
+        "केंद्रीय सर्वर ने नामांकन कोड अस्वीकार किया: अज्ञात काउंटर, या गलत, पहले से उपयोग किया हुआ या समाप्त कोड।",
+    ),
+    "sync.seal_invalid": (
+        "The export file cannot be trusted: {detail}.",
+        "निर्यात फ़ाइल पर भरोसा नहीं किया जा सकता: {detail}।",
+    ),
+    "sync.snapshot_cut": (
+        "The consumer download was interrupted; it resumes where it stopped.",
+        "उपभोक्ता डेटा का डाउनलोड बीच में रुक गया; यह वहीं से फिर शुरू होगा।",
+    ),
+    "sync.bad_server_url": (
+        "The server address must start with https:// (or http:// for a test server).",
+        "सर्वर का पता https:// (परीक्षण सर्वर के लिए http://) से शुरू होना चाहिए।",
+    ),
+    "sync.no_such_problem": (
+        "Record {record} is not waiting for review.",
+        "रिकॉर्ड {record} समीक्षा के लिए प्रतीक्षा में नहीं है।",
+    ),
     # --- end ---
 }
 
