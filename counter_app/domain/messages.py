@@ -150,6 +150,36 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Enter a valid IFSC (like SBIN0001234) or a 9-digit MICR.",
         "सही IFSC (जैसे SBIN0001234) या 9 अंकों का MICR दर्ज करें।",
     ),
+    # --- closing (shift and day close) ---
+    "close.bad_denomination": ("Unknown denomination {denomination}.", "अज्ञात मूल्यवर्ग {denomination}।"),
+    "close.bad_count": (
+        "Enter a whole number of pieces for {denomination}.",
+        "{denomination} के लिए नगों की पूर्ण संख्या दर्ज करें।",
+    ),
+    "close.remark_required": (
+        "The cash is {variance} {direction}: write a remark.",
+        "नकद {variance} {direction} है: टिप्पणी लिखें।",
+    ),
+    "close.approval_required": (
+        "A variance of {variance} is above {limit}: a supervisor must approve.",
+        "{variance} का अंतर {limit} से अधिक है: सुपरवाइज़र की स्वीकृति आवश्यक है।",
+    ),
+    "close.instrument_unknown": (
+        "Receipt {receipt} is not a cheque or DD of this shift.",
+        "रसीद {receipt} इस पाली का चेक या डीडी नहीं है।",
+    ),
+    "close.shifts_open": (
+        "Close these shifts first: {shifts}.",
+        "पहले ये पालियाँ बंद करें: {shifts}।",
+    ),
+    "close.day_already_closed": ("The day {date} is already closed.", "दिन {date} पहले ही बंद हो चुका है।"),
+    "close.day_closed": (
+        "The day {date} is closed: no more shifts can be opened for it.",
+        "दिन {date} बंद है: इसके लिए अब कोई पाली नहीं खुल सकती।",
+    ),
+    "close.nothing_to_close": ("There is nothing to close for {date}.", "{date} के लिए बंद करने को कुछ नहीं है।"),
+    "close.bad_date": ("Enter the date as YYYY-MM-DD.", "तारीख YYYY-MM-DD के रूप में लिखें।"),
+    "close.bad_range": ("The date range is not valid (at most 366 days).", "तारीख सीमा सही नहीं है (अधिकतम 366 दिन)।"),
     # --- money (counter_app.domain.money) ---
     "amount.invalid": ("The amount is not valid.", "राशि सही नहीं है।"),
     "amount.empty": ("Enter an amount.", "राशि दर्ज करें।"),

@@ -204,6 +204,9 @@ class CounterService:
         with self.db.write() as conn:
             if users_repo.open_shift_of(conn, session.username) is not None:
                 raise StateError("shift.already_open")
+            today = now.date().isoformat()
+            if conn.exec_driver_sql("SELECT 1 FROM day_closes WHERE business_date=?", (today,)).first():
+                raise StateError("close.day_closed", date=today)
             shift = users_repo.ShiftRow(new_id(), code, session.username, now.date().isoformat(), iso(now),
                                         opening_float_paise, None)
             users_repo.insert_shift(conn, shift)
