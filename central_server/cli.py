@@ -126,12 +126,17 @@ def cmd_period(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    # NOT IMPLEMENTED YET: the sealed-file import belongs to the sync issue. It will read and
-    # verify the file, then call central_server.ingest.ingest_records(conn, counter, records)
-    # inside db.with_retry(engine, ...), exactly as the records endpoint does.
-    print(f"error: import {args.file}: not implemented yet (sealed-file import, see the sync issue)",
-          file=sys.stderr)
-    return 2
+    from central_server.importer import import_file
+    from counter_app.domain.errors import CounterError
+
+    try:
+        rep = import_file(_engine(args), args.file)
+    except CounterError as e:  # the seal does not verify, or not an export file
+        print(f"error: import {args.file}: {e}", file=sys.stderr)
+        return 1
+    print(f"counter {rep.counter_code}, exported {rep.created_at}: {rep.records} records: "
+          + ", ".join(f"{k} {v}" for k, v in sorted(rep.statuses.items())))
+    return 0
 
 
 def cmd_reconcile(args: argparse.Namespace) -> int:
@@ -224,7 +229,7 @@ def build_parser() -> argparse.ArgumentParser:
     psub.add_parser("status", parents=[common], help="show the state")
     s.set_defaults(func=cmd_period)
 
-    s = sub.add_parser("import", parents=[common], help="import a counter's sealed export file (not yet)")
+    s = sub.add_parser("import", parents=[common], help="import a counter's sealed export file (counter-app export-pending)")
     s.add_argument("file")
     s.set_defaults(func=cmd_import)
 

@@ -19,6 +19,9 @@ def register(sub: Any) -> None:
     p = sub.add_parser("init", help="create or upgrade the database and set the counter code")
     p.add_argument("--counter-code", help="this counter's code, e.g. K07")
     p.add_argument("--counter-name", default="", help="where the counter is, e.g. 'Kidwai Nagar'")
+    p.add_argument("--server", help="central server address, e.g. https://kesco-central.example (with --enroll)")
+    p.add_argument("--enroll", metavar="CODE", help="one-time enrollment code from 'central-server counters add'")
+    p.add_argument("--ca-bundle", help="extra CA certificates (PEM) for the server's TLS, if the utility runs its own CA")
     p.set_defaults(func=cmd_init)
 
     p = sub.add_parser("users", help="manage clerks, supervisors and admins")
@@ -56,6 +59,14 @@ def cmd_init(args: argparse.Namespace) -> int:
             if args.counter_name:
                 cfg.counter_name = args.counter_name
             cfg.save(data_dir)
+        if args.server or args.enroll:
+            if not (args.server and args.enroll):
+                print("--server and --enroll go together", file=sys.stderr)
+                return 2
+            from counter_app.commands.sync import enroll_counter
+
+            enroll_counter(c, args.server, args.enroll, args.ca_bundle)
+            print(f"enrolled with {args.server}: the token is in this computer's keyring")
         code = c.store.get_meta("counter_code")
         print(f"data directory: {data_dir}")
         print(f"database: {c.store.path}")

@@ -9,6 +9,7 @@ from sqlalchemy import text
 from counter_app.storage import consumers as consumers_repo
 from counter_app.storage import receipts as receipts_repo
 from counter_app.storage.store import get_kv, get_meta
+from counter_app.sync.review import sync_summary
 
 
 def counter_status(c: Any) -> dict[str, Any]:
@@ -30,4 +31,5 @@ def counter_status(c: Any) -> dict[str, Any]:
             "pending": int(outbox.get("pending", 0)),
             "oldest_pending_at": oldest,
             "server_period_state": get_kv(conn, "server_period_state"),
+            "sync": sync_summary(conn),
         }

@@ -69,7 +69,7 @@ def write_export(counter: Any, path: str | Path, token: str) -> ExportFile:
         fh.flush()
         os.fsync(fh.fileno())
     os.replace(tmp, target)
-    return ExportFile(code, created, records, len(receipts), int(body_obj["receipts"]["total_paise"]))  # type: ignore[index]
+    return ExportFile(code, created, records, len(receipts), sum(int(p["amount_paise"]) for p in receipts))
 
 
 def read_export(path: str | Path, key_for: Callable[[str], bytes | None]) -> ExportFile:

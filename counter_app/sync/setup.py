@@ -45,11 +45,14 @@ def enroll(counter: Any, server_url: str, enrollment_code: str, *, tokens: Token
     tokens.set(server_url, code, token)
     if tokens.get(server_url, code) != token:
         raise KeyringUnavailable(detail="the keyring did not keep the token")
-    cfg = counter.config
+    from counter_app.config import Config
+
+    cfg = Config.load(counter.data_dir)  # what is on disk now (init may have just written it)
     cfg.server_url = server_url.strip().rstrip("/")
     if ca_bundle:
         cfg.ca_bundle = ca_bundle
     cfg.save(counter.data_dir)
+    counter.config.server_url, counter.config.ca_bundle = cfg.server_url, cfg.ca_bundle
     with counter.store.db.write() as conn:
         set_kv(conn, "sync_enrolled_at", iso(counter.service.clock()))
         set_kv(conn, "sync_state", None)
@@ -82,6 +85,7 @@ def make_engine(counter: Any, *, tokens: TokenStore | None = None, session: requ
                 **engine_options: Any) -> SyncEngine:
     """The engine for the counter as configured (the window and `sync --forever` use this)."""
     client = make_client(counter, tokens=tokens, session=session)
-    opts = {"poll_s": 2.0, "pull_interval_s": float(getattr(counter.config, "pull_interval_s", 300))}
+    opts: dict[str, Any] = {"poll_s": 2.0,
+                            "pull_interval_s": float(getattr(counter.config, "pull_interval_s", 300))}
     opts.update(engine_options)
     return SyncEngine(counter, client, **opts)
