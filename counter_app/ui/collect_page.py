@@ -1,0 +1,325 @@
+"""The collect screen, what the clerk sees all day: one account field (F2) that takes a typed or
+scanned account number, or a name/address/mobile to search; the consumer card; the payment; F9 or
+Ctrl+Enter commits the receipt and then prints it; Esc backs out.
+
+A cash payment of the amount due needs only: account number, Enter, F9."""
+
+from __future__ import annotations
+
+import re
+import time
+
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QListView,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from counter_app.domain.errors import CounterError, NotFoundError
+from counter_app.domain.money import format_inr
+from counter_app.domain.receipt import Receipt
+from counter_app.services.counter import ConsumerView
+from counter_app.services.desk import SearchResult, search_consumers
+from counter_app.ui.consumer_card import ConsumerCard
+from counter_app.ui.context import UiContext
+from counter_app.ui.models import ConsumerRole, SearchResultsModel
+from counter_app.ui.payment_form import FieldError, PaymentForm
+from counter_app.ui.print_jobs import Printed, submit_print
+from counter_app.ui.widgets import AlertLabel, add_row, line_edit, set_label
+
+_ACCOUNT_LIKE = re.compile(r"^[\d०-९\s-]+$")
+
+
+class CollectPage(QWidget):
+    card_shown = Signal(object)  # ConsumerView | None (None: account not in the local data)
+    results_shown = Signal(str)  # the query whose results are now on screen
+    receipt_committed = Signal(object)  # Receipt
+    print_finished = Signal(object)  # Printed | BaseException
+
+    def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.busy = False
+        self.last_receipt: Receipt | None = None
+        self.account_label = QLabel(self)
+        self.account = line_edit("account", self, max_length=100)
+        self.account.setClearButtonEnabled(True)
+        self.results_model = SearchResultsModel()
+        self.results = QListView(self)
+        self.results.setObjectName("results")
+        self.results.setModel(self.results_model)
+        self.results.setUniformItemSizes(True)
+        self.results.hide()
+        self.more_label = QLabel(self)
+        self.more_label.hide()
+        self.card = ConsumerCard(ctx.language, self)
+        self.form = PaymentForm(ctx.language, ctx.service.config.max_receipt_paise, self)
+        self.confirm_button = QPushButton(self)
+        self.confirm_button.setObjectName("primary")
+        self.clear_button = QPushButton(self)
+        self.alert = AlertLabel(self)
+        self.last_label = QLabel(self)
+        self.print_again_button = QPushButton(self)
+        self.print_again_button.setEnabled(False)
+
+        top = QFormLayout()
+        add_row(top, self.account_label, self.account)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.confirm_button, 2)
+        buttons.addWidget(self.clear_button, 1)
+        right = QVBoxLayout()
+        right.addWidget(self.form)
+        right.addLayout(buttons)
+        middle = QHBoxLayout()
+        middle.addWidget(self.card, 1)
+        middle.addLayout(right, 1)
+        last = QHBoxLayout()
+        last.addWidget(self.last_label, 1)
+        last.addWidget(self.print_again_button)
+        box = QVBoxLayout(self)
+        box.addLayout(top)
+        box.addWidget(self.results, 2)
+        box.addWidget(self.more_label)
+        box.addLayout(middle, 3)
+        box.addWidget(self.alert)
+        box.addLayout(last)
+
+        self.account.textEdited.connect(self._typed)
+        self.account.returnPressed.connect(self._enter)
+        self.account.installEventFilter(self)
+        self.results.installEventFilter(self)
+        self.results.activated.connect(self._choose)
+        self.confirm_button.clicked.connect(self.confirm)
+        self.clear_button.clicked.connect(self.back_out)
+        self.print_again_button.clicked.connect(self.print_again)
+        self.card.unknown_name.returnPressed.connect(self.form.amount.setFocus)
+        self.form.amount.returnPressed.connect(self.confirm_hint)
+        self._payment_enabled(False)
+        self.retranslate()
+
+    def _payment_enabled(self, on: bool) -> None:
+        """The payment can only be typed once the consumer is known."""
+        self.form.setEnabled(on)
+        self.confirm_button.setEnabled(on and not self.busy)
+
+    # ------------------------------------------------------------------ texts
+    def changeEvent(self, e: QEvent) -> None:
+        if e.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(e)
+
+    def retranslate(self) -> None:
+        set_label(self.account_label, self.account, self.tr("Account no. or search (F2)"))
+        self.account.setPlaceholderText(self.tr("account number, or name / address / mobile"))
+        self.results.setAccessibleName(self.tr("Search results: Up and Down to move, Enter to choose"))
+        self.more_label.setText(self.tr("More consumers match: type more of the name or address."))
+        self.confirm_button.setText(self.tr("Save and print receipt (F9)"))
+        self.confirm_button.setAccessibleName(self.tr("Save and print receipt"))
+        self.clear_button.setText(self.tr("Clear (Esc)"))
+        self.print_again_button.setText(self.tr("Print again (Ctrl+P)"))
+        self._show_last()
+
+    def _show_last(self) -> None:
+        r = self.last_receipt
+        if r is None:
+            self.last_label.setText(self.tr("No receipt yet in this session."))
+        else:
+            self.last_label.setText(self.tr("Last receipt: %1, %2, account %3")
+                                    .replace("%1", r.receipt_no).replace("%2", format_inr(r.amount_paise))
+                                    .replace("%3", r.account_no))
+
+    # ------------------------------------------------------------------ finding the consumer
+    def focus_account(self) -> None:
+        self.account.setFocus()
+        self.account.selectAll()
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
+            key = event.key()
+            if obj is self.account and key == Qt.Key.Key_Down and self.results_model.rowCount():
+                self.results.setFocus()
+                self.results.setCurrentIndex(self.results_model.index(0, 0))
+                return True
+            if obj is self.results and key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+                self._choose(self.results.currentIndex())
+                return True
+            if obj is self.results and key == Qt.Key.Key_Up and self.results.currentIndex().row() == 0:
+                self.account.setFocus()
+                return True
+        return super().eventFilter(obj, event)
+
+    def _typed(self, text: str) -> None:
+        q = text.strip()
+        if len(q) < 2 or _ACCOUNT_LIKE.match(q):
+            self._hide_results()
+            return
+        self.search_started = time.perf_counter()
+        self.ctx.runner.latest("search", lambda: search_consumers(self.ctx.service, q), self._results,
+                               self._lookup_failed)
+
+    def _results(self, result: SearchResult) -> None:
+        if result.query.strip() != self.account.text().strip():
+            return  # the clerk has typed on; a newer search is coming
+        self.results_model.set_results(result.consumers)
+        self.results.setVisible(bool(result.consumers))
+        self.more_label.setVisible(result.more)
+        if result.consumers:
+            self.results.setCurrentIndex(self.results_model.index(0, 0))
+        else:
+            self.alert.note(self.tr("No consumer matches “%1”.").replace("%1", result.query.strip()))
+        self.results_shown.emit(result.query)
+
+    def _hide_results(self) -> None:
+        self.results_model.set_results([])
+        self.results.hide()
+        self.more_label.hide()
+
+    def _enter(self) -> None:
+        text = self.account.text().strip()
+        if not text:
+            return
+        if self.results.isVisible() and self.results_model.rowCount() and not _ACCOUNT_LIKE.match(text):
+            self._choose(self.results.currentIndex() if self.results.currentIndex().isValid()
+                         else self.results_model.index(0, 0))
+            return
+        self.lookup(text)
+
+    def _choose(self, index: object) -> None:
+        c = self.results_model.data(index, ConsumerRole) if index is not None else None  # type: ignore[arg-type]
+        if c is None:
+            return
+        self._hide_results()
+        self.account.setText(c.account_no)
+        self.lookup(c.account_no)
+
+    def lookup(self, text: str) -> None:
+        self.alert.clear_message()
+        self.lookup_started = time.perf_counter()
+        self.ctx.runner.submit(lambda: self.ctx.service.lookup(text), self._show_consumer,
+                               lambda e: self._lookup_failed(e, text))
+
+    def _show_consumer(self, view: ConsumerView) -> None:
+        self._hide_results()
+        self.card.show_consumer(view)
+        self._payment_enabled(True)
+        self.form.set_due(view.consumer.amount_due_paise)
+        self.form.amount.setFocus()
+        self.form.amount.selectAll()
+        self.card_shown.emit(view)
+
+    def _lookup_failed(self, e: BaseException, text: str = "") -> None:
+        digits = re.sub(r"[\s-]", "", text)
+        if isinstance(e, NotFoundError) and e.key == "consumer.not_found" and re.fullmatch(r"\d{10}", digits):
+            self.card.show_unknown(digits)
+            self._payment_enabled(True)
+            self.form.set_due(None)
+            self.card.unknown_name.setFocus()
+            self.card_shown.emit(None)
+            return
+        self.alert.error(self.ctx.language.message(e) if isinstance(e, CounterError) else str(e))
+        self.focus_account()
+
+    # ------------------------------------------------------------------ the payment
+    def confirm_hint(self) -> None:
+        """Enter in the amount field: the clerk may think it confirms; say how."""
+        if self.card.account_no:
+            self.alert.note(self.tr("Press F9 (or Ctrl+Enter) to save and print the receipt."))
+
+    def confirm(self) -> None:
+        if self.busy:
+            return  # a second F9 while the first is being saved must never make a second receipt
+        session = self.ctx.session
+        account = self.card.account_no
+        if session is None or account is None:
+            self.alert.error(self.ctx.language.message("ui.lookup_first"))
+            self.focus_account()
+            return
+        name: str | None = None
+        if self.card.unknown_account:
+            name = self.card.unknown_name.text().strip()
+            if not name:
+                self.alert.error(self.ctx.language.message("ui.consumer_name_required"))
+                self.card.unknown_name.setFocus()
+                return
+        try:
+            payment = self.form.payment(account, name)
+        except FieldError as fe:
+            self.alert.error(self.ctx.language.message(fe.error))
+            fe.field.setFocus()
+            if hasattr(fe.field, "selectAll"):
+                fe.field.selectAll()
+            return
+        self.busy = True
+        self.confirm_button.setEnabled(False)
+        self.alert.note(self.tr("Saving..."))
+        self.ctx.runner.submit(lambda: self.ctx.service.issue_receipt(session, payment), self._committed,
+                               self._refused)
+
+    def _committed(self, r: Receipt) -> None:
+        self.busy = False
+        self.last_receipt = r
+        self._show_last()
+        self.print_again_button.setEnabled(True)
+        self.alert.ok(self.tr("Receipt %1 saved: %2. Printing...").replace("%1", r.receipt_no)
+                      .replace("%2", format_inr(r.amount_paise)))
+        self.clear_consumer()
+        self.ctx.sync.receipts_changed()
+        self.receipt_committed.emit(r)
+        submit_print(self.ctx, r, again=False, on_done=self._printed, on_error=self._print_failed)
+
+    def _refused(self, e: BaseException) -> None:
+        self.busy = False
+        self.confirm_button.setEnabled(True)
+        self.alert.error(self.ctx.language.message(e) if isinstance(e, CounterError) else str(e))
+        if isinstance(e, CounterError):
+            field = self.form.field_for(e.key)
+            field.setFocus()
+            field.selectAll()
+
+    def _printed(self, p: Printed) -> None:
+        if p.reprint_no:
+            text = self.tr("Receipt %1 printed again (DUPLICATE, reprint %2).").replace("%1", p.receipt_no) \
+                .replace("%2", str(p.reprint_no))
+        else:
+            text = self.tr("Receipt %1 saved and printed.").replace("%1", p.receipt_no)
+        self.alert.ok(text)
+        self.print_finished.emit(p)
+
+    def _print_failed(self, e: BaseException) -> None:
+        msg = self.ctx.language.message(e) if isinstance(e, CounterError) else str(e)
+        self.alert.error(msg + " " + self.tr("Press Ctrl+P to print it again."))
+        self.print_finished.emit(e)
+
+    def print_again(self) -> None:
+        if self.last_receipt is not None:
+            self.alert.note(self.tr("Printing..."))
+            submit_print(self.ctx, self.last_receipt, again=True, on_done=self._printed,
+                         on_error=self._print_failed)
+
+    # ------------------------------------------------------------------ backing out
+    def clear_consumer(self) -> None:
+        self.card.show_consumer(None)
+        self.form.clear()
+        self._payment_enabled(False)
+        self.account.clear()
+        self._hide_results()
+        self.focus_account()
+
+    def back_out(self) -> None:
+        """Esc: close the result list, else drop the consumer and payment, else clear the field."""
+        if self.results.isVisible():
+            self._hide_results()
+            self.focus_account()
+        elif self.card.account_no is not None:
+            self.clear_consumer()
+            self.alert.clear_message()
+        else:
+            self.account.clear()
+            self.alert.clear_message()
+            self.focus_account()

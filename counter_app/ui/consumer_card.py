@@ -1,0 +1,146 @@
+"""The consumer card: who is paying and what they owe, "balances as of" when the cached data was
+current, and warnings the clerk must see (already paid today, disconnected, a cheque bounced)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
+
+from counter_app.domain.money import format_inr
+from counter_app.printing.receipt_doc import display_date, display_datetime
+from counter_app.services.counter import ConsumerView
+from counter_app.ui.i18n import Language
+from counter_app.ui.widgets import line_edit
+
+
+class ConsumerCard(QFrame):
+    def __init__(self, language: Language, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("card")
+        self.language = language
+        self.view: ConsumerView | None = None
+        self.unknown_account: str | None = None  # an account not in the cache (collect anyway)
+        self.name = QLabel(self)
+        self.name.setObjectName("consumerName")
+        self.name.setWordWrap(True)
+        self.relation = QLabel(self)
+        self.address = QLabel(self)
+        self.address.setWordWrap(True)
+        self.grid = QGridLayout()
+        self.keys: dict[str, QLabel] = {}
+        self.values: dict[str, QLabel] = {}
+        for row, key in enumerate(("account", "category", "meter", "bill", "bill_amount", "arrears",
+                                   "last_payment", "due")):
+            k, v = QLabel(self), QLabel(self)
+            v.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            self.keys[key], self.values[key] = k, v
+            self.grid.addWidget(k, row, 0)
+            self.grid.addWidget(v, row, 1)
+        self.values["due"].setObjectName("due")
+        self.as_of = QLabel(self)
+        self.warnings = QLabel(self)
+        self.warnings.setObjectName("warning")
+        self.warnings.setWordWrap(True)
+        self.unknown_label = QLabel(self)
+        self.unknown_label.setWordWrap(True)
+        self.unknown_name: QLineEdit = line_edit("unknownName", self, max_length=80)
+        self.placeholder = QLabel(self)
+        self.placeholder.setWordWrap(True)
+        box = QVBoxLayout(self)
+        for w in (self.placeholder, self.name, self.relation, self.address):
+            box.addWidget(w)
+        box.addLayout(self.grid)
+        for w in (self.as_of, self.warnings, self.unknown_label, self.unknown_name):
+            box.addWidget(w)
+        box.addStretch(1)
+        self.show_consumer(None)
+
+    def changeEvent(self, e: QEvent) -> None:
+        if e.type() == QEvent.Type.LanguageChange:
+            if self.unknown_account:
+                self.show_unknown(self.unknown_account)
+            else:
+                self.show_consumer(self.view)
+        super().changeEvent(e)
+
+    def _category(self, code: str) -> str:
+        return {"DOM": self.tr("Domestic"), "COM": self.tr("Commercial"), "PUB": self.tr("Public institution"),
+                "SMI": self.tr("Small/medium industry")}.get(code, code)
+
+    def _set_details_visible(self, on: bool) -> None:
+        for w in (self.name, self.relation, self.address, self.as_of, *self.keys.values(), *self.values.values()):
+            w.setVisible(on)
+
+    def show_consumer(self, view: ConsumerView | None) -> None:
+        self.view = view
+        self.unknown_account = None
+        self.unknown_label.hide()
+        self.unknown_name.hide()
+        if view is None:
+            self._set_details_visible(False)
+            self.warnings.hide()
+            self.placeholder.setText(self.tr("Type or scan the account number from the bill and press Enter, "
+                                             "or type a name, address or mobile number to search."))
+            self.placeholder.show()
+            self.setAccessibleName(self.tr("No consumer chosen"))
+            return
+        c = view.consumer
+        self.placeholder.hide()
+        self._set_details_visible(True)
+        self.name.setText(c.name)
+        self.relation.setText(c.relation_name)
+        self.address.setText(c.address)
+        labels = {
+            "account": self.tr("Account no."), "category": self.tr("Category"), "meter": self.tr("Meter no."),
+            "bill": self.tr("Last bill"), "bill_amount": self.tr("Bill amount"),
+            "arrears": self.tr("Arrears in bill"), "last_payment": self.tr("Last payment"),
+            "due": self.tr("Amount due"),
+        }
+        for key, text in labels.items():
+            self.keys[key].setText(text)
+        self.values["account"].setText(c.account_no)
+        self.values["category"].setText(self._category(c.category))
+        self.values["meter"].setText(c.meter_no or "-")
+        if c.last_bill_no:
+            self.values["bill"].setText(self.tr("%1 of %2, due %3").replace("%1", c.last_bill_no)
+                                        .replace("%2", display_date(c.last_bill_date))
+                                        .replace("%3", display_date(c.last_bill_due_date)))
+        else:
+            self.values["bill"].setText(self.tr("no bill yet"))
+        self.values["bill_amount"].setText(format_inr(c.last_bill_amount_paise))
+        self.values["arrears"].setText(format_inr(c.arrears_paise))
+        if c.last_payment_date:
+            self.values["last_payment"].setText(self.tr("%1 on %2").replace("%1", format_inr(c.last_payment_paise or 0))
+                                                .replace("%2", display_date(c.last_payment_date)))
+        else:
+            self.values["last_payment"].setText("-")
+        if c.balance_paise < 0:
+            self.values["due"].setText(self.tr("nothing (advance of %1)").replace("%1", format_inr(-c.balance_paise)))
+        else:
+            self.values["due"].setText(format_inr(c.balance_paise))
+        as_of = display_datetime(view.balances_as_of) if view.balances_as_of else self.tr("unknown")
+        self.as_of.setText(self.tr("Balances as of %1").replace("%1", as_of))
+        warns = [self.language.message(k) for k in view.warnings]
+        if view.paid_today_paise:
+            warns[0] += " (" + format_inr(view.paid_today_paise) + ")"
+        self.warnings.setText("\n".join(self.tr("WARNING: %1").replace("%1", w) for w in warns))
+        self.warnings.setVisible(bool(warns))
+        self.setAccessibleName(self.tr("Consumer %1, account %2").replace("%1", c.name).replace("%2", c.account_no))
+
+    def show_unknown(self, account: str) -> None:
+        """An account number that is not in the local data (a new connection, or data not yet
+        downloaded): money is still taken, with the name from the bill."""
+        self.show_consumer(None)
+        self.placeholder.hide()
+        self.unknown_account = account
+        self.unknown_label.setText(self.tr("Account %1 is not in the local consumer data. To collect anyway, "
+                                           "type the consumer's name from the bill:").replace("%1", account))
+        self.unknown_name.setAccessibleName(self.tr("Consumer name from the bill"))
+        self.unknown_label.show()
+        self.unknown_name.show()
+
+    @property
+    def account_no(self) -> str | None:
+        if self.view is not None:
+            return self.view.consumer.account_no
+        return self.unknown_account

@@ -1,0 +1,207 @@
+"""Log in (user name and PIN; a locked user is told for how long) and choose the language; then
+open the shift with the opening cash float."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from counter_app.domain.errors import CounterError
+from counter_app.domain.money import format_inr, parse_amount
+from counter_app.services.counter import Session
+from counter_app.ui.context import UiContext
+from counter_app.ui.i18n import LANGUAGE_NAMES, LANGUAGES
+from counter_app.ui.widgets import AlertLabel, add_row, line_edit, set_label
+
+
+class LoginPage(QWidget):
+    logged_in = Signal(object)  # Session
+
+    def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.title = QLabel(self)
+        self.title.setObjectName("title")
+        self.title.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.subtitle = QLabel(self)
+        self.subtitle.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.user = line_edit("user", self, max_length=32)
+        self.pin = line_edit("pin", self, password=True, max_length=12)
+        self.lang = QComboBox(self)
+        self.lang.setObjectName("language")
+        for code in LANGUAGES:
+            self.lang.addItem(LANGUAGE_NAMES[code], code)
+        self.lang.setCurrentIndex(LANGUAGES.index(ctx.language.code))
+        self.login_button = QPushButton(self)
+        self.login_button.setObjectName("primary")
+        self.alert = AlertLabel(self)
+        self.user_label, self.pin_label, self.lang_label = QLabel(self), QLabel(self), QLabel(self)
+
+        form = QFormLayout()
+        add_row(form, self.user_label, self.user)
+        add_row(form, self.pin_label, self.pin)
+        add_row(form, self.lang_label, self.lang)
+        box = QVBoxLayout()
+        box.addWidget(self.title)
+        box.addWidget(self.subtitle)
+        box.addSpacing(16)
+        box.addLayout(form)
+        box.addWidget(self.login_button)
+        box.addWidget(self.alert)
+        box.addStretch(1)
+        outer = QHBoxLayout(self)
+        outer.addStretch(1)
+        outer.addLayout(box, 2)
+        outer.addStretch(1)
+
+        self.user.returnPressed.connect(self.pin.setFocus)
+        self.pin.returnPressed.connect(self.submit)
+        self.login_button.clicked.connect(self.submit)
+        self.lang.currentIndexChanged.connect(self._language_chosen)
+        self.busy = False
+        self.retranslate()
+
+    def changeEvent(self, e: QEvent) -> None:
+        if e.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(e)
+
+    def retranslate(self) -> None:
+        self.title.setText(self.tr("KESCO cash counter"))
+        code = self.ctx.counter.store.get_meta("counter_code") or "-"
+        self.subtitle.setText(self.tr("Counter %1").replace("%1", f"{code} {self.ctx.counter_name}".strip()))
+        set_label(self.user_label, self.user, self.tr("&User name"))
+        set_label(self.pin_label, self.pin, self.tr("&PIN"))
+        set_label(self.lang_label, self.lang, self.tr("&Language"))
+        self.login_button.setText(self.tr("Log in (Enter)"))
+        self.login_button.setAccessibleName(self.tr("Log in"))
+
+    def reset(self) -> None:
+        self.user.clear()
+        self.pin.clear()
+        self.alert.clear_message()
+        self.user.setFocus()
+
+    def _language_chosen(self, index: int) -> None:
+        code = self.lang.itemData(index)
+        if code and code != self.ctx.language.code:
+            self.ctx.language.set(str(code))
+
+    def submit(self) -> None:
+        if self.busy:
+            return
+        username, pin = self.user.text().strip(), self.pin.text()
+        if not username or not pin:
+            self.alert.error(self.tr("Enter your user name and PIN."))
+            (self.user if not username else self.pin).setFocus()
+            return
+        self.busy = True
+        self.login_button.setEnabled(False)
+        self.alert.note(self.tr("Checking..."))
+        self.ctx.runner.submit(lambda: self.ctx.service.login(username, pin), self._done, self._failed)
+
+    def _done(self, session: Session) -> None:
+        self.busy = False
+        self.login_button.setEnabled(True)
+        self.pin.clear()
+        self.alert.clear_message()
+        self.logged_in.emit(session)
+
+    def _failed(self, e: BaseException) -> None:
+        self.busy = False
+        self.login_button.setEnabled(True)
+        self.pin.clear()
+        self.pin.setFocus()
+        self.alert.error(self.ctx.language.message(e) if isinstance(e, CounterError) else str(e))
+
+
+class ShiftPage(QWidget):
+    """No open shift yet: count the opening cash float and open one."""
+
+    shift_opened = Signal(object)  # ShiftRow
+
+    def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.title = QLabel(self)
+        self.title.setObjectName("title")
+        self.hint = QLabel(self)
+        self.hint.setWordWrap(True)
+        self.float_label = QLabel(self)
+        self.float_edit = line_edit("amount", self, max_length=20)
+        self.float_edit.setText("0")
+        self.open_button = QPushButton(self)
+        self.open_button.setObjectName("primary")
+        self.alert = AlertLabel(self)
+        form = QFormLayout()
+        add_row(form, self.float_label, self.float_edit)
+        box = QVBoxLayout()
+        box.addWidget(self.title)
+        box.addWidget(self.hint)
+        box.addLayout(form)
+        box.addWidget(self.open_button)
+        box.addWidget(self.alert)
+        box.addStretch(1)
+        outer = QHBoxLayout(self)
+        outer.addStretch(1)
+        outer.addLayout(box, 2)
+        outer.addStretch(1)
+        self.float_edit.returnPressed.connect(self.submit)
+        self.open_button.clicked.connect(self.submit)
+        self.busy = False
+        self.retranslate()
+
+    def changeEvent(self, e: QEvent) -> None:
+        if e.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(e)
+
+    def retranslate(self) -> None:
+        self.title.setText(self.tr("Open your shift"))
+        who = self.ctx.session.full_name if self.ctx.session else ""
+        self.hint.setText(self.tr("%1, count the cash in the drawer and enter it as the opening float.")
+                          .replace("%1", who))
+        set_label(self.float_label, self.float_edit, self.tr("Opening &cash float (₹)"))
+        self.open_button.setText(self.tr("Open shift (Enter)"))
+
+    def reset(self) -> None:
+        self.float_edit.setText("0")
+        self.float_edit.selectAll()
+        self.alert.clear_message()
+        self.retranslate()
+        self.float_edit.setFocus()
+
+    def submit(self) -> None:
+        if self.busy or self.ctx.session is None:
+            return
+        try:
+            paise = parse_amount(self.float_edit.text(), allow_zero=True,
+                                 max_paise=self.ctx.service.config.max_receipt_paise)
+        except CounterError as e:
+            self.alert.error(self.ctx.language.message(e))
+            self.float_edit.setFocus()
+            return
+        session = self.ctx.session
+        self.busy = True
+        self.open_button.setEnabled(False)
+
+        def done(shift: object) -> None:
+            self.busy = False
+            self.open_button.setEnabled(True)
+            self.alert.ok(self.tr("Shift opened with %1.").replace("%1", format_inr(paise)))
+            self.shift_opened.emit(shift)
+
+        def failed(e: BaseException) -> None:
+            self.busy = False
+            self.open_button.setEnabled(True)
+            self.alert.error(self.ctx.language.message(e) if isinstance(e, CounterError) else str(e))
+
+        self.ctx.runner.submit(lambda: self.ctx.service.open_shift(session, paise), done, failed)

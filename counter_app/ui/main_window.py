@@ -1,0 +1,203 @@
+"""The counter window: log in, open the shift, collect, the shift's receipts; the header says who
+works where, the status bar shows the sync state, and every action has a key."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtGui import QCloseEvent, QIcon, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QMainWindow,
+    QPushButton,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from counter_app.services.counter import Session
+from counter_app.ui.collect_page import CollectPage
+from counter_app.ui.context import UiContext
+from counter_app.ui.login_page import LoginPage, ShiftPage
+from counter_app.ui.receipts_page import ReceiptsPage
+from counter_app.ui.status_bar import CounterStatusBar
+from counter_app.ui.widgets import STYLE_SHEET
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, ctx: UiContext) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.setObjectName("counterWindow")
+        self.setWindowIcon(QIcon(":/kesco/icons/counter.svg"))
+        self.setStyleSheet(STYLE_SHEET)
+        self.login_page = LoginPage(ctx)
+        self.shift_page = ShiftPage(ctx)
+        self.collect_page = CollectPage(ctx)
+        self.receipts_page = ReceiptsPage(ctx)
+        self.stack = QStackedWidget()
+        for page in (self.login_page, self.shift_page, self.collect_page, self.receipts_page):
+            self.stack.addWidget(page)
+
+        self.header = QWidget()
+        self.who = QLabel(self.header)
+        self.collect_button = QPushButton(self.header)
+        self.receipts_button = QPushButton(self.header)
+        self.language_button = QPushButton(self.header)
+        self.logout_button = QPushButton(self.header)
+        bar = QHBoxLayout(self.header)
+        bar.setContentsMargins(6, 2, 6, 2)
+        bar.addWidget(self.who, 1)
+        for b in (self.collect_button, self.receipts_button, self.language_button, self.logout_button):
+            b.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # keys do this; Tab stays inside the page
+            bar.addWidget(b)
+        self.header.hide()
+        central = QWidget()
+        box = QVBoxLayout(central)
+        box.setContentsMargins(4, 4, 4, 4)
+        box.addWidget(self.header)
+        box.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
+
+        cfg = ctx.counter.config
+        self.status = CounterStatusBar(ctx.language, ctx.service.clock, cfg.pending_amber_minutes,
+                                       cfg.pending_red_minutes, self)
+        self.setStatusBar(self.status)
+        ctx.sync.changed.connect(self.status.show_state)
+        self.status.show_state(ctx.sync.state)
+
+        self.login_page.logged_in.connect(self._logged_in)
+        self.shift_page.shift_opened.connect(self._shift_opened)
+        self.collect_button.clicked.connect(self.show_collect)
+        self.receipts_button.clicked.connect(self.show_receipts)
+        self.language_button.clicked.connect(self.toggle_language)
+        self.logout_button.clicked.connect(self.log_out)
+        self.receipts_page.back_button.clicked.connect(self.show_collect)
+        self._shortcuts()
+        self.retranslate()
+        self.stack.setCurrentWidget(self.login_page)
+        self.login_page.reset()
+
+    def _shortcuts(self) -> None:
+        def key(seq: QKeySequence | str | QKeySequence.StandardKey, slot: object) -> None:
+            s = QShortcut(QKeySequence(seq), self)
+            s.setContext(Qt.ShortcutContext.WindowShortcut)
+            s.activated.connect(slot)
+
+        key("F2", self._f2)
+        key("F9", self._confirm)
+        key("Ctrl+Return", self._confirm)
+        key(QKeySequence(Qt.Modifier.CTRL | Qt.Key.Key_Enter), self._confirm)
+        key("Esc", self._escape)
+        key("F3", self.show_collect)
+        key("F4", self.show_receipts)
+        key("F12", self.toggle_language)
+        key("Ctrl+P", self._print_again)
+        key("Del", self._delete)
+
+    # ------------------------------------------------------------------ texts
+    def changeEvent(self, e: QEvent) -> None:
+        if e.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(e)
+
+    def retranslate(self) -> None:
+        code = self.ctx.counter.store.get_meta("counter_code") or ""
+        self.setWindowTitle(self.tr("KESCO cash counter %1").replace("%1", f"{code} {self.ctx.counter_name}".strip()))
+        self.collect_button.setText(self.tr("Collect (F3)"))
+        self.receipts_button.setText(self.tr("Shift receipts (F4)"))
+        # The button names the other language in that language, so a clerk who cannot read the
+        # current one still finds it.
+        self.language_button.setText("हिन्दी (F12)" if self.ctx.language.code == "en" else "English (F12)")
+        self.language_button.setAccessibleName(self.tr("Switch language"))
+        self.logout_button.setText(self.tr("Log out"))
+        s = self.ctx.session
+        if s is not None:
+            role = {"clerk": self.tr("clerk"), "supervisor": self.tr("supervisor"),
+                    "admin": self.tr("admin")}.get(s.role, s.role)
+            self.who.setText(self.tr("Counter %1 | %2 (%3)").replace("%1", f"{code} {self.ctx.counter_name}".strip())
+                             .replace("%2", s.full_name).replace("%3", role))
+
+    # ------------------------------------------------------------------ flow
+    def _logged_in(self, session: Session) -> None:
+        self.ctx.session = session
+        self.retranslate()
+
+        def have_shift(shift: Any) -> None:
+            if shift is None:
+                self.stack.setCurrentWidget(self.shift_page)
+                self.shift_page.reset()
+            else:
+                self._shift_opened(shift)
+
+        self.ctx.runner.submit(lambda: self.ctx.service.current_shift(session), have_shift,
+                               self.login_page._failed)
+
+    def _shift_opened(self, shift: Any) -> None:
+        self.ctx.shift_id = shift.shift_id
+        self.header.show()
+        self.show_collect()
+
+    def _in_shift(self) -> bool:
+        return self.ctx.session is not None and self.ctx.shift_id is not None
+
+    def show_collect(self) -> None:
+        if self._in_shift():
+            self.receipts_page.cancel_void()
+            self.stack.setCurrentWidget(self.collect_page)
+            self.collect_page.focus_account()
+
+    def show_receipts(self) -> None:
+        if self._in_shift():
+            self.stack.setCurrentWidget(self.receipts_page)
+            self.receipts_page.alert.clear_message()
+            self.receipts_page.refresh()
+
+    def toggle_language(self) -> None:
+        self.ctx.language.set("hi" if self.ctx.language.code == "en" else "en")
+        i = self.login_page.lang.findData(self.ctx.language.code)
+        self.login_page.lang.blockSignals(True)
+        self.login_page.lang.setCurrentIndex(i)
+        self.login_page.lang.blockSignals(False)
+
+    def log_out(self) -> None:
+        self.ctx.session = None
+        self.ctx.shift_id = None
+        self.header.hide()
+        self.collect_page.clear_consumer()
+        self.collect_page.alert.clear_message()
+        self.stack.setCurrentWidget(self.login_page)
+        self.login_page.reset()
+
+    def _f2(self) -> None:
+        if self._in_shift():
+            self.show_collect()
+
+    def _confirm(self) -> None:
+        if self.stack.currentWidget() is self.collect_page:
+            self.collect_page.confirm()
+
+    def _escape(self) -> None:
+        page = self.stack.currentWidget()
+        if page is self.collect_page:
+            self.collect_page.back_out()
+        elif page is self.receipts_page and not self.receipts_page.cancel_void():
+            self.show_collect()
+
+    def _print_again(self) -> None:
+        page = self.stack.currentWidget()
+        if page is self.collect_page:
+            self.collect_page.print_again()
+        elif page is self.receipts_page:
+            self.receipts_page.reprint_selected()
+
+    def _delete(self) -> None:
+        if self.stack.currentWidget() is self.receipts_page:
+            self.receipts_page.start_void()
+
+    def closeEvent(self, e: QCloseEvent) -> None:
+        self.ctx.sync.stop()
+        self.ctx.runner.wait_idle(15_000)  # a receipt being saved or printed finishes first
+        super().closeEvent(e)

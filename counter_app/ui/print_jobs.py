@@ -1,0 +1,92 @@
+"""Printing from the window, on the task runner: the receipt is already committed, so a printer
+that fails only costs paper, never the receipt. The first copy that comes out is the original;
+every later one says DUPLICATE with its reprint number."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from counter_app.domain.errors import CounterError, NotFoundError
+from counter_app.domain.receipt import Receipt, Void
+from counter_app.printing.printers import PrintError, print_receipt, print_void
+from counter_app.printing.receipt_doc import ReceiptPrint, VoidPrint
+from counter_app.services.counter import Session
+from counter_app.services.desk import print_count
+from counter_app.ui.context import UiContext
+
+
+@dataclass(frozen=True, slots=True)
+class Printed:
+    receipt_no: str
+    reprint_no: int  # 0 for the original
+    output: str | None  # the PDF file, when the printer writes files
+    seconds: float
+
+
+def _address(ctx: UiContext, account_no: str) -> str:
+    try:
+        return ctx.service.lookup(account_no).consumer.address
+    except CounterError:
+        return ""
+
+
+def _clerk_name(ctx: UiContext, username: str) -> str:
+    for user, name, _role, _active in ctx.service.list_users():
+        if user == username:
+            return name
+    return ""
+
+
+def receipt_print(ctx: UiContext, r: Receipt, reprint_no: int) -> ReceiptPrint:
+    cfg = ctx.counter.config
+    return ReceiptPrint(r, cfg.utility_name_en, cfg.utility_name_hi, ctx.counter_name,
+                        _clerk_name(ctx, r.clerk), _address(ctx, r.account_no), reprint_no)
+
+
+def print_job(ctx: UiContext, session: Session, receipt: Receipt, *, again: bool) -> Printed:
+    """Runs on a worker. `again`: the clerk asked for another copy (Ctrl+P); it is still the
+    original if no copy ever came out of the printer."""
+    service = ctx.service
+    reprint_no = 0
+    if again and print_count(service, receipt.receipt_id) > 0:
+        receipt, reprint_no = service.reprint(session, receipt.receipt_id)
+    rp = receipt_print(ctx, receipt, reprint_no)
+    try:
+        out, secs = print_receipt(ctx.printer, rp, ctx.counter.config.receipt_layout)
+    except PrintError as e:
+        service.record_print(session, receipt.receipt_id, ok=False, error=e.message("en"))
+        raise
+    except Exception as e:  # noqa: BLE001 - a driver's surprise is still only a failed print
+        service.record_print(session, receipt.receipt_id, ok=False, error=str(e))
+        raise PrintError("print.failed", detail=str(e)[:120]) from e
+    service.record_print(session, receipt.receipt_id, ok=True)
+    if out:
+        ctx.printed.append(out)
+    return Printed(receipt.receipt_no, reprint_no, out, secs)
+
+
+def void_slip_job(ctx: UiContext, void: Void) -> str | None:
+    try:
+        receipt = ctx.service.get_receipt(void.receipt_id)
+    except NotFoundError:
+        return None
+    cfg = ctx.counter.config
+    vp = VoidPrint(void, receipt, cfg.utility_name_en, cfg.utility_name_hi, ctx.counter_name)
+    try:
+        out = print_void(ctx.printer, vp, cfg.receipt_layout)
+    except PrintError:
+        raise
+    except Exception as e:  # noqa: BLE001
+        raise PrintError("print.failed", detail=str(e)[:120]) from e
+    if out:
+        ctx.printed.append(out)
+    return out
+
+
+def submit_print(ctx: UiContext, receipt: Receipt, *, again: bool,
+                 on_done: Callable[[Printed], None], on_error: Callable[[BaseException], None]) -> None:
+    session = ctx.session
+    if session is None:
+        return
+    ctx.runner.submit(lambda: print_job(ctx, session, receipt, again=again), on_done, on_error)

@@ -1,0 +1,91 @@
+"""Small widgets every screen uses: the message line (error / done / note, said in words as well
+as colour), labelled fields with accessible names, and the window's style sheet."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit, QWidget
+
+STYLE_SHEET = """
+QWidget { font-size: 13pt; }
+QLineEdit, QComboBox, QPushButton { min-height: 34px; }
+QLineEdit#account { font-size: 18pt; }
+QLineEdit#amount { font-size: 20pt; font-weight: bold; }
+QLabel#title { font-size: 18pt; font-weight: bold; }
+QLabel#consumerName { font-size: 17pt; font-weight: bold; }
+QLabel#due { font-size: 17pt; font-weight: bold; }
+QLabel#words { color: #333; }
+QLabel#warning { background: #fff3cd; color: #5c4400; border: 1px solid #b38600; padding: 4px; }
+QLabel#alert[kind="error"] { background: #fde7e9; color: #8a0010; border: 2px solid #b00020; padding: 6px; }
+QLabel#alert[kind="ok"] { background: #e6f4ea; color: #0d4d1c; border: 2px solid #1b5e20; padding: 6px; }
+QLabel#alert[kind="note"] { background: #e8f0fe; color: #0b3570; border: 2px solid #0b4f8a; padding: 6px; }
+QPushButton#primary { font-weight: bold; background: #0b4f8a; color: white; padding: 4px 16px; }
+QPushButton#primary:disabled { background: #7f9fbf; }
+QFrame#card { border: 1px solid #9aa5b1; border-radius: 4px; background: #fbfcfd; }
+QStatusBar QLabel { font-size: 12pt; padding: 0 8px; border-right: 1px solid #9aa5b1; }
+QTableView, QListView { font-size: 13pt; }
+"""
+
+
+class AlertLabel(QLabel):
+    """One line (or a few) telling the clerk what just happened. The kind is in the words too
+    ("Error:", "Done:"), so nothing depends on seeing the colour."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("alert")
+        self.setWordWrap(True)
+        self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.kind = ""
+        self.body = ""
+        self.hide()
+
+    def _show(self, kind: str, text: str) -> None:
+        self.kind, self.body = kind, text
+        self.setProperty("kind", kind)
+        prefix = {"error": self.tr("Error:"), "ok": self.tr("Done:"), "note": self.tr("Note:")}[kind]
+        self.setText(f"{prefix} {text}")
+        self.setAccessibleName(self.text())
+        self.style().unpolish(self)
+        self.style().polish(self)
+        self.show()
+
+    def error(self, text: str) -> None:
+        self._show("error", text)
+
+    def ok(self, text: str) -> None:
+        self._show("ok", text)
+
+    def note(self, text: str) -> None:
+        self._show("note", text)
+
+    def clear_message(self) -> None:
+        self.kind, self.body = "", ""
+        self.setText("")
+        self.hide()
+
+    def changeEvent(self, e: QEvent) -> None:
+        if e.type() == QEvent.Type.LanguageChange and self.kind:
+            self._show(self.kind, self.body)
+        super().changeEvent(e)
+
+
+def line_edit(object_name: str, parent: QWidget | None = None, *, password: bool = False,
+              max_length: int = 100) -> QLineEdit:
+    e = QLineEdit(parent)
+    e.setObjectName(object_name)
+    e.setMaxLength(max_length)
+    if password:
+        e.setEchoMode(QLineEdit.EchoMode.Password)
+    return e
+
+
+def add_row(form: QFormLayout, label: QLabel, field: QWidget) -> None:
+    """A labelled row whose label is the field's buddy (Alt+letter) and accessible name."""
+    label.setBuddy(field)
+    form.addRow(label, field)
+
+
+def set_label(label: QLabel, field: QWidget, text: str) -> None:
+    label.setText(text)
+    field.setAccessibleName(text.replace("&", ""))
