@@ -34,8 +34,8 @@ class ConsumerCard(QFrame):
             k, v = QLabel(self), QLabel(self)
             v.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             self.keys[key], self.values[key] = k, v
-            self.grid.addWidget(k, row, 0)
-            self.grid.addWidget(v, row, 1)
+            self.grid.addWidget(k, row, 0, Qt.AlignmentFlag.AlignVCenter)
+            self.grid.addWidget(v, row, 1, Qt.AlignmentFlag.AlignVCenter)
         self.values["due"].setObjectName("due")
         self.as_of = QLabel(self)
         self.warnings = QLabel(self)
