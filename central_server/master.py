@@ -4,6 +4,8 @@ gzip-compressed on the fly, resumable by account number) and the changes feed by
 from __future__ import annotations
 
 import json
+import queue
+import threading
 import zlib
 from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
@@ -31,32 +33,75 @@ def _line(obj: dict[str, Any]) -> bytes:
 
 def snapshot_lines(engine: Engine, *, after: str | None = None, limit: int | None = None,
                    page: int = 5000) -> Iterator[bytes]:
-    """Header line, one JSON array per consumer in account order, end line. One read transaction
-    (one consistent snapshot) for the whole download; keyset pages keep memory flat."""
+    """Header line, one JSON array per consumer in account order, end line: one query over one
+    consistent snapshot, read through a server-side cursor `page` rows at a time (memory stays
+    flat; no re-planning per page as keyset pages would)."""
     with db.read_tx(engine, consistent=True) as conn:
         version = db.master_version_bound(conn) - 1
         total = conn.execute(select(func.count()).select_from(consumers)).scalar_one()
         yield _line({"version": version, "total": int(total), "as_of": datetime.now(UTC).isoformat(),
                      "fields": list(CONSUMER_FIELDS), "after": after})
         sql = text(f"SELECT account_no, {_json_row_sql(conn)} FROM consumers "  # noqa: S608 - fixed columns
-                   "WHERE account_no > :after ORDER BY account_no LIMIT :n")
+                   "WHERE account_no > :after ORDER BY account_no" + (" LIMIT :n" if limit is not None else ""))
+        params: dict[str, Any] = {"after": after or ""}
+        if limit is not None:
+            params["n"] = limit
         cursor = after or ""
         sent = 0
-        more = False
-        while True:
-            want = page if limit is None else min(page, limit - sent)
-            if want <= 0:
-                more = conn.execute(text("SELECT 1 FROM consumers WHERE account_no > :a LIMIT 1"),
-                                    {"a": cursor}).first() is not None
-                break
-            rows = conn.execute(sql, {"after": cursor, "n": want}).all()
-            if rows:
-                yield ("\n".join(r[1] for r in rows) + "\n").encode("utf-8")
-                cursor = rows[-1][0]
-                sent += len(rows)
-            if len(rows) < want:
-                break
+        result = conn.execution_options(stream_results=True, max_row_buffer=page).execute(sql, params)
+        for rows in result.partitions(page):
+            yield ("\n".join([r[1] for r in rows]) + "\n").encode("utf-8")
+            cursor = rows[-1][0]
+            sent += len(rows)
+        more = limit is not None and sent >= limit and conn.execute(
+            text("SELECT 1 FROM consumers WHERE account_no > :a LIMIT 1"), {"a": cursor}).first() is not None
         yield _line({"end": True, "count": sent, "last": cursor or None, "more": more})
+
+
+def prefetched(chunks: Iterator[bytes], depth: int = 8) -> Iterator[bytes]:
+    """Run `chunks` in a helper thread, `depth` items ahead: the database produces the next rows
+    while this thread compresses and sends the last ones (zlib and socket I/O release the GIL)."""
+    q: queue.Queue[Any] = queue.Queue(depth)
+    stop = threading.Event()
+    done = object()
+
+    def produce() -> None:
+        try:
+            for chunk in chunks:
+                while not stop.is_set():
+                    try:
+                        q.put(chunk, timeout=0.5)
+                        break
+                    except queue.Full:
+                        continue
+                if stop.is_set():
+                    break
+        except BaseException as e:  # noqa: BLE001 - handed to the consumer
+            q.put(e)
+            return
+        finally:
+            close = getattr(chunks, "close", None)
+            if close is not None:
+                close()
+        q.put(done)
+
+    worker = threading.Thread(target=produce, name="snapshot-prefetch", daemon=True)
+    worker.start()
+    try:
+        while True:
+            item = q.get()
+            if item is done:
+                return
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+    finally:
+        stop.set()
+        while worker.is_alive():  # unblock a producer waiting on a full queue
+            try:
+                q.get(timeout=0.1)
+            except queue.Empty:
+                pass
 
 
 def gzip_stream(chunks: Iterable[bytes], level: int = 1) -> Iterator[bytes]:

@@ -25,7 +25,7 @@ def snapshot(_counter: AnyCounter, eng: EngineDep, settings: SettingsDep, reques
              limit: Annotated[int | None, Query(ge=1, le=10_000_000)] = None) -> StreamingResponse:
     """Every consumer in account order, gzip-compressed when the client accepts it; a broken
     download resumes with after=<last account received>."""
-    lines = master.snapshot_lines(eng, after=after, limit=limit, page=settings.snapshot_page)
+    lines = master.prefetched(master.snapshot_lines(eng, after=after, limit=limit, page=settings.snapshot_page))
     headers = {"Cache-Control": "no-store"}
     if "gzip" in request.headers.get("accept-encoding", ""):
         headers["Content-Encoding"] = "gzip"
