@@ -1,9 +1,8 @@
-"""IT subcommands: setup, backup, backups, restore, doctor, smoke-test."""
+"""IT subcommands: backup, backups, restore, doctor, smoke-test (set-up is `init`, in core.py)."""
 
 from __future__ import annotations
 
 import argparse
-import getpass
 import json
 import sys
 from pathlib import Path
@@ -14,14 +13,6 @@ from counter_app.domain.messages import render
 
 
 def register(sub: Any) -> None:
-    p = sub.add_parser("setup", help="first-run setup: counter code, server address, enrollment code")
-    p.add_argument("--counter-code", help="this counter's code, e.g. K07")
-    p.add_argument("--counter-name", default="", help="where the counter is, e.g. 'Kidwai Nagar'")
-    p.add_argument("--server-url", help="the central server, e.g. https://counters.kesco.example")
-    p.add_argument("--enrollment-code", help="one-time code from headquarters (asked for when not given)")
-    p.add_argument("--offline", action="store_true", help="no server yet: set the counter code only")
-    p.set_defaults(func=cmd_setup)
-
     p = sub.add_parser("backup", help="back up the counter database now (safe while the app runs)")
     p.add_argument("--to", help="folder for the backup (default: backup_dir in config.toml)")
     p.add_argument("--json", action="store_true")
@@ -49,21 +40,6 @@ def register(sub: Any) -> None:
     p = sub.add_parser("smoke-test", help="prove this installation works (offscreen Qt, temporary database, PDF)")
     p.add_argument("--keep", action="store_true", help="keep the temporary data directory")
     p.set_defaults(func=cmd_smoke_test)
-
-
-def cmd_setup(args: argparse.Namespace) -> int:
-    from counter_app.ops.setup import apply_setup
-
-    data_dir = resolve_data_dir(args.data_dir)
-    cfg = Config.load(data_dir)
-    code = args.counter_code or cfg.counter_code or input("Counter code (e.g. K07): ")
-    url = "" if args.offline else (args.server_url or cfg.server_url or input("Server address (https://...): "))
-    enrollment = ""
-    if url:
-        enrollment = args.enrollment_code or getpass.getpass("Enrollment code: ")
-    result = apply_setup(data_dir, code, url, enrollment, counter_name=args.counter_name)
-    print(render("ops.setup_done", args.lang, code=result.counter_code, path=str(result.data_dir)))
-    return 0
 
 
 def cmd_backup(args: argparse.Namespace) -> int:

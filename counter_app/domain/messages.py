@@ -278,17 +278,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Enter the enrollment code given by headquarters for this counter.",
         "मुख्यालय द्वारा इस काउंटर के लिए दिया गया नामांकन कोड दर्ज करें।",
     ),
-    "ops.enroll_unavailable": (
-        "Enrollment with the central server is not available in this build.",
-        "इस संस्करण में केंद्रीय सर्वर से नामांकन उपलब्ध नहीं है।",
-    ),
-    "ops.enroll_failed": (
-        "Enrollment failed: {detail}.",
-        "नामांकन विफल: {detail}।",
-    ),
-    "ops.setup_done": (
-        "Counter {code} is set up. Data: {path}.",
-        "काउंटर {code} सेट अप हो गया। डेटा: {path}।",
+    "ops.config_admin_only": (
+        "{path} can only be changed by an administrator. Run the setup as administrator first; then enrol as the counter's Windows user.",
+        "{path} केवल व्यवस्थापक (एडमिनिस्ट्रेटर) बदल सकता है। पहले व्यवस्थापक के रूप में सेटअप चलाएँ; फिर काउंटर के विंडोज़ उपयोगकर्ता के रूप में नामांकन करें।",
     ),
     # --- doctor: findings ---
     "doctor.summary": ("{fail} problems, {warn} warnings.", "{fail} समस्याएँ, {warn} चेतावनियाँ।"),
@@ -339,9 +331,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "doctor.clock_off": ("This computer's clock differs from the server's by {seconds} seconds.", "इस कंप्यूटर की घड़ी सर्वर से {seconds} सेकंड अलग है।"),
     "doctor.clock_ok": ("Clock agrees with the server (within {seconds} s).", "घड़ी सर्वर से मेल खाती है ({seconds} सेकंड के भीतर)।"),
     # --- doctor: what to do ---
-    "doctor.do.config": ("Fix or recreate config.toml with 'counter-app setup'.", "'counter-app setup' से config.toml ठीक करें या फिर से बनाएँ।"),
+    "doctor.do.config": ("Fix config.toml, or delete it and run 'counter-app init' again.", "config.toml ठीक करें, या उसे हटाकर 'counter-app init' फिर चलाएँ।"),
     "doctor.do.report": ("Send the log folder and this report to the software team.", "लॉग फ़ोल्डर और यह रिपोर्ट सॉफ़्टवेयर टीम को भेजें।"),
-    "doctor.do.setup": ("Run 'counter-app setup' (or start the app as IT) and enter the counter code, server address and enrollment code.", "'counter-app setup' चलाएँ (या आईटी के रूप में ऐप शुरू करें) और काउंटर कोड, सर्वर पता व नामांकन कोड दर्ज करें।"),
+    "doctor.do.setup": ("Start the app for the setup dialog, or run 'counter-app init --counter-code K07 --server URL --enroll CODE'.", "सेटअप संवाद के लिए ऐप शुरू करें, या 'counter-app init --counter-code K07 --server URL --enroll CODE' चलाएँ।"),
     "doctor.do.restore": ("Close the app; run 'counter-app restore' with the latest backup (it refuses if receipts would be lost); keep the damaged file for investigation.", "ऐप बंद करें; नवीनतम बैकअप से 'counter-app restore' चलाएँ (रसीदें खोने पर यह रुक जाता है); खराब फ़ाइल जाँच के लिए रखें।"),
     "doctor.do.install_newer": ("Install the newer counter software version that made this database.", "काउंटर सॉफ़्टवेयर का वह नया संस्करण स्थापित करें जिसने यह डेटाबेस बनाया।"),
     "doctor.do.start_to_upgrade": ("Nothing to do: start the app once, it backs up and upgrades.", "कुछ नहीं करना: ऐप एक बार शुरू करें, वह बैकअप लेकर अपग्रेड करेगा।"),

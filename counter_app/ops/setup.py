@@ -1,9 +1,10 @@
 """First-run setup of a counter PC by IT: counter code, server address, enrollment code.
 
-The one function both the setup dialog and `counter-app setup` call. Order matters: the database
-takes the counter code first (it refuses a different code once receipts exist), then the one-time
-enrollment code is exchanged for a token, which goes to the OS keyring (never to a file), and only
-then is config.toml written. On Windows config.toml is then made writable by administrators only."""
+What the setup dialog calls (`counter-app init --counter-code --server --enroll` is the command-line
+way). Order matters: the database takes the counter code first (it refuses a different code once
+receipts exist), config.toml gets it, then the sync engine exchanges the one-time enrollment code
+for a token, which goes to the OS keyring (never to a file). On Windows config.toml is then made
+writable by administrators only."""
 
 from __future__ import annotations
 
@@ -14,17 +15,18 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 from counter_app.config import CONFIG_FILENAME, Config, resolve_data_dir
-from counter_app.domain.errors import CounterError, ValidationError
+from counter_app.domain.errors import ValidationError
 from counter_app.domain.receipt import valid_counter_code
 from counter_app.storage.db import DB_FILENAME
 
 log = logging.getLogger(__name__)
 
-# enroll(server_url, counter_code, enrollment_code, config) -> None; stores the token itself.
-Enroll = Callable[[str, str, str, Config], None]
+# enroll(counter, server_url, enrollment_code, tokens, ca_bundle) -> None; stores the token itself.
+Enroll = Callable[[Any, str, str, Any, str], None]
 
 
 @dataclass(frozen=True)
@@ -75,9 +77,11 @@ def _is_loopback(host: str) -> bool:
 
 
 def apply_setup(data_dir: str | Path | None, counter_code: str, server_url: str, enrollment_code: str, *,
-                counter_name: str = "", enroll: Enroll | None = None) -> SetupResult:
+                counter_name: str = "", ca_bundle: str = "", tokens: Any = None,
+                enroll: Enroll | None = None) -> SetupResult:
     """Validate everything, then set up. `enrollment_code` may be empty only when `server_url` is
-    (an offline counter enrolled later)."""
+    (an offline counter, enrolled later). `tokens` is the sync engine's token store (the OS keyring
+    by default; tests pass an in-memory one)."""
     d = resolve_data_dir(data_dir)
     code = counter_code.strip().upper()
     if not valid_counter_code(code):
@@ -86,38 +90,45 @@ def apply_setup(data_dir: str | Path | None, counter_code: str, server_url: str,
     enrollment_code = enrollment_code.strip()
     if url and not enrollment_code:
         raise ValidationError("ops.enrollment_code_required")
-    cfg = Config.load(d)
 
     from counter_app.app import open_counter
 
     with open_counter(d) as c:
         c.service.initialise(code, counter_name)
-    cfg.counter_code = code
-    if counter_name:
-        cfg.counter_name = counter_name
-    cfg.server_url = url
-    enrolled = False
-    if url:
-        (enroll or default_enroll)(url, code, enrollment_code, cfg)
-        enrolled = True
-    path = cfg.save(d)
+        cfg = Config.load(d)
+        changed = cfg.counter_code != code or bool(counter_name and cfg.counter_name != counter_name)
+        cfg.counter_code = code
+        if counter_name:
+            cfg.counter_name = counter_name
+        if not url and cfg.server_url:
+            changed, cfg.server_url = True, ""
+        path = d / CONFIG_FILENAME
+        if changed or not path.exists():
+            _save(cfg, d)
+        c.config.counter_code, c.config.counter_name = cfg.counter_code, cfg.counter_name
+        if url:
+            (enroll or default_enroll)(c, url, enrollment_code, tokens, ca_bundle)
     protect_config(path)
-    log.info("set up counter %s (server %s, enrolled %s) in %s", code, url or "-", enrolled, d)
-    return SetupResult(d, code, url, enrolled, path)
+    log.info("set up counter %s (server %s) in %s", code, url or "-", d)
+    return SetupResult(d, code, url, bool(url), path)
 
 
-def default_enroll(server_url: str, counter_code: str, enrollment_code: str, config: Config) -> None:
-    """The sync engine's enrollment: POST /enroll, token into the OS keyring."""
+def _save(cfg: Config, d: Path) -> None:
     try:
-        from counter_app.sync import enrollment
-    except ImportError:
-        raise CounterError("ops.enroll_unavailable") from None
+        cfg.save(d)
+    except PermissionError:
+        raise ValidationError("ops.config_admin_only", path=str(d / CONFIG_FILENAME)) from None
+
+
+def default_enroll(counter: Any, server_url: str, enrollment_code: str, tokens: Any, ca_bundle: str) -> None:
+    """The sync engine's enrollment: keyring checked first, POST /enroll, token into the keyring,
+    server address into config.toml."""
+    from counter_app.sync.setup import enroll
+
     try:
-        enrollment.enroll(server_url, counter_code, enrollment_code, config=config)
-    except CounterError:
-        raise
-    except Exception as e:
-        raise CounterError("ops.enroll_failed", detail=f"{type(e).__name__}: {e}"[:300]) from e
+        enroll(counter, server_url, enrollment_code, tokens=tokens, ca_bundle=ca_bundle or None)
+    except PermissionError:
+        raise ValidationError("ops.config_admin_only", path=str(counter.data_dir / CONFIG_FILENAME)) from None
 
 
 def protect_config(path: Path) -> None:
