@@ -17,6 +17,7 @@ from counter_app.domain.errors import CounterError
 COMMAND_MODULES = (
     "counter_app.commands.core",
     "counter_app.commands.demo",
+    "counter_app.commands.gui",
     "counter_app.commands.ops",
     "counter_app.commands.sync",
 )

@@ -1,31 +1,215 @@
-"""`counter-app demo --headless`: a whole counter day with no window and no server, to show the core
-works on a fresh machine: demo consumers, a shift, receipts in every mode, a void, verification."""
+"""`counter-app demo` (the README's `./dev demo`): the reference central server with demo data on
+loopback in the background, a demo counter enrolled with it (clerk1/1111, super1/9999), and the
+counter window. Without a display it runs offscreen, walks through every screen in English and
+Hindi, saves a screenshot of each to a folder it names, and exits.
+
+`counter-app demo --headless`: a scripted counter day with no window and no server."""
 
 from __future__ import annotations
 
 import argparse
+import socket
+import subprocess
+import sys
 import tempfile
 import time
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+import requests
+
 from counter_app.app import open_counter
+from counter_app.config import Config
 from counter_app.domain.money import format_inr
 from counter_app.domain.receipt import Instrument, Mode
 from counter_app.domain.words import amount_in_words_en, amount_in_words_hi
 from counter_app.services.counter import Payment
 
+COUNTER_CODE = "K01"
+COUNTER_NAME = "Kidwai Nagar (demo)"
+USERS = (("clerk1", "Ramesh Kumar", "clerk", "1111"), ("super1", "Sunita Verma", "supervisor", "9999"))
+
 
 def register(sub: Any) -> None:
-    p = sub.add_parser("demo", help="run the demo (headless: a scripted counter day, no server)")
-    p.add_argument("--headless", action="store_true", help="no window: scripted receipts and a summary")
+    p = sub.add_parser("demo", help="run the demo: central server + enrolled counter + window "
+                                    "(offscreen screenshots when there is no display)")
+    p.add_argument("--headless", action="store_true", help="no window and no server: scripted receipts and a summary")
     p.add_argument("--consumers", type=int, default=20_000)
+    p.add_argument("--no-server", action="store_true", help="the window only, with locally generated demo data")
+    p.add_argument("--screenshots", default=None, help="where the offscreen tour saves its screenshots")
     p.set_defaults(func=cmd_demo)
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    return run_headless_demo(args.data_dir, args.consumers)
+    if args.headless:
+        return run_headless_demo(args.data_dir, args.consumers)
+    return run_window_demo(args)
+
+
+# ------------------------------------------------------------------------------ the central server
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+class DemoServer:
+    """The reference central server in a child process, its data in the demo folder."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.url_db = f"sqlite:///{root / 'central-server.sqlite3'}"
+        self.proc: subprocess.Popen[bytes] | None = None
+        self.url = ""
+        self.log = root / "central-server.log"
+
+    def _cli(self, *argv: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "central_server", *argv], capture_output=True, text=True,
+                              timeout=600)
+
+    def prepare(self, consumers: int, code: str, name: str) -> str:
+        """Demo consumers (once) and a one-time enrollment code for the counter."""
+        r = self._cli("demo-data", "--database-url", self.url_db, "--consumers", str(consumers))
+        if r.returncode != 0 and "already" not in r.stderr:
+            raise RuntimeError(f"central-server demo-data failed: {r.stderr.strip()[-300:]}")
+        r = self._cli("counters", "add", code, "--name", name, "--database-url", self.url_db)
+        if r.returncode != 0:  # added on an earlier run: a new code (the old token is revoked)
+            r = self._cli("counters", "reissue", code, "--database-url", self.url_db)
+        if r.returncode != 0:
+            raise RuntimeError(f"central-server counters failed: {r.stderr.strip()[-300:]}")
+        return r.stdout.strip().splitlines()[-1].strip()
+
+    def start(self, timeout_s: float = 60.0) -> str:
+        port = free_port()
+        self.url = f"http://127.0.0.1:{port}"
+        log = open(self.log, "ab")  # noqa: SIM115 - the child writes it for its whole life
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "central_server", "serve", "--database-url", self.url_db, "--port", str(port)],
+            stdout=log, stderr=subprocess.STDOUT)
+        end = time.monotonic() + timeout_s
+        while time.monotonic() < end:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"the central server stopped at start; see {self.log}")
+            try:
+                if requests.get(f"{self.url}/api/v1/health", timeout=1).ok:
+                    return self.url
+            except requests.RequestException:
+                pass
+            time.sleep(0.2)
+        raise RuntimeError(f"the central server did not answer within {timeout_s:.0f} s; see {self.log}")
+
+    def stop(self) -> None:
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+        self.proc = None
+
+
+# ------------------------------------------------------------------------------ the counter
+
+
+def prepare_counter(counter_dir: Path) -> None:
+    with open_counter(counter_dir) as c:
+        if not c.store.get_meta("counter_code"):
+            c.service.initialise(COUNTER_CODE, COUNTER_NAME)
+        existing = {u[0] for u in c.service.list_users()}
+        for username, name, role, pin in USERS:
+            if username not in existing:
+                c.service.add_user(username, name, role, pin, actor="demo")
+    cfg = Config.load(counter_dir)
+    cfg.counter_code, cfg.counter_name = COUNTER_CODE, COUNTER_NAME
+    cfg.printer = cfg.printer or "pdf:printed"  # no printer needed: receipts become PDF files
+    cfg.save(counter_dir)
+
+
+def run_window_demo(args: argparse.Namespace) -> int:
+    from counter_app.services.consumers import load_demo_consumers
+    from counter_app.ui.app import build_window, create_application, has_display
+
+    root = Path(args.data_dir) if args.data_dir else Path(tempfile.mkdtemp(prefix="kesco-demo-"))
+    root.mkdir(parents=True, exist_ok=True)
+    counter_dir = root / "counter"
+    print(f"Demo folder: {root}")
+    prepare_counter(counter_dir)
+    server = None if args.no_server else DemoServer(root)
+    enrollment = ""
+    if server is not None:
+        try:
+            print(f"Starting the central server with {args.consumers:,} demo consumers...")
+            enrollment = server.prepare(args.consumers, COUNTER_CODE, COUNTER_NAME)
+            print(f"Central server at {server.start()} (log: {server.log})")
+        except (RuntimeError, OSError, subprocess.SubprocessError) as e:
+            print(f"The central server could not start ({e}); the counter works offline.", file=sys.stderr)
+            server.stop()
+            server = None
+    app = create_application()
+    engine = None
+    try:
+        with open_counter(counter_dir) as counter:
+            if server is not None:
+                engine = _enrol_and_start(counter, server.url, enrollment)
+            if engine is None and counter.service.consumer_count() == 0:
+                load_demo_consumers(counter.store, args.consumers)
+            window = build_window(counter, engine=engine)
+            print("Log in as clerk1 / PIN 1111 (supervisor: super1 / PIN 9999).")
+            if has_display():
+                window.showMaximized()
+                return int(app.exec())
+            return _offscreen_tour(window, counter, engine, args, root)
+    finally:
+        if engine is not None:
+            engine.stop()
+        if server is not None:
+            server.stop()
+
+
+def _enrol_and_start(counter: Any, url: str, enrollment: str) -> Any:
+    """Enrol with an in-memory token store (the demo's token dies with the demo, and a machine
+    without a keyring can still run it), then start the engine: it downloads the consumers."""
+    from counter_app.sync.keyring_store import MemoryTokenStore
+    from counter_app.sync.setup import enroll, make_engine
+
+    tokens = MemoryTokenStore()
+    try:
+        enroll(counter, url, enrollment, tokens=tokens)
+        engine = make_engine(counter, tokens=tokens)
+    except Exception as e:  # noqa: BLE001 - the demo carries on offline
+        print(f"Enrollment failed ({e}); the counter works offline.", file=sys.stderr)
+        return None
+    engine.start()
+    return engine
+
+
+def _offscreen_tour(window: Any, counter: Any, engine: Any, args: argparse.Namespace, root: Path) -> int:
+    from counter_app.ui.tour import Tour, settle, wait_until
+
+    out = Path(args.screenshots) if args.screenshots else root / "screenshots"
+    if engine is not None:
+        print("Downloading the consumer data from the central server...")
+        wait_until(lambda: engine.state().snapshot.complete, timeout_s=300)
+    tour = Tour(window, out)
+    for lang in ("en", "hi"):
+        tour.run(lang, first_index=0 if lang == "en" else 10)
+    if engine is not None:
+        engine.sync_now()
+        wait_until(lambda: engine.state().pending == 0, timeout_s=60)
+        settle(600)
+        tour.shot("12-synced")
+    window.close()
+    print(f"No display: ran offscreen. {len(tour.saved)} screenshots in {out}")
+    printed = counter.data_dir / "printed"
+    if printed.exists():
+        print(f"Receipts (PDF) in {printed}")
+    return 0
+
+
+# ------------------------------------------------------------------------------ headless
 
 
 def run_headless_demo(data_dir: str | None, consumers: int) -> int:
@@ -36,12 +220,11 @@ def run_headless_demo(data_dir: str | None, consumers: int) -> int:
     with open_counter(root) as c:
         svc = c.service
         if not c.store.get_meta("counter_code"):
-            svc.initialise("K01", "Kidwai Nagar (demo)")
+            svc.initialise(COUNTER_CODE, COUNTER_NAME)
         existing = {u[0] for u in svc.list_users()}
-        if "clerk1" not in existing:
-            svc.add_user("clerk1", "Ramesh Kumar", "clerk", "1111")
-        if "super1" not in existing:
-            svc.add_user("super1", "Sunita Verma", "supervisor", "9999")
+        for username, name, role, pin in USERS:
+            if username not in existing:
+                svc.add_user(username, name, role, pin)
         t = time.perf_counter()
         n = load_demo_consumers(c.store, consumers)
         print(f"Demo data: {n:,} consumers in {time.perf_counter() - t:.1f} s -> {root}")
