@@ -135,6 +135,7 @@ def check_outbox(ctx: Context) -> list[Finding]:
             states = dict(con.execute("SELECT state, COUNT(*) FROM outbox GROUP BY state").fetchall())
             oldest = con.execute("SELECT MIN(created_at) FROM outbox WHERE state='pending'").fetchone()[0]
             behind = _kv(con, "restored_behind_seq")
+            server_status = _kv(con, "server_status")  # the sync engine's last view of the server
         finally:
             con.close()
     except sqlite3.DatabaseError as e:
@@ -158,10 +159,20 @@ def check_outbox(ctx: Context) -> list[Finding]:
     if states.get("parked"):
         out.append(Finding("sync", WARN, "doctor.outbox_parked", {"count": int(states["parked"])},
                            "doctor.do.parked"))
-    if behind is not None and ctx.local_head is not None and ctx.local_head < int(behind):
+    ahead = max(int(behind or 0), _server_max_seq(server_status))
+    if ctx.local_head is not None and ctx.local_head < ahead:
+        # The server (or the replaced database) holds receipt numbers this database does not: the
+        # next receipt would reuse one of them.
         out.append(Finding("sync", FAIL, "doctor.restored_behind",
-                           {"local": ctx.local_head, "server": int(behind)}, "doctor.do.restored_behind"))
+                           {"local": ctx.local_head, "server": ahead}, "doctor.do.restored_behind"))
     return out
+
+
+def _server_max_seq(raw: str | None) -> int:
+    try:
+        return int(json.loads(raw or "{}").get("max_seq") or 0)
+    except (ValueError, TypeError, AttributeError):
+        return 0
 
 
 def check_disk(ctx: Context) -> list[Finding]:
