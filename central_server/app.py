@@ -7,8 +7,10 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse
+from fastapi.exception_handlers import http_exception_handler
+from fastapi.responses import JSONResponse, Response
 from sqlalchemy.exc import OperationalError
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from central_server import __version__, migrate
 from central_server.api.routes import consumers, enroll, health, records
@@ -48,6 +50,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         log.warning("database unavailable", extra={"error": str(exc.orig)[:300]})
         return JSONResponse({"detail": "the server's database is busy; retry later"}, status_code=503,
                             headers={"Retry-After": "30"})
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        if exc.status_code == 400 and request.method == "POST":
+            # bytes that are not even text: one more malformed body, answered like the others
+            return JSONResponse({"detail": [{"loc": ["body"], "msg": "the body is not UTF-8 JSON",
+                                             "type": "json_invalid"}]}, status_code=422)
+        return await http_exception_handler(request, exc)
 
     app.add_middleware(RequestLog)
     return app

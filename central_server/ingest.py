@@ -78,7 +78,8 @@ class _Batch:
     def alarm(self, kind: str, record_id: str, detail: dict[str, Any], *, payload: str | None = None,
               seq: int | None = None) -> None:
         self.alarms.append({
-            "counter_code": self.counter_code, "kind": kind, "record_id": record_id[:100], "seq": seq,
+            "counter_code": self.counter_code, "kind": kind, "seq": seq,
+            "record_id": record_id.replace("\x00", "\\u0000")[:100],
             "payload_sha": hashlib.sha256((payload or "").encode()).hexdigest(),
             "payload": payload, "detail": json.dumps(detail, ensure_ascii=False), "raised_at": self.now,
         })
@@ -142,7 +143,7 @@ def _raw(item: RecordIn) -> str:
 def _read(b: _Batch, i: int, item: RecordIn) -> tuple[str, str]:
     """Check the record's shape and queue it; returns its kind and canonical payload text."""
     rid = item.record_id
-    if not isinstance(rid, str) or not 1 <= len(rid) <= 64:
+    if not isinstance(rid, str) or not 1 <= len(rid) <= 64 or "\x00" in rid:
         raise _Invalid("record_id must be 1 to 64 characters")
     if not isinstance(item.payload, dict):
         raise _Invalid("payload must be a JSON object")
@@ -169,6 +170,8 @@ def _read_receipt(b: _Batch, i: int, rid: str, payload: dict[str, Any]) -> str:
     for name, limit in _LIMITS.items():
         if len(getattr(r, name)) > limit:
             raise _Invalid(f"{name} longer than {limit} characters")
+        if "\x00" in getattr(r, name):  # no database text column takes NUL
+            raise _Invalid(f"{name} contains a NUL character")
     if not 1 <= r.seq < _MAX_INT:
         raise _Invalid("seq must be a positive integer")
     if not -_MAX_INT < r.amount_paise < _MAX_INT:
@@ -212,6 +215,8 @@ def _need(payload: dict[str, Any], name: str, typ: type | tuple[type, ...], limi
         raise _Invalid(f"{name}: missing or of the wrong type")
     if isinstance(v, str) and len(v) > limit:
         raise _Invalid(f"{name} longer than {limit} characters")
+    if isinstance(v, str) and "\x00" in v:
+        raise _Invalid(f"{name} contains a NUL character")
     if isinstance(v, int) and not -_MAX_INT < v < _MAX_INT:
         raise _Invalid(f"{name} out of range")
     return v

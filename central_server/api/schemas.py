@@ -13,7 +13,7 @@ class Problem(BaseModel):
 
 
 class EnrollIn(BaseModel):
-    counter_code: str = Field(max_length=16)
+    counter_code: str = Field(max_length=16, pattern=r"^[A-Z0-9][A-Z0-9-]{1,15}$")
     enrollment_code: str = Field(max_length=64)
 
 
