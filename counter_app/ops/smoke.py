@@ -34,6 +34,8 @@ def run_smoke_test(*, keep: bool = False) -> dict[str, Any]:
         if not data.startswith(b"%PDF") or len(data) < 1000:
             raise RuntimeError(f"the receipt PDF is not a PDF ({len(data)} bytes)")
         steps["pdf_bytes"] = len(data)
+        if steps["pdf"]["renderer"] != "minimal" and b"NotoSansDevanagari" not in data:
+            raise RuntimeError("the receipt PDF has no embedded Devanagari font: Hindi would print as boxes")
         from counter_app.ops.keyring_probe import keyring_backend
 
         name, usable = keyring_backend()
@@ -118,17 +120,29 @@ def _render_pdf(receipt: Any, pdf: Path, steps: dict[str, Any]) -> None:
 
 
 def _render_with_printing(receipt: Any, pdf: Path) -> str | None:
-    """Through counter_app.printing (the real receipt layout, bundled Devanagari font)."""
+    """Through counter_app.printing: the real 80 mm receipt layout with its QR code and the fonts
+    bundled in the Qt resources (so Hindi cannot come out as boxes)."""
     try:
-        from counter_app.printing import render  # noqa: F401
+        from counter_app.config import Config
+        from counter_app.printing.fonts import load_fonts
+        from counter_app.printing.printers import PdfPrinter, print_receipt
+        from counter_app.printing.receipt_doc import ReceiptPrint
     except ImportError:
         return None
-    # TODO(issue 5): call the printing package's receipt-to-PDF function once its API is committed.
-    return None
+    families = load_fonts()
+    if not any("Devanagari" in f for f in families):
+        raise RuntimeError(f"the bundled Devanagari font did not load (fonts: {families})")
+    cfg = Config()
+    rp = ReceiptPrint(receipt, cfg.utility_name_en, cfg.utility_name_hi, "Smoke test", "Smoke Test")
+    out, _ = print_receipt(PdfPrinter(pdf.parent / "printed"), rp, "80mm")
+    if out is None:
+        raise RuntimeError("the PDF printer wrote nothing")
+    Path(out).replace(pdf)
+    return "counter_app.printing (80mm)"
 
 
 def _render_minimal(receipt: Any, pdf: Path) -> str:
-    """A bilingual text document on an 80 mm page: enough to prove Qt's PDF engine and fonts load."""
+    """A bilingual text document on an 80 mm page, for a build without the printing package."""
     from PySide6.QtCore import QSizeF
     from PySide6.QtGui import QPageSize, QPainter, QPdfWriter, QTextDocument
 
