@@ -108,8 +108,10 @@ def requeue(conn: Connection, record_id: str) -> bool:
 def counts(conn: Connection) -> dict[str, int]:
     """Records in each state that needs attention (synced is not counted: it only grows)."""
     out = {PENDING: 0, PARKED: 0, CONFLICT: 0, INVALID: 0}
-    for state in out:
-        out[state] = int(conn.execute(text("SELECT COUNT(*) FROM outbox WHERE state = :s"), {"s": state}).scalar_one())
+    rows = conn.execute(text(
+        "SELECT state, COUNT(*) FROM outbox WHERE state IN ('pending', 'parked', 'conflict', 'invalid') "
+        "GROUP BY state")).all()
+    out.update({str(r[0]): int(r[1]) for r in rows})
     return out
 
 

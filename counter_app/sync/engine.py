@@ -272,8 +272,9 @@ class SyncEngine:
             with self.store.db.read() as conn:
                 c = outbox.counts(conn)
                 oldest = outbox.oldest_pending_at(conn)
-                kv = {k: get_kv(conn, k) for k in ("sync_last_push_ok_at", pull_mod.K_LAST_PULL,
-                                                   "server_period_state", "consumers_as_of", "server_status")}
+                kv = _kv_many(conn, ("sync_last_push_ok_at", pull_mod.K_LAST_PULL, "server_period_state",
+                                     "consumers_as_of", "server_status", pull_mod.K_COMPLETE,
+                                     pull_mod.K_SNAP_TOTAL, pull_mod.K_SNAP_DONE))
         except CounterError:
             return st
         hw = None
@@ -283,11 +284,10 @@ class SyncEngine:
             except (ValueError, KeyError, TypeError):
                 hw = None
         snap = st.snapshot
-        if not snap.running and self.puller is not None:
-            try:
-                snap = self.puller.progress()
-            except CounterError:
-                pass
+        if not snap.running:
+            snap = SnapshotProgress(rows_done=int(kv[pull_mod.K_SNAP_DONE] or 0),
+                                    rows_total=int(kv[pull_mod.K_SNAP_TOTAL] or 0),
+                                    complete=kv[pull_mod.K_COMPLETE] == "complete")
         return replace(st, pending=c[outbox.PENDING], conflicts=c[outbox.CONFLICT], parked=c[outbox.PARKED],
                        invalid=c[outbox.INVALID], oldest_pending_at=oldest,
                        last_push_ok_at=kv["sync_last_push_ok_at"], last_pull_ok_at=kv[pull_mod.K_LAST_PULL],
@@ -331,6 +331,15 @@ class SyncEngine:
             self._persisted = text
         except CounterError:
             pass
+
+
+def _kv_many(conn: Any, keys: tuple[str, ...]) -> dict[str, str | None]:
+    from sqlalchemy import bindparam, text
+
+    rows = conn.execute(text("SELECT key, value FROM kv WHERE key IN :keys")
+                        .bindparams(bindparam("keys", expanding=True)), {"keys": list(keys)}).all()
+    found = {str(k): None if v is None else str(v) for k, v in rows}
+    return {k: found.get(k) for k in keys}
 
 
 def _error(e: CounterError, now: datetime, kind: str | None = None) -> SyncError:
