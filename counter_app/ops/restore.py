@@ -13,6 +13,7 @@ import json
 import logging
 import os
 import sqlite3
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -84,13 +85,12 @@ class RestoreResult:
     pre_upgrade_backup: str | None
 
 
-def _read_receipts(con: sqlite3.Connection) -> list[Receipt]:
-    out = []
+def _read_receipts(con: sqlite3.Connection) -> Iterator[Receipt]:
+    """Streamed: a year of receipts never sits in memory at once."""
     for canonical, prev_hash, hash_ in con.execute("SELECT canonical, prev_hash, hash FROM receipts ORDER BY seq"):
         d = json.loads(canonical)
         d["prev_hash"], d["hash"] = prev_hash, hash_
-        out.append(Receipt.from_wire(d))
-    return out
+        yield Receipt.from_wire(d)
 
 
 def check_backup(backup_file: Path) -> tuple[BackupInfo, list[dict[str, Any]]]:
