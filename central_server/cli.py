@@ -1,5 +1,5 @@
 """`central-server` command line: serve, migrate, counters, demo-data, period, import, reconcile,
-openapi. Every command takes --database-url (or CENTRAL_DATABASE_URL; a SQLite file by default)."""
+alarms, parked, openapi. Every command takes --database-url (or CENTRAL_DATABASE_URL; a SQLite file by default)."""
 
 from __future__ import annotations
 
@@ -166,6 +166,25 @@ def cmd_reconcile(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_alarms(args: argparse.Namespace) -> int:
+    engine = _engine(args)
+    with db.read_tx(engine) as conn:
+        rows = reports.open_alarms(conn, args.counter) if args.what == "alarms" else reports.parked(conn, args.counter)
+    if args.json:
+        print(json.dumps(rows, indent=2, default=str))
+        return 0
+    if not rows:
+        print(f"no {'open alarms' if args.what == 'alarms' else 'parked records'}")
+    for r in rows:
+        if args.what == "alarms":
+            print(f"#{r['id']} {r['raised_at'][:19]} {r['counter_code']:<6} {r['kind']:<14} seq {r['seq'] or '-':<8} "
+                  f"{r['record_id']}  {r['detail'].get('reason', '')}")
+        else:
+            print(f"{r['counter_code']:<6} {r['kind']:<10} {r.get('receipt_no') or r.get('target_receipt_id') or '':<28} "
+                  f"{_money(r['amount_paise'] or 0):>14}  {r['parked_reason']}")
+    return 0
+
+
 def cmd_openapi(args: argparse.Namespace) -> int:
     text = openapi_text()
     if args.output:
@@ -237,6 +256,13 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--date", required=True, help="business date, YYYY-MM-DD")
     s.add_argument("--json", action="store_true")
     s.set_defaults(func=cmd_reconcile)
+
+    for what, text in (("alarms", "open integrity alarms: conflicts, chain breaks, unreadable records"),
+                       ("parked", "receipts, voids and dishonours held in suspense for review")):
+        s = sub.add_parser(what, parents=[common], help=text)
+        s.add_argument("--counter", default=None)
+        s.add_argument("--json", action="store_true")
+        s.set_defaults(func=cmd_alarms, what=what)
 
     s = sub.add_parser("openapi", help="print or write the OpenAPI document")
     s.add_argument("--output", default=None)

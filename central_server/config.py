@@ -20,9 +20,11 @@ class Settings:
     snapshot_page: int = 5000
     snapshot_gzip_level: int = 1
     changes_max_limit: int = 50_000
-    # Connection pool (PostgreSQL): 44 counters sync at once at month end.
-    pool_size: int = 20
-    max_overflow: int = 30
+    # Connection pool per server process (PostgreSQL). 44 counters sync at once at month end, but
+    # two cores do not go faster with more than a few dozen transactions in flight; keep
+    # workers x (pool_size + max_overflow) below PostgreSQL's max_connections (100 by default).
+    pool_size: int = 10
+    max_overflow: int = 20
     # Run pending migrations when the app starts (the CLI's serve does; tests may too).
     migrate_on_start: bool = field(default_factory=lambda: os.environ.get("CENTRAL_MIGRATE_ON_START", "1") != "0")
     log_level: str = field(default_factory=lambda: os.environ.get("CENTRAL_LOG_LEVEL", "INFO"))

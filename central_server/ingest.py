@@ -181,7 +181,6 @@ def _read_receipt(b: _Batch, i: int, rid: str, payload: dict[str, Any]) -> str:
     reason = None
     if not hash_ok:
         reason = "hash_mismatch: the receipt's content does not match its hash"
-        b.alarm("hash_mismatch", rid, {"seq": r.seq, "reason": reason}, payload=text, seq=r.seq)
     elif r.amount_paise <= 0:
         reason = "amount: not a positive amount"
     elif r.amount_paise > b.sanity_limit:
@@ -297,6 +296,9 @@ def _insert_receipts(conn: Connection, b: _Batch) -> list[dict[str, Any]]:
     new = [row for row in rows if row["receipt_id"] in inserted]
     old = [row for row in rows if row["receipt_id"] not in inserted]
     for row in new:
+        if not row["hash_ok"]:  # raised for what was stored; a re-send of it is a conflict instead
+            b.alarm("hash_mismatch", row["receipt_id"], {"seq": row["seq"], "reason": row["parked_reason"]},
+                    payload=row["payload"], seq=row["seq"])
         if row["posted"]:
             b.post(row["account_no"], -row["amount_paise"],
                    payment=(row["business_date"], row["issued_at"], row["amount_paise"]))

@@ -37,6 +37,8 @@ def test_admin_commands(database_url, capsys):
     assert code == 0 and json.loads(out)[0]["counter_code"] == "K07"
     assert "K07" in run(capsys, "reconcile", "--date", "2026-11-27", *url)[1]
     assert run(capsys, "reconcile", "--date", "27-11-2026", *url)[0] == 1
+    assert "no open alarms" in run(capsys, "alarms", *url)[1]
+    assert run(capsys, "parked", "--json", "--counter", "K07", *url)[1].strip() == "[]"
     code, _, err = run(capsys, "import", "no-such-file.kexp", *url)
     assert code != 0 and "error" in err
 

@@ -8,7 +8,7 @@ from datetime import date
 
 from sqlalchemy import select
 
-from central_server import db
+from central_server import db, reports
 from central_server import period as period_mod
 from central_server.models import alarms, consumers, receipts, records
 from tests.server.util import API, enrolled, inactive_account, post, receipt_rows, statuses
@@ -55,6 +55,8 @@ def test_conflicts_are_kept_as_alarms_never_overwritten(client, engine, accounts
         kinds = [a.kind for a in conn.execute(select(alarms).where(alarms.c.counter_code == "K02"))]
     assert json.loads(stored)["amount_paise"] == rs[1].amount_paise
     assert kinds.count("conflict") == 2
+    with db.read_tx(engine) as conn:
+        assert {a["kind"] for a in reports.open_alarms(conn, "K02")} == {"conflict"}
     # the same conflicting payload sent again raises no second alarm
     post(client, "K02", h, [wire(changed)])
     with db.read_tx(engine) as conn:
@@ -123,7 +125,9 @@ def test_money_is_never_refused_but_parked(client, engine, accounts):
     assert body["status"]["receipts"] == 3 and body["status"]["high_water_seq"] == 3
     with db.read_tx(engine) as conn:
         posted = conn.execute(select(receipts.c.posted)).scalars().all()
+        queue = reports.parked(conn, "K08")
     assert posted == [False, False, False]
+    assert [q["receipt_id"] for q in queue] == [unknown.receipt_id, disconnected.receipt_id, huge.receipt_id]
 
 
 def test_posting_updates_balance_last_payment_and_version(client, engine, accounts):

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import logging
+from collections import Counter
 from typing import Any
 
 from fastapi import APIRouter, HTTPException, Request
@@ -12,6 +14,7 @@ from central_server.api.schemas import CounterStatus, Problem, RecordsIn, Record
 from central_server.ingest import RecordIn, ingest_records
 
 router = APIRouter(tags=["records"])
+log = logging.getLogger("central_server.records")
 
 
 def _status(conn: Any, code: str) -> dict[str, Any]:
@@ -41,7 +44,16 @@ def post_records(code: OwnCounter, body: RecordsIn, request: Request, eng: Engin
         results = ingest_records(conn, code, items, sanity_limit_paise=settings.sanity_limit_paise)
         return {"results": [r.to_dict() for r in results], "status": _status(conn, code)}
 
-    return db.with_retry(eng, work)
+    answer = db.with_retry(eng, work)
+    tally = Counter(r["status"] for r in answer["results"])
+    if tally.keys() - {"accepted", "duplicate"}:
+        # what needs a person: an integrity alarm or the suspense queue grew
+        log.warning("records need review", extra={"counter": code, **tally})
+    st = answer["status"]
+    if not st["chain_ok"] or st["gaps"]:
+        log.info("counter chain state", extra={"counter": code, "high_water_seq": st["high_water_seq"],
+                                               "chain_broken_at": st["chain_broken_at"], "gaps": len(st["gaps"])})
+    return answer
 
 
 @router.get("/counters/{code}/status", response_model=CounterStatus, responses=OWN_ERRORS)
