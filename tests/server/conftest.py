@@ -3,7 +3,6 @@ throwaway PostgreSQL (one cluster per test session, a fresh database per test)."
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator
 from typing import Any
 
@@ -16,26 +15,10 @@ from central_server.app import create_app
 from central_server.config import Settings
 from counter_app.domain.demo_data import generate_consumers
 from tests.server.util import N_CONSUMERS
-from tests.support.pg import PostgresServer, pg_binaries_or_skip
+from tests.support import fixtures
 
-
-@pytest.fixture(scope="session")
-def pg_server() -> Iterator[PostgresServer]:
-    bindir = pg_binaries_or_skip()
-    with PostgresServer(bindir=bindir) as pg:
-        yield pg
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def database_url(request: pytest.FixtureRequest, tmp_path: Any) -> Iterator[str]:
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'central.sqlite3'}"
-        return
-    pg: PostgresServer = request.getfixturevalue("pg_server")
-    name = f"t_{uuid.uuid4().hex[:12]}"
-    url = pg.create_database(name)
-    yield url
-    pg.drop_database(name)
+pg_server = fixtures.pg_server
+database_url = fixtures.database_url
 
 
 @pytest.fixture

@@ -1,7 +1,8 @@
 """The real central server on a loopback port, for tests and benchmarks.
 
-    from tests.support.live_server import LiveServer, register_counter, enroll
+    from tests.support.live_server import LiveServer, enroll, load_demo_consumers, register_counter
 
+    load_demo_consumers(database_url, 1000)            # optional: consumers to pay against
     with LiveServer(database_url) as srv:              # uvicorn in a background thread
         code = register_counter(database_url, "K07")   # what `central-server counters add` prints
         token = enroll(srv.api, "K07", code)           # POST /api/v1/enroll
@@ -46,6 +47,20 @@ def register_counter(database_url: str, code: str, name: str | None = None) -> s
         migrate.upgrade(engine)
         with db.write_tx(engine) as conn:
             return counters.add(conn, code, name or f"Counter {code}")
+    finally:
+        engine.dispose()
+
+
+def load_demo_consumers(database_url: str, n: int, *, seed: int = 2026) -> int:
+    """Load `n` generated demo consumers (what `central-server demo-data` does)."""
+    from central_server import master
+    from counter_app.domain.demo_data import generate_consumers
+
+    engine = db.make_engine(Settings(database_url=database_url))
+    try:
+        migrate.upgrade(engine)
+        with db.write_tx(engine) as conn:
+            return master.load_consumers(conn, generate_consumers(n, seed=seed))
     finally:
         engine.dispose()
 
