@@ -37,25 +37,44 @@ _TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
 
 
 def fts_query(text_: str) -> str | None:
-    """Turn what the clerk typed into an FTS5 query: every word must match as a prefix."""
-    words = _TOKEN.findall(text_.lower())
+    """Turn what the clerk typed into an FTS5 query: every word must match as a prefix. Initials
+    ("A K Sharma", "M/s") are left out: a one-letter prefix matches a twentieth of the city and has
+    no prefix index, so it would cost a scan for no narrowing."""
+    words = [w for w in _TOKEN.findall(text_.lower()) if len(w) >= 2]
     if not words:
         return None
     return " ".join(f'"{w}"*' for w in words[:6])
 
 
 def search(conn: Connection, query: str, limit: int = 20) -> list[Consumer]:
+    """Consumers whose name (first) or father's/husband's name, address or locality match every
+    word as a prefix. No ranking: ORDER BY rank makes FTS5 score every match, and "ram" matches
+    tens of thousands of the 5.3 lakh names; without it the scan stops at `limit` hits."""
     q = fts_query(query)
     if q is None:
         return []
-    rows = conn.execute(
-        text(
-            f"SELECT {', '.join('c.' + f for f in CONSUMER_FIELDS)} FROM consumers_fts f "
-            "JOIN consumers c ON c.rowid = f.rowid WHERE consumers_fts MATCH :q ORDER BY f.rank LIMIT :n"
-        ),
-        {"q": q, "n": limit},
-    ).all()
-    return [Consumer.from_row(tuple(r)) for r in rows]
+    db = raw(conn)
+    rowids: list[int] = [
+        r[0] for r in db.execute(
+            "SELECT rowid FROM consumers_fts WHERE consumers_fts MATCH ? LIMIT ?", ("{name} : " + q, limit))
+    ]
+    if len(rowids) < limit:
+        seen = set(rowids)
+        for (rid,) in db.execute("SELECT rowid FROM consumers_fts WHERE consumers_fts MATCH ? LIMIT ?",
+                                 (q, limit + len(rowids))):
+            if rid not in seen:
+                rowids.append(rid)
+                seen.add(rid)
+                if len(rowids) >= limit:
+                    break
+    if not rowids:
+        return []
+    order = {rid: i for i, rid in enumerate(rowids)}
+    rows = db.execute(
+        f"SELECT rowid, {_COLS} FROM consumers WHERE rowid IN ({', '.join('?' for _ in rowids)})", rowids
+    ).fetchall()
+    rows.sort(key=lambda r: order[r[0]])
+    return [Consumer.from_row(tuple(r[1:])) for r in rows]
 
 
 def upsert_many(conn: Connection, rows: Iterable[Sequence[Any]]) -> int:

@@ -47,3 +47,13 @@ def test_paid_today_warning(counter, clerk, shift):
     view = counter.service.lookup(acc)
     assert view.paid_today_paise == 100_00
     assert "consumer.warn_paid_today" in view.warnings
+
+
+def test_initials_are_ignored_and_name_matches_come_first(counter):
+    c = counter.service.lookup(account_no_for_index(8)).consumer
+    surname = c.name.split()[-1]
+    hits = counter.service.search(f"A. K. {surname}")
+    assert hits and all(surname.lower() in (h.name + " " + h.relation_name + " " + h.address).lower() for h in hits)
+    name_hits = [surname.lower() in h.name.lower() for h in hits]
+    assert name_hits == sorted(name_hits, reverse=True)  # every name match before any other match
+    assert counter.service.search("M/s") == []
