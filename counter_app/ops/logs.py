@@ -100,8 +100,8 @@ def setup_logging(data_dir: Path | None, *, level: int = logging.INFO, windowed:
         threading.excepthook = _log_thread_exception
         if windowed and path is not None:
             # Nobody can see a windowed process's output: keep it in the log.
-            sys.stdout = _StreamToLog(logging.getLogger("stdout"), logging.INFO)  # type: ignore[assignment]
-            sys.stderr = _StreamToLog(logging.getLogger("stderr"), logging.WARNING)  # type: ignore[assignment]
+            sys.stdout = _StreamToLog(logging.getLogger("stdout"), logging.INFO)
+            sys.stderr = _StreamToLog(logging.getLogger("stderr"), logging.WARNING)
         logging.captureWarnings(True)
     if path is not None:
         log.info("log started: pid %s, %s, data %s", os.getpid(), _version(), data_dir)

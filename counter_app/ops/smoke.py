@@ -57,10 +57,11 @@ def run_smoke_test(*, keep: bool = False) -> dict[str, Any]:
 def _start_qt(steps: dict[str, Any]) -> Any:
     t = time.perf_counter()
     from PySide6 import __version__ as pyside_version
+    from PySide6.QtGui import QGuiApplication
     from PySide6.QtWidgets import QApplication
 
     app = QApplication.instance() or QApplication([sys.argv[0] if sys.argv else "counter-app"])
-    steps["qt"] = {"pyside": pyside_version, "platform": app.platformName(),
+    steps["qt"] = {"pyside": pyside_version, "platform": QGuiApplication.platformName(),
                    "s": round(time.perf_counter() - t, 3)}
     return app
 
