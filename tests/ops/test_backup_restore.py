@@ -209,3 +209,23 @@ def test_manifest_less_backup_is_described_from_the_file(counter_dir, tmp_path):
     info = read_info(bk)
     assert info.receipts == 4 and info.counter_code == "K07" and info.sha256 is None
     assert latest_backup(bk.parent).path == str(bk)
+
+
+def test_backup_and_restore_commands(counter_dir, tmp_path, capsys):
+    from counter_app.cli import main
+
+    c = make_counter(counter_dir, consumers=100)
+    issue(c, 2)
+    c.close()
+    assert main(["--data-dir", str(counter_dir), "backup", "--to", str(tmp_path / "bk"), "--json"]) == 0
+    path = json.loads(capsys.readouterr().out)["path"]
+    with open_counter(counter_dir) as c:
+        issue(c, 1, start=5)  # not in the backup, not synced
+    assert main(["--data-dir", str(counter_dir), "restore", path, "--dry-run"]) == 1
+    assert json.loads(capsys.readouterr().out)["needs_force"] is True
+    assert main(["--data-dir", str(counter_dir), "--lang", "hi", "restore", path]) == 1
+    assert "पुनर्स्थापना रोकी गई" in capsys.readouterr().err
+    assert main(["--data-dir", str(counter_dir), "restore", path, "--force"]) == 0
+    assert "Restored 2 receipts" in capsys.readouterr().out
+    assert main(["--data-dir", str(counter_dir), "backups", "--dir", str(tmp_path / "bk")]) == 0
+    assert "manual" in capsys.readouterr().out
