@@ -117,3 +117,18 @@ def test_unwritable_log_directory_never_stops_the_counter(tmp_path):
         assert logs.setup_logging(tmp_path, windowed=False) is None
     finally:
         logs.close_logging()
+
+
+def test_smoke_test_from_source(tmp_path):
+    """The same smoke test the packaged executable runs, from the source tree (no build needed)."""
+    import json
+    import os
+
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    r = subprocess.run([sys.executable, "-m", "counter_app", "--smoke-test"], capture_output=True, text=True,
+                       timeout=300, env=env, cwd=tmp_path)
+    assert r.returncode == 0, r.stdout + r.stderr
+    result = json.loads(r.stdout)
+    assert result["ok"] and result["frozen"] is False
+    assert result["steps"]["pdf"]["renderer"].startswith("counter_app.printing")
+    assert not Path(result["data_dir"]).exists()  # the temporary data directory is cleaned up
