@@ -1,0 +1,107 @@
+"""What one ingestion request carries while it is processed: the input records, the answers,
+the rows to insert, the alarms to raise and the balance changes to post; and the one
+set-based insert that every kind of record goes through."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection
+from sqlalchemy.dialects import postgresql, sqlite
+
+from central_server import db
+from counter_app.domain.receipt import Mode
+
+DEFAULT_SANITY_LIMIT_PAISE = 50_00_000_00  # Rs 50 lakh
+MAX_INT = 2**53  # what every JSON reader keeps exactly; far above any real sequence or amount
+MODES = frozenset(m.value for m in Mode)
+
+ACCEPTED, DUPLICATE, CONFLICT, PARKED, INVALID = "accepted", "duplicate", "conflict", "parked", "invalid"
+
+
+@dataclass(frozen=True, slots=True)
+class RecordIn:
+    kind: str
+    record_id: str
+    payload: Any
+
+
+@dataclass(slots=True)
+class Result:
+    record_id: str
+    status: str
+    detail: dict[str, Any] | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"record_id": self.record_id, "status": self.status, "detail": self.detail}
+
+
+class Invalid(Exception):
+    """The record cannot be read; the message says why."""
+
+
+@dataclass(slots=True)
+class Batch:
+    """Everything decided about one request while it is processed."""
+
+    counter_code: str
+    now: datetime
+    closing: bool
+    sanity_limit: int
+    results: list[Result | None]
+    receipt_rows: list[dict[str, Any]] = field(default_factory=list)
+    other: list[tuple[int, str, str, dict[str, Any], str]] = field(default_factory=list)
+    alarms: list[dict[str, Any]] = field(default_factory=list)
+    # account_no -> [balance delta, last payment (date, issued_at, paise) or None, dishonours]
+    postings: dict[str, list[Any]] = field(default_factory=dict)
+    day_closes: list[tuple[int, dict[str, Any]]] = field(default_factory=list)
+
+    def alarm(self, kind: str, record_id: str, detail: dict[str, Any], *, payload: str | None = None,
+              seq: int | None = None) -> None:
+        self.alarms.append({
+            "counter_code": self.counter_code, "kind": kind, "seq": seq,
+            "record_id": record_id.replace("\x00", "\\u0000")[:100],
+            "payload_sha": hashlib.sha256((payload or "").encode()).hexdigest(),
+            "payload": payload, "detail": json.dumps(detail, ensure_ascii=False), "raised_at": self.now,
+        })
+
+    def post(self, account_no: str, delta: int, *, payment: tuple[str, str, int] | None = None,
+             dishonour: int = 0) -> None:
+        p = self.postings.setdefault(account_no, [0, None, 0])
+        p[0] += delta
+        if payment is not None and (p[1] is None or payment[:2] > p[1][:2]):
+            p[1] = payment
+        p[2] += dishonour
+
+
+def insert_stmt(conn: Connection, table: Any) -> Any:
+    return (sqlite.insert if db.is_sqlite(conn) else postgresql.insert)(table)
+
+
+def insert_returning_ids(conn: Connection, table: Any, key: str, rows: list[dict[str, Any]]) -> set[str]:
+    """INSERT ... ON CONFLICT DO NOTHING RETURNING key, for many rows in one statement. On
+    PostgreSQL the rows travel as one array per column through unnest(): a statement of constant
+    shape (prepared once) instead of VALUES lists with thousands of placeholders."""
+    cols = [c for c in table.columns if not (c.autoincrement is True and c.primary_key)]
+    if db.is_sqlite(conn):
+        params = [{c.name: row[c.name] for c in cols} for row in rows]
+        stmt = insert_stmt(conn, table).on_conflict_do_nothing().returning(table.c[key])
+        return set(conn.execute(stmt, params).scalars())
+    sql = _UNNEST_SQL.get(table.name)
+    if sql is None:
+        # %b: binary parameters; text-format arrays would have every element escaped by a regex
+        arrays = ", ".join(f"%({c.name})b::{c.type.compile(dialect=conn.dialect)}[]" for c in cols)
+        sql = _UNNEST_SQL[table.name] = (
+            f"INSERT INTO {table.name} ({', '.join(c.name for c in cols)}) "  # noqa: S608 - schema names
+            f"SELECT * FROM unnest({arrays}) ON CONFLICT DO NOTHING RETURNING {key}"
+        )
+    with conn.connection.driver_connection.cursor() as cur:
+        cur.execute(sql, {c.name: [row[c.name] for row in rows] for c in cols})
+        return {r[0] for r in cur.fetchall()}
+
+
+_UNNEST_SQL: dict[str, Any] = {}
