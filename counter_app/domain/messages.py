@@ -85,6 +85,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "This counter already issued receipts as {code}; its code cannot change.",
         "यह काउंटर {code} के रूप में रसीदें जारी कर चुका है; इसका कोड नहीं बदल सकता।",
     ),
+    "counter.behind_server": (
+        "This counter's database is behind: receipts up to number {known} were already issued here, but this database has only {local}. Receipt numbers would repeat, so no receipt can be issued. Call IT: restore the latest backup, or enrol this PC as a new counter.",
+        "इस काउंटर का डेटाबेस पीछे है: यहाँ क्रमांक {known} तक की रसीदें पहले ही जारी हो चुकी हैं, पर इस डेटाबेस में केवल {local} तक हैं। रसीद क्रमांक दोहराए जाते, इसलिए रसीद जारी नहीं हो सकती। आईटी को बुलाएँ: नवीनतम बैकअप पुनर्स्थापित करें, या इस पीसी को नए काउंटर के रूप में जोड़ें।",
+    ),
     "consumer.query_too_long": ("The search text is too long.", "खोज का पाठ बहुत लंबा है।"),
     "consumer.warn_paid_today": (
         "Already paid today at this counter.",

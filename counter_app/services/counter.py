@@ -321,8 +321,13 @@ class CounterService:
             else:
                 name, category, bill_no = consumer.name, consumer.category, consumer.last_bill_no
             seq, head = receipts_repo.chain_head(conn)
+            kv = get_kvs(conn, "server_period_state", "consumers_as_of", "server_status", "restored_behind_seq")
+            issued_elsewhere = _highest_known_seq(kv)
+            if issued_elsewhere > seq:
+                # Restored from an older backup: numbers seq+1..issued_elsewhere were already given to
+                # consumers. Issuing them again would print two receipts with one number.
+                raise StateError("counter.behind_server", known=issued_elsewhere, local=seq)
             seq += 1
-            kv = get_kvs(conn, "server_period_state", "consumers_as_of")
             receipt = Receipt(
                 receipt_id=new_id(),
                 counter_code=code,
@@ -453,6 +458,24 @@ class CounterService:
                 receipts_repo.audit(conn, iso(self.clock()), actor, action, subject, detail)
         except StorageError:
             pass  # an audit line must never stop a clerk from working when the disk is full
+
+
+def _highest_known_seq(kv: dict[str, str | None]) -> int:
+    """The highest receipt number this counter is known to have issued: what the server last said
+    it holds, or what a database replaced by a restore had."""
+    import json
+
+    known = 0
+    if kv.get("server_status"):
+        try:
+            known = int(json.loads(kv["server_status"] or "{}").get("max_seq") or 0)
+        except (ValueError, TypeError, AttributeError):
+            known = 0
+    try:
+        known = max(known, int(kv.get("restored_behind_seq") or 0))
+    except ValueError:
+        pass
+    return known
 
 
 def _ranges(nums: list[int]) -> str:

@@ -181,3 +181,27 @@ def test_closed_shift_is_locked(counter, clerk, shift):
     with pytest.raises(sqlite3.IntegrityError):
         con.execute("UPDATE shifts SET closed_at = NULL")
     con.close()
+
+
+def test_counter_behind_the_server_refuses_to_reuse_numbers(counter, clerk, shift):
+    """After a restore from an older backup the server (or the replaced database) holds numbers this
+    database would hand out again: issuing must stop, nothing stored."""
+    import json
+
+    from counter_app.storage.store import set_kv
+
+    counter.service.issue_receipt(clerk, Payment(ACC, 100_00))
+    with counter.store.db.write() as conn:
+        set_kv(conn, "server_status", json.dumps({"max_seq": 1, "high_water_seq": 1}))
+    counter.service.issue_receipt(clerk, Payment(ACC, 100_00))  # in step with the server: fine
+    with counter.store.db.write() as conn:
+        set_kv(conn, "server_status", json.dumps({"max_seq": 5, "high_water_seq": 5}))
+    with pytest.raises(StateError) as e:
+        counter.service.issue_receipt(clerk, Payment(ACC, 100_00))
+    assert e.value.key == "counter.behind_server" and e.value.params == {"known": 5, "local": 2}
+    with counter.store.db.write() as conn:
+        set_kv(conn, "server_status", json.dumps({"max_seq": 2}))
+        set_kv(conn, "restored_behind_seq", "9")
+    with pytest.raises(StateError):
+        counter.service.issue_receipt(clerk, Payment(ACC, 100_00))
+    assert counter.service.verify()["receipts"] == 2
