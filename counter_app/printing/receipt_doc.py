@@ -188,11 +188,12 @@ def receipt_html(rp: ReceiptPrint, *, roll: bool = True) -> str:
 
 def void_html(vp: VoidPrint, *, roll: bool = True) -> str:
     v, r = vp.void, vp.receipt
-    parts = [_STYLE, _head(vp.utility_en, vp.utility_hi, "CANCELLATION SLIP", "रसीद रद्दीकरण पर्ची", roll), "<hr/>"]
+    parts = [_STYLE, _head(vp.utility_en, vp.utility_hi, "CANCELLATION SLIP", "रसीद रद्दीकरण पर्ची", roll)]
     counter = _e(v.counter_code + (f" {vp.counter_name}" if vp.counter_name else ""))
     mode = "{} / {}".format(*MODE_NAMES.get(v.mode, (v.mode, v.mode)))
+    parts.append('<p align="center">Cancelled receipt / रद्द रसीद</p>'
+                 f'<p align="center" style="font-size:15pt"><b>{_e(v.receipt_no)}</b></p><hr/>')
     rows = _Rows(roll)
-    rows.add("Cancelled receipt", "रद्द रसीद", _e(v.receipt_no), strong=True)
     rows.add("Receipt date", "रसीद दिनांक", _e(display_datetime(r.issued_at)))
     rows.add("Account no.", "खाता सं.", _e(r.account_no))
     rows.add("Name", "नाम", _e(r.consumer_name))

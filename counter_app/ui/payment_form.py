@@ -69,7 +69,7 @@ class PaymentForm(QWidget):
         # cheque / DD
         self.number = line_edit("instrumentNumber", self, max_length=6)
         self.inst_date = line_edit("instrumentDate", self, max_length=10)
-        self.inst_date.setPlaceholderText("DD-MM-YYYY")
+        self.inst_date.setPlaceholderText(self.tr("DD-MM-YYYY"))
         self.bank = line_edit("bank", self, max_length=80)
         self.ifsc = line_edit("ifsc", self, max_length=11)
         # UPI / card

@@ -366,6 +366,10 @@
 <context>
     <name>PaymentForm</name>
     <message>
+        <source>DD-MM-YYYY</source>
+        <translation>दिन-माह-वर्ष (DD-MM-YYYY)</translation>
+    </message>
+    <message>
         <source>&amp;Amount (₹)</source>
         <translation>राशि (₹) (&amp;A)</translation>
     </message>
@@ -555,6 +559,45 @@
     <message>
         <source>Receipt %1 cancelled, approved by %2. Printing the cancellation slip...</source>
         <translation>रसीद %1 रद्द, स्वीकृति %2 द्वारा। रद्दीकरण पर्ची छप रही है...</translation>
+    </message>
+</context>
+<context>
+    <name>SetupDialog</name>
+    <message>
+        <source>Counter setup (IT)</source>
+        <translation>काउंटर सेटअप (आईटी)</translation>
+    </message>
+    <message>
+        <source>Set up this counter once. The counter code is printed on every receipt and cannot change after the first receipt. The enrollment code comes from headquarters and works only once; the token it gives is kept in this Windows user&apos;s credential store, not in a file.</source>
+        <translation>इस काउंटर को एक बार सेट करें। काउंटर कोड हर रसीद पर छपता है और पहली रसीद के बाद बदल नहीं सकता। नामांकन कोड मुख्यालय से मिलता है और केवल एक बार काम करता है; उससे मिला टोकन इस विंडोज़ उपयोगकर्ता के क्रेडेंशियल स्टोर में रखा जाता है, किसी फ़ाइल में नहीं।</translation>
+    </message>
+    <message>
+        <source>&amp;Counter code (e.g. K07)</source>
+        <translation>काउंटर कोड (जैसे K07) (&amp;C)</translation>
+    </message>
+    <message>
+        <source>Counter &amp;location</source>
+        <translation>काउंटर का स्थान (&amp;L)</translation>
+    </message>
+    <message>
+        <source>Central &amp;server address</source>
+        <translation>केंद्रीय सर्वर का पता (&amp;S)</translation>
+    </message>
+    <message>
+        <source>&amp;Enrollment code</source>
+        <translation>नामांकन कोड (&amp;E)</translation>
+    </message>
+    <message>
+        <source>Set up</source>
+        <translation>सेट करें</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>रद्द करें</translation>
+    </message>
+    <message>
+        <source>Setup failed: %1</source>
+        <translation>सेटअप विफल: %1</translation>
     </message>
 </context>
 <context>
