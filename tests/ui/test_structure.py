@@ -1,0 +1,99 @@
+"""How the window is built: widgets reach data only through services (no SQL, no HTTP, no storage
+in ui/), item models work without a window, and the task runner drops stale as-you-type work."""
+
+from __future__ import annotations
+
+import ast
+import threading
+from pathlib import Path
+from typing import Any
+
+from counter_app.domain.demo_data import account_no_for_index
+from counter_app.ui.models import ConsumerRole, SearchResultsModel, ShiftReceiptsModel
+from counter_app.ui.tasks import TaskRunner
+
+UI = Path(__file__).resolve().parents[2] / "counter_app" / "ui"
+FORBIDDEN = ("sqlalchemy", "sqlite3", "requests", "httpx", "counter_app.storage", "counter_app.sync.client")
+
+
+def imports_of(path: Path) -> set[str]:
+    out: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            out |= {a.name for a in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            out.add(node.module)
+    return out
+
+
+def test_no_sql_no_http_no_storage_in_the_window() -> None:
+    bad = {f"{p.name}: {m}" for p in UI.glob("*.py") for m in imports_of(p) if m.startswith(FORBIDDEN)}
+    assert bad == set()
+
+
+def test_search_results_model(counter: Any) -> None:
+    consumers = [counter.service.lookup(account_no_for_index(i)).consumer for i in range(3)]
+    m = SearchResultsModel()
+    m.set_results(consumers)
+    assert m.rowCount() == 3
+    assert m.data(m.index(1, 0), ConsumerRole) == consumers[1]
+    assert consumers[1].account_no in m.data(m.index(1, 0))
+    assert m.data(m.index(5, 0)) is None
+
+
+def test_shift_receipts_model_totals_leave_out_cancelled(counter: Any, clerk: Any, shift: Any) -> None:
+    from counter_app.domain.receipt import Mode
+    from counter_app.services.counter import Payment
+    from tests.conftest import SUPERVISOR
+
+    svc = counter.service
+    a = svc.issue_receipt(clerk, Payment(account_no_for_index(1), 100_00, Mode.CASH))
+    svc.issue_receipt(clerk, Payment(account_no_for_index(2), 250_00, Mode.UPI, _upi()))
+    svc.void_receipt(clerk, a.receipt_no, "typed the wrong account", *SUPERVISOR)
+    m = ShiftReceiptsModel()
+    m.set_rows(svc.shift_receipts(shift.shift_id))
+    assert m.rowCount() == 2 and m.columnCount() == 7
+    assert m.data(m.index(1, 6)) == "CANCELLED" and m.data(m.index(0, 6)) == ""  # newest first
+    assert m.totals() == (1, 250_00, 0)
+    assert m.data(m.index(0, 4)) == "₹250.00"
+
+
+def _upi() -> Any:
+    from counter_app.domain.receipt import Instrument
+
+    return Instrument(reference="UPI12345678")
+
+
+def test_latest_runs_only_the_newest_waiting_job(qtbot: Any) -> None:
+    runner = TaskRunner()
+    gate = threading.Event()
+    ran: list[str] = []
+    done: list[str] = []
+
+    def job(name: str, wait: bool = False) -> Any:
+        def fn() -> str:
+            if wait:
+                gate.wait(5)
+            ran.append(name)
+            return name
+        return fn
+
+    runner.latest("search", job("ra", wait=True), done.append)
+    for q in ("ram", "ram b", "ram ba"):
+        runner.latest("search", job(q), done.append)
+    gate.set()
+    qtbot.waitUntil(lambda: done == ["ra", "ram ba"], timeout=5000)
+    assert ran == ["ra", "ram ba"]  # "ram" and "ram b" were never run
+
+
+def test_errors_come_back_on_the_gui_thread(qtbot: Any) -> None:
+    runner = TaskRunner()
+    main = threading.get_ident()
+    seen: list[tuple[int, str]] = []
+
+    def fail() -> None:
+        raise ValueError("boom")
+
+    runner.submit(fail, None, lambda e: seen.append((threading.get_ident(), str(e))))
+    qtbot.waitUntil(lambda: bool(seen), timeout=5000)
+    assert seen == [(main, "boom")]
