@@ -10,6 +10,7 @@ from __future__ import annotations
 import email.utils
 import json
 import time
+import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -204,6 +205,7 @@ class SnapshotStream:
         self.read_size = read_size
         self.header: dict[str, Any] = {}
         self.end: dict[str, Any] | None = None
+        self._wire_bytes = 0
         self._lines = self._iter_lines()
         first = next(self._lines, None)
         if first is None:
@@ -215,20 +217,24 @@ class SnapshotStream:
 
     @property
     def bytes_read(self) -> int:
-        try:
-            return int(self.resp.raw.tell())
-        except Exception:  # pragma: no cover - an adapter without a byte count
-            return 0
+        return self._wire_bytes
 
     def _iter_lines(self) -> Iterator[bytes]:
+        # decompressed here rather than by urllib3, so that we can count the bytes on the wire
+        gz = self.resp.headers.get("Content-Encoding", "").lower() == "gzip"
+        dec = zlib.decompressobj(16 + zlib.MAX_WBITS) if gz else None
         buf = b""
         try:
-            for block in self.resp.raw.stream(self.read_size, decode_content=True):
+            for raw in self.resp.raw.stream(self.read_size, decode_content=False):
+                self._wire_bytes += len(raw)
+                block = dec.decompress(raw) if dec is not None else raw
                 buf += block
                 if b"\n" not in block:
                     continue
                 *lines, buf = buf.split(b"\n")
                 yield from (line for line in lines if line)
+            if dec is not None:
+                buf += dec.flush()
         except requests.exceptions.RequestException as e:
             raise Offline("sync.snapshot_cut", detail=_short(e)) from e
         except Exception as e:  # urllib3 protocol/decode errors, a reset mid-stream

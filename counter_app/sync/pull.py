@@ -59,6 +59,7 @@ class Puller:
         self.changes_limit = changes_limit
         self.on_progress = on_progress
         self._rate_start: tuple[float, int] | None = None
+        self._bytes = 0  # compressed bytes of this snapshot so far (this process)
 
     # --- what the cache holds ---------------------------------------------------------------
     def progress(self, running: bool = False) -> SnapshotProgress:
@@ -66,8 +67,8 @@ class Puller:
             complete = get_kv(conn, K_COMPLETE) == "complete"
             total = int(get_kv(conn, K_SNAP_TOTAL) or 0)
             done = int(get_kv(conn, K_SNAP_DONE) or 0)
-        return SnapshotProgress(rows_done=done, rows_total=total, running=running, complete=complete,
-                                eta_s=self._eta(done, total) if running else None)
+        return SnapshotProgress(rows_done=done, rows_total=total, bytes_done=self._bytes, running=running,
+                                complete=complete, eta_s=self._eta(done, total) if running else None)
 
     def snapshot_complete(self) -> bool:
         with self.store.db.read() as conn:
@@ -96,12 +97,12 @@ class Puller:
             done = int(get_kv(conn, K_SNAP_DONE) or 0)
         if self._rate_start is None:
             self._rate_start = (time.monotonic(), done)
-        bytes_before = 0
         with self.client.snapshot(after=cursor, limit=self.page_rows) as stream:
             header = stream.header
             version, total = int(header["version"]), int(header.get("total") or 0)
             with self.store.db.write() as conn:
                 if cursor is None:
+                    self._bytes = 0
                     consumers_repo.defer_search_index(conn)
                     set_kv(conn, K_SNAP_VERSION, str(version))
                     set_kv(conn, K_SNAP_DONE, "0")
@@ -122,9 +123,10 @@ class Puller:
                 report.snapshot_rows += len(rows)
                 if self.on_progress is not None:
                     self.on_progress(SnapshotProgress(rows_done=done, rows_total=total,
-                                                      bytes_done=bytes_before + stream.bytes_read,
+                                                      bytes_done=self._bytes + stream.bytes_read,
                                                       eta_s=self._eta(done, total), running=True))
             end = stream.end or {}
+            self._bytes += stream.bytes_read
         self.build_search_index()
         if end.get("more"):
             return report
@@ -141,7 +143,8 @@ class Puller:
         self._rate_start = None
         report.snapshot_complete = True
         if self.on_progress is not None:
-            self.on_progress(SnapshotProgress(rows_done=done, rows_total=total, running=False, complete=True))
+            self.on_progress(SnapshotProgress(rows_done=done, rows_total=total, bytes_done=self._bytes,
+                                              running=False, complete=True))
         return report
 
     def build_search_index(self, budget_s: float | None = None) -> int:

@@ -44,7 +44,7 @@ class Clock:
 
 
 @dataclass
-class TestCounter:
+class CounterUnderTest:
     code: str
     counter: Counter
     engine: SyncEngine
@@ -86,7 +86,7 @@ class LiveEnv:
         self.tokens = MemoryTokenStore()
         self.template: Path | None = None
         self.accounts: list[str] = []
-        self.counters: list[TestCounter] = []
+        self.counters: list[CounterUnderTest] = []
         self._engine: Any = None
 
     @property
@@ -95,7 +95,7 @@ class LiveEnv:
             self._engine = sdb.make_engine(Settings(database_url=self.database_url))
         return self._engine
 
-    def start(self, consumers: int = 300) -> LiveEnv:
+    def start(self, consumers: int = 300, template_consumers: int | None = None) -> LiveEnv:
         self.server = LiveServer(self.database_url).start()
         with sdb.write_tx(self.server_engine) as conn:
             master.load_consumers(conn, generate_consumers(consumers))
@@ -104,14 +104,15 @@ class LiveEnv:
         # one migrated counter store with users, consumers and an open shift, copied per counter
         tpl = self.root / "counter-template"
         clock = Clock()
-        c = make_counter(tpl, consumers=consumers, code=TEMPLATE_CODE, clock=clock)
+        c = make_counter(tpl, consumers=consumers if template_consumers is None else template_consumers,
+                         code=TEMPLATE_CODE, clock=clock)
         c.service.open_shift(c.service.login(*CLERK), 1000_00)
         c.close()
         self.template = tpl
         return self
 
     def counter(self, code: str, *, via: str | None = None, timeouts: tuple[float, float] = (1.0, 3.0),
-                **engine_kw: Any) -> TestCounter:
+                **engine_kw: Any) -> CounterUnderTest:
         assert self.server is not None and self.template is not None
         d = self.root / f"counter-{code}"
         shutil.copytree(self.template, d)
@@ -128,20 +129,20 @@ class LiveEnv:
         client = make_client(c, tokens=self.tokens, timeouts=timeouts)
         opts: dict[str, Any] = {"pull": False, "poll_s": 0.2}
         opts.update(engine_kw)
-        tc = TestCounter(code, c, SyncEngine(c, client, **opts), random.Random(code), self.accounts)
+        tc = CounterUnderTest(code, c, SyncEngine(c, client, **opts), random.Random(code), self.accounts)
         self.counters.append(tc)
         return tc
 
-    def views(self, k: TestCounter) -> tuple[LocalView, ServerView]:
+    def views(self, k: CounterUnderTest) -> tuple[LocalView, ServerView]:
         return LocalView.read(k.counter), ServerView.read(self.server_engine, k.code)
 
-    def check_safe(self, k: TestCounter) -> None:
+    def check_safe(self, k: CounterUnderTest) -> None:
         check_safe(*self.views(k))
 
-    def check_consistent(self, k: TestCounter) -> None:
+    def check_consistent(self, k: CounterUnderTest) -> None:
         check_consistent(*self.views(k))
 
-    def check_delivered(self, k: TestCounter) -> None:
+    def check_delivered(self, k: CounterUnderTest) -> None:
         check_delivered(*self.views(k))
 
     def stop(self) -> None:
