@@ -8,12 +8,12 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request
 from fastapi.exception_handlers import http_exception_handler
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import JSONResponse, RedirectResponse, Response
 from sqlalchemy.exc import OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from central_server import __version__, migrate
-from central_server.api.routes import consumers, enroll, health, records
+from central_server import __version__, hq_web, migrate
+from central_server.api.routes import consumers, enroll, health, hq, records
 from central_server.config import Settings
 from central_server.db import make_engine
 from central_server.logs import RequestLog
@@ -43,6 +43,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.engine = engine
     for module in (health, enroll, records, consumers):
         app.include_router(module.router, prefix=API_PREFIX)
+    app.include_router(hq.router)
+
+    @app.exception_handler(hq_web.LoginRequired)
+    async def login_required(_request: Request, exc: hq_web.LoginRequired) -> Response:
+        return RedirectResponse(hq_web.login_redirect_url(exc.next_path), status_code=303)
 
     @app.exception_handler(OperationalError)
     async def database_busy(_request: Request, exc: OperationalError) -> JSONResponse:

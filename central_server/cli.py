@@ -1,5 +1,5 @@
 """`central-server` command line: serve, migrate, counters, demo-data, period, import, reconcile,
-alarms, parked, openapi. Every command takes --database-url (or CENTRAL_DATABASE_URL; a SQLite file by default)."""
+hq-users, alarms, parked, openapi. Every command takes --database-url (or CENTRAL_DATABASE_URL; a SQLite file by default)."""
 
 from __future__ import annotations
 
@@ -151,19 +151,60 @@ def cmd_reconcile(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(rows, indent=2))
         return 0
-    print(f"Collection on {day}")
-    print(f"{'counter':<8} {'receipts':>8} {'total':>18} {'parked':>6} {'reversed':>16} {'net':>18}  day close")
-    tn = tt = 0
-    for r in rows:
+    print(f"Collection on {day} (gross includes cancelled and parked receipts; net = gross - voids - dishonoured)")
+    print(f"{'counter':<8} {'receipts':>8} {'gross':>18} {'voids':>5} {'voided':>14} {'net':>18} "
+          f"{'variance':>12} {'parked':>6} {'alarms':>6}  day close")
+    for r in [*rows, {**reports.totals(rows), "counter_code": "all", "day_close": None}]:
         dc = r["day_close"]
-        close = "-" if dc is None else (
+        close = "" if r["counter_code"] == "all" else "not received" if dc is None else (
             f"{dc['count']} / {_money(dc['total_paise'])} " + ("matches" if dc["matches"] else "DIFFERS"))
-        print(f"{r['counter_code']:<8} {r['receipts']:>8} {_money(r['total_paise']):>18} {r['parked']:>6} "
-              f"{_money(r['reversed_paise']):>16} {_money(r['net_paise']):>18}  {close}")
-        tn += r["receipts"]
-        tt += r["total_paise"]
-    print(f"{'all':<8} {tn:>8} {_money(tt):>18}")
+        print(f"{r['counter_code']:<8} {r['receipts']:>8} {_money(r['total_paise']):>18} {r['voids']:>5} "
+              f"{_money(r['void_paise']):>14} {_money(r['net_paise']):>18} {_money(r['variance_paise']):>12} "
+              f"{r['parked'] + r['parked_records']:>6} {r['alarms']:>6}  {close}")
     return 0
+
+
+def cmd_hq_users(args: argparse.Namespace) -> int:
+    from central_server import hq_auth
+
+    engine = _engine(args)
+    try:
+        if args.action == "add":
+            password = _read_password(args.password_stdin)
+            with db.write_tx(engine) as conn:
+                hq_auth.add_user(conn, args.name, password)
+            print(f"headquarters user {hq_auth.normal_name(args.name)} added; log in at /hq/login")
+        elif args.action == "disable":
+            with db.write_tx(engine) as conn:
+                hq_auth.disable_user(conn, args.name)
+            print(f"headquarters user {hq_auth.normal_name(args.name)} disabled and logged out")
+        else:
+            with db.read_tx(engine) as conn:
+                users = hq_auth.list_users(conn)
+            if args.json:
+                print(json.dumps(users, indent=2))
+                return 0
+            if not users:
+                print("no headquarters users; add one with 'central-server hq-users add NAME'")
+            for u in users:
+                print(f"{u['name']:<32} {'disabled' if u['disabled'] else 'active':<9} "
+                      f"last login {u['last_login'][:19] if u['last_login'] else '-'}")
+    except counters.AdminError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _read_password(from_stdin: bool) -> str:
+    """One line of stdin (scripts), or typed twice at a prompt that does not echo it."""
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    import getpass
+
+    first = getpass.getpass("password: ")
+    if getpass.getpass("again: ") != first:
+        raise counters.AdminError("the two passwords differ")
+    return first
 
 
 def cmd_alarms(args: argparse.Namespace) -> int:
@@ -252,10 +293,21 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("file")
     s.set_defaults(func=cmd_import)
 
-    s = sub.add_parser("reconcile", parents=[common], help="per-counter count and total for a date")
+    s = sub.add_parser("reconcile", parents=[common], help="per counter for a date: receipts, totals, voids, variance, day close")
     s.add_argument("--date", required=True, help="business date, YYYY-MM-DD")
     s.add_argument("--json", action="store_true")
     s.set_defaults(func=cmd_reconcile)
+
+    s = sub.add_parser("hq-users", help="headquarters users of the /hq/ pages: add, list, disable")
+    hsub = s.add_subparsers(dest="action", required=True)
+    a = hsub.add_parser("add", parents=[common], help="add a user (asks for the password twice)")
+    a.add_argument("name")
+    a.add_argument("--password-stdin", action="store_true", help="read the password from one line of stdin")
+    a = hsub.add_parser("disable", parents=[common], help="stop a user logging in; ends their sessions now")
+    a.add_argument("name")
+    a = hsub.add_parser("list", parents=[common], help="all headquarters users")
+    a.add_argument("--json", action="store_true")
+    s.set_defaults(func=cmd_hq_users)
 
     for what, text in (("alarms", "open integrity alarms: conflicts, chain breaks, unreadable records"),
                        ("parked", "receipts, voids and dishonours held in suspense for review")):

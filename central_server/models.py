@@ -162,3 +162,51 @@ master_version = Table(
     Column("value", BigInteger, nullable=False),
     CheckConstraint("id = 1", name="single_row"),
 )
+
+# --- headquarters: users of the HQ pages, their sessions, login attempts ------------------------
+
+hq_users = Table(
+    "hq_users",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("name", String(32), nullable=False, unique=True),
+    Column("password_hash", String(200), nullable=False),  # scrypt$n$r$p$salt$hash
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("disabled_at", DateTime(timezone=True)),
+)
+
+# a session is a random token held in the browser's cookie; only its SHA-256 is stored, so a copy
+# of the database lets nobody in. Logout and disabling the user end it at once.
+hq_sessions = Table(
+    "hq_sessions",
+    metadata,
+    Column("token_hash", String(64), primary_key=True),
+    Column("user_id", Integer, nullable=False),
+    Column("csrf", String(64), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("expires_at", DateTime(timezone=True), nullable=False),
+    Column("ended_at", DateTime(timezone=True)),
+)
+
+# every attempt, kept: the lockout counts recent failures per name and per client address, and
+# the table is the record of who tried what when
+hq_login_attempts = Table(
+    "hq_login_attempts",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("name", String(64), nullable=False),
+    Column("client", String(64), nullable=False),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("ok", Boolean, nullable=False),
+)
+Index("ix_hq_login_attempts_name_at", hq_login_attempts.c.name, hq_login_attempts.c.at)
+Index("ix_hq_login_attempts_client_at", hq_login_attempts.c.client, hq_login_attempts.c.at)
+
+# the key that signs HQ cookies: made once per database, so every server process shares it
+hq_signing_key = Table(
+    "hq_signing_key",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("secret", String(128), nullable=False),
+    CheckConstraint("id = 1", name="single_row"),
+)

@@ -1,42 +1,150 @@
-"""Read-only summaries for headquarters and the CLI (the HQ page will call these too)."""
+"""Read-only summaries for headquarters and the CLI: the day's board (`reconcile`, shared by
+`central-server reconcile` and the /hq/ page), open alarms, and the parked review queue."""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Connection, case, func, select
+from sqlalchemy import Connection, and_, case, func, select
 
+from central_server import db
+from central_server.counters import _aware
 from central_server.models import alarms, counters, receipts, records
+from counter_app.domain.receipt import RecordKind
+
+TOTAL_KEYS = ("receipts", "total_paise", "voids", "void_paise", "dishonoured", "dishonoured_paise",
+              "reversed_paise", "net_paise", "variance_paise", "parked", "parked_records", "alarms", "missing")
 
 
-def reconcile(conn: Connection, business_date: str) -> list[dict[str, Any]]:
-    """Per counter, for one business date: receipts and their total as the server holds them,
-    parked ones, voids and dishonours applied, and what the counter's day close said."""
-    r = receipts.c
-    money = conn.execute(
-        select(r.counter_code, func.count(), func.coalesce(func.sum(r.amount_paise), 0),
-               func.sum(case((r.parked_reason.is_not(None), 1), else_=0)),
-               func.coalesce(func.sum(case((r.reversed_by.is_not(None), r.amount_paise), else_=0)), 0))
-        .where(r.business_date == business_date).group_by(r.counter_code)
-    ).all()
-    by_code = {c: (int(n), int(t), int(p or 0), int(rev)) for c, n, t, p, rev in money}
-    closes: dict[str, dict[str, Any]] = {}
-    for code, payload, detail in conn.execute(
-        select(records.c.counter_code, records.c.payload, records.c.detail)
-        .where(records.c.kind == "day_close", records.c.business_date == business_date)
-        .order_by(records.c.received_at)
-    ):
-        p = json.loads(payload)
-        closes[code] = {"count": p.get("receipt_count"), "total_paise": p.get("total_paise"),
-                        "matches": (json.loads(detail) if detail else {}).get("matches")}
+def _int(v: Any) -> int:
+    return int(v or 0)
+
+
+def reconcile(conn: Connection, business_date: str, counter_code: str | None = None) -> list[dict[str, Any]]:
+    """Per counter (or one), for one business date: the receipts the server holds (gross: parked
+    and cancelled ones included, as the counter's day close counts them), voids and dishonours of
+    those receipts, the shift closes' variance, what the day close said and whether it agrees
+    now, and the counter's sync state (last seen, gaps, chain, open alarms).
+
+    A fixed handful of queries whatever the number of counters (one per table, none per counter);
+    the day's receipts are reached through the (counter_code, business_date) index."""
+    cq = select(counters).order_by(counters.c.code)
+    if counter_code is not None:
+        cq = cq.where(counters.c.code == counter_code)
+    rows = conn.execute(cq).mappings().all()
+    codes = [r["code"] for r in rows]
+    if not codes:
+        return []
+    money = _receipts_of_day(conn, codes, business_date)
+    closes, shifts, parked_records = _records_of_day(conn, codes, business_date)
+    open_alarms = dict(conn.execute(
+        select(alarms.c.counter_code, func.count()).where(alarms.c.resolved_at.is_(None),
+                                                          db.member_of(alarms.c.counter_code, codes, conn))
+        .group_by(alarms.c.counter_code)).all())
+    above = _received_above_high_water(conn, [r["code"] for r in rows if r["max_seq"] > r["high_water_seq"]])
     out = []
-    for code, name in conn.execute(select(counters.c.code, counters.c.name).order_by(counters.c.code)):
-        n, t, parked, reversed_paise = by_code.get(code, (0, 0, 0, 0))
-        out.append({"counter_code": code, "name": name, "receipts": n, "total_paise": t, "parked": parked,
-                    "reversed_paise": reversed_paise, "net_paise": t - reversed_paise,
-                    "day_close": closes.get(code)})
+    for c in rows:
+        code = c["code"]
+        m = money.get(code, {})
+        n, total = _int(m.get("n")), _int(m.get("total"))
+        reversed_paise = _int(m.get("void_paise")) + _int(m.get("dis_paise"))
+        hw, max_seq = int(c["high_water_seq"]), int(c["max_seq"])
+        missing = max(0, max_seq - hw - above.get(code, 0))
+        dc = closes.get(code)
+        if dc is not None:
+            dc["matches"] = dc["count"] == n and dc["total_paise"] == total
+        last_seen = _aware(c["last_seen_at"])
+        out.append({
+            "counter_code": code, "name": c["name"], "revoked": c["revoked_at"] is not None,
+            "enrolled": c["token_hash"] is not None,
+            "receipts": n, "total_paise": total,
+            "voids": _int(m.get("voids")), "void_paise": _int(m.get("void_paise")),
+            "dishonoured": _int(m.get("dis")), "dishonoured_paise": _int(m.get("dis_paise")),
+            "reversed_paise": reversed_paise, "net_paise": total - reversed_paise,
+            "variance_paise": shifts.get(code, (0, 0))[1], "shift_closes": shifts.get(code, (0, 0))[0],
+            "parked": _int(m.get("parked")), "parked_records": parked_records.get(code, 0),
+            "alarms": int(open_alarms.get(code, 0)),
+            "last_seen_at": last_seen.isoformat() if last_seen else None,
+            "high_water_seq": hw, "max_seq": max_seq, "missing": missing,
+            "first_missing": hw + 1 if missing else None,
+            "chain_ok": c["chain_broken_at"] is None, "chain_broken_at": c["chain_broken_at"],
+            "day_close": dc,
+        })
     return out
+
+
+def totals(rows: Sequence[dict[str, Any]]) -> dict[str, Any]:
+    """The board's totals row: sums of the counters' numbers; day closes received and agreeing."""
+    out: dict[str, Any] = {k: sum(r[k] for r in rows) for k in TOTAL_KEYS}
+    out["counters"] = len(rows)
+    out["day_closes"] = sum(1 for r in rows if r["day_close"] is not None)
+    out["day_closes_matching"] = sum(1 for r in rows if r["day_close"] and r["day_close"]["matches"])
+    out["chains_broken"] = sum(1 for r in rows if not r["chain_ok"])
+    return out
+
+
+def _receipts_of_day(conn: Connection, codes: list[str], day: str) -> dict[str, dict[str, Any]]:
+    """One aggregate over the day's receipts; a receipt's reversal is told apart (void or
+    dishonour) by the record that reversed it."""
+    r, v = receipts.c, records.alias("v")
+    voided = and_(r.reversed_by.is_not(None), v.c.kind == RecordKind.VOID.value)
+    dishonoured = and_(r.reversed_by.is_not(None), v.c.kind == RecordKind.DISHONOUR.value)
+    q = (select(r.counter_code, func.count().label("n"), func.sum(r.amount_paise).label("total"),
+                func.sum(case((r.parked_reason.is_not(None), 1), else_=0)).label("parked"),
+                func.sum(case((voided, 1), else_=0)).label("voids"),
+                func.sum(case((voided, r.amount_paise), else_=0)).label("void_paise"),
+                func.sum(case((dishonoured, 1), else_=0)).label("dis"),
+                func.sum(case((dishonoured, r.amount_paise), else_=0)).label("dis_paise"))
+         .select_from(receipts.outerjoin(v, v.c.record_id == r.reversed_by))
+         .where(db.member_of(r.counter_code, codes, conn), r.business_date == day)
+         .group_by(r.counter_code))
+    return {row["counter_code"]: dict(row) for row in conn.execute(q).mappings()}
+
+
+def _records_of_day(conn: Connection, codes: list[str], day: str) -> tuple[
+        dict[str, dict[str, Any]], dict[str, tuple[int, int]], dict[str, int]]:
+    """One query for the day's shift closes, day closes and parked voids/dishonours: few rows
+    (a handful per counter), read whole. Returns the latest day close per counter, (shift closes,
+    their summed variance) per counter, and parked records per counter."""
+    rc = records.c
+    q = (select(rc.record_id, rc.counter_code, rc.kind, rc.payload, rc.detail, rc.parked_reason, rc.received_at)
+         .where(db.member_of(rc.counter_code, codes, conn), rc.business_date == day,
+                (rc.kind.in_([RecordKind.SHIFT_CLOSE.value, RecordKind.DAY_CLOSE.value])) | rc.parked_reason.is_not(None))
+         .order_by(rc.received_at, rc.record_id))
+    closes: dict[str, dict[str, Any]] = {}
+    shifts: dict[str, tuple[int, int]] = {}
+    parked: dict[str, int] = {}
+    for row in conn.execute(q):
+        code = row.counter_code
+        if row.parked_reason is not None:
+            parked[code] = parked.get(code, 0) + 1
+            continue
+        p = json.loads(row.payload)
+        if row.kind == RecordKind.SHIFT_CLOSE.value:
+            v = p.get("variance_paise")
+            n, total = shifts.get(code, (0, 0))
+            shifts[code] = (n + 1, total + (v if isinstance(v, int) and not isinstance(v, bool) else 0))
+        else:  # the last one received is the counter's word on the day
+            answer = json.loads(row.detail) if row.detail else {}
+            closes[code] = {"record_id": row.record_id, "count": p.get("receipt_count"),
+                            "total_paise": p.get("total_paise"), "closed_by": p.get("closed_by"),
+                            "closed_at": p.get("closed_at"), "answered_matches": answer.get("matches"),
+                            "answered_missing": len(answer.get("missing") or ())}
+    return closes, shifts, parked
+
+
+def _received_above_high_water(conn: Connection, codes: list[str]) -> dict[str, int]:
+    """Receipts held above each counter's high-water mark (only counters with a gap): the rest of
+    the range up to max_seq is what is missing."""
+    if not codes:
+        return {}
+    r = receipts.c
+    q = (select(r.counter_code, func.count()).select_from(receipts.join(counters, counters.c.code == r.counter_code))
+         .where(db.member_of(r.counter_code, codes, conn), r.seq > counters.c.high_water_seq)
+         .group_by(r.counter_code))
+    return {code: int(n) for code, n in conn.execute(q).all()}
 
 
 def open_alarms(conn: Connection, counter_code: str | None = None, limit: int = 200) -> list[dict[str, Any]]:

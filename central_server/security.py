@@ -1,10 +1,13 @@
-"""Enrollment codes and counter tokens: made at random, stored only as SHA-256 hashes.
+"""Enrollment codes and counter tokens: made at random, stored only as SHA-256 hashes; and the
+passwords of headquarters users, stored as scrypt hashes.
 
 Tokens carry 256 random bits, so a plain hash is enough (nothing to guess offline); enrollment
-codes are short enough to type, so they are one-time, expire, and are salted with the counter."""
+codes are short enough to type, so they are one-time, expire, and are salted with the counter.
+Passwords are chosen by people, so they get a slow, memory-hard, salted hash."""
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import hmac
 import secrets
@@ -32,3 +35,52 @@ def enrollment_hash(counter_code: str, code: str) -> str:
 
 def same(a: str | None, b: str) -> bool:
     return a is not None and hmac.compare_digest(a, b)
+
+
+# OWASP's scrypt settings (cost 2^14, block 8, parallelism 5: as hard as 2^17/8/1 with 16 MiB of
+# memory instead of 128): about a third of a second per login on a counter-class CPU.
+SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**14, 8, 5
+
+
+def _b64(b: bytes) -> str:
+    return base64.b64encode(b).decode("ascii")
+
+
+def hash_password(password: str) -> str:
+    """`scrypt$n$r$p$salt$hash`: the parameters travel with the hash, so they can be raised later
+    without locking anybody out."""
+    salt = secrets.token_bytes(16)
+    dk = hashlib.scrypt(password.encode("utf-8"), salt=salt, n=SCRYPT_N, r=SCRYPT_R, p=SCRYPT_P,
+                        maxmem=64 * 1024 * 1024, dklen=32)
+    return f"scrypt${SCRYPT_N}${SCRYPT_R}${SCRYPT_P}${_b64(salt)}${_b64(dk)}"
+
+
+def verify_password(password: str, stored: str | None) -> bool:
+    """True when `password` matches `stored`. With no stored hash (an unknown user) it still does
+    the work of one check, so the answer's timing does not tell which names exist."""
+    try:
+        algo, n, r, p, salt, want = (stored or _DUMMY).split("$")
+        if algo != "scrypt":
+            return False
+        dk = hashlib.scrypt(password.encode("utf-8"), salt=base64.b64decode(salt), n=int(n), r=int(r),
+                            p=int(p), maxmem=64 * 1024 * 1024, dklen=len(base64.b64decode(want)))
+    except (ValueError, TypeError):
+        return False
+    return stored is not None and hmac.compare_digest(dk, base64.b64decode(want))
+
+
+_DUMMY = f"scrypt${SCRYPT_N}${SCRYPT_R}${SCRYPT_P}${_b64(bytes(16))}${_b64(bytes(32))}"
+
+
+def sign(key: bytes, value: str) -> str:
+    """`value.signature` (HMAC-SHA256): a cookie that the server can tell it made."""
+    mac = hmac.new(key, value.encode("utf-8"), hashlib.sha256).digest()
+    return f"{value}.{base64.urlsafe_b64encode(mac).decode('ascii').rstrip('=')}"
+
+
+def unsign(key: bytes, signed: str | None) -> str | None:
+    """The value of a cookie made by `sign` with this key; None for anything else."""
+    if not signed or "." not in signed or len(signed) > 400:
+        return None
+    value = signed.rsplit(".", 1)[0]
+    return value if hmac.compare_digest(sign(key, value), signed) else None
