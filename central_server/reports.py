@@ -72,6 +72,8 @@ def reconcile(conn: Connection, business_date: str, counter_code: str | None = N
             "chain_ok": c["chain_broken_at"] is None, "chain_broken_at": c["chain_broken_at"],
             "day_close": dc,
         })
+        row = out[-1]
+        row["attention"] = bool(not row["chain_ok"] or row["alarms"] or missing or (dc and not dc["matches"]))
     return out
 
 
@@ -82,6 +84,7 @@ def totals(rows: Sequence[dict[str, Any]]) -> dict[str, Any]:
     out["day_closes"] = sum(1 for r in rows if r["day_close"] is not None)
     out["day_closes_matching"] = sum(1 for r in rows if r["day_close"] and r["day_close"]["matches"])
     out["chains_broken"] = sum(1 for r in rows if not r["chain_ok"])
+    out["attention"] = sum(1 for r in rows if r["attention"])
     return out
 
 

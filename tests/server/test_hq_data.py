@@ -14,10 +14,11 @@ from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
 
 from central_server import counters, db
 from central_server.ingest import RecordIn, ingest_records
+from central_server.models import consumers
 from counter_app.domain.chain import seal
 from counter_app.domain.closing import DayClose, ShiftClose
 from counter_app.domain.receipt import Receipt, RecordKind
@@ -25,6 +26,22 @@ from tests.support.receipts import DEFAULT_DAY, ReceiptChain, dishonour_record, 
 
 XSS_NAME = "<script>alert('hq')</script> Ram & Sons"
 NAMES = {"K01": "Kidwai Nagar", "K02": "Govind Nagar", "K03": "Swaroop Nagar", "K04": "Kakadeo"}
+EXTRA_NAMES = ("Shastri Nagar", "Kalyanpur", "Panki", "Armapur", "Naubasta", "Barra", "Civil Lines", "Harsh Nagar")
+
+
+class NamedChain(ReceiptChain):
+    """A ReceiptChain whose receipts carry the consumer's name from the master data, as a
+    counter prints it (or `name=` for one receipt)."""
+
+    def __init__(self, code: str, accounts: Sequence[str], names: dict[str, str], **kw: Any) -> None:
+        super().__init__(code, accounts, **kw)
+        self.names = names
+
+    def next(self, *, name: str | None = None, **kw: Any) -> Receipt:  # type: ignore[override]
+        r = super().next(**kw)
+        named = seal(replace(r, consumer_name=name or self.names.get(r.account_no, r.consumer_name)), r.prev_hash)
+        self.head = named.hash
+        return named
 
 
 @dataclass
@@ -60,17 +77,28 @@ def _day_close(code: str, day: str, listed: list[Receipt], voided: list[Receipt]
     return {"kind": RecordKind.DAY_CLOSE.value, "record_id": dc.day_close_id, "payload": dc.body()}
 
 
-def build_day(engine: Engine, accounts: list[str], *, business_date: date = DEFAULT_DAY, scale: int = 1) -> Day:
-    """Four counters' day (`scale` multiplies the receipts); returns what was sent and expected."""
+def build_day(engine: Engine, accounts: list[str], *, business_date: date = DEFAULT_DAY, scale: int = 1,
+              extra: int = 0) -> Day:
+    """Four counters' day (`scale` multiplies the receipts), and `extra` more counters with a clean,
+    closed day (K05...); returns what was sent and what each counter's numbers must be."""
     d = business_date.isoformat()
     out = Day(d)
     before = business_date - timedelta(days=1)
+    extras = {f"K{5 + i:02d}": EXTRA_NAMES[i % len(EXTRA_NAMES)] for i in range(extra)}
     with db.write_tx(engine) as conn:
-        for code, name in NAMES.items():
-            counters.add(conn, code, name)
+        for code, name in {**NAMES, **extras}.items():
+            if code != "K04":  # K04 was registered but its PC never enrolled
+                counters.enroll(conn, code, counters.add(conn, code, name))
+            else:
+                counters.add(conn, code, name)
+        names = dict(conn.execute(select(consumers.c.account_no, consumers.c.name)
+                                  .where(consumers.c.account_no.in_(accounts))).all())
+
+    def chain(code: str, seed: int) -> NamedChain:
+        return NamedChain(code, accounts, names, seed=seed)
 
     # K01: a clean day. Yesterday's receipts first (they must not count), then today's, two voids.
-    k1 = ReceiptChain("K01", accounts, seed=11)
+    k1 = chain("K01", 11)
     old = k1.take(5, business_date=before)
     k1_today = k1.take(30 * scale) + k1.take(3, mode="cheque") + k1.take(2, mode="upi")
     voided = [k1_today[4], k1_today[9]]
@@ -85,7 +113,7 @@ def build_day(engine: Engine, accounts: list[str], *, business_date: date = DEFA
 
     # K02: a dishonoured cheque, an unknown account (parked), receipt 10 not sent (a gap), and a
     # day close that lists it: the server must say it differs.
-    k2 = ReceiptChain("K02", accounts, seed=22)
+    k2 = chain("K02", 22)
     k2_all = k2.take(14 * scale) + [k2.next(mode="cheque")] + k2.take(4) + [k2.next(account_no="9999999999")]
     held = [r for r in k2_all if r.seq != 10]
     dishonoured = [r for r in held if r.mode == "cheque"]
@@ -97,18 +125,23 @@ def build_day(engine: Engine, accounts: list[str], *, business_date: date = DEFA
     out.expected["K02"] = _expect(held, dishonoured=dishonoured, variance=20_00, shifts=1, close="differs",
                                   parked=1, missing=1)
 
-    # K03: a receipt altered after sealing (hash mismatch: parked, alarm, chain broken at 5), and a
+    # K03: a receipt altered after sealing (hash mismatch: parked, alarm, chain broken at 7), and a
     # consumer name that is HTML; no shift or day close yet.
-    k3 = ReceiptChain("K03", accounts, seed=33)
-    k3_all = k3.take(4)
-    named = seal(replace(k3.next(), consumer_name=XSS_NAME), k3.head)
-    k3.head = named.hash
-    k3_all.append(named)
-    k3_all += k3.take(10 * scale)
+    k3 = chain("K03", 33)
+    k3_all = k3.take(4) + [k3.next(name=XSS_NAME)] + k3.take(10 * scale)
     k3_all[6] = replace(k3_all[6], amount_paise=k3_all[6].amount_paise + 100)  # tampered at seq 7
     out.sent["K03"] = [wire(r) for r in k3_all]
     out.receipts["K03"] = k3_all
     out.expected["K03"] = _expect(k3_all, variance=0, shifts=0, close=None, parked=1, alarms=2, broken_at=7)
+
+    for i, code in enumerate(extras):
+        c = chain(code, 100 + i)
+        rs = c.take((20 + 7 * i % 13) * scale) + c.take(2, mode="cheque") + c.take(3, mode="upi")
+        cash = [r for r in rs if r.mode == "cash"]
+        out.sent[code] = [wire(r) for r in rs] + [_shift_close(code, d, c.shift_id, cash, 0, 0, "", None),
+                                                   _day_close(code, d, rs, [], 0)]
+        out.receipts[code] = rs
+        out.expected[code] = _expect(rs, variance=0, shifts=1, close="matches")
 
     out.receipts["K04"] = []
     out.expected["K04"] = _expect([], variance=0, shifts=0, close=None)
