@@ -4,7 +4,7 @@ current, and warnings the clerk must see (already paid today, disconnected, a ch
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, Qt
-from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QLineEdit, QStackedWidget, QVBoxLayout, QWidget
 
 from counter_app.domain.money import format_inr
 from counter_app.printing.receipt_doc import display_date, display_datetime
@@ -20,39 +20,56 @@ class ConsumerCard(QFrame):
         self.language = language
         self.view: ConsumerView | None = None
         self.unknown_account: str | None = None  # an account not in the cache (collect anyway)
-        self.name = QLabel(self)
+        # Three pages, so that showing a consumer switches one page instead of showing and hiding
+        # twenty labels (which cost more than the lookup itself).
+        self.pages = QStackedWidget(self)
+        self.placeholder = QLabel()
+        self.placeholder.setWordWrap(True)
+        self.placeholder.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        details = QWidget()
+        self.name = QLabel(details)
         self.name.setObjectName("consumerName")
         self.name.setWordWrap(True)
-        self.relation = QLabel(self)
-        self.address = QLabel(self)
+        self.relation = QLabel(details)
+        self.address = QLabel(details)
         self.address.setWordWrap(True)
         self.grid = QGridLayout()
         self.keys: dict[str, QLabel] = {}
         self.values: dict[str, QLabel] = {}
         for row, key in enumerate(("account", "category", "meter", "bill", "bill_amount", "arrears",
                                    "last_payment", "due")):
-            k, v = QLabel(self), QLabel(self)
+            k, v = QLabel(details), QLabel(details)
             v.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             self.keys[key], self.values[key] = k, v
             self.grid.addWidget(k, row, 0, Qt.AlignmentFlag.AlignVCenter)
             self.grid.addWidget(v, row, 1, Qt.AlignmentFlag.AlignVCenter)
         self.values["due"].setObjectName("due")
-        self.as_of = QLabel(self)
-        self.warnings = QLabel(self)
+        self.as_of = QLabel(details)
+        self.warnings = QLabel(details)
         self.warnings.setObjectName("warning")
         self.warnings.setWordWrap(True)
-        self.unknown_label = QLabel(self)
-        self.unknown_label.setWordWrap(True)
-        self.unknown_name: QLineEdit = line_edit("unknownName", self, max_length=80)
-        self.placeholder = QLabel(self)
-        self.placeholder.setWordWrap(True)
-        box = QVBoxLayout(self)
-        for w in (self.placeholder, self.name, self.relation, self.address):
+        box = QVBoxLayout(details)
+        box.setContentsMargins(0, 0, 0, 0)
+        for w in (self.name, self.relation, self.address):
             box.addWidget(w)
         box.addLayout(self.grid)
-        for w in (self.as_of, self.warnings, self.unknown_label, self.unknown_name):
-            box.addWidget(w)
+        box.addWidget(self.as_of)
+        box.addWidget(self.warnings)
         box.addStretch(1)
+        unknown = QWidget()
+        self.unknown_label = QLabel(unknown)
+        self.unknown_label.setWordWrap(True)
+        self.unknown_name: QLineEdit = line_edit("unknownName", unknown, max_length=80)
+        ubox = QVBoxLayout(unknown)
+        ubox.setContentsMargins(0, 0, 0, 0)
+        ubox.addWidget(self.unknown_label)
+        ubox.addWidget(self.unknown_name)
+        ubox.addStretch(1)
+        for page in (self.placeholder, details, unknown):
+            self.pages.addWidget(page)
+        self.details_page, self.unknown_page = details, unknown
+        outer = QVBoxLayout(self)
+        outer.addWidget(self.pages)
         self.show_consumer(None)
 
     def changeEvent(self, e: QEvent) -> None:
@@ -67,26 +84,16 @@ class ConsumerCard(QFrame):
         return {"DOM": self.tr("Domestic"), "COM": self.tr("Commercial"), "PUB": self.tr("Public institution"),
                 "SMI": self.tr("Small/medium industry")}.get(code, code)
 
-    def _set_details_visible(self, on: bool) -> None:
-        for w in (self.name, self.relation, self.address, self.as_of, *self.keys.values(), *self.values.values()):
-            w.setVisible(on)
-
     def show_consumer(self, view: ConsumerView | None) -> None:
         self.view = view
         self.unknown_account = None
-        self.unknown_label.hide()
-        self.unknown_name.hide()
         if view is None:
-            self._set_details_visible(False)
-            self.warnings.hide()
+            self.pages.setCurrentWidget(self.placeholder)
             self.placeholder.setText(self.tr("Type or scan the account number from the bill and press Enter, "
                                              "or type a name, address or mobile number to search."))
-            self.placeholder.show()
             self.setAccessibleName(self.tr("No consumer chosen"))
             return
         c = view.consumer
-        self.placeholder.hide()
-        self._set_details_visible(True)
         self.name.setText(c.name)
         self.relation.setText(c.relation_name)
         self.address.setText(c.address)
@@ -125,19 +132,18 @@ class ConsumerCard(QFrame):
             warns[0] += " (" + format_inr(view.paid_today_paise) + ")"
         self.warnings.setText("\n".join(self.tr("WARNING: %1").replace("%1", w) for w in warns))
         self.warnings.setVisible(bool(warns))
+        self.pages.setCurrentWidget(self.details_page)
         self.setAccessibleName(self.tr("Consumer %1, account %2").replace("%1", c.name).replace("%2", c.account_no))
 
     def show_unknown(self, account: str) -> None:
         """An account number that is not in the local data (a new connection, or data not yet
         downloaded): money is still taken, with the name from the bill."""
         self.show_consumer(None)
-        self.placeholder.hide()
         self.unknown_account = account
         self.unknown_label.setText(self.tr("Account %1 is not in the local consumer data. To collect anyway, "
                                            "type the consumer's name from the bill:").replace("%1", account))
         self.unknown_name.setAccessibleName(self.tr("Consumer name from the bill"))
-        self.unknown_label.show()
-        self.unknown_name.show()
+        self.pages.setCurrentWidget(self.unknown_page)
 
     @property
     def account_no(self) -> str | None:
