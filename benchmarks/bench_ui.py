@@ -33,11 +33,12 @@ TARGETS = {"startup_to_login_s": 1.5, "account_enter_to_card_ms_p99": 50.0, "sea
 
 CHILD = r"""
 import os, sys, time
+from counter_app.ui.startup import BackgroundOpen
+opening = BackgroundOpen(sys.argv[1])  # as `counter-app gui` starts
 from counter_app.ui.app import build_window, create_application
-from counter_app.app import open_counter
 from counter_app.printing.printers import PdfPrinter
 app = create_application()
-counter = open_counter(sys.argv[1])
+counter = opening.result()
 w = build_window(counter, printer=PdfPrinter(sys.argv[2]), poll_ms=60_000)
 w.resize(1280, 800)
 w.show()

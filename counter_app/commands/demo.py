@@ -153,7 +153,7 @@ def run_window_demo(args: argparse.Namespace) -> int:
     try:
         with open_counter(counter_dir) as counter:
             if server is not None:
-                engine = _enrol_and_start(counter, server.url, enrollment)
+                engine = enrol_and_start(counter, server.url, enrollment)
             if engine is None and counter.service.consumer_count() == 0:
                 load_demo_consumers(counter.store, args.consumers)
             window = build_window(counter, engine=engine)
@@ -169,7 +169,7 @@ def run_window_demo(args: argparse.Namespace) -> int:
             server.stop()
 
 
-def _enrol_and_start(counter: Any, url: str, enrollment: str) -> Any:
+def enrol_and_start(counter: Any, url: str, enrollment: str) -> Any:
     """Enrol with an in-memory token store (the demo's token dies with the demo, and a machine
     without a keyring can still run it), then start the engine: it downloads the consumers."""
     from counter_app.sync.keyring_store import MemoryTokenStore

@@ -34,23 +34,29 @@ def start_engine(counter: Any, **options: Any) -> Any:
 
 
 def cmd_gui(args: argparse.Namespace) -> int:
-    from counter_app.app import open_counter
     from counter_app.config import resolve_data_dir
+    from counter_app.ops.setup import needs_setup
+    from counter_app.ui.startup import BackgroundOpen
+
+    data_dir = resolve_data_dir(args.data_dir)
+    first_run = needs_setup(data_dir)
+    opening = None if first_run else BackgroundOpen(data_dir)  # overlaps the store's check with Qt's loading
     from counter_app.ui.app import build_window, create_application, has_display
 
     if not has_display():
         print("There is no display. Run `counter-app demo` for an offscreen tour with screenshots.",
               file=sys.stderr)
+        if opening is not None:
+            opening.result().close()
         return 2
     app = create_application()
-    data_dir = resolve_data_dir(args.data_dir)
-    try:
+    if first_run:
         from counter_app.ui.setup_dialog import run_setup_if_needed
-    except ImportError:  # pragma: no cover - the first-run dialog ships with packaging
-        run_setup_if_needed = None
-    if run_setup_if_needed is not None and not run_setup_if_needed(data_dir, lang=args.lang):
-        return 1
-    with open_counter(data_dir) as counter:
+
+        if not run_setup_if_needed(data_dir, lang=args.lang):
+            return 1
+        opening = BackgroundOpen(data_dir)
+    with opening.result() as counter:
         lang = args.lang if args.lang != "en" else (counter.config.language or "en")
         engine = None if args.no_sync else start_engine(counter)
         try:

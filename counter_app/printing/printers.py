@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import Protocol
 
 from PySide6.QtGui import QImage, QPdfWriter
-from PySide6.QtPrintSupport import QPrinter, QPrinterInfo
 
 from counter_app.domain.errors import CounterError
 from counter_app.printing.qr import qr_image, qr_payload
@@ -91,6 +90,8 @@ class SystemPrinter:
         self.description = name or "default printer"
 
     def print_html(self, html: str, images: dict[str, QImage], layout: PageLayout, title: str) -> str | None:
+        from PySide6.QtPrintSupport import QPrinter, QPrinterInfo  # loaded when first needed, not at start
+
         with self._lock:
             names = QPrinterInfo.availablePrinterNames()
             if self.name and self.name not in names:

@@ -9,7 +9,6 @@ from datetime import date, datetime
 
 from counter_app.domain.money import format_inr
 from counter_app.domain.receipt import Mode, Receipt, Void
-from counter_app.domain.words import amount_in_words_en, amount_in_words_hi
 
 QR_URL = "qr://receipt"
 
@@ -113,6 +112,8 @@ p { margin: 0; }
 def receipt_html(rp: ReceiptPrint, *, roll: bool = True) -> str:
     """The receipt, all text 12 pt or larger: Hindi labels under the English ones on a roll, beside
     them on a page."""
+    from counter_app.domain.words import amount_in_words_en, amount_in_words_hi  # num2words loads slowly
+
     r = rp.receipt
     qr_px = round(32 / 25.4 * 96)
     img = f'<img src="{QR_URL}" width="{qr_px}" height="{qr_px}"/>'

@@ -1,27 +1,16 @@
-"""What the counter window needs beyond CounterService: search as the clerk types (bounded time on
-5.3 lakh consumers), the local outbox summary for the status bar, and a receipt's print history."""
+"""What the counter window needs beyond CounterService: search results as the clerk types, the local
+outbox summary for the status bar, and a receipt's print history."""
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
-from sqlalchemy import bindparam, text
+from sqlalchemy import text
 
-from counter_app.domain.consumer import CONSUMER_FIELDS, Consumer
-from counter_app.domain.errors import ValidationError
+from counter_app.domain.consumer import Consumer
 from counter_app.services.counter import CounterService
-from counter_app.storage import consumers as consumers_repo
 from counter_app.storage import receipts as receipts_repo
 from counter_app.storage.store import get_kv
-
-#: Above this many matches the FTS rank is not computed (ranking every match of a two-letter prefix
-#: over 5.3 lakh names takes a third of a second); the clerk is asked to type more instead.
-RANK_LIMIT = 500
-_DIGITS = str.maketrans("०१२३४५६७८९", "0123456789")
-_SELECT_BY_ROWID = text(
-    f"SELECT {', '.join(CONSUMER_FIELDS)} FROM consumers WHERE rowid IN :ids"
-).bindparams(bindparam("ids", expanding=True))
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,34 +33,10 @@ class OutboxSummary:
 
 
 def search_consumers(service: CounterService, query: str, limit: int = 20) -> SearchResult:
-    """Consumers whose name, relation name, address or locality has words starting with every word
-    typed; ten or more digits look up an account, meter or mobile number."""
-    q = query.strip()
-    if len(q) > 100:
-        raise ValidationError("consumer.query_too_long")
-    digits = q.translate(_DIGITS).replace(" ", "")
-    if (digits.isdigit() and len(digits) >= 10) or len(q) < 2:
-        return SearchResult(query, tuple(service.search(q, limit)), False)
-    fts = consumers_repo.fts_query(q)
-    if fts is None:
-        return SearchResult(query, (), False)
-    with service.db.read() as conn:
-        ids = [r[0] for r in conn.execute(
-            text("SELECT rowid FROM consumers_fts WHERE consumers_fts MATCH :q LIMIT :n"),
-            {"q": fts, "n": RANK_LIMIT + 1},
-        ).all()]
-        if len(ids) <= RANK_LIMIT:
-            return SearchResult(query, tuple(consumers_repo.search(conn, q, limit)), False)
-        rows = conn.execute(_SELECT_BY_ROWID, {"ids": ids}).all()
-    found = [Consumer.from_row(tuple(r)) for r in rows]
-    words = re.findall(r"[^\W_]+", q.lower())
-    found.sort(key=lambda c: (not _name_matches(c.name, words), c.name))
-    return SearchResult(query, tuple(found[:limit]), True)
-
-
-def _name_matches(name: str, words: list[str]) -> bool:
-    parts = name.lower().split()
-    return all(any(p.startswith(w) for p in parts) for w in words)
+    """What the result list shows for the text typed so far: the service's search (every word a
+    prefix; name matches first), and whether more consumers match than are shown."""
+    found = service.search(query, limit + 1)
+    return SearchResult(query, tuple(found[:limit]), len(found) > limit)
 
 
 def outbox_summary(service: CounterService) -> OutboxSummary:

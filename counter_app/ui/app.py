@@ -51,6 +51,12 @@ def local_outbox_source(ctx: UiContext, link: Link) -> None:
     ctx.runner.latest("outbox", lambda: outbox_summary(ctx.service), done, lambda e: None)
 
 
+def _prewarm() -> None:
+    import PySide6.QtPrintSupport  # noqa: F401
+
+    import counter_app.domain.words  # noqa: F401  (num2words and indic-numtowords)
+
+
 def build_window(counter: Counter, *, lang: str = "en", printer: ReceiptPrinter | None = None,
                  engine: SyncEngineLike | None = None, poll_ms: int = 5000) -> MainWindow:
     language = Language(lang)
@@ -62,6 +68,8 @@ def build_window(counter: Counter, *, lang: str = "en", printer: ReceiptPrinter 
     window = MainWindow(ctx)
     runner.setParent(window)
     bridge.setParent(window)
+    # Load what the first payment and the first print need while the clerk logs in.
+    runner.submit(_prewarm, None, lambda e: None)
     if engine is not None:
         bridge.attach(engine)
     else:

@@ -13,7 +13,6 @@ from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QLineEdit, QStacke
 from counter_app.domain.errors import CounterError, ValidationError
 from counter_app.domain.money import format_inr, format_plain, parse_amount
 from counter_app.domain.receipt import Instrument, Mode
-from counter_app.domain.words import amount_in_words_en, amount_in_words_hi
 from counter_app.services.counter import Payment
 from counter_app.ui.i18n import Language
 from counter_app.ui.widgets import add_row, line_edit, set_label
@@ -163,6 +162,8 @@ class PaymentForm(QWidget):
             self.words_en.setText(self.tr("Type the amount received."))
             self.words_hi.setText("")
         else:
+            from counter_app.domain.words import amount_in_words_en, amount_in_words_hi
+
             try:
                 paise = parse_amount(text, max_paise=self.max_paise)
                 self.words_en.setText(amount_in_words_en(paise))
