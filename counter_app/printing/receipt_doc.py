@@ -83,7 +83,7 @@ class _Rows:
     def add(self, en: str, hi: str, value: str, *, strong: bool = False) -> None:
         v = f"<b>{value}</b>" if strong else value
         label = f"{_e(en)}<br/>{_e(hi)}" if self.roll else f"{_e(en)} / {_e(hi)}"
-        width = "40%"
+        width = "42%"
         self.rows.append(f'<tr><td class="k" width="{width}">{label}</td><td class="v">{v}</td></tr>')
 
     def html(self) -> str:
@@ -130,7 +130,7 @@ def receipt_html(rp: ReceiptPrint, *, roll: bool = True) -> str:
     counter = _e(r.counter_code + (f" {rp.counter_name}" if rp.counter_name else ""))
     clerk = _e(r.clerk + (f" ({rp.clerk_name})" if rp.clerk_name and rp.clerk_name != r.clerk else ""))
     rows = _Rows(roll)
-    rows.add("Date and time", "दिनांक व समय", _e(display_datetime(r.issued_at)))
+    rows.add("Date", "दिनांक", _e(display_datetime(r.issued_at)))
     rows.add("Counter", "काउंटर", counter)
     rows.add("Clerk", "लिपिक", clerk)
     rows.add("Account no.", "खाता सं.", _e(r.account_no), strong=True)
@@ -151,15 +151,15 @@ def receipt_html(rp: ReceiptPrint, *, roll: bool = True) -> str:
     mrows.add("Mode", "भुगतान प्रकार", _e(f"{mode_en} / {mode_hi}"), strong=True)
     inst = r.instrument or {}
     if Mode(r.mode).is_instrument:
-        mrows.add("Cheque/DD no.", "चेक/डीडी सं.", _e(inst.get("number", "-")))
+        mrows.add("Chq/DD no.", "चेक/डीडी सं.", _e(inst.get("number", "-")))
         mrows.add("Dated", "दिनांकित", _e(display_date(inst.get("date"))))
         mrows.add("Bank", "बैंक", _e(inst.get("bank", "-")))
-        mrows.add("IFSC/MICR", "आईएफ़एससी/एमआईसीआर", _e(inst.get("ifsc", "-")))
+        mrows.add("IFSC/MICR", "बैंक कोड", _e(inst.get("ifsc", "-")))
     elif Mode(r.mode).needs_reference:
         mrows.add("Reference", "संदर्भ सं.", _e(inst.get("reference", "-")))
     elif r.tendered_paise is not None:
-        mrows.add("Cash tendered", "दी गई नकदी", _e(format_inr(r.tendered_paise)))
-        mrows.add("Change returned", "लौटाई राशि", _e(format_inr(r.change_paise)))
+        mrows.add("Tendered", "दी गई नकदी", _e(format_inr(r.tendered_paise)))
+        mrows.add("Change", "लौटाई राशि", _e(format_inr(r.change_paise)))
     notes: list[str] = []
     if Mode(r.mode).is_instrument:
         notes.append("<b>Subject to realisation of the cheque/DD.<br/>चेक/डीडी की वसूली के अधीन।</b>")
@@ -205,7 +205,7 @@ def void_html(vp: VoidPrint, *, roll: bool = True) -> str:
     rows.add("Counter", "काउंटर", counter)
     rows.add("Clerk", "लिपिक", _e(v.clerk))
     rows.add("Approved by", "स्वीकृतकर्ता", _e(v.approved_by), strong=True)
-    rows.add("Cancellation id", "रद्दीकरण आईडी", _e(v.void_id[:8]))
+    rows.add("Cancel id", "रद्दीकरण आईडी", _e(v.void_id[:8]))
     parts.append(rows.html() + "<hr/>")
     parts.append(
         '<p align="center"><b>The receipt above is CANCELLED.</b></p>'

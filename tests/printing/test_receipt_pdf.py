@@ -136,7 +136,7 @@ def test_upi_and_cash_change_lines(counter: Counter, clerk: Any, shift: Any, pri
     c = cash(counter, clerk, 3, tendered=None)
     c2 = counter.service.issue_receipt(clerk, Payment(c.account_no, 100_00, Mode.CASH, tendered_paise=500_00))
     text = text_of(Path(print_receipt(printer, rp(counter, c2), ROLL_80MM)[0] or ""))
-    assert "Cash tendered" in text and "500.00" in text and "400.00" in text
+    assert "Tendered" in text and "500.00" in text and "Change" in text and "400.00" in text
 
 
 def test_cancellation_slip(counter: Counter, clerk: Any, shift: Any, printer: PdfPrinter) -> None:

@@ -103,7 +103,7 @@ def test_partial_payment(qtbot: Any, window: MainWindow) -> None:
     wait_printed(qtbot, w, 1)
     [r] = receipts(w)
     assert (r.amount_paise, r.tendered_paise, r.change_paise) == (100_00, 500_00, 400_00)
-    assert "Change returned" in pdf_text(w.ctx.printed[-1])
+    assert "Change" in pdf_text(w.ctx.printed[-1]) and "400.00" in pdf_text(w.ctx.printed[-1])
 
 
 def test_search_by_name_with_the_keyboard(qtbot: Any, window: MainWindow) -> None:
