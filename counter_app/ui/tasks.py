@@ -39,7 +39,10 @@ class _Job(QRunnable):
             if not hasattr(e, "key"):
                 log.error("task failed: %s", "".join(traceback.format_exception(e)))
             result, ok = e, False
-        self.signals.finished.emit(self.job_id, ok, result)
+        try:
+            self.signals.finished.emit(self.job_id, ok, result)
+        except RuntimeError:  # the window is gone (shutting down): nobody is waiting for this result
+            log.debug("task %s finished after its runner was deleted", self.job_id)
 
 
 class TaskRunner(QObject):
