@@ -160,6 +160,7 @@ def run_window_demo(args: argparse.Namespace) -> int:
             print("Log in as clerk1 / PIN 1111 (supervisor: super1 / PIN 9999).")
             if has_display():
                 window.showMaximized()
+                _quit_on_signals(app)
                 return int(app.exec())
             return _offscreen_tour(window, counter, engine, args, root)
     finally:
@@ -167,6 +168,20 @@ def run_window_demo(args: argparse.Namespace) -> int:
             engine.stop()
         if server is not None:
             server.stop()
+
+
+def _quit_on_signals(app: Any) -> None:
+    """Ctrl+C or a kill ends the demo cleanly (the server child stops too): Qt's loop gives Python a
+    moment every 200 ms to run its signal handlers."""
+    import signal
+
+    from PySide6.QtCore import QTimer
+
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: app.quit())
+    timer = QTimer(app)
+    timer.timeout.connect(lambda: None)
+    timer.start(200)
 
 
 def enrol_and_start(counter: Any, url: str, enrollment: str) -> Any:

@@ -7,6 +7,7 @@ import os
 import sys
 from collections.abc import Sequence
 
+from PySide6.QtCore import QLoggingCategory
 from PySide6.QtWidgets import QApplication
 
 from counter_app.app import Counter
@@ -32,6 +33,9 @@ def create_application(argv: Sequence[str] | None = None) -> QApplication:
     """The one QApplication; on a machine without a display it runs offscreen."""
     if not has_display():
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    # Qt says, once per run, that Noto Sans (first in the font list) has no Devanagari shaping tables;
+    # that is expected (Noto Sans Devanagari, next in the list, does the Hindi) and only noise.
+    QLoggingCategory.setFilterRules("qt.text.font.db.info=false")
     existing = QApplication.instance()
     app = existing if isinstance(existing, QApplication) else QApplication(list(argv or [sys.argv[0]]))
     app.setApplicationName("KESCO Counter")
