@@ -224,3 +224,32 @@ def log_in_attempt(qtbot: Any, w: MainWindow, user: tuple[str, str]) -> None:
     qtbot.keyClicks(lp.pin, user[1])
     qtbot.keyClick(lp.pin, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: not lp.busy, timeout=10_000)
+
+
+def test_warnings_on_the_card_and_an_advance_when_nothing_is_due(qtbot: Any, window: MainWindow) -> None:
+    from sqlalchemy import text
+
+    w = window
+    svc = w.ctx.service
+    open_shift(qtbot, w)
+    # A consumer with nothing due pays in advance (no new bill yet): the amount starts empty.
+    idx = next(i for i in range(200) if svc.lookup(account(i)).consumer.balance_paise <= 0)
+    find_consumer(qtbot, w, account(idx))
+    f = w.collect_page.form
+    assert f.amount.text() == "" and not w.collect_page.card.warnings.isVisible()
+    qtbot.keyClicks(f.amount, "500")
+    qtbot.keyClick(w, Qt.Key.Key_F9)
+    wait_printed(qtbot, w, 1)
+    # The same consumer again: "already paid today", with the amount.
+    find_consumer(qtbot, w, account(idx))
+    card = w.collect_page.card
+    assert card.warnings.isVisible() and "Already paid today" in card.warnings.text()
+    assert "₹500.00" in card.warnings.text() and card.warnings.text().startswith("WARNING:")
+    qtbot.keyClick(w, Qt.Key.Key_Escape)
+    # A disconnected consumer with a bounced cheque: both said on the card.
+    other = account(idx + 1)
+    with svc.db.write() as conn:
+        conn.execute(text("UPDATE consumers SET status='disconnected', dishonoured_cheques=1 WHERE account_no=:a"),
+                     {"a": other})
+    find_consumer(qtbot, w, other)
+    assert "DISCONNECTED" in card.warnings.text() and "dishonoured" in card.warnings.text()
