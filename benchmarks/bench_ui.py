@@ -33,7 +33,7 @@ TARGETS = {"startup_to_login_s": 1.5, "account_enter_to_card_ms_p99": 50.0, "sea
 
 CHILD = r"""
 import os, sys, time
-from counter_app.ui.startup import BackgroundOpen
+from counter_app.commands.gui import BackgroundOpen
 opening = BackgroundOpen(sys.argv[1])  # as `counter-app gui` starts
 from counter_app.ui.app import build_window, create_application
 from counter_app.printing.printers import PdfPrinter

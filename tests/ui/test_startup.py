@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from counter_app.commands.gui import DB_FILENAME, BackgroundOpen, quick_check
 from counter_app.domain.errors import StorageError
 from counter_app.storage import db as db_module
-from counter_app.ui.startup import DB_FILENAME, BackgroundOpen, quick_check
 from tests.conftest import make_counter
 
 
