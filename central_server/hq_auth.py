@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, func, insert, select, update
 
 from central_server import security
 from central_server.counters import AdminError, _aware
@@ -63,13 +63,15 @@ def add_user(conn: Connection, name: str, password: str) -> None:
 
 
 def list_users(conn: Connection) -> list[dict[str, Any]]:
+    a = hq_login_attempts.c
     last_ok = {n: _aware(at) for n, at in conn.execute(
-        select(hq_login_attempts.c.name, hq_login_attempts.c.at).where(hq_login_attempts.c.ok.is_(True))
-        .order_by(hq_login_attempts.c.at))}
-    return [{"name": r.name, "created_at": _aware(r.created_at).isoformat() if r.created_at else None,
-             "disabled": r.disabled_at is not None,
-             "last_login": last_ok[r.name].isoformat() if last_ok.get(r.name) else None}  # type: ignore[union-attr]
-            for r in conn.execute(select(hq_users).order_by(hq_users.c.name))]
+        select(a.name, func.max(a.at)).where(a.ok.is_(True)).group_by(a.name))}
+    out = []
+    for r in conn.execute(select(hq_users).order_by(hq_users.c.name)):
+        created, last = _aware(r.created_at), last_ok.get(r.name)
+        out.append({"name": r.name, "created_at": created.isoformat() if created else None,
+                    "disabled": r.disabled_at is not None, "last_login": last.isoformat() if last else None})
+    return out
 
 
 def disable_user(conn: Connection, name: str) -> None:

@@ -42,20 +42,31 @@ class LoginRequired(Exception):
         self.next_path = next_path
 
 
+def _when(value: Any) -> datetime | None:
+    """A datetime from the database or an ISO text from a counter's record; None if unreadable
+    (records are stored as received, and one odd field must not take the page down)."""
+    if isinstance(value, datetime):
+        dt = value
+    else:
+        try:
+            dt = datetime.fromisoformat(str(value))
+        except ValueError:
+            return None
+    return dt if dt.tzinfo else dt.replace(tzinfo=UTC)
+
+
 def _ist(value: Any, fmt: str = "%d %b %Y, %H:%M") -> str:
     if not value:
         return "—"
-    dt = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
-    if dt.tzinfo is None:
-        dt = dt.replace(tzinfo=UTC)
-    return dt.astimezone(IST).strftime(fmt) + " IST"
+    dt = _when(value)
+    return dt.astimezone(IST).strftime(fmt) + " IST" if dt else str(value)
 
 
 def _ago(value: Any) -> str:
-    if not value:
+    dt = _when(value) if value else None
+    if dt is None:
         return "never"
-    dt = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
-    s = int((datetime.now(UTC) - (dt if dt.tzinfo else dt.replace(tzinfo=UTC))).total_seconds())
+    s = int((datetime.now(UTC) - dt).total_seconds())
     if s < 90:
         return "just now"
     if s < 90 * 60:
@@ -70,7 +81,9 @@ def _day_label(value: str) -> str:
 
 
 def _inr(paise: Any) -> str:
-    return format_inr(int(paise)) if paise is not None else "—"
+    if isinstance(paise, int) and not isinstance(paise, bool):
+        return format_inr(paise)
+    return "—" if paise is None else str(paise)[:40]
 
 
 def _environment() -> Environment:

@@ -76,7 +76,13 @@ receipts = Table(
     Column("reversed_by", String(64)),
     UniqueConstraint("counter_code", "seq", name="uq_receipts_counter_seq"),
 )
-Index("ix_receipts_counter_date", receipts.c.counter_code, receipts.c.business_date)
+# the day's board sums a counter-day from this index alone on PostgreSQL (an index-only scan of
+# 88,000 entries instead of reading the rows with their payloads)
+Index("ix_receipts_counter_date", receipts.c.counter_code, receipts.c.business_date,
+      postgresql_include=["amount_paise", "parked_reason"])
+# the few receipts of a day that a void or dishonour reversed, without reading the others
+Index("ix_receipts_reversed_day", receipts.c.counter_code, receipts.c.business_date,
+      postgresql_where=receipts.c.reversed_by.is_not(None), sqlite_where=receipts.c.reversed_by.is_not(None))
 Index("ix_receipts_account", receipts.c.account_no)
 
 # voids, dishonours, shift closes, day closes

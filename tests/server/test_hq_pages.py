@@ -230,3 +230,23 @@ def test_cli_reconcile_shows_voids_and_variance(engine, day, capsys, database_ur
     assert format_inr(day.expected["K01"]["void_paise"]) in k01 and "-₹150.00" in k01 and "matches" in k01
     assert "DIFFERS" in next(line for line in out.splitlines() if line.startswith("K02"))
     assert next(line for line in out.splitlines() if line.startswith("all"))
+
+
+def test_odd_fields_in_a_counters_record_do_not_break_the_pages(hq, engine):
+    """Shift closes are stored as the counter sent them: text where money should be, a time that
+    is not a time. The pages show what is there instead of failing."""
+    from central_server.ingest import RecordIn, ingest_records
+
+    odd = {"kind": "shift_close", "counter_code": "K04", "business_date": DAY, "clerk": "<b>clerk9</b>",
+           "variance_paise": "lots", "opening_float_paise": "1000", "closed_at": "yesterday evening",
+           "remark": None}
+    with db.write_tx(engine) as conn:
+        [res] = ingest_records(conn, "K04", [RecordIn("shift_close", "odd-close-1", odd)])
+    assert res.status == "accepted"
+    board = hq.get(f"/hq/?date={DAY}")
+    assert board.status_code == 200
+    k04 = next(row for row in Tables(board.text).tables[0] if row[0].startswith("K04"))
+    assert k04[5] == "₹0.00"  # one shift closed; its unreadable variance counts as nothing
+    page = hq.get(f"/hq/counters/K04?date={DAY}")
+    assert page.status_code == 200
+    assert "yesterday evening" in page.text and "&lt;b&gt;clerk9&lt;/b&gt;" in page.text and "lots" in page.text
