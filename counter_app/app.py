@@ -29,8 +29,10 @@ class Counter:
         self.close()
 
 
-def open_counter(data_dir: str | Path | None = None, *, lock: bool = True, clock: Clock = system_clock) -> Counter:
+def open_counter(data_dir: str | Path | None = None, *, lock: bool = True, clock: Clock = system_clock,
+                 check: bool = True) -> Counter:
+    """check=False skips the start-up integrity check, for a caller that has just run it."""
     path = resolve_data_dir(data_dir)
     config = Config.load(path)
-    store = open_store(path, lock=lock)
+    store = open_store(path, lock=lock, check=check)
     return Counter(path, config, store, CounterService(store, config, clock))

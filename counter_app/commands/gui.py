@@ -126,18 +126,10 @@ def open_checked(data_dir: str | Path | None, **kwargs: Any) -> Any:
     path = resolve_data_dir(data_dir)
     db = path / DB_FILENAME
     damaged = quick_check(db) if db.exists() else "missing"
-    from counter_app.app import Counter, open_counter
+    from counter_app.app import open_counter
     from counter_app.storage import db as db_module
 
     if damaged is not None or db_module.DB_FILENAME != DB_FILENAME:
         return open_counter(path, **kwargs)
-    # What open_counter does, with the check already done (open_store's own check would read the
-    # whole file a second time).
-    from counter_app.config import Config
-    from counter_app.services.clock import system_clock
-    from counter_app.services.counter import CounterService
-    from counter_app.storage.store import open_store
-
-    config = Config.load(path)
-    store = open_store(path, lock=kwargs.get("lock", True), check=False)
-    return Counter(path, config, store, CounterService(store, config, kwargs.get("clock", system_clock)))
+    # The check is done: open_store's own would read the whole file a second time.
+    return open_counter(path, check=False, **kwargs)
