@@ -9,7 +9,7 @@ import secrets
 from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse, Response
@@ -189,4 +189,5 @@ def same_origin(request: Request) -> bool:
     origin = request.headers.get("origin")
     if origin is None:  # older browsers and tools send none; SameSite and the nonce still hold
         return True
-    return origin == f"{request.url.scheme}://{request.headers.get('host', '')}"
+    # the host only: behind a proxy that ends TLS the browser says https and we see http
+    return urlsplit(origin).netloc == request.headers.get("host", "")

@@ -4,7 +4,6 @@ so not in the OpenAPI document."""
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from datetime import date
 from typing import Annotated
@@ -49,7 +48,7 @@ def login_form(request: Request, next: str | None = None) -> Response:  # noqa: 
 
 
 @router.post("/login")
-async def login(request: Request, name: Annotated[str, Form(max_length=64)] = "",
+def login(request: Request, name: Annotated[str, Form(max_length=64)] = "",
                 password: Annotated[str, Form(max_length=256)] = "",
                 csrf: Annotated[str, Form(max_length=100)] = "",
                 next: Annotated[str, Form(max_length=500)] = "/hq/") -> Response:  # noqa: A002
@@ -66,8 +65,9 @@ async def login(request: Request, name: Annotated[str, Form(max_length=64)] = ""
                            error=f"Too many failed attempts. Try again in {-(-wait // 60)} minutes.")
         resp.headers["Retry-After"] = str(wait)
         return resp
-    # the slow hash runs outside any transaction (a SQLite write lock would stall the counters)
-    ok = await asyncio.to_thread(security.verify_password, password, stored)
+    # the slow hash runs outside any transaction (a SQLite write lock would stall the counters);
+    # a plain def endpoint runs in the thread pool, so it does not hold up other requests either
+    ok = security.verify_password(password, stored)
     with db.write_tx(eng) as conn:
         token = hq_auth.record_attempt(conn, name, client, ok)
     if token is None:
