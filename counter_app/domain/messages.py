@@ -161,8 +161,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{denomination} के लिए नगों की पूर्ण संख्या दर्ज करें।",
     ),
     "close.remark_required": (
-        "The cash is {variance} {direction}: write a remark.",
-        "नकद {variance} {direction} है: टिप्पणी लिखें।",
+        "The count differs from what was expected ({variance}), or a cheque/DD is not ticked: write a remark.",
+        "गिनती अपेक्षित से अलग है ({variance}), या कोई चेक/डीडी चिह्नित नहीं है: टिप्पणी लिखें।",
     ),
     "close.approval_required": (
         "A variance of {variance} is above {limit}: a supervisor must approve.",
@@ -183,6 +183,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "close.nothing_to_close": ("There is nothing to close for {date}.", "{date} के लिए बंद करने को कुछ नहीं है।"),
     "close.bad_date": ("Enter the date as YYYY-MM-DD.", "तारीख YYYY-MM-DD के रूप में लिखें।"),
+    "close.day_not_closed": ("The day {date} is not closed yet.", "दिन {date} अभी बंद नहीं हुआ है।"),
     "close.bad_range": ("The date range is not valid (at most 366 days).", "तारीख सीमा सही नहीं है (अधिकतम 366 दिन)।"),
     # --- money (counter_app.domain.money) ---
     "amount.invalid": ("The amount is not valid.", "राशि सही नहीं है।"),

@@ -27,6 +27,7 @@ from counter_app.storage import closing as closing_repo
 from counter_app.storage import receipts as receipts_repo
 from counter_app.storage import users as users_repo
 from counter_app.storage.closing import ReceiptLine
+from counter_app.storage.db import raw
 
 
 @dataclass(frozen=True, slots=True)
@@ -238,14 +239,57 @@ class ClosingService:
                 return None
             dc, state, detail_text = got
             lines = {ln.receipt_id: ln for ln in closing_repo.day_lines(conn, day)}
-        detail = json.loads(detail_text) if detail_text else None
+        detail = _server_answer(detail_text)
         out: dict[str, Any] = {"day_close": dc, "sync_state": state, "confirmed": False, "server": detail,
-                               "missing_receipts": []}
+                               "missing_receipts": [], "missing_states": {}}
         if detail and "server_count" in detail:
             missing = [lines[r].receipt_no if r in lines else r for r in detail.get("missing", [])]
             out["missing_receipts"] = missing
+            # where each missing receipt stands here: pending (still on its way), or refused/conflict
+            # (it needs a supervisor), or synced (the server lost it; the engine sends it again)
+            out["missing_states"] = {lines[r].receipt_no: lines[r].sync_state
+                                     for r in detail.get("missing", []) if r in lines}
             out["confirmed"] = bool(detail.get("matches")) and not missing
         return out
+
+    def resend_day_close(self, session: Session, business_date: str) -> int:
+        """A supervisor sends the day close again (after the missing receipts went): the server
+        answers a re-sent day close with its current count. Also puts back in the queue the day's
+        receipts the server refused or found conflicting, so they are tried once more. Returns how
+        many receipts were put back."""
+        if not session.is_supervisor:
+            raise PermissionDenied("auth.supervisor_required")
+        day = _parse_date(business_date)
+        now = iso(self.counter.clock())
+        with self.db.write() as conn:
+            got = closing_repo.day_close_of(conn, day)
+            if got is None:
+                raise StateError("close.day_not_closed", date=day)
+            dc = got[0]
+            db = raw(conn)
+            requeued = db.executemany(
+                "UPDATE outbox SET state = 'pending', last_error = 'sent again with the day close' "
+                "WHERE record_id = ? AND kind = 'receipt' AND state IN ('conflict', 'invalid')",
+                [(r,) for r in dc.receipt_ids]).rowcount
+            db.execute("UPDATE outbox SET state = 'pending', last_error = 'sent again for the current answer' "
+                       "WHERE record_id = ? AND state <> 'pending'", (dc.day_close_id,))
+            receipts_repo.audit(conn, now, session.username, "day_close_resend", day, {"receipts": requeued})
+        return max(0, int(requeued))
+
+
+def _server_answer(text: str | None) -> dict[str, Any] | None:
+    """The server's answer as the outbox keeps it: `accepted: {...}` / `duplicate: {...}` (the
+    per-record status, then its detail as JSON)."""
+    if not text:
+        return None
+    brace = text.find("{")
+    if brace < 0:
+        return None
+    try:
+        got = json.loads(text[brace:])
+    except ValueError:
+        return None
+    return got if isinstance(got, dict) else None
 
 
 def _instrument(ln: ReceiptLine) -> InstrumentLine:
