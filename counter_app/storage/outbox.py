@@ -139,22 +139,23 @@ def all_pending(conn: Connection) -> list[OutboxRow]:
 
 # --- comparing with the server's counter status -----------------------------------------------
 
-def _in_ranges(seq: int, ranges: list[tuple[int, int]]) -> bool:
-    return any(lo <= seq <= hi for lo, hi in ranges)
-
-
 def requeue_lost(conn: Connection, high_water_seq: int, max_seq: int, gaps: list[list[int]]) -> tuple[int, int]:
     """The server lacks receipts this counter has marked delivered (it was restored from a
     backup): put them back in the queue. Also re-queues every delivered non-receipt record made
     after the newest receipt the server still holds, since the server cannot tell us about those.
     Returns (receipts, other records) re-queued."""
     ranges = [(int(g[0]), int(g[1])) for g in gaps if len(g) == 2]
-    delivered = conn.execute(
-        text("SELECT r.seq, o.outbox_id FROM receipts r JOIN outbox o ON o.record_id = r.receipt_id "
-             "WHERE r.seq > :hw AND o.state IN ('synced', 'parked') ORDER BY r.seq"),
-        {"hw": high_water_seq},
-    ).all()
-    lost = [int(oid) for seq, oid in delivered if seq > max_seq or _in_ranges(int(seq), ranges)]
+    # only where the server says it lacks something: its gaps and above its highest sequence
+    # (normally nothing but the records still pending here, so this stays cheap)
+    lost: list[int] = []
+    for lo, hi in [*ranges, (max_seq + 1, 2**62)]:
+        if hi < lo or hi <= high_water_seq:
+            continue
+        lost += [int(r[0]) for r in conn.execute(
+            text("SELECT o.outbox_id FROM receipts r JOIN outbox o ON o.record_id = r.receipt_id "
+                 "WHERE r.seq BETWEEN :lo AND :hi AND o.state IN ('synced', 'parked')"),
+            {"lo": max(lo, high_water_seq + 1), "hi": hi},
+        ).all()]
     if not lost:
         return 0, 0
     conn.execute(
@@ -183,6 +184,13 @@ def confirm_by_chain(conn: Connection, high_water_seq: int, chain_head_hash: str
     for byte (each hash covers the one before). This is how the counter learns that records
     imported from a USB export arrived. Returns how many were marked."""
     if not chain_ok or high_water_seq <= 0:
+        return 0
+    # the oldest pending receipt has the lowest pending sequence (the outbox is in issue order):
+    # when it is above the server's mark, as after every normal push, there is nothing to confirm
+    oldest = conn.execute(text(
+        "SELECT r.seq FROM outbox o JOIN receipts r ON r.receipt_id = o.record_id "
+        "WHERE o.state = 'pending' AND o.kind = 'receipt' ORDER BY o.outbox_id LIMIT 1")).scalar()
+    if oldest is None or int(oldest) > high_water_seq:
         return 0
     ours = conn.execute(text("SELECT hash FROM receipts WHERE seq = :s"), {"s": high_water_seq}).scalar()
     if ours is None or str(ours) != chain_head_hash:

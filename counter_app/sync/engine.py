@@ -287,6 +287,7 @@ class SyncEngine:
         if not snap.running:
             snap = SnapshotProgress(rows_done=int(kv[pull_mod.K_SNAP_DONE] or 0),
                                     rows_total=int(kv[pull_mod.K_SNAP_TOTAL] or 0),
+                                    bytes_done=self.puller.bytes_done if self.puller is not None else 0,
                                     complete=kv[pull_mod.K_COMPLETE] == "complete")
         return replace(st, pending=c[outbox.PENDING], conflicts=c[outbox.CONFLICT], parked=c[outbox.PARKED],
                        invalid=c[outbox.INVALID], oldest_pending_at=oldest,

@@ -7,6 +7,7 @@ during the snapshot and built in chunks after each page (migration 0003)."""
 
 from __future__ import annotations
 
+import sqlite3
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -14,11 +15,12 @@ from datetime import datetime
 from typing import Any
 
 from counter_app.domain.consumer import CONSUMER_FIELDS
+from counter_app.domain.errors import CounterError
 from counter_app.services.clock import IST, Clock, iso
 from counter_app.storage import consumers as consumers_repo
 from counter_app.storage.store import Store, get_kv, set_kv
 from counter_app.sync.client import ServerClient
-from counter_app.sync.errors import ServerFailure
+from counter_app.sync.errors import ServerFailure, SyncFailure
 from counter_app.sync.state import SnapshotProgress
 
 # kv keys (documented here, read by status and the window)
@@ -32,9 +34,59 @@ K_AFTER = "consumers_after"  # ... and account within it
 K_AS_OF = "consumers_as_of"
 K_LAST_PULL = "sync_last_pull_ok_at"
 
-APPLY_CHUNK = 1000
-INDEX_CHUNK = 3000
+PIECE = 250  # rows parsed at a time from the stream
+APPLY_CHUNK = 1000  # rows a transaction of the changes feed
+TX_BUDGET_S = 0.02  # how long one snapshot transaction's statements may hold the single writer
+BULK_AUTOCHECKPOINT = 20_000  # WAL pages, while a snapshot page loads (default 1000)
 _NFIELDS = len(CONSUMER_FIELDS)
+
+
+class _Checkpointer:
+    """During a bulk load the writer's automatic WAL checkpoint (every 1000 pages) would run
+    inside nearly every transaction, while holding the single writer: the random meter and mobile
+    indexes dirty a few thousand pages per chunk. Instead it is raised for the load, and passive
+    checkpoints run from a connection of our own, between chunks, without the writer's lock."""
+
+    def __init__(self, path: Any, every: int = 8) -> None:
+        self.path = path
+        self.every = every
+        self.n = 0
+        self._con: sqlite3.Connection | None = None
+
+    def after_chunk(self) -> None:
+        self.n += 1
+        if self.n % self.every:
+            return
+        try:
+            if self._con is None:
+                self._con = sqlite3.connect(self.path, isolation_level=None, timeout=0.1)
+            self._con.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
+        except sqlite3.Error:
+            pass  # busy or gone: the writer's own checkpoint will do it
+
+    def close(self) -> None:
+        if self._con is not None:
+            self._con.close()
+            self._con = None
+
+
+class Pacer:
+    """Sizes bulk write transactions so that each holds the single writer for about `budget_s`
+    whatever the machine's speed or load, and gives other threads (the clerk issuing a receipt)
+    a turn after each: Python's lock is not fair, and a thread that re-acquires it at once would
+    keep the clerk waiting for several transactions."""
+
+    def __init__(self, budget_s: float = TX_BUDGET_S, lo: int = 500, hi: int = 4000, start: int = 1000) -> None:
+        self.budget_s = budget_s
+        self.lo, self.hi = lo, hi
+        self.size = start
+
+    def took(self, rows: int, seconds: float) -> None:
+        if rows <= 0 or seconds <= 0:
+            return
+        ideal = rows / seconds * self.budget_s
+        self.size = int(min(self.hi, max(self.lo, 0.5 * self.size + 0.5 * ideal)))
+        time.sleep(0.001)  # let a waiting clerk take the writer now
 
 
 @dataclass(slots=True)
@@ -59,7 +111,8 @@ class Puller:
         self.changes_limit = changes_limit
         self.on_progress = on_progress
         self._rate_start: tuple[float, int] | None = None
-        self._bytes = 0  # compressed bytes of this snapshot so far (this process)
+        self.bytes_done = 0  # compressed bytes of the snapshot so far (this process)
+        self.pacer = Pacer()
 
     # --- what the cache holds ---------------------------------------------------------------
     def progress(self, running: bool = False) -> SnapshotProgress:
@@ -67,7 +120,7 @@ class Puller:
             complete = get_kv(conn, K_COMPLETE) == "complete"
             total = int(get_kv(conn, K_SNAP_TOTAL) or 0)
             done = int(get_kv(conn, K_SNAP_DONE) or 0)
-        return SnapshotProgress(rows_done=done, rows_total=total, bytes_done=self._bytes, running=running,
+        return SnapshotProgress(rows_done=done, rows_total=total, bytes_done=self.bytes_done, running=running,
                                 complete=complete, eta_s=self._eta(done, total) if running else None)
 
     def snapshot_complete(self) -> bool:
@@ -101,9 +154,11 @@ class Puller:
             header = stream.header
             version, total = int(header["version"]), int(header.get("total") or 0)
             with self.store.db.write() as conn:
+                conn.exec_driver_sql(f"PRAGMA wal_autocheckpoint={BULK_AUTOCHECKPOINT}")
+                # every page: the index built after the last page ended the deferral
+                consumers_repo.defer_search_index(conn)
                 if cursor is None:
-                    self._bytes = 0
-                    consumers_repo.defer_search_index(conn)
+                    self.bytes_done = 0
                     set_kv(conn, K_SNAP_VERSION, str(version))
                     set_kv(conn, K_SNAP_DONE, "0")
                     done = 0
@@ -111,22 +166,49 @@ class Puller:
                     old = get_kv(conn, K_SNAP_VERSION)
                     set_kv(conn, K_SNAP_VERSION, str(min(version, int(old)) if old is not None else version))
                 set_kv(conn, K_SNAP_TOTAL, str(total))
-            for rows in stream.chunks(APPLY_CHUNK):
-                rows = _checked(rows)
-                if not rows:
-                    continue
+            buf: list[Any] = []
+
+            def apply(rows: list[Any]) -> None:
+                nonlocal done
                 with self.store.db.write() as conn:
+                    t0 = time.perf_counter()
                     consumers_repo.upsert_many(conn, rows)
+                    spent = time.perf_counter() - t0
                     done += len(rows)
-                    set_kv(conn, K_CURSOR, str(rows[-1][0]))
+                    set_kv(conn, K_CURSOR, str(rows[-1][0]))  # the resume point moves with the rows
                     set_kv(conn, K_SNAP_DONE, str(done))
+                self.pacer.took(len(rows), spent)
+                checkpointer.after_chunk()
                 report.snapshot_rows += len(rows)
                 if self.on_progress is not None:
                     self.on_progress(SnapshotProgress(rows_done=done, rows_total=total,
-                                                      bytes_done=self._bytes + stream.bytes_read,
+                                                      bytes_done=self.bytes_done + stream.bytes_read,
                                                       eta_s=self._eta(done, total), running=True))
+
+            checkpointer = _Checkpointer(self.store.path)
+            try:
+                for piece in stream.chunks(PIECE):
+                    buf.extend(_checked(piece))
+                    while len(buf) >= self.pacer.size:
+                        n = self.pacer.size
+                        apply(buf[:n])
+                        del buf[:n]
+                if buf:
+                    apply(buf)
+                    buf = []
+            except SyncFailure:
+                if buf:  # rows that arrived whole before the cut are kept; the resume starts after them
+                    apply(buf)
+                raise
+            finally:
+                checkpointer.close()
+                try:
+                    with self.store.db.write() as conn:
+                        conn.exec_driver_sql("PRAGMA wal_autocheckpoint=1000")
+                except CounterError:
+                    pass
             end = stream.end or {}
-            self._bytes += stream.bytes_read
+            self.bytes_done += stream.bytes_read
         self.build_search_index()
         if end.get("more"):
             return report
@@ -143,16 +225,19 @@ class Puller:
         self._rate_start = None
         report.snapshot_complete = True
         if self.on_progress is not None:
-            self.on_progress(SnapshotProgress(rows_done=done, rows_total=total, bytes_done=self._bytes,
+            self.on_progress(SnapshotProgress(rows_done=done, rows_total=total, bytes_done=self.bytes_done,
                                               running=False, complete=True))
         return report
 
     def build_search_index(self, budget_s: float | None = None) -> int:
         """Index deferred consumers in short transactions; returns how many still wait."""
         t0 = time.monotonic()
+        pacer = Pacer(lo=200, hi=20_000, start=2000)
         while True:
+            t1 = time.perf_counter()
             with self.store.db.write() as conn:
-                left = consumers_repo.catch_up_search_index(conn, INDEX_CHUNK)
+                left = consumers_repo.catch_up_search_index(conn, pacer.size)
+            pacer.took(pacer.size, time.perf_counter() - t1)
             if left == 0 or (budget_s is not None and time.monotonic() - t0 > budget_s):
                 return left
 

@@ -199,3 +199,28 @@ def test_receipts_keep_being_issued_while_the_snapshot_loads(tmp_path: Path, sql
         assert threading.active_count() < 50
     finally:
         env.stop()
+
+
+def test_the_search_index_stays_deferred_on_every_page(pull_env: LiveEnv, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Regression: the index built after page 1 ended the deferral, and pages 2.. were indexed
+    row by row by the trigger (five times slower for 5.3 lakh rows)."""
+    from counter_app.sync import pull as pull_mod
+
+    pages: list[int] = []
+    real_defer, real_upsert = consumers_repo.defer_search_index, consumers_repo.upsert_many
+
+    def defer(conn):  # type: ignore[no-untyped-def]
+        pages.append(1)
+        real_defer(conn)
+
+    def upsert(conn, rows):  # type: ignore[no-untyped-def]
+        assert get_kv(conn, "fts_pending_from") is not None, "rows loaded with the per-row index trigger on"
+        return real_upsert(conn, rows)
+
+    monkeypatch.setattr(pull_mod.consumers_repo, "defer_search_index", defer)
+    monkeypatch.setattr(pull_mod.consumers_repo, "upsert_many", upsert)
+    k = pull_env.counter("P07", pull=True, snapshot_page_rows=2000)
+    st = k.engine.drain()
+    assert st.snapshot.complete and len(pages) == 3
+    with k.counter.store.db.read() as conn:
+        assert consumers_repo.search_index_pending(conn) == 0

@@ -1,0 +1,221 @@
+"""Sync: push a 10,000-receipt backlog, download and apply the 5.3 lakh consumer snapshot (peak
+memory, receipt latency while it loads), apply 5,000 changes. The reference server runs in its
+own process on loopback (SQLite; BENCH_SYNC_DB=postgres for a throwaway PostgreSQL). Prints one
+JSON object. Targets: drain_10k_s <= 5, snapshot_530k_s <= 30, snapshot_peak_rss_mb <= 400,
+delta_5k_s <= 2, issue_ms_p99_during_snapshot <= 100.
+
+Sizes: BENCH_CONSUMERS (530,000), BENCH_BACKLOG (10,000), BENCH_DELTA (5,000)."""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from benchmarks._common import CACHE, big_counter_dir, emit, pct  # noqa: E402
+
+CONSUMERS = int(os.environ.get("BENCH_CONSUMERS", 530_000))
+BACKLOG = int(os.environ.get("BENCH_BACKLOG", 10_000))
+DELTA = int(os.environ.get("BENCH_DELTA", 5_000))
+
+
+def server_db(workdir: Path) -> str:
+    """A server database with CONSUMERS demo consumers: built once (cached), copied per run."""
+    from central_server import db, master
+    from central_server.config import Settings
+    from counter_app.domain.demo_data import generate_consumers
+
+    cached = CACHE / f"central-{CONSUMERS}.sqlite3"
+    if not cached.exists():
+        CACHE.mkdir(parents=True, exist_ok=True)
+        build = cached.with_suffix(".building")
+        build.unlink(missing_ok=True)
+        eng = db.make_engine(Settings(database_url=f"sqlite:///{build}"))
+        from central_server import migrate
+
+        migrate.upgrade(eng)
+        with db.write_tx(eng) as conn:
+            master.load_consumers(conn, generate_consumers(CONSUMERS))
+        with eng.connect() as conn:
+            conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        eng.dispose()
+        build.rename(cached)
+    dest = workdir / "central.sqlite3"
+    shutil.copy(cached, dest)
+    return f"sqlite:///{dest}"
+
+
+def postgres_db(pg: object) -> str:
+    from central_server import db, master, migrate
+    from central_server.config import Settings
+    from counter_app.domain.demo_data import generate_consumers
+
+    url = pg.create_database("bench_sync")  # type: ignore[attr-defined]
+    eng = db.make_engine(Settings(database_url=url))
+    migrate.upgrade(eng)
+    with db.write_tx(eng) as conn:
+        master.load_consumers(conn, generate_consumers(CONSUMERS))
+    eng.dispose()
+    return str(url)
+
+
+def enrolled(url: str, api: str, code: str) -> str:
+    from tests.support.live_server import enroll, register_counter
+
+    return enroll(api, code, register_counter(url, code))
+
+
+def drain_backlog(workdir: Path, server_url: str, database_url: str) -> float:
+    """A counter with BACKLOG receipts pending: seconds to push them all."""
+    import sqlite3
+
+    from counter_app.app import open_counter
+    from counter_app.sync.engine import SyncEngine
+    from counter_app.sync.keyring_store import MemoryTokenStore
+    from counter_app.sync.setup import make_client
+
+    data_dir = big_counter_dir(1000, BACKLOG, workdir=workdir)
+    con = sqlite3.connect(data_dir / "counter.sqlite3")
+    con.execute("UPDATE outbox SET state = 'pending', synced_at = NULL")
+    con.commit()
+    con.close()
+    token = enrolled(database_url, server_url + "/api/v1", "K07")
+    tokens = MemoryTokenStore()
+    tokens.set(server_url, "K07", token)
+    c = open_counter(data_dir)
+    c.config.server_url = server_url
+    engine = SyncEngine(c, make_client(c, tokens=tokens), pull=False)
+    t = time.perf_counter()
+    st = engine.drain(max_cycles=100)
+    took = time.perf_counter() - t
+    assert st.pending == 0 and st.last_error is None, st
+    c.close()
+    return took
+
+
+def snapshot_child(workdir: Path, server_url: str, token: str, delta_token: str) -> None:
+    """In its own process (so that its peak RSS is the snapshot's): download and apply the full
+    snapshot while a clerk thread issues a receipt every 20 ms; then apply DELTA changes."""
+    from counter_app.sync.engine import SyncEngine
+    from counter_app.sync.keyring_store import MemoryTokenStore
+    from counter_app.sync.setup import make_client
+    from tests.conftest import CLERK, make_counter
+
+    if os.environ.get("BENCH_SWITCH"):
+        sys.setswitchinterval(float(os.environ["BENCH_SWITCH"]))
+    c = make_counter(workdir / "fresh", consumers=0, code="K08")
+    clerk = c.service.login(*CLERK)
+    c.service.open_shift(clerk, 0)
+    tokens = MemoryTokenStore()
+    tokens.set(server_url, "K08", token)
+    c.config.server_url = server_url
+    engine = SyncEngine(c, make_client(c, tokens=tokens, timeouts=(5.0, 120.0)), pull=True)
+
+    from counter_app.domain.demo_data import account_no_for_index
+    from counter_app.services.counter import Payment
+
+    latencies: list[float] = []
+    done = threading.Event()
+
+    def clerk_loop() -> None:
+        i = 0
+        while not done.is_set():
+            t0 = time.perf_counter()
+            c.service.issue_receipt(clerk, Payment(account_no_for_index(i % 1000), 100_00 + i,
+                                                   consumer_name="Walk-in Consumer"))
+            latencies.append((time.perf_counter() - t0) * 1000)
+            i += 1
+            time.sleep(0.02)
+
+    th = threading.Thread(target=clerk_loop)
+    t = time.perf_counter()
+    th.start()
+    st = engine.drain(max_cycles=100)
+    snapshot_s = time.perf_counter() - t
+    done.set()
+    th.join()
+    assert st.snapshot.complete and st.link.value == "online", st
+    rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+    # DELTA consumers change on the server (payments at another counter), then one changes pull
+    import requests
+
+    from counter_app.domain.demo_data import generate_consumers
+    from tests.support.receipts import ReceiptChain, wires
+
+    accounts = [r[0] for r in generate_consumers(min(CONSUMERS, DELTA * 3)) if r[8] == "active"][:DELTA]
+    chain = ReceiptChain("K09", accounts, seed=5)
+    for i in range(0, len(accounts), 500):
+        batch = [chain.next(account_no=a) for a in accounts[i:i + 500]]
+        r = requests.post(f"{server_url}/api/v1/counters/K09/records", json={"records": wires(batch)},
+                          headers={"Authorization": f"Bearer {delta_token}"}, timeout=(5, 120))
+        r.raise_for_status()
+    assert engine.puller is not None
+    t = time.perf_counter()
+    rep = engine.puller.changes()
+    delta_s = time.perf_counter() - t
+    assert rep.change_rows >= len(accounts), rep
+    c.close()
+    print(json.dumps({"snapshot_s": snapshot_s, "rss_mb": rss_mb, "delta_s": delta_s, "delta_rows": rep.change_rows,
+                      "issue_ms": latencies, "rows": st.snapshot.rows_done, "bytes": st.snapshot.bytes_done}))
+
+
+def main() -> None:
+    from tests.support.live_server import LiveServer
+
+    if len(sys.argv) > 1 and sys.argv[1] == "--snapshot-child":
+        snapshot_child(Path(sys.argv[2]), sys.argv[3], sys.argv[4], sys.argv[5])
+        return
+    use_pg = os.environ.get("BENCH_SYNC_DB", "sqlite") == "postgres"
+    with tempfile.TemporaryDirectory(dir=os.environ.get("BENCH_TMP")) as tmp:
+        workdir = Path(tmp)
+        pg = None
+        if use_pg:
+            from tests.support.pg import PostgresServer
+
+            pg = PostgresServer().start()
+            url = postgres_db(pg)
+        else:
+            url = server_db(workdir)
+        try:
+            with LiveServer(url, subprocess=True) as srv:
+                drain_s = drain_backlog(workdir, srv.url, url)
+                child = subprocess.run(
+                    [sys.executable, __file__, "--snapshot-child", str(workdir), srv.url,
+                     enrolled(url, srv.api, "K08"), enrolled(url, srv.api, "K09")],
+                    capture_output=True, text=True, check=False, cwd=str(Path(__file__).resolve().parents[1]))
+                if child.returncode != 0:
+                    raise SystemExit(f"snapshot child failed:\n{child.stdout}\n{child.stderr}")
+                res = json.loads(child.stdout.strip().splitlines()[-1])
+        finally:
+            if pg is not None:
+                pg.stop()
+    emit({
+        "server_db": "postgres" if use_pg else "sqlite",
+        "consumers": CONSUMERS,
+        "drain_10k_s": drain_s,
+        "backlog": BACKLOG,
+        "snapshot_530k_s": res["snapshot_s"],
+        "snapshot_rows": res["rows"],
+        "snapshot_mb_on_wire": res["bytes"] / 1e6,
+        "snapshot_peak_rss_mb": res["rss_mb"],
+        "delta_5k_s": res["delta_s"],
+        "delta_rows": res["delta_rows"],
+        "issue_ms_p50_during_snapshot": pct(res["issue_ms"], 50),
+        "issue_ms_p99_during_snapshot": pct(res["issue_ms"], 99),
+        "issue_ms_max_during_snapshot": max(res["issue_ms"]) if res["issue_ms"] else None,
+        "issues_during_snapshot": len(res["issue_ms"]),
+    })
+
+
+if __name__ == "__main__":
+    main()
