@@ -30,14 +30,17 @@ def emit(obj: dict) -> None:
     print(json.dumps({k: (round(v, 3) if isinstance(v, float) else v) for k, v in obj.items()}))
 
 
-def big_counter_dir(consumers: int, receipts: int, *, workdir: Path) -> Path:
+def big_counter_dir(consumers: int, receipts: int, *, workdir: Path, last_day: str | None = None,
+                    last_day_receipts: int = 0) -> Path:
     """A counter data dir with `consumers` demo consumers and `receipts` chained receipts (with
-    outbox and audit rows), built once and cached; a fresh copy in `workdir` is returned."""
-    key = CACHE / f"counter-{consumers}-{receipts}"
+    outbox and audit rows), built once and cached; a fresh copy in `workdir` is returned. With
+    `last_day`, the last `last_day_receipts` receipts fall on that business date."""
+    key = CACHE / f"counter-{consumers}-{receipts}" if not last_day else \
+        CACHE / f"counter-{consumers}-{receipts}-{last_day}-{last_day_receipts}"
     if not (key / "counter.sqlite3").exists():
         build = key.with_name(key.name + ".building")
         shutil.rmtree(build, ignore_errors=True)
-        _build(build, consumers, receipts)
+        _build(build, consumers, receipts, last_day, last_day_receipts)
         shutil.rmtree(key, ignore_errors=True)
         build.rename(key)
     dest = workdir / "counter"
@@ -45,7 +48,8 @@ def big_counter_dir(consumers: int, receipts: int, *, workdir: Path) -> Path:
     return dest
 
 
-def _build(data_dir: Path, consumers: int, receipts: int) -> None:
+def _build(data_dir: Path, consumers: int, receipts: int, last_day: str | None = None,
+           last_day_receipts: int = 0) -> None:
     from datetime import datetime, timedelta
 
     from counter_app.app import open_counter
@@ -71,15 +75,26 @@ def _build(data_dir: Path, consumers: int, receipts: int) -> None:
     )
     prev = "0" * 64
     rows_r, rows_o, rows_a = [], [], []
+    day_start = None
+    if last_day:
+        day_start = datetime.fromisoformat(last_day).replace(hour=9, tzinfo=IST)
+    per_second = 86_400 * 365 // max(1, receipts - last_day_receipts)  # spread the rest over a year
     for seq in range(1, receipts + 1):
-        at = start + timedelta(seconds=seq * 50)
+        if day_start is not None and seq > receipts - last_day_receipts:
+            at = day_start + timedelta(seconds=(seq - (receipts - last_day_receipts)) * 12)
+        else:
+            at = start + timedelta(seconds=seq * min(50, per_second))
+        mode = ("cash", "cash", "cash", "upi", "cheque")[seq % 5]
+        inst = ({"reference": f"UTR{seq:010d}"} if mode == "upi" else
+                {"number": f"{seq % 900000 + 100000}", "date": at.date().isoformat(), "bank": "SBI",
+                 "ifsc": "SBIN0001234"} if mode == "cheque" else None)
         r = Receipt(new_id(), "K07", seq, receipt_number("K07", at.date(), seq), account_no_for_index(seq % consumers),
-                    "Bench Consumer", "DOM", None, 100_00 + seq % 5000, "cash", None, None, "old.clerk", shift_id,
-                    iso(at), at.date().isoformat(), False, None)
+                    "Bench Consumer", ("DOM", "DOM", "COM", "SMI", "PUB")[seq % 5], None, 100_00 + seq % 5000, mode,
+                    inst, None, "old.clerk", shift_id, iso(at), at.date().isoformat(), False, None)
         r = seal(r, prev)
         prev = r.hash
         canon = r.canonical()
-        rows_r.append((seq, r.receipt_id, r.receipt_no, "K07", r.account_no, r.amount_paise, "cash", "old.clerk",
+        rows_r.append((seq, r.receipt_id, r.receipt_no, "K07", r.account_no, r.amount_paise, mode, "old.clerk",
                        shift_id, r.business_date, r.issued_at, canon, r.prev_hash, r.hash))
         rows_o.append((r.receipt_id, "receipt", canonical_json(r.wire()), r.issued_at, "synced"))
         rows_a.append((r.issued_at, "old.clerk", "receipt", r.receipt_id, None))
