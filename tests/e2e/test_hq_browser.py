@@ -54,6 +54,7 @@ def browser(tmp_path, monkeypatch):
     options.add_argument(f"--user-data-dir={tmp_path / 'profile'}")
     driver = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
     driver.set_page_load_timeout(60)
+    driver.implicitly_wait(5)  # an element not there yet is waited for, not failed at once
     try:
         yield driver
     finally:
@@ -87,6 +88,20 @@ def _full_page_shot(driver, path: Path) -> None:
         driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
 
 
+def _click_to_next_page(browser, element) -> None:
+    """Click, then wait for the next page to have loaded (a click does not wait for the form's
+    navigation to finish)."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as ec
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    old = browser.find_element(By.TAG_NAME, "html")
+    element.click()
+    wait = WebDriverWait(browser, 30)
+    wait.until(ec.staleness_of(old))
+    wait.until(lambda b: b.execute_script("return document.readyState") == "complete")
+
+
 def test_log_in_see_the_counters_open_one(browser, server):
     from selenium.common.exceptions import NoAlertPresentException
     from selenium.webdriver.common.by import By
@@ -96,10 +111,10 @@ def test_log_in_see_the_counters_open_one(browser, server):
     assert "/hq/login" in browser.current_url  # not logged in: sent to the login form
     browser.find_element(By.ID, "name").send_keys("accounts1")
     browser.find_element(By.ID, "password").send_keys("not the password")
-    browser.find_element(By.CSS_SELECTOR, "form.login button").click()
+    _click_to_next_page(browser, browser.find_element(By.CSS_SELECTOR, "form.login button"))
     assert "Wrong user name or password" in browser.find_element(By.CSS_SELECTOR, "[role=alert]").text
     browser.find_element(By.ID, "password").send_keys(PASSWORD)
-    browser.find_element(By.CSS_SELECTOR, "form.login button").click()
+    _click_to_next_page(browser, browser.find_element(By.CSS_SELECTOR, "form.login button"))
 
     # back where we were going: the board of that day, every counter on it
     assert browser.current_url.endswith(f"/hq/?date={DAY}")
@@ -115,7 +130,7 @@ def test_log_in_see_the_counters_open_one(browser, server):
     _full_page_shot(browser, SHOTS / "hq_board.png")
 
     # open a counter from the board
-    browser.find_element(By.LINK_TEXT, "K02").click()
+    _click_to_next_page(browser, browser.find_element(By.LINK_TEXT, "K02"))
     assert browser.find_element(By.TAG_NAME, "h1").text.startswith("Counter K02")
     body = browser.find_element(By.TAG_NAME, "body").text
     assert "DIFFERS" in body and "Receipts in the day close that the server does not have" in body
@@ -133,11 +148,23 @@ def test_log_in_see_the_counters_open_one(browser, server):
     # the date picker is a plain GET form
     picker = browser.find_element(By.ID, "date")
     browser.execute_script("arguments[0].value = '2026-11-26'", picker)  # typing into a date input is locale-bound
-    browser.find_element(By.CSS_SELECTOR, "form.date-form button").click()
+    _click_to_next_page(browser, browser.find_element(By.CSS_SELECTOR, "form.date-form button"))
     assert browser.current_url.endswith("/hq/counters/K03?date=2026-11-26")
 
     # log out: the pages are closed again
-    browser.find_element(By.CSS_SELECTOR, ".who button").click()
+    _click_to_next_page(browser, browser.find_element(By.CSS_SELECTOR, ".who button"))
     assert browser.current_url.endswith("/hq/login")
     browser.get(f"{srv.url}/hq/")
     assert "/hq/login" in browser.current_url
+
+
+def test_missing_browser_skips_loudly_or_fails_in_ci(monkeypatch, tmp_path):
+    import tests.e2e.test_hq_browser as me
+
+    monkeypatch.setattr(me, "CHROMIUM", tmp_path / "no-chromium")
+    monkeypatch.delenv("CI", raising=False)
+    with pytest.raises(pytest.skip.Exception, match="NOT RUN"):
+        me._browser_or_skip()
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(pytest.fail.Exception, match="NOT RUN"):
+        me._browser_or_skip()
