@@ -14,11 +14,11 @@ from counter_app.services.clock import Clock, iso
 from counter_app.storage import outbox
 from counter_app.storage.store import Store, set_kv
 from counter_app.sync.client import ServerClient
-from counter_app.sync.errors import BatchTooLarge, ClientBug, ServerFailure, SyncFailure
+from counter_app.sync.errors import ClientBug, ServerFailure, SyncFailure
 
 DEFAULT_BATCH = 500  # docs/PROTOCOL.md: the counter sends batches of 500
 POISON_LIMIT = 3  # a record alone answered 500 this many times while the server is healthy
-RECORD_FAULTS = (400, 422)  # answers that can be about what one record holds
+RECORD_FAULTS = (400, 413, 422)  # refusals that can be about what one record holds
 
 
 @dataclass(slots=True)
@@ -46,47 +46,63 @@ class Pusher:
         self.max_batch = batch_size
         self.batch_size = batch_size
         self.on_status = on_status
-        self._server_errors: dict[str, int] = {}  # record id -> 500s while sent alone
+        self._server_errors: dict[str, int] = {}  # record id -> failures while sent alone
+        self._suspect: tuple[outbox.OutboxRow, SyncFailure] | None = None
 
     def push_all(self, *, max_requests: int | None = None) -> PushReport:
         """Send pending records until none are left; raises SyncFailure when the server cannot be
-        used (the records stay pending)."""
+        used (the records stay pending).
+
+        A request the server refuses as a whole (400/413/422, or a 500) is split in halves until
+        one record stands alone. That record becomes a *suspect* once it has failed alone (a 4xx
+        once, a 500 three times); the record behind it is then sent alone as a probe. Only if the
+        probe goes through is the suspect taken out of the queue (kept as invalid for the
+        supervisor); if the probe fails too, the server refuses everything (a wrong version, a
+        full disk) and nothing is taken out."""
         report = PushReport()
         while max_requests is None or report.requests < max_requests:
+            suspect = self._suspect
             with self.store.db.read() as conn:
-                rows = outbox.pending_batch(conn, self.batch_size)
+                if suspect is None:
+                    rows = outbox.pending_batch(conn, self.batch_size)
+                else:
+                    rows = outbox.pending_batch(conn, 1, after_id=suspect[0].outbox_id)
             if not rows:
+                if suspect is not None:  # nothing behind it to tell server from record: wait
+                    self._suspect = None
+                    raise suspect[1]
                 break
             report.requests += 1
             try:
                 answer = self.client.push([r.wire() for r in rows])
-            except BatchTooLarge:
-                if self.batch_size > 1:
-                    self.batch_size = max(1, len(rows) // 2)
-                    continue
-                self._refuse(rows[0], "413 for a single record", report)
-                continue
-            except ClientBug as e:
-                if e.http_status not in RECORD_FAULTS:
-                    self._note(rows, e)
-                    raise  # 404, 405...: a wrong address or a server bug, never a record's fault
-                # the server refused the request as a whole: find the record at fault
-                if len(rows) > 1:
-                    self.batch_size = max(1, len(rows) // 2)
-                    continue
-                self.client.health()  # refuse a record only when the server is ours and up
-                self._refuse(rows[0], e.detail or "refused", report)
-                continue
-            except ServerFailure as e:
+            except (ClientBug, ServerFailure) as e:
                 self._note(rows, e)
-                if e.http_status == 500:
-                    self._isolate(rows, e, report)
+                record_fault = (isinstance(e, ClientBug) and e.http_status in RECORD_FAULTS) or (
+                    isinstance(e, ServerFailure) and e.http_status == 500)
+                if not record_fault:
+                    raise  # 404, 405, 502, 503, an unreadable answer: never one record's fault
+                if suspect is not None:  # the probe failed as well: the server, not the record
+                    self._suspect = None
+                    self._server_errors.clear()
+                    raise
+                if len(rows) > 1:  # split at once: a broken server costs a few quick requests
+                    self.batch_size = max(1, len(rows) // 2)
+                    continue
+                rid = rows[0].record_id
+                self._server_errors[rid] = self._server_errors.get(rid, 0) + 1
+                limit = POISON_LIMIT if isinstance(e, ServerFailure) else 1
+                if self._server_errors[rid] >= limit:
+                    self._suspect = (rows[0], e)
+                    continue
                 raise
             except SyncFailure as e:
                 self._note(rows, e)
                 raise
             report.sent += len(rows)
             progressed = self._apply(rows, answer.results, answer.status, report)
+            if suspect is not None:  # the record behind it went through: the suspect is at fault
+                self._suspect = None
+                self._refuse(suspect[0], _why(suspect[1]), report)
             self._server_errors.clear()
             if self.batch_size < self.max_batch:
                 self.batch_size = min(self.max_batch, self.batch_size * 2)
@@ -118,29 +134,17 @@ class Pusher:
         except Exception:  # the note is for people; never let it hide the real failure
             pass
 
-    def _isolate(self, rows: list[outbox.OutboxRow], e: ServerFailure, report: PushReport) -> None:
-        """A 500: maybe one record makes the server fail (ERPNext's 'one stuck invoice blocks the
-        queue'). Send smaller batches next time; a record that fails alone again and again while
-        the server answers its health check is taken out of the queue."""
-        if len(rows) > 1:
-            self.batch_size = max(1, len(rows) // 2)
-            return
-        rid = rows[0].record_id
-        self._server_errors[rid] = self._server_errors.get(rid, 0) + 1
-        if self._server_errors[rid] < POISON_LIMIT:
-            return
-        try:
-            self.client.health()
-        except SyncFailure:
-            return  # the server itself is unwell: not this record's fault
-        self._refuse(rows[0], f"the server fails on this record alone ({e.detail})", report)
-        self._server_errors.pop(rid, None)
-
     def _refuse(self, row: outbox.OutboxRow, why: str, report: PushReport) -> None:
         with self.store.db.write() as conn:
             outbox.set_invalid_locally(conn, row.record_id, why, iso(self.clock()))
         report.refused.append(row.record_id)
         self.batch_size = min(self.max_batch, max(self.batch_size, 1) * 2)
+
+
+def _why(e: SyncFailure) -> str:
+    if isinstance(e, ServerFailure):
+        return f"the server fails on this record alone ({e.detail})"
+    return f"refused by the server ({e.detail})"
 
 
 def apply_status(conn: Any, status: dict[str, Any], at: str, report: PushReport | None = None) -> None:

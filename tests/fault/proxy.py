@@ -28,6 +28,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 MODES = ("pass", "refuse", "blackhole", "reset_before", "reset_after", "slow", "truncate", "http500", "http503")
+EXTRA_MODES = ("http422",)  # a server that refuses every request it gets (e.g. a protocol mismatch)
 
 
 @dataclass
@@ -169,7 +170,7 @@ class FaultProxy:
 
     @mode.setter
     def mode(self, value: str) -> None:
-        assert value in MODES, value
+        assert value in MODES + EXTRA_MODES, value
         self._mode = value
         self.chooser = None
         if value == "refuse":
@@ -258,7 +259,7 @@ class FaultProxy:
                         except OSError:
                             return
                     return
-                if mode in ("http500", "http503"):
+                if mode in ("http500", "http503", "http422"):
                     client.sendall(self._canned(mode))
                     continue
                 if upstream is None:
@@ -298,6 +299,9 @@ class FaultProxy:
         if mode == "http500":
             body = b'{"detail":"fault proxy: internal server error"}'
             head = "HTTP/1.1 500 Internal Server Error\r\n"
+        elif mode == "http422":
+            body = b'{"detail":[{"msg":"fault proxy: unprocessable"}]}'
+            head = "HTTP/1.1 422 Unprocessable Entity\r\n"
         else:
             body = b'{"detail":"month-end closing: the server takes no records now"}'
             head = f"HTTP/1.1 503 Service Unavailable\r\nRetry-After: {self.retry_after_s}\r\n"

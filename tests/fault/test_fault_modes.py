@@ -99,6 +99,23 @@ def test_random_fault_mix(env: LiveEnv, proxy: FaultProxy, seed: int) -> None:
     k.close()
 
 
+@pytest.mark.parametrize("mode", ["http422", "http500"])
+def test_a_server_refusing_every_record_takes_none_out_of_the_queue(env: LiveEnv, proxy: FaultProxy,
+                                                                    mode: str) -> None:
+    """Isolating a bad record must not mistake a broken server for 30 bad records."""
+    k = env.counter(next(_codes), via=proxy.url)
+    k.issue(30)
+    proxy.chooser = _only_pushes(mode)
+    for _ in range(8):
+        st = k.engine.run_once(force=True)
+        assert st.invalid == 0 and st.pending == 30, st
+        assert st.link is Link.SERVER_ERROR
+    proxy.mode = "pass"
+    assert k.engine.drain().pending == 0
+    env.check_delivered(k)
+    k.close()
+
+
 def test_retry_after_is_honoured(env: LiveEnv, proxy: FaultProxy) -> None:
     k = env.counter(next(_codes), via=proxy.url)
     k.issue(3)
