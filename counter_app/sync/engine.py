@@ -70,12 +70,13 @@ class SyncEngine:
         self.backoff = Backoff(rng=rng)
         self.pusher = Pusher(self.store, client, self.clock, batch_size=batch_size) if client else None
         self.puller = Puller(self.store, client, self.clock, page_rows=snapshot_page_rows,
-                             on_progress=self._on_progress) if client else None
+                             on_progress=self._on_progress, should_stop=self._stopping) if client else None
         self.last_push: PushReport | None = None
 
         self._lock = threading.RLock()
         self._listeners: list[Listener] = []
         self._thread: threading.Thread | None = None
+        self._worker: threading.Thread | None = None
         self._stop = threading.Event()
         self._wake = threading.Event()
         self._kick = False
@@ -114,6 +115,7 @@ class SyncEngine:
                 return
             self._stop.clear()
             self._thread = threading.Thread(target=self._loop, name="sync-engine", daemon=True)
+            self._worker = self._thread
             self._set(running=True)
             self._thread.start()
 
@@ -126,6 +128,10 @@ class SyncEngine:
             t.join(timeout)
         self._thread = None
         self._set(running=False, busy=False)
+
+    def _stopping(self) -> bool:
+        # only the background thread is being stopped; run_once() in a caller's thread goes on
+        return self._stop.is_set() and threading.current_thread() is self._worker
 
     def sync_now(self) -> None:
         """Try at once: ends a backoff wait, and retries after an auth error (IT re-enrolled)."""

@@ -103,13 +103,15 @@ class Puller:
 
     def __init__(self, store: Store, client: ServerClient, clock: Clock, *, page_rows: int = 100_000,
                  changes_limit: int = 5000,
-                 on_progress: Callable[[SnapshotProgress], None] | None = None) -> None:
+                 on_progress: Callable[[SnapshotProgress], None] | None = None,
+                 should_stop: Callable[[], bool] = lambda: False) -> None:
         self.store = store
         self.client = client
         self.clock = clock
         self.page_rows = page_rows
         self.changes_limit = changes_limit
         self.on_progress = on_progress
+        self.should_stop = should_stop
         self._rate_start: tuple[float, int] | None = None
         self.bytes_done = 0  # compressed bytes of the snapshot so far (this process)
         self.pacer = Pacer()
@@ -193,6 +195,8 @@ class Puller:
                         n = self.pacer.size
                         apply(buf[:n])
                         del buf[:n]
+                    if self.should_stop():
+                        break  # the app is closing: what is applied stays, the rest resumes later
                 if buf:
                     apply(buf)
                     buf = []
@@ -207,8 +211,10 @@ class Puller:
                         conn.exec_driver_sql("PRAGMA wal_autocheckpoint=1000")
                 except CounterError:
                     pass
-            end = stream.end or {}
+            end = stream.end
             self.bytes_done += stream.bytes_read
+        if end is None:  # stopped before the end line
+            return report
         self.build_search_index()
         if end.get("more"):
             return report

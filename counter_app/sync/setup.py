@@ -33,6 +33,7 @@ def enroll(counter: Any, server_url: str, enrollment_code: str, *, tokens: Token
     Returns the counter code."""
     tokens = tokens or default_token_store()
     _check_store(tokens)
+    server_url = server_url.strip().rstrip("/")
     code = counter.service.counter_code
     api_base(server_url)  # refuse a malformed address before anything else
     client = ServerClient(server_url, code, None, ca_bundle=ca_bundle, connect_timeout=timeouts[0],
@@ -48,7 +49,7 @@ def enroll(counter: Any, server_url: str, enrollment_code: str, *, tokens: Token
     from counter_app.config import Config
 
     cfg = Config.load(counter.data_dir)  # what is on disk now (init may have just written it)
-    cfg.server_url = server_url.strip().rstrip("/")
+    cfg.server_url = server_url
     if ca_bundle:
         cfg.ca_bundle = ca_bundle
     cfg.save(counter.data_dir)

@@ -224,3 +224,32 @@ def test_the_search_index_stays_deferred_on_every_page(pull_env: LiveEnv, monkey
     assert st.snapshot.complete and len(pages) == 3
     with k.counter.store.db.read() as conn:
         assert consumers_repo.search_index_pending(conn) == 0
+
+
+def test_stopping_the_engine_mid_snapshot_is_quick_and_the_download_resumes(tmp_path: Path, sqlite_url: str) -> None:
+    env = LiveEnv(tmp_path, sqlite_url).start(consumers=20_000, template_consumers=0)
+    try:
+        k = env.counter("P08", pull=True, snapshot_page_rows=1_000_000)
+        k.engine.start()
+        assert _wait_for(lambda: k.engine.state().snapshot.rows_done >= 2000)
+        t0 = time.monotonic()
+        k.engine.stop()
+        assert time.monotonic() - t0 < 3.0
+        with k.counter.store.db.read() as conn:
+            assert get_kv(conn, "consumers_snapshot") is None
+            cursor, have = get_kv(conn, "snapshot_cursor"), consumers_repo.count(conn)
+        assert cursor is not None and 2000 <= have < 20_000
+        st = k.engine.drain()
+        assert st.snapshot.complete and st.snapshot.rows_done == 20_000
+        assert _same_but_version(_cache_rows(k), _server_rows(env))
+    finally:
+        env.stop()
+
+
+def _wait_for(pred, timeout: float = 60.0) -> bool:  # type: ignore[no-untyped-def]
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if pred():
+            return True
+        time.sleep(0.005)
+    return False
