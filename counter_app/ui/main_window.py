@@ -18,8 +18,10 @@ from PySide6.QtWidgets import (
 )
 
 from counter_app.services.counter import Session
+from counter_app.ui.closing_page import ShiftClosePage
 from counter_app.ui.collect_page import CollectPage
 from counter_app.ui.context import UiContext
+from counter_app.ui.day_close_supervisor import SupervisorPage
 from counter_app.ui.login_page import LoginPage, ShiftPage
 from counter_app.ui.receipts_page import ReceiptsPage
 from counter_app.ui.status_bar import CounterStatusBar
@@ -37,20 +39,26 @@ class MainWindow(QMainWindow):
         self.shift_page = ShiftPage(ctx)
         self.collect_page = CollectPage(ctx)
         self.receipts_page = ReceiptsPage(ctx)
+        self.closing_page = ShiftClosePage(ctx)
+        self.supervisor_page = SupervisorPage(ctx)
         self.stack = QStackedWidget()
-        for page in (self.login_page, self.shift_page, self.collect_page, self.receipts_page):
+        for page in (self.login_page, self.shift_page, self.collect_page, self.receipts_page, self.closing_page,
+                     self.supervisor_page):
             self.stack.addWidget(page)
 
         self.header = QWidget()
         self.who = QLabel(self.header)
         self.collect_button = QPushButton(self.header)
         self.receipts_button = QPushButton(self.header)
+        self.close_shift_button = QPushButton(self.header)
+        self.supervisor_button = QPushButton(self.header)
         self.language_button = QPushButton(self.header)
         self.logout_button = QPushButton(self.header)
         bar = QHBoxLayout(self.header)
         bar.setContentsMargins(6, 2, 6, 2)
         bar.addWidget(self.who, 1)
-        for b in (self.collect_button, self.receipts_button, self.language_button, self.logout_button):
+        for b in (self.collect_button, self.receipts_button, self.close_shift_button, self.supervisor_button,
+                  self.language_button, self.logout_button):
             b.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # keys do this; Tab stays inside the page
             bar.addWidget(b)
         self.header.hide()
@@ -72,6 +80,10 @@ class MainWindow(QMainWindow):
         self.shift_page.shift_opened.connect(self._shift_opened)
         self.collect_button.clicked.connect(self.show_collect)
         self.receipts_button.clicked.connect(self.show_receipts)
+        self.close_shift_button.clicked.connect(self.show_close_shift)
+        self.supervisor_button.clicked.connect(self.show_supervisor)
+        self.closing_page.shift_closed.connect(self._shift_closed)
+        self.closing_page.log_out_requested.connect(self.log_out)
         self.language_button.clicked.connect(self.toggle_language)
         self.logout_button.clicked.connect(self.log_out)
         self.receipts_page.back_button.clicked.connect(self.show_collect)
@@ -93,6 +105,8 @@ class MainWindow(QMainWindow):
         key("Esc", self._escape)
         key("F3", self.show_collect)
         key("F4", self.show_receipts)
+        key("F6", self.show_close_shift)
+        key("F7", self.show_supervisor)
         key("F12", self.toggle_language)
         key("Ctrl+P", self._print_again)
         key("Del", self._delete)
@@ -108,6 +122,8 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(self.tr("KESCO cash counter %1").replace("%1", f"{code} {self.ctx.counter_name}".strip()))
         self.collect_button.setText(self.tr("Collect (F3)"))
         self.receipts_button.setText(self.tr("Shift receipts (F4)"))
+        self.close_shift_button.setText(self.tr("Close shift (F6)"))
+        self.supervisor_button.setText(self.tr("Day close (F7)"))
         # The button names the other language in that language, so a clerk who cannot read the
         # current one still finds it.
         self.language_button.setText("हिन्दी (F12)" if self.ctx.language.code == "en" else "English (F12)")
@@ -124,6 +140,9 @@ class MainWindow(QMainWindow):
     def _logged_in(self, session: Session) -> None:
         self.ctx.session = session
         self.retranslate()
+        self._header_buttons()
+        if session.is_supervisor:
+            self.header.show()  # a supervisor reaches the day close (F7) without opening a shift
 
         def have_shift(shift: Any) -> None:
             if shift is None:
@@ -138,7 +157,39 @@ class MainWindow(QMainWindow):
     def _shift_opened(self, shift: Any) -> None:
         self.ctx.shift_id = shift.shift_id
         self.header.show()
+        self._header_buttons()
         self.show_collect()
+
+    def _header_buttons(self) -> None:
+        in_shift = self._in_shift()
+        for b in (self.collect_button, self.receipts_button, self.close_shift_button):
+            b.setVisible(in_shift)
+        s = self.ctx.session
+        self.supervisor_button.setVisible(s is not None and s.is_supervisor)
+
+    def show_close_shift(self) -> None:
+        if self._in_shift() and self.stack.currentWidget() is not self.closing_page:
+            self.receipts_page.cancel_void()
+            self.stack.setCurrentWidget(self.closing_page)
+            self.closing_page.reset()
+
+    def _shift_closed(self, _sc: Any) -> None:
+        self.ctx.shift_id = None  # locked: nothing more is collected in it
+        self._header_buttons()
+
+    def show_supervisor(self) -> None:
+        s = self.ctx.session
+        if s is not None and s.is_supervisor and self.stack.currentWidget() is not self.supervisor_page \
+                and self.stack.currentWidget() is not self.closing_page:
+            self.stack.setCurrentWidget(self.supervisor_page)
+            self.supervisor_page.reset()
+
+    def _leave_supervisor(self) -> None:
+        if self._in_shift():
+            self.show_collect()
+        else:
+            self.stack.setCurrentWidget(self.shift_page)
+            self.shift_page.reset()
 
     def _in_shift(self) -> bool:
         return self.ctx.session is not None and self.ctx.shift_id is not None
@@ -178,6 +229,8 @@ class MainWindow(QMainWindow):
     def _confirm(self) -> None:
         if self.stack.currentWidget() is self.collect_page:
             self.collect_page.confirm()
+        elif self.stack.currentWidget() is self.closing_page:
+            self.closing_page.f9()
 
     def _escape(self) -> None:
         page = self.stack.currentWidget()
@@ -185,6 +238,11 @@ class MainWindow(QMainWindow):
             self.collect_page.back_out()
         elif page is self.receipts_page and not self.receipts_page.cancel_void():
             self.show_collect()
+        elif page is self.closing_page and self.closing_page.closed is None \
+                and not self.closing_page.count_again():
+            self.show_collect()
+        elif page is self.supervisor_page and not self.supervisor_page.escape():
+            self._leave_supervisor()
 
     def _print_again(self) -> None:
         page = self.stack.currentWidget()
@@ -192,6 +250,10 @@ class MainWindow(QMainWindow):
             self.collect_page.print_again()
         elif page is self.receipts_page:
             self.receipts_page.reprint_selected()
+        elif page is self.closing_page:
+            self.closing_page.print_report()
+        elif page is self.supervisor_page:
+            self.supervisor_page.print_current()
 
     def _delete(self) -> None:
         if self.stack.currentWidget() is self.receipts_page:

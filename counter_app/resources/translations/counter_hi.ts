@@ -17,6 +17,61 @@
     </message>
 </context>
 <context>
+    <name>ClosingTexts</name>
+    <message>
+        <source>Cash</source>
+        <translation>नकद</translation>
+    </message>
+    <message>
+        <source>Cheque</source>
+        <translation>चेक</translation>
+    </message>
+    <message>
+        <source>DD</source>
+        <translation>डीडी</translation>
+    </message>
+    <message>
+        <source>UPI</source>
+        <translation>यूपीआई</translation>
+    </message>
+    <message>
+        <source>Card</source>
+        <translation>कार्ड</translation>
+    </message>
+    <message>
+        <source>Domestic</source>
+        <translation>घरेलू</translation>
+    </message>
+    <message>
+        <source>Commercial</source>
+        <translation>वाणिज्यिक</translation>
+    </message>
+    <message>
+        <source>Public institution</source>
+        <translation>सार्वजनिक संस्था</translation>
+    </message>
+    <message>
+        <source>Small/medium industry</source>
+        <translation>लघु/मध्यम उद्योग</translation>
+    </message>
+    <message>
+        <source>Not in the consumer data</source>
+        <translation>उपभोक्ता डेटा में नहीं</translation>
+    </message>
+    <message>
+        <source>SHORT by %1</source>
+        <translation>%1 कम</translation>
+    </message>
+    <message>
+        <source>EXCESS by %1</source>
+        <translation>%1 अधिक</translation>
+    </message>
+    <message>
+        <source>no variance</source>
+        <translation>कोई अंतर नहीं</translation>
+    </message>
+</context>
+<context>
     <name>CollectPage</name>
     <message>
         <source>Account no. or search (F2)</source>
@@ -286,6 +341,411 @@
     </message>
 </context>
 <context>
+    <name>DayBookPage</name>
+    <message>
+        <source>Day book</source>
+        <translation>रोकड़ बही</translation>
+    </message>
+    <message>
+        <source>&amp;From (DD-MM-YYYY)</source>
+        <translation>से (DD-MM-YYYY) (&amp;F)</translation>
+    </message>
+    <message>
+        <source>&amp;To (DD-MM-YYYY)</source>
+        <translation>तक (DD-MM-YYYY) (&amp;T)</translation>
+    </message>
+    <message>
+        <source>Show (Enter)</source>
+        <translation>दिखाएँ (Enter)</translation>
+    </message>
+    <message>
+        <source>Date</source>
+        <translation>तारीख</translation>
+    </message>
+    <message>
+        <source>Receipts</source>
+        <translation>रसीदें</translation>
+    </message>
+    <message>
+        <source>Cancelled</source>
+        <translation>रद्द रसीदें</translation>
+    </message>
+    <message>
+        <source>Cash</source>
+        <translation>नकद</translation>
+    </message>
+    <message>
+        <source>Cheque/DD</source>
+        <translation>चेक/डीडी</translation>
+    </message>
+    <message>
+        <source>UPI/card</source>
+        <translation>यूपीआई/कार्ड</translation>
+    </message>
+    <message>
+        <source>Net</source>
+        <translation>शुद्ध</translation>
+    </message>
+    <message>
+        <source>&amp;Print the day book</source>
+        <translation>रोकड़ बही छापें (&amp;P)</translation>
+    </message>
+    <message>
+        <source>&amp;Save as PDF...</source>
+        <translation>PDF के रूप में सहेजें... (&amp;S)</translation>
+    </message>
+    <message>
+        <source>Total</source>
+        <translation>योग</translation>
+    </message>
+    <message>
+        <source>No receipts in these dates.</source>
+        <translation>इन तारीखों में कोई रसीद नहीं।</translation>
+    </message>
+    <message>
+        <source>Printing...</source>
+        <translation>छप रही है...</translation>
+    </message>
+    <message>
+        <source>Day book printed.</source>
+        <translation>रोकड़ बही छप गई।</translation>
+    </message>
+    <message>
+        <source>Save the day book</source>
+        <translation>रोकड़ बही सहेजें</translation>
+    </message>
+    <message>
+        <source>Day book saved as %1.</source>
+        <translation>रोकड़ बही %1 के रूप में सहेजी गई।</translation>
+    </message>
+</context>
+<context>
+    <name>DayClosePage</name>
+    <message>
+        <source>Day close</source>
+        <translation>दिवस समापन</translation>
+    </message>
+    <message>
+        <source>Business da&amp;te (DD-MM-YYYY)</source>
+        <translation>व्यावसायिक तारीख (DD-MM-YYYY) (&amp;T)</translation>
+    </message>
+    <message>
+        <source>Show (Enter)</source>
+        <translation>दिखाएँ (Enter)</translation>
+    </message>
+    <message>
+        <source>The day at this counter</source>
+        <translation>इस काउंटर पर आज का दिन</translation>
+    </message>
+    <message>
+        <source>Receipts (all)</source>
+        <translation>रसीदें (सभी)</translation>
+    </message>
+    <message>
+        <source>Gross total</source>
+        <translation>सकल योग</translation>
+    </message>
+    <message>
+        <source>Cancelled</source>
+        <translation>रद्द रसीदें</translation>
+    </message>
+    <message>
+        <source>Net collection</source>
+        <translation>शुद्ध संग्रह</translation>
+    </message>
+    <message>
+        <source>Reprints</source>
+        <translation>पुनर्मुद्रण</translation>
+    </message>
+    <message>
+        <source>Cash variance</source>
+        <translation>नकद अंतर</translation>
+    </message>
+    <message>
+        <source>Central server</source>
+        <translation>केंद्रीय सर्वर</translation>
+    </message>
+    <message>
+        <source>By mode of payment</source>
+        <translation>भुगतान प्रकार अनुसार</translation>
+    </message>
+    <message>
+        <source>By consumer category</source>
+        <translation>उपभोक्ता श्रेणी अनुसार</translation>
+    </message>
+    <message>
+        <source>Shifts</source>
+        <translation>पालियाँ</translation>
+    </message>
+    <message>
+        <source>Cancelled receipts</source>
+        <translation>रद्द रसीदें</translation>
+    </message>
+    <message>
+        <source>Mode</source>
+        <translation>प्रकार</translation>
+    </message>
+    <message>
+        <source>Amount</source>
+        <translation>राशि</translation>
+    </message>
+    <message>
+        <source>Category</source>
+        <translation>श्रेणी</translation>
+    </message>
+    <message>
+        <source>Clerk</source>
+        <translation>लिपिक</translation>
+    </message>
+    <message>
+        <source>Open/closed</source>
+        <translation>खुली/बंद</translation>
+    </message>
+    <message>
+        <source>Expected</source>
+        <translation>अपेक्षित</translation>
+    </message>
+    <message>
+        <source>Counted</source>
+        <translation>गिना गया</translation>
+    </message>
+    <message>
+        <source>Variance</source>
+        <translation>अंतर</translation>
+    </message>
+    <message>
+        <source>Approved by</source>
+        <translation>स्वीकृतकर्ता</translation>
+    </message>
+    <message>
+        <source>Remark</source>
+        <translation>टिप्पणी</translation>
+    </message>
+    <message>
+        <source>Receipt no.</source>
+        <translation>रसीद सं.</translation>
+    </message>
+    <message>
+        <source>Account</source>
+        <translation>खाता</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>कारण</translation>
+    </message>
+    <message>
+        <source>Central server&apos;s confirmation</source>
+        <translation>केंद्रीय सर्वर की पुष्टि</translation>
+    </message>
+    <message>
+        <source>Send again</source>
+        <translation>फिर से भेजें</translation>
+    </message>
+    <message>
+        <source>&amp;Close the day</source>
+        <translation>दिन बंद करें (&amp;C)</translation>
+    </message>
+    <message>
+        <source>Print &amp;Z-report (Ctrl+P)</source>
+        <translation>Z-रिपोर्ट छापें (Ctrl+P) (&amp;Z)</translation>
+    </message>
+    <message>
+        <source>Print pay-&amp;in slip</source>
+        <translation>बैंक जमा पर्ची छापें (&amp;I)</translation>
+    </message>
+    <message>
+        <source>&amp;Save Z-report as PDF...</source>
+        <translation>Z-रिपोर्ट PDF में सहेजें... (&amp;S)</translation>
+    </message>
+    <message>
+        <source>E&amp;xport receipts as CSV...</source>
+        <translation>रसीदें CSV में निर्यात करें... (&amp;X)</translation>
+    </message>
+    <message>
+        <source>%1 (%2)</source>
+        <translation>%1 (%2)</translation>
+    </message>
+    <message>
+        <source>%1 acknowledged, %2 waiting to be sent</source>
+        <translation>%1 स्वीकृत, %2 भेजी जानी बाकी</translation>
+    </message>
+    <message>
+        <source>Net</source>
+        <translation>शुद्ध</translation>
+    </message>
+    <message>
+        <source>OPEN</source>
+        <translation>खुली</translation>
+    </message>
+    <message>
+        <source>Closing the day...</source>
+        <translation>दिन बंद हो रहा है...</translation>
+    </message>
+    <message>
+        <source>Day %1 closed: %2 receipts, %3. Sending it to the central server...</source>
+        <translation>दिन %1 बंद: %2 रसीदें, %3। केंद्रीय सर्वर को भेजा जा रहा है...</translation>
+    </message>
+    <message>
+        <source>The day is not closed yet.</source>
+        <translation>दिन अभी बंद नहीं हुआ है।</translation>
+    </message>
+    <message>
+        <source>Closed by %1 at %2.</source>
+        <translation>%1 द्वारा %2 पर बंद किया गया।</translation>
+    </message>
+    <message>
+        <source>CONFIRMED by the central server: %1 receipts, %2, the same as this counter.</source>
+        <translation>केंद्रीय सर्वर ने पुष्टि की: %1 रसीदें, %2, इस काउंटर के समान।</translation>
+    </message>
+    <message>
+        <source>MISMATCH: the central server holds %1 receipts, %2; this counter has %3 receipts, %4. Missing on the server: %5.</source>
+        <translation>मेल नहीं: केंद्रीय सर्वर पर %1 रसीदें, %2 हैं; इस काउंटर पर %3 रसीदें, %4। सर्वर पर नहीं: %5।</translation>
+    </message>
+    <message>
+        <source>The central server did not take the day close. Call IT.</source>
+        <translation>केंद्रीय सर्वर ने दिवस समापन स्वीकार नहीं किया। आईटी को बुलाएँ।</translation>
+    </message>
+    <message>
+        <source>Waiting for the central server&apos;s answer...</source>
+        <translation>केंद्रीय सर्वर के उत्तर की प्रतीक्षा...</translation>
+    </message>
+    <message>
+        <source>Not sent yet: this counter is not connected to the central server now. It goes when the connection is back.</source>
+        <translation>अभी नहीं भेजा गया: यह काउंटर अभी केंद्रीय सर्वर से जुड़ा नहीं है। जुड़ते ही भेजा जाएगा।</translation>
+    </message>
+    <message>
+        <source>not sent yet</source>
+        <translation>अभी नहीं भेजी</translation>
+    </message>
+    <message>
+        <source>sent, lost by the server</source>
+        <translation>भेजी गई, सर्वर से खो गई</translation>
+    </message>
+    <message>
+        <source>refused by the server</source>
+        <translation>सर्वर ने अस्वीकार की</translation>
+    </message>
+    <message>
+        <source>conflict</source>
+        <translation>टकराव</translation>
+    </message>
+    <message>
+        <source>Sending the day close again (with %1 refused receipts)...</source>
+        <translation>दिवस समापन फिर से भेजा जा रहा है (%1 अस्वीकृत रसीदों के साथ)...</translation>
+    </message>
+    <message>
+        <source>Printing...</source>
+        <translation>छप रही है...</translation>
+    </message>
+    <message>
+        <source>Z-report printed.</source>
+        <translation>Z-रिपोर्ट छप गई।</translation>
+    </message>
+    <message>
+        <source>Pay-in slip printed.</source>
+        <translation>बैंक जमा पर्ची छप गई।</translation>
+    </message>
+    <message>
+        <source>Save the Z-report</source>
+        <translation>Z-रिपोर्ट सहेजें</translation>
+    </message>
+    <message>
+        <source>Z-report saved as %1.</source>
+        <translation>Z-रिपोर्ट %1 के रूप में सहेजी गई।</translation>
+    </message>
+    <message>
+        <source>Export the day&apos;s receipts</source>
+        <translation>दिन की रसीदें निर्यात करें</translation>
+    </message>
+    <message>
+        <source>%1 receipts written to %2.</source>
+        <translation>%1 रसीदें %2 में लिखी गईं।</translation>
+    </message>
+</context>
+<context>
+    <name>DishonourPage</name>
+    <message>
+        <source>Cheque or DD dishonoured</source>
+        <translation>चेक या डीडी अनादरित</translation>
+    </message>
+    <message>
+        <source>The bank returned a cheque or DD: find it, press Enter on it, write the reason from the bank&apos;s memo and record it. The payment is reversed on the consumer&apos;s account.</source>
+        <translation>बैंक ने चेक या डीडी लौटाया: उसे खोजें, उस पर Enter दबाएँ, बैंक के मेमो से कारण लिखें और दर्ज करें। उपभोक्ता के खाते में भुगतान उलट दिया जाता है।</translation>
+    </message>
+    <message>
+        <source>Receipt da&amp;te (DD-MM-YYYY)</source>
+        <translation>रसीद की तारीख (DD-MM-YYYY) (&amp;T)</translation>
+    </message>
+    <message>
+        <source>Cheque/DD no., account or receipt no. (&amp;F)</source>
+        <translation>चेक/डीडी सं., खाता या रसीद सं. (&amp;F)</translation>
+    </message>
+    <message>
+        <source>Receipt no.</source>
+        <translation>रसीद सं.</translation>
+    </message>
+    <message>
+        <source>Mode</source>
+        <translation>प्रकार</translation>
+    </message>
+    <message>
+        <source>Number</source>
+        <translation>संख्या</translation>
+    </message>
+    <message>
+        <source>Bank</source>
+        <translation>बैंक</translation>
+    </message>
+    <message>
+        <source>Account</source>
+        <translation>खाता</translation>
+    </message>
+    <message>
+        <source>Amount</source>
+        <translation>राशि</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>स्थिति</translation>
+    </message>
+    <message>
+        <source>Cheques and DDs received</source>
+        <translation>प्राप्त चेक और डीडी</translation>
+    </message>
+    <message>
+        <source>Record the dishonour</source>
+        <translation>अनादरण दर्ज करें</translation>
+    </message>
+    <message>
+        <source>&amp;Reason (from the bank&apos;s memo)</source>
+        <translation>कारण (बैंक के मेमो से) (&amp;R)</translation>
+    </message>
+    <message>
+        <source>Record the dishonour (Enter)</source>
+        <translation>अनादरण दर्ज करें (Enter)</translation>
+    </message>
+    <message>
+        <source>No cheque or DD matches on that day.</source>
+        <translation>उस दिन का कोई चेक या डीडी मेल नहीं खाता।</translation>
+    </message>
+    <message>
+        <source>DISHONOURED</source>
+        <translation>अनादरित</translation>
+    </message>
+    <message>
+        <source>CANCELLED</source>
+        <translation>रद्द की गई</translation>
+    </message>
+    <message>
+        <source>Receipt %1, account %2, %3: %4</source>
+        <translation>रसीद %1, खाता %2, %3: %4</translation>
+    </message>
+    <message>
+        <source>Dishonour of receipt %1 (%2) recorded; it goes to the central server, which reverses the payment on account %3.</source>
+        <translation>रसीद %1 (%2) का अनादरण दर्ज हुआ; यह केंद्रीय सर्वर को जाता है, जो खाता %3 पर भुगतान उलट देता है।</translation>
+    </message>
+</context>
+<context>
     <name>LoginPage</name>
     <message>
         <source>KESCO cash counter</source>
@@ -337,6 +797,14 @@
     <message>
         <source>Shift receipts (F4)</source>
         <translation>पाली की रसीदें (F4)</translation>
+    </message>
+    <message>
+        <source>Close shift (F6)</source>
+        <translation>पाली बंद करें (F6)</translation>
+    </message>
+    <message>
+        <source>Day close (F7)</source>
+        <translation>दिवस समापन (F7)</translation>
     </message>
     <message>
         <source>Switch language</source>
@@ -601,6 +1069,153 @@
     </message>
 </context>
 <context>
+    <name>ShiftClosePage</name>
+    <message>
+        <source>₹%1 notes</source>
+        <translation>₹%1 के नोट</translation>
+    </message>
+    <message>
+        <source>₹%1 coins</source>
+        <translation>₹%1 के सिक्के</translation>
+    </message>
+    <message>
+        <source>Close your shift: count the cash</source>
+        <translation>अपनी पाली बंद करें: नकद गिनें</translation>
+    </message>
+    <message>
+        <source>Count the cash in the drawer and type how many pieces of each note and coin (Tab or Enter: next). Tick each cheque and DD that is in the drawer (Space). The system shows what it expected only after you press F9, Count done.</source>
+        <translation>दराज़ का नकद गिनें और हर नोट व सिक्के के नग लिखें (Tab या Enter: अगला)। दराज़ में मौजूद हर चेक और डीडी पर निशान लगाएँ (Space)। सिस्टम अपेक्षित राशि तभी दिखाता है जब आप F9 (गिनती पूरी) दबाते हैं।</translation>
+    </message>
+    <message>
+        <source>Shift closed</source>
+        <translation>पाली बंद</translation>
+    </message>
+    <message>
+        <source>The shift is locked: no receipt, cancellation or change can be made in it. Hand the cash, the cheques and DDs and the shift report to the supervisor.</source>
+        <translation>पाली लॉक है: इसमें कोई रसीद, रद्दीकरण या बदलाव नहीं हो सकता। नकद, चेक व डीडी और पाली रिपोर्ट सुपरवाइज़र को सौंपें।</translation>
+    </message>
+    <message>
+        <source>Cash in the drawer</source>
+        <translation>दराज़ में नकद</translation>
+    </message>
+    <message>
+        <source>Pieces of %1</source>
+        <translation>%1 के नग</translation>
+    </message>
+    <message>
+        <source>Cheques and DDs of this shift</source>
+        <translation>इस पाली के चेक और डीडी</translation>
+    </message>
+    <message>
+        <source>Up and Down to move, Space to tick the ones in the drawer.</source>
+        <translation>ऊपर-नीचे से चलें, दराज़ में मौजूद पर Space से निशान लगाएँ।</translation>
+    </message>
+    <message>
+        <source>Count done (F9)</source>
+        <translation>गिनती पूरी (F9)</translation>
+    </message>
+    <message>
+        <source>Counted against expected</source>
+        <translation>गिनती बनाम अपेक्षित</translation>
+    </message>
+    <message>
+        <source>&amp;Remark</source>
+        <translation>टिप्पणी (&amp;R)</translation>
+    </message>
+    <message>
+        <source>&amp;Supervisor</source>
+        <translation>सुपरवाइज़र (&amp;S)</translation>
+    </message>
+    <message>
+        <source>Supervisor&apos;s &amp;PIN</source>
+        <translation>सुपरवाइज़र का पिन (&amp;P)</translation>
+    </message>
+    <message>
+        <source>Close the shift and print (F9)</source>
+        <translation>पाली बंद करें और छापें (F9)</translation>
+    </message>
+    <message>
+        <source>Count again (Esc)</source>
+        <translation>फिर से गिनें (Esc)</translation>
+    </message>
+    <message>
+        <source>Print the report again (Ctrl+P)</source>
+        <translation>रिपोर्ट फिर से छापें (Ctrl+P)</translation>
+    </message>
+    <message>
+        <source>Log out (Enter)</source>
+        <translation>लॉग आउट (Enter)</translation>
+    </message>
+    <message>
+        <source>Counted cash: %1</source>
+        <translation>गिना गया नकद: %1</translation>
+    </message>
+    <message>
+        <source>Cheque</source>
+        <translation>चेक</translation>
+    </message>
+    <message>
+        <source>DD</source>
+        <translation>डीडी</translation>
+    </message>
+    <message>
+        <source>No cheque or DD in this shift.</source>
+        <translation>इस पाली में कोई चेक या डीडी नहीं।</translation>
+    </message>
+    <message>
+        <source>Press F9 when the count is done.</source>
+        <translation>गिनती पूरी होने पर F9 दबाएँ।</translation>
+    </message>
+    <message>
+        <source>Expected cash (float + cash receipts − cancelled): %1</source>
+        <translation>अपेक्षित नकद (प्रारंभिक नकदी + नकद रसीदें − रद्द): %1</translation>
+    </message>
+    <message>
+        <source>SHORT by %1</source>
+        <translation>%1 कम</translation>
+    </message>
+    <message>
+        <source>EXCESS by %1</source>
+        <translation>%1 अधिक</translation>
+    </message>
+    <message>
+        <source>No variance: the count equals what was expected.</source>
+        <translation>कोई अंतर नहीं: गिनती अपेक्षित के बराबर है।</translation>
+    </message>
+    <message>
+        <source>Not ticked (not in the drawer): %1</source>
+        <translation>निशान नहीं (दराज़ में नहीं): %1</translation>
+    </message>
+    <message>
+        <source>The variance is above %1: a supervisor must approve here.</source>
+        <translation>अंतर %1 से अधिक है: सुपरवाइज़र यहीं स्वीकृति दें।</translation>
+    </message>
+    <message>
+        <source>Count again. The first count stays on record.</source>
+        <translation>फिर से गिनें। पहली गिनती रिकॉर्ड में रहती है।</translation>
+    </message>
+    <message>
+        <source>no variance</source>
+        <translation>कोई अंतर नहीं</translation>
+    </message>
+    <message>
+        <source>Shift closed and locked. Counted %1, expected %2: %3.</source>
+        <translation>पाली बंद और लॉक। गिना गया %1, अपेक्षित %2: %3।</translation>
+    </message>
+    <message>
+        <source>Printing the shift report...</source>
+        <translation>पाली रिपोर्ट छप रही है...</translation>
+    </message>
+    <message>
+        <source>Shift report printed. Keep it with the cash.</source>
+        <translation>पाली रिपोर्ट छप गई। इसे नकद के साथ रखें।</translation>
+    </message>
+    <message>
+        <source>Press Ctrl+P to print it again.</source>
+        <translation>फिर से छापने के लिए Ctrl+P दबाएँ।</translation>
+    </message>
+</context>
+<context>
     <name>ShiftPage</name>
     <message>
         <source>Open your shift</source>
@@ -621,6 +1236,21 @@
     <message>
         <source>Shift opened with %1.</source>
         <translation>पाली %1 के साथ खुली।</translation>
+    </message>
+</context>
+<context>
+    <name>SupervisorPage</name>
+    <message>
+        <source>&amp;Day close</source>
+        <translation>दिवस समापन (&amp;D)</translation>
+    </message>
+    <message>
+        <source>Day &amp;book</source>
+        <translation>रोकड़ बही (&amp;B)</translation>
+    </message>
+    <message>
+        <source>Cheque dis&amp;honour</source>
+        <translation>चेक अनादरण (&amp;H)</translation>
     </message>
 </context>
 </TS>

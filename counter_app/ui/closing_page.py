@@ -1,0 +1,488 @@
+"""Shift close (F6), the clerk's blind count: pieces of each note and coin (Tab or Enter to the next,
+the counted total running), the shift's cheques and DDs ticked off with Space; F9 "count done"
+records the count and only then shows what the system expected and the variance, short or excess,
+in figures and in words. A variance needs a remark; above the limit a supervisor approves on this
+same screen. F9 again closes and locks the shift and prints the shift report."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QIntValidator, QKeyEvent
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from counter_app.domain.closing import InstrumentLine, ShiftClose
+from counter_app.domain.errors import CounterError
+from counter_app.domain.money import format_inr
+from counter_app.printing.reports import print_shift_report
+from counter_app.services.closing import ClosePreview, ClosingService
+from counter_app.ui.context import UiContext
+from counter_app.ui.widgets import AlertLabel, add_row, line_edit, set_label
+
+MAX_DIGITS = 6
+PAGE_STYLE = """
+QLabel#variance { font-size: 18pt; font-weight: bold; padding: 6px; border: 2px solid #444; }
+QLabel#variance[kind="short"] { background: #fde7e9; color: #8a0010; border-color: #b00020; }
+QLabel#variance[kind="excess"] { background: #fff3cd; color: #5c4400; border-color: #b38600; }
+QLabel#variance[kind="none"] { background: #e6f4ea; color: #0d4d1c; border-color: #1b5e20; }
+"""
+
+
+def amount_words(paise: int, lang: str) -> str:
+    from counter_app.domain.words import amount_in_words_en, amount_in_words_hi
+
+    try:
+        return amount_in_words_hi(paise) if lang == "hi" else amount_in_words_en(paise)
+    except (ValueError, TypeError):
+        return ""
+
+
+class ShiftClosePage(QWidget):
+    previewed = Signal(object)  # ClosePreview
+    shift_closed = Signal(object)  # ShiftClose
+    print_finished = Signal(object)  # output path | BaseException
+    log_out_requested = Signal()
+
+    def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.closing = ClosingService(ctx.service)
+        self.setStyleSheet(PAGE_STYLE)
+        self.busy = False
+        self.preview: ClosePreview | None = None
+        self.closed: ShiftClose | None = None
+        self.instruments: list[InstrumentLine] = []
+        self.title = QLabel(self)
+        self.title.setObjectName("title")
+        self.hint = QLabel(self)
+        self.hint.setWordWrap(True)
+
+        self.cash_box = QGroupBox(self)
+        grid = QGridLayout(self.cash_box)
+        self.count_edits: dict[str, QLineEdit] = {}
+        self.count_labels: dict[str, QLabel] = {}
+        self.line_totals: dict[str, QLabel] = {}
+        self.values = dict(self.closing.denominations)
+        for row, (key, _value) in enumerate(self.closing.denominations):
+            label = QLabel(self.cash_box)
+            edit = line_edit(f"count_{key}", self.cash_box, max_length=MAX_DIGITS)
+            edit.setValidator(QIntValidator(0, 10**MAX_DIGITS - 1, edit))
+            edit.setAlignment(Qt.AlignmentFlag.AlignRight)
+            edit.setMaximumWidth(120)
+            total = QLabel(self.cash_box)
+            total.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            total.setMinimumWidth(140)
+            label.setBuddy(edit)
+            grid.addWidget(label, row, 0)
+            grid.addWidget(edit, row, 1)
+            grid.addWidget(total, row, 2)
+            self.count_edits[key], self.count_labels[key], self.line_totals[key] = edit, label, total
+            edit.textEdited.connect(self._recount)
+            edit.installEventFilter(self)
+        self.counted_label = QLabel(self.cash_box)
+        self.counted_label.setObjectName("due")
+        grid.addWidget(self.counted_label, len(self.values), 0, 1, 3)
+        edits = list(self.count_edits.values())
+        for a, b in zip(edits, edits[1:], strict=False):
+            QWidget.setTabOrder(a, b)
+
+        self.inst_box = QGroupBox(self)
+        self.inst_hint = QLabel(self.inst_box)
+        self.inst_hint.setWordWrap(True)
+        self.inst_list = QListWidget(self.inst_box)
+        self.inst_list.setObjectName("instruments")
+        ib = QVBoxLayout(self.inst_box)
+        ib.addWidget(self.inst_hint)
+        ib.addWidget(self.inst_list, 1)
+        self.done_button = QPushButton(self)
+        self.done_button.setObjectName("primary")
+
+        self.result_box = QGroupBox(self)
+        self.expected_label = QLabel(self.result_box)
+        self.counted_again_label = QLabel(self.result_box)
+        self.variance_label = QLabel(self.result_box)
+        self.variance_label.setObjectName("variance")
+        self.variance_label.setWordWrap(True)
+        self.words_label = QLabel(self.result_box)
+        self.words_label.setObjectName("words")
+        self.words_label.setWordWrap(True)
+        self.missing_label = QLabel(self.result_box)
+        self.missing_label.setObjectName("warning")
+        self.missing_label.setWordWrap(True)
+        self.remark = line_edit("closeRemark", self.result_box, max_length=300)
+        self.supervisor = line_edit("closeSupervisor", self.result_box, max_length=32)
+        self.supervisor_pin = line_edit("closeSupervisorPin", self.result_box, password=True, max_length=12)
+        self.l_remark, self.l_sup, self.l_pin = QLabel(self), QLabel(self), QLabel(self)
+        self.confirm_button = QPushButton(self.result_box)
+        self.confirm_button.setObjectName("primary")
+        self.recount_button = QPushButton(self.result_box)
+        form = QFormLayout(self.result_box)
+        form.addRow(self.expected_label)
+        form.addRow(self.counted_again_label)
+        form.addRow(self.variance_label)
+        form.addRow(self.words_label)
+        form.addRow(self.missing_label)
+        add_row(form, self.l_remark, self.remark)
+        add_row(form, self.l_sup, self.supervisor)
+        add_row(form, self.l_pin, self.supervisor_pin)
+        rb = QHBoxLayout()
+        rb.addWidget(self.confirm_button, 2)
+        rb.addWidget(self.recount_button, 1)
+        form.addRow(rb)
+        self.result_box.hide()
+
+        self.closed_label = QLabel(self)
+        self.closed_label.setWordWrap(True)
+        self.closed_label.setObjectName("consumerName")
+        self.print_button = QPushButton(self)
+        self.logout_button = QPushButton(self)
+        self.logout_button.setObjectName("primary")
+        for b in (self.done_button, self.confirm_button, self.recount_button, self.print_button, self.logout_button):
+            b.setAutoDefault(True)  # Enter on a focused button presses it, as Space does
+        self.alert = AlertLabel(self)
+
+        left = QVBoxLayout()
+        left.addWidget(self.cash_box)
+        left.addStretch(1)
+        right = QVBoxLayout()
+        right.addWidget(self.inst_box, 1)
+        right.addWidget(self.done_button)
+        right.addWidget(self.result_box, 2)
+        middle = QHBoxLayout()
+        middle.addLayout(left, 1)
+        middle.addLayout(right, 1)
+        after = QHBoxLayout()
+        after.addWidget(self.closed_label, 1)
+        after.addWidget(self.print_button)
+        after.addWidget(self.logout_button)
+        box = QVBoxLayout(self)
+        box.addWidget(self.title)
+        box.addWidget(self.hint)
+        box.addLayout(after)  # shown once the shift is closed, in the place of the count
+        box.addLayout(middle, 1)
+        box.addWidget(self.alert)
+        for w in (self.closed_label, self.print_button, self.logout_button):
+            w.hide()
+
+        self.inst_list.installEventFilter(self)
+        self.done_button.clicked.connect(self.count_done)
+        self.confirm_button.clicked.connect(self.confirm_close)
+        self.recount_button.clicked.connect(self.count_again)
+        self.remark.returnPressed.connect(self._remark_entered)
+        self.supervisor.returnPressed.connect(self.supervisor_pin.setFocus)
+        self.supervisor_pin.returnPressed.connect(self.confirm_close)
+        self.print_button.clicked.connect(self.print_report)
+        self.logout_button.clicked.connect(self.log_out_requested.emit)
+        self.retranslate()
+
+    # ------------------------------------------------------------------ texts
+    def changeEvent(self, e: QEvent) -> None:
+        if e.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(e)
+
+    def denomination_text(self, key: str) -> str:
+        rupees = key[1:]
+        if key.startswith("N"):
+            return self.tr("₹%1 notes").replace("%1", rupees)
+        if key.startswith("C"):
+            return self.tr("₹%1 coins").replace("%1", rupees)
+        return key
+
+    def retranslate(self) -> None:
+        if self.closed is None:
+            self.title.setText(self.tr("Close your shift: count the cash"))
+            self.hint.setText(self.tr("Count the cash in the drawer and type how many pieces of each note and coin "
+                                      "(Tab or Enter: next). Tick each cheque and DD that is in the drawer (Space). "
+                                      "The system shows what it expected only after you press F9, Count done."))
+        else:
+            self.title.setText(self.tr("Shift closed"))
+            self.hint.setText(self.tr("The shift is locked: no receipt, cancellation or change can be made in it. "
+                                      "Hand the cash, the cheques and DDs and the shift report to the supervisor."))
+        self.cash_box.setTitle(self.tr("Cash in the drawer"))
+        for key, label in self.count_labels.items():
+            label.setText(self.denomination_text(key))
+            self.count_edits[key].setAccessibleName(self.tr("Pieces of %1").replace("%1", self.denomination_text(key)))
+        self.inst_box.setTitle(self.tr("Cheques and DDs of this shift"))
+        self.inst_hint.setText(self.tr("Up and Down to move, Space to tick the ones in the drawer."))
+        self.inst_list.setAccessibleName(self.tr("Cheques and DDs of this shift"))
+        self.done_button.setText(self.tr("Count done (F9)"))
+        self.result_box.setTitle(self.tr("Counted against expected"))
+        set_label(self.l_remark, self.remark, self.tr("&Remark"))
+        set_label(self.l_sup, self.supervisor, self.tr("&Supervisor"))
+        set_label(self.l_pin, self.supervisor_pin, self.tr("Supervisor's &PIN"))
+        self.confirm_button.setText(self.tr("Close the shift and print (F9)"))
+        self.recount_button.setText(self.tr("Count again (Esc)"))
+        self.print_button.setText(self.tr("Print the report again (Ctrl+P)"))
+        self.logout_button.setText(self.tr("Log out (Enter)"))
+        self._recount()
+        self._fill_instruments(self.instruments)
+        if self.preview is not None and self.closed is None:
+            self._show_preview(self.preview)
+        if self.closed is not None:
+            self._show_closed(self.closed)
+
+    # ------------------------------------------------------------------ the count
+    def counts(self) -> dict[str, int]:
+        return {k: int(e.text()) for k, e in self.count_edits.items() if e.text().strip().isdigit()}
+
+    def counted_paise(self) -> int:
+        return sum(self.values[k] * n for k, n in self.counts().items())
+
+    def ticked(self) -> list[str]:
+        out = []
+        for i in range(self.inst_list.count()):
+            item = self.inst_list.item(i)
+            if item.checkState() == Qt.CheckState.Checked:
+                out.append(str(item.data(Qt.ItemDataRole.UserRole)))
+        return out
+
+    def _recount(self, *_: Any) -> None:
+        counts = self.counts()
+        for key, label in self.line_totals.items():
+            n = counts.get(key, 0)
+            label.setText(format_inr(self.values[key] * n) if n else "")
+        self.counted_label.setText(self.tr("Counted cash: %1").replace("%1", format_inr(self.counted_paise())))
+
+    def _fill_instruments(self, lines: Sequence[InstrumentLine]) -> None:
+        ticked = set(self.ticked())
+        self.inst_list.clear()
+        kinds = {"cheque": self.tr("Cheque"), "dd": self.tr("DD")}
+        for ln in lines:
+            item = QListWidgetItem(f"{kinds.get(ln.mode, ln.mode)} {ln.number}: {format_inr(ln.amount_paise)}\n"
+                                   f"{ln.bank}, {ln.receipt_no}")
+            item.setData(Qt.ItemDataRole.UserRole, ln.receipt_id)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Checked if ln.receipt_id in ticked else Qt.CheckState.Unchecked)
+            self.inst_list.addItem(item)
+        if not lines:
+            self.inst_hint.setText(self.tr("No cheque or DD in this shift."))
+        if self.inst_list.count():
+            self.inst_list.setCurrentRow(0)
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
+            key = event.key()
+            edits = list(self.count_edits.values())
+            if obj in edits and key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+                i = edits.index(obj)  # type: ignore[arg-type]
+                if i + 1 < len(edits):
+                    edits[i + 1].setFocus()
+                    edits[i + 1].selectAll()
+                elif self.inst_list.count():
+                    self.inst_list.setFocus()
+                else:
+                    self.alert.note(self.tr("Press F9 when the count is done."))
+                return True
+            if obj is self.inst_list and key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+                self.alert.note(self.tr("Press F9 when the count is done."))
+                return True
+        return super().eventFilter(obj, event)
+
+    # ------------------------------------------------------------------ flow
+    def reset(self) -> None:
+        """A fresh count for the open shift."""
+        self.preview, self.closed, self.busy = None, None, False
+        self.retranslate()
+        for e in self.count_edits.values():
+            e.clear()
+            e.setEnabled(True)
+        self.inst_list.setEnabled(True)
+        self.result_box.hide()
+        for w in (self.closed_label, self.print_button, self.logout_button):
+            w.hide()
+        for w in (self.cash_box, self.inst_box, self.done_button):
+            w.show()
+        self.done_button.setEnabled(True)
+        self.alert.clear_message()
+        self.remark.clear()
+        self.supervisor.clear()
+        self.supervisor_pin.clear()
+        self.instruments = []
+        self._fill_instruments([])
+        self._recount()
+        session = self.ctx.session
+        if session is not None:
+            self.ctx.runner.submit(lambda: self.closing.instruments_to_tick(session), self._got_instruments,
+                                   self._error)
+        first = next(iter(self.count_edits.values()))
+        first.setFocus()
+
+    def _got_instruments(self, lines: list[InstrumentLine]) -> None:
+        self.instruments = lines
+        self.inst_hint.setText(self.tr("Up and Down to move, Space to tick the ones in the drawer."))
+        self._fill_instruments(lines)
+
+    def _error(self, e: BaseException) -> None:
+        self.busy = False
+        self.done_button.setEnabled(True)
+        self.confirm_button.setEnabled(True)
+        self.alert.error(self.ctx.language.message(e) if isinstance(e, CounterError) else str(e))
+
+    def f9(self) -> None:
+        if self.closed is not None:
+            return
+        if self.preview is None:
+            self.count_done()
+        else:
+            self.confirm_close()
+
+    def count_done(self) -> None:
+        session = self.ctx.session
+        if self.busy or session is None or self.closed is not None:
+            return
+        counts, ticked = self.counts(), self.ticked()
+        self.busy = True
+        self.done_button.setEnabled(False)
+        self.ctx.runner.submit(lambda: self.closing.preview_shift_close(session, counts, ticked),
+                               self._show_preview, self._error)
+
+    def _show_preview(self, p: ClosePreview) -> None:
+        first = self.preview is None
+        self.busy = False
+        self.preview = p
+        for e in self.count_edits.values():
+            e.setEnabled(False)
+        self.inst_list.setEnabled(False)
+        self.inst_box.hide()  # what is not ticked is named below; the result needs the room
+        self.done_button.hide()
+        self.result_box.show()
+        self.expected_label.setText(self.tr("Expected cash (float + cash receipts − cancelled): %1")
+                                    .replace("%1", format_inr(p.expected_cash_paise)))
+        self.counted_again_label.setText(self.tr("Counted cash: %1").replace("%1", format_inr(p.counted_cash_paise)))
+        v = p.variance_paise
+        if v < 0:
+            text, kind = self.tr("SHORT by %1").replace("%1", format_inr(-v)), "short"
+        elif v > 0:
+            text, kind = self.tr("EXCESS by %1").replace("%1", format_inr(v)), "excess"
+        else:
+            text, kind = self.tr("No variance: the count equals what was expected."), "none"
+        self.variance_label.setText(text)
+        self.variance_label.setProperty("kind", kind)
+        self.variance_label.style().unpolish(self.variance_label)
+        self.variance_label.style().polish(self.variance_label)
+        self.words_label.setText(amount_words(abs(v), self.ctx.language.code) if v else "")
+        self.words_label.setVisible(bool(v))
+        if p.instruments_missing:
+            self.missing_label.setText(self.tr("Not ticked (not in the drawer): %1")
+                                       .replace("%1", ", ".join(p.instruments_missing)))
+        self.missing_label.setVisible(bool(p.instruments_missing))
+        for w in (self.l_remark, self.remark):
+            w.setVisible(p.needs_remark)
+        for w in (self.l_sup, self.supervisor, self.l_pin, self.supervisor_pin):
+            w.setVisible(p.needs_approval)
+        if p.needs_approval:
+            self.alert.note(self.tr("The variance is above %1: a supervisor must approve here.")
+                            .replace("%1", format_inr(self.ctx.service.config.variance_approval_paise)))
+        elif first:
+            self.alert.clear_message()
+        if first:
+            (self.remark if p.needs_remark else self.confirm_button).setFocus()
+            self.previewed.emit(p)
+
+    def _remark_entered(self) -> None:
+        if self.supervisor.isVisible():
+            self.supervisor.setFocus()
+        else:
+            self.confirm_close()
+
+    def count_again(self) -> bool:
+        """Esc after the count: type the count again (the first count stays on record)."""
+        if self.preview is None or self.closed is not None or self.busy:
+            return False
+        self.preview = None
+        self.result_box.hide()
+        self.inst_box.show()
+        self.done_button.show()
+        self.done_button.setEnabled(True)
+        for e in self.count_edits.values():
+            e.setEnabled(True)
+        self.inst_list.setEnabled(True)
+        self.alert.note(self.tr("Count again. The first count stays on record."))
+        next(iter(self.count_edits.values())).setFocus()
+        return True
+
+    def confirm_close(self) -> None:
+        session = self.ctx.session
+        if self.busy or session is None or self.preview is None or self.closed is not None:
+            return
+        counts, ticked, remark = self.counts(), self.ticked(), self.remark.text()
+        sup = self.supervisor.text().strip() if self.preview.needs_approval else None
+        pin = self.supervisor_pin.text() if self.preview.needs_approval else None
+        self.busy = True
+        self.confirm_button.setEnabled(False)
+
+        def failed(e: BaseException) -> None:
+            self._error(e)
+            self.supervisor_pin.clear()
+            key = getattr(e, "key", "")
+            if key == "close.remark_required":
+                self.remark.setFocus()
+            elif self.supervisor.isVisible():
+                self.supervisor_pin.setFocus()
+
+        self.ctx.runner.submit(
+            lambda: self.closing.close_shift(session, counts, ticked, remark, sup, pin), self._closed, failed)
+
+    def _closed(self, sc: ShiftClose) -> None:
+        self.busy = False
+        self.confirm_button.setEnabled(True)
+        self.closed = sc
+        self.ctx.shift_id = None
+        self.ctx.sync.receipts_changed()
+        for w in (self.cash_box, self.inst_box, self.done_button, self.result_box):
+            w.hide()
+        for w in (self.closed_label, self.print_button, self.logout_button):
+            w.show()
+        self.retranslate()
+        self.logout_button.setFocus()
+        self.shift_closed.emit(sc)
+        self.print_report()
+
+    def _show_closed(self, sc: ShiftClose) -> None:
+        v = sc.variance_paise
+        variance = (self.tr("SHORT by %1").replace("%1", format_inr(-v)) if v < 0 else
+                    self.tr("EXCESS by %1").replace("%1", format_inr(v)) if v > 0 else self.tr("no variance"))
+        self.closed_label.setText(self.tr("Shift closed and locked. Counted %1, expected %2: %3.")
+                                  .replace("%1", format_inr(sc.counted_cash_paise))
+                                  .replace("%2", format_inr(sc.expected_cash_paise)).replace("%3", variance))
+
+    def print_report(self) -> None:
+        sc, session = self.closed, self.ctx.session
+        if sc is None:
+            return
+        self.alert.note(self.tr("Printing the shift report..."))
+        ctx = self.ctx
+        name = session.full_name if session is not None else ""
+
+        def job() -> str | None:
+            out = print_shift_report(ctx.printer, sc, ctx.counter.config, counter_name=ctx.counter_name,
+                                     clerk_name=name)
+            if out:
+                ctx.printed.append(out)
+            return out
+
+        def done(out: str | None) -> None:
+            self.alert.ok(self.tr("Shift report printed. Keep it with the cash."))
+            self.print_finished.emit(out)
+
+        def failed(e: BaseException) -> None:
+            msg = self.ctx.language.message(e) if isinstance(e, CounterError) else str(e)
+            self.alert.error(msg + " " + self.tr("Press Ctrl+P to print it again."))
+            self.print_finished.emit(e)
+
+        self.ctx.runner.submit(job, done, failed)

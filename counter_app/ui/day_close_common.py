@@ -1,0 +1,65 @@
+"""What the supervisor's closing screens share: dates as typed (DD-MM-YYYY or YYYY-MM-DD), the
+save-file dialog, names of payment modes and consumer categories, a variance said in words."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
+from PySide6.QtWidgets import QFileDialog, QWidget
+
+from counter_app.domain.money import format_inr
+
+_DIGITS = str.maketrans("०१२३४५६७८९", "0123456789")
+CONTEXT = "ClosingTexts"
+
+
+def ui_date(text: str) -> str | None:
+    """`29-11-2026`, `29/11/2026`, `29.11.2026` or `2026-11-29` (Devanagari digits too) -> ISO, else None."""
+    s = text.strip().translate(_DIGITS)
+    try:
+        if m := re.fullmatch(r"(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})", s):
+            return date(int(m[3]), int(m[2]), int(m[1])).isoformat()
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", s):
+            return date.fromisoformat(s).isoformat()
+    except ValueError:
+        return None
+    return None
+
+
+def ask_save_path(parent: QWidget, title: str, suggested: str, filter_: str) -> str:
+    path, _ = QFileDialog.getSaveFileName(parent, title, suggested, filter_)
+    return str(path or "")
+
+
+def _t(text: str) -> str:
+    return QCoreApplication.translate(CONTEXT, text)
+
+
+MODE_TEXTS = {"cash": QT_TRANSLATE_NOOP("ClosingTexts", "Cash"), "cheque": QT_TRANSLATE_NOOP("ClosingTexts", "Cheque"),
+              "dd": QT_TRANSLATE_NOOP("ClosingTexts", "DD"), "upi": QT_TRANSLATE_NOOP("ClosingTexts", "UPI"),
+              "card": QT_TRANSLATE_NOOP("ClosingTexts", "Card")}
+CATEGORY_TEXTS = {"DOM": QT_TRANSLATE_NOOP("ClosingTexts", "Domestic"),
+                  "COM": QT_TRANSLATE_NOOP("ClosingTexts", "Commercial"),
+                  "PUB": QT_TRANSLATE_NOOP("ClosingTexts", "Public institution"),
+                  "SMI": QT_TRANSLATE_NOOP("ClosingTexts", "Small/medium industry"),
+                  "unknown": QT_TRANSLATE_NOOP("ClosingTexts", "Not in the consumer data"),
+                  "": QT_TRANSLATE_NOOP("ClosingTexts", "Not in the consumer data")}
+SHORT = QT_TRANSLATE_NOOP("ClosingTexts", "SHORT by %1")
+EXCESS = QT_TRANSLATE_NOOP("ClosingTexts", "EXCESS by %1")
+NO_VARIANCE = QT_TRANSLATE_NOOP("ClosingTexts", "no variance")
+
+
+def names(_widget: QWidget | None = None) -> tuple[dict[str, str], dict[str, str]]:
+    """(mode names, category names) in the current language."""
+    return ({k: _t(v) for k, v in MODE_TEXTS.items()}, {k: _t(v) for k, v in CATEGORY_TEXTS.items()})
+
+
+def variance_text(_widget: QWidget | None, paise: int) -> str:
+    """Short or excess said in words, never by colour alone."""
+    if paise < 0:
+        return _t(SHORT).replace("%1", format_inr(-paise))
+    if paise > 0:
+        return _t(EXCESS).replace("%1", format_inr(paise))
+    return _t(NO_VARIANCE)

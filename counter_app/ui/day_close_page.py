@@ -1,0 +1,452 @@
+"""Day close (supervisor): the day's report (every shift, totals by mode and by category, receipts,
+cancelled ones with their reasons, reprints, variances, what the central server has acknowledged);
+refused while a shift is open. "Close the day" records the day close, pushes it at once, and shows
+the server's answer: confirmed, or the receipts it lacks by number. The Z-report, the bank pay-in
+slip and the day's receipts as CSV come from here."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from counter_app.domain.closing import DayClose
+from counter_app.domain.errors import CounterError
+from counter_app.domain.money import format_inr
+from counter_app.printing.receipt_doc import display_datetime
+from counter_app.printing.reports import print_payin_slip, print_z_report, render_z_report_pdf
+from counter_app.services.closing import ClosingService, DayReport
+from counter_app.services.reports import write_receipts_csv
+from counter_app.ui.closing_models import TextTableModel
+from counter_app.ui.context import UiContext
+from counter_app.ui.day_close_common import ask_save_path, names, ui_date, variance_text
+from counter_app.ui.widgets import AlertLabel, line_edit, set_label
+
+POLL_MS = 500
+POLL_LIMIT = 120  # a minute of asking before the page says it is still waiting
+
+
+def table_view(model: TextTableModel, name: str, parent: QWidget) -> QTableView:
+    t = QTableView(parent)
+    t.setObjectName(name)
+    t.setModel(model)
+    t.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    t.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    t.verticalHeader().hide()
+    t.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    t.horizontalHeader().setStretchLastSection(True)
+    return t
+
+
+class DayClosePage(QWidget):
+    report_shown = Signal(object)  # DayReport
+    day_closed = Signal(object)  # DayClose
+    status_shown = Signal(object)  # the day close status (dict) or None
+    print_finished = Signal(object)  # output path | None | BaseException
+    exported = Signal(object)  # (path, rows) | BaseException
+
+    def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.closing = ClosingService(ctx.service)
+        self.report: DayReport | None = None
+        self.status: dict[str, Any] | None = None
+        self.busy = False
+        self.polls = 0
+        self.ask_save_path: Callable[[QWidget, str, str, str], str] = ask_save_path
+
+        self.title = QLabel(self)
+        self.title.setObjectName("title")
+        self.l_date = QLabel(self)
+        self.date_edit = line_edit("dayCloseDate", self, max_length=10)
+        self.show_button = QPushButton(self)
+        self.date_edit.setMaximumWidth(180)
+        top = QHBoxLayout()
+        top.addWidget(self.title)
+        top.addSpacing(24)
+        top.addWidget(self.l_date)
+        top.addWidget(self.date_edit)
+        top.addWidget(self.show_button)
+        top.addStretch(1)
+        self.l_date.setBuddy(self.date_edit)
+
+        self.figures = QGroupBox(self)
+        grid = QGridLayout(self.figures)
+        grid.setVerticalSpacing(2)
+        self.fig_labels: dict[str, tuple[QLabel, QLabel]] = {}
+        places = {"receipts": (0, 0), "gross": (0, 2), "cancelled": (0, 4), "net": (0, 6), "reprints": (1, 0),
+                  "variance": (1, 2), "sync": (1, 4)}
+        for key, (row, col) in places.items():
+            name, value = QLabel(self.figures), QLabel(self.figures)
+            value.setObjectName(f"fig_{key}")
+            value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            if key in ("gross", "net"):
+                name.setStyleSheet("font-weight: bold;")
+                value.setStyleSheet("font-weight: bold;")
+            grid.addWidget(name, row, col)
+            grid.addWidget(value, row, col + 1, 1, 3 if key == "sync" else 1)
+            self.fig_labels[key] = (name, value)
+        for col in (1, 3, 5, 7):
+            grid.setColumnStretch(col, 1)
+        self.mode_model = TextTableModel(2, right=(1,))
+        self.category_model = TextTableModel(2, right=(1,))
+        self.shift_model = TextTableModel(7, right=(2, 3, 4))
+        self.void_model = TextTableModel(5, right=(2,))
+        self.mode_table = table_view(self.mode_model, "byMode", self)
+        self.category_table = table_view(self.category_model, "byCategory", self)
+        self.shift_table = table_view(self.shift_model, "shifts", self)
+        self.void_table = table_view(self.void_model, "voids", self)
+        self.l_modes, self.l_cats, self.l_shifts, self.l_voids = (QLabel(self) for _ in range(4))
+
+        self.server_box = QGroupBox(self)
+        self.server_label = QLabel(self.server_box)
+        self.server_label.setObjectName("serverAnswer")
+        self.server_label.setWordWrap(True)
+        self.server_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.resend_button = QPushButton(self.server_box)
+        sb = QHBoxLayout(self.server_box)
+        sb.addWidget(self.server_label, 1)
+        sb.addWidget(self.resend_button)
+        self.resend_button.hide()
+
+        self.close_button = QPushButton(self)
+        self.close_button.setObjectName("primary")
+        self.print_z_button = QPushButton(self)
+        self.payin_button = QPushButton(self)
+        self.save_z_button = QPushButton(self)
+        self.csv_button = QPushButton(self)
+        self.alert = AlertLabel(self)
+
+        middle = QHBoxLayout()
+        for pairs, stretch in ((((self.l_modes, self.mode_table),), 2), (((self.l_cats, self.category_table),), 2),
+                               (((self.l_shifts, self.shift_table), (self.l_voids, self.void_table)), 5)):
+            col = QVBoxLayout()
+            for label, table in pairs:
+                col.addWidget(label)
+                col.addWidget(table, 1)
+            middle.addLayout(col, stretch)
+        buttons = QHBoxLayout()
+        for b in (self.close_button, self.print_z_button, self.payin_button, self.save_z_button, self.csv_button):
+            buttons.addWidget(b)
+        box = QVBoxLayout(self)
+        box.addLayout(top)
+        box.addWidget(self.figures)
+        box.addLayout(middle, 1)
+        box.addWidget(self.server_box)
+        box.addLayout(buttons)
+        box.addWidget(self.alert)
+
+        self.poll_timer = QTimer(self)
+        self.poll_timer.setInterval(POLL_MS)
+        self.poll_timer.timeout.connect(self._poll)
+        self.date_edit.returnPressed.connect(lambda: self.show_day())
+        self.show_button.clicked.connect(lambda: self.show_day())
+        self.close_button.clicked.connect(self.close_day)
+        self.resend_button.clicked.connect(self.resend)
+        self.print_z_button.clicked.connect(self.print_z)
+        self.payin_button.clicked.connect(self.print_payin)
+        self.save_z_button.clicked.connect(self.save_z_pdf)
+        self.csv_button.clicked.connect(self.export_csv)
+        self._enable(False)
+        self.retranslate()
+
+    # ------------------------------------------------------------------ texts
+    def changeEvent(self, e: QEvent) -> None:
+        if e.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(e)
+
+    def retranslate(self) -> None:
+        self.title.setText(self.tr("Day close"))
+        set_label(self.l_date, self.date_edit, self.tr("Business da&te (DD-MM-YYYY)"))
+        self.show_button.setText(self.tr("Show (Enter)"))
+        self.figures.setTitle(self.tr("The day at this counter"))
+        texts = {"receipts": self.tr("Receipts (all)"), "gross": self.tr("Gross total"),
+                 "cancelled": self.tr("Cancelled"), "net": self.tr("Net collection"), "reprints": self.tr("Reprints"),
+                 "variance": self.tr("Cash variance"), "sync": self.tr("Central server")}
+        for key, (name, value) in self.fig_labels.items():
+            name.setText(texts[key])
+            value.setAccessibleName(texts[key])
+        self.l_modes.setText(self.tr("By mode of payment"))
+        self.l_cats.setText(self.tr("By consumer category"))
+        self.l_shifts.setText(self.tr("Shifts"))
+        self.l_voids.setText(self.tr("Cancelled receipts"))
+        self.mode_model.set_headers([self.tr("Mode"), self.tr("Amount")])
+        self.category_model.set_headers([self.tr("Category"), self.tr("Amount")])
+        self.shift_model.set_headers([self.tr("Clerk"), self.tr("Open/closed"), self.tr("Expected"), self.tr("Counted"),
+                                      self.tr("Variance"), self.tr("Approved by"), self.tr("Remark")])
+        self.void_model.set_headers([self.tr("Receipt no."), self.tr("Account"), self.tr("Amount"), self.tr("Reason"),
+                                     self.tr("Approved by")])
+        for t, text in ((self.mode_table, self.l_modes), (self.category_table, self.l_cats),
+                        (self.shift_table, self.l_shifts), (self.void_table, self.l_voids)):
+            t.setAccessibleName(text.text())
+        self.server_box.setTitle(self.tr("Central server's confirmation"))
+        self.resend_button.setText(self.tr("Send again"))
+        self.close_button.setText(self.tr("&Close the day"))
+        self.print_z_button.setText(self.tr("Print &Z-report (Ctrl+P)"))
+        self.payin_button.setText(self.tr("Print pay-&in slip"))
+        self.save_z_button.setText(self.tr("&Save Z-report as PDF..."))
+        self.csv_button.setText(self.tr("E&xport receipts as CSV..."))
+        if self.report is not None:
+            self._fill(self.report)
+        self._show_status(self.status)
+
+    def _enable(self, have_report: bool) -> None:
+        for b in (self.print_z_button, self.payin_button, self.save_z_button, self.csv_button):
+            b.setEnabled(have_report)
+        r = self.report
+        self.close_button.setEnabled(have_report and r is not None and not r.open_shifts and bool(r.shifts)
+                                     and self.status is None and not self.busy)
+
+    # ------------------------------------------------------------------ the report
+    def reset(self) -> None:
+        if not self.date_edit.text().strip():
+            self.date_edit.setText(self.ctx.service.clock().date().strftime("%d-%m-%Y"))
+        self.show_day()
+        self.date_edit.setFocus()
+        self.date_edit.selectAll()
+
+    def show_day(self, *, keep_message: bool = False) -> None:
+        day = ui_date(self.date_edit.text())
+        if day is None:
+            self.alert.error(self.ctx.language.message("close.bad_date"))
+            self.date_edit.setFocus()
+            return
+        if not keep_message:
+            self.alert.clear_message()
+        closing = self.closing
+        self.ctx.runner.submit(lambda: (closing.day_report(day), closing.day_close_status(day)),
+                               self._got_report, self._error)
+
+    def _got_report(self, got: tuple[DayReport, dict[str, Any] | None]) -> None:
+        rep, status = got
+        self.report, self.status = rep, status
+        self._fill(rep)
+        self._show_status(status)
+        self._enable(True)
+        if rep.open_shifts:
+            self.alert.error(self.ctx.language.message("close.shifts_open", shifts=", ".join(rep.open_shifts)))
+        elif not rep.shifts and status is None:
+            self.alert.note(self.ctx.language.message("close.nothing_to_close", date=self.date_edit.text().strip()))
+        self.report_shown.emit(rep)
+
+    def _fill(self, rep: DayReport) -> None:
+        modes, cats = names(self)
+        fig = {k: v for k, (_n, v) in self.fig_labels.items()}
+        fig["receipts"].setText(str(rep.receipt_count))
+        fig["gross"].setText(format_inr(rep.total_paise))
+        fig["cancelled"].setText(self.tr("%1 (%2)").replace("%1", str(rep.void_count))
+                                 .replace("%2", format_inr(rep.void_total_paise)))
+        fig["net"].setText(format_inr(rep.net_total_paise))
+        fig["reprints"].setText(str(rep.reprints))
+        fig["variance"].setText(variance_text(self, rep.variance_total_paise))
+        fig["sync"].setText(self.tr("%1 acknowledged, %2 waiting to be sent").replace("%1", str(rep.acknowledged))
+                            .replace("%2", str(rep.pending)))
+        self.mode_model.set_rows(
+            [[modes.get(m, m), format_inr(p)] for m, p in sorted(rep.by_mode.items())]
+            + [[self.tr("Net"), format_inr(rep.net_total_paise)]], bold_last=True)
+        self.category_model.set_rows(
+            [[cats.get(c, c), format_inr(p)] for c, p in sorted(rep.by_category.items())]
+            + [[self.tr("Net"), format_inr(rep.net_total_paise)]], bold_last=True)
+        closes = {c.shift_id: c for c in rep.shift_closes}
+        rows = []
+        for s in rep.shifts:
+            c = closes.get(s.shift_id)
+            opened = display_datetime(s.opened_at)[-5:]
+            if c is None:
+                rows.append([s.clerk, f"{opened} – " + self.tr("OPEN"), "", "", "", "", ""])
+            else:
+                rows.append([s.clerk, f"{opened} – {display_datetime(c.closed_at)[-5:]}",
+                             format_inr(c.expected_cash_paise), format_inr(c.counted_cash_paise),
+                             variance_text(self, c.variance_paise), c.approved_by or "", c.remark])
+        self.shift_model.set_rows(rows)
+        self.void_model.set_rows([[v.receipt_no, v.account_no, format_inr(v.amount_paise), v.void_reason or "",
+                                   v.void_approved_by or ""] for v in rep.voids])
+
+    def _error(self, e: BaseException) -> None:
+        self.busy = False
+        self._enable(self.report is not None)
+        self.alert.error(self.ctx.language.message(e) if isinstance(e, CounterError) else str(e))
+
+    # ------------------------------------------------------------------ closing and the server's answer
+    def close_day(self) -> None:
+        session, rep = self.ctx.session, self.report
+        if self.busy or session is None or rep is None:
+            return
+        day = rep.business_date
+        self.busy = True
+        self._enable(True)
+        self.alert.note(self.tr("Closing the day..."))
+        self.ctx.runner.submit(lambda: self.closing.close_day(session, day), self._closed, self._error)
+
+    def _closed(self, dc: DayClose) -> None:
+        self.busy = False
+        self.alert.ok(self.tr("Day %1 closed: %2 receipts, %3. Sending it to the central server...")
+                      .replace("%1", self.date_edit.text().strip()).replace("%2", str(dc.receipt_count))
+                      .replace("%3", format_inr(dc.total_paise)))
+        self.day_closed.emit(dc)
+        self._push_and_wait()
+        self.show_day(keep_message=True)
+
+    def _push_and_wait(self) -> None:
+        self.ctx.sync.receipts_changed()  # refresh and push now, through the sync engine when there is one
+        self.polls = 0
+        self.poll_timer.start()
+
+    def _poll(self) -> None:
+        rep = self.report
+        if rep is None:
+            self.poll_timer.stop()
+            return
+        self.polls += 1
+        day = rep.business_date
+        self.ctx.runner.latest("day_close_status", lambda: self.closing.day_close_status(day),
+                               self._polled, lambda e: None)
+
+    def _polled(self, status: dict[str, Any] | None) -> None:
+        self._show_status(status)
+        answered = status is not None and status["sync_state"] != "pending"
+        if answered or self.polls >= POLL_LIMIT:
+            self.poll_timer.stop()
+            if answered and self.report is not None:
+                self.show_day(keep_message=True)  # the acknowledged count moved too
+
+    def _show_status(self, st: dict[str, Any] | None) -> None:
+        self.status = st
+        self.resend_button.hide()
+        kind = "none"
+        if st is None:
+            text = self.tr("The day is not closed yet.")
+        else:
+            dc: DayClose = st["day_close"]
+            who = self.tr("Closed by %1 at %2.").replace("%1", dc.closed_by).replace("%2",
+                                                                                       display_datetime(dc.closed_at))
+            server = st.get("server") or {}
+            if st["confirmed"]:
+                kind = "confirmed"
+                text = who + " " + self.tr("CONFIRMED by the central server: %1 receipts, %2, the same as this "
+                                           "counter.").replace("%1", str(server.get("server_count"))) \
+                    .replace("%2", format_inr(int(server.get("server_total_paise") or 0)))
+            elif "server_count" in server:
+                kind = "mismatch"
+                states = st.get("missing_states") or {}
+                missing = ", ".join(f"{no} ({self._state_word(states.get(no, ''))})"
+                                    for no in st["missing_receipts"]) or "-"
+                text = who + " " + self.tr("MISMATCH: the central server holds %1 receipts, %2; this counter has "
+                                           "%3 receipts, %4. Missing on the server: %5.") \
+                    .replace("%1", str(server.get("server_count"))) \
+                    .replace("%2", format_inr(int(server.get("server_total_paise") or 0))) \
+                    .replace("%3", str(dc.receipt_count)).replace("%4", format_inr(dc.total_paise)) \
+                    .replace("%5", missing)
+                self.resend_button.show()
+            elif st["sync_state"] in ("conflict", "invalid"):
+                kind = "mismatch"
+                text = who + " " + self.tr("The central server did not take the day close. Call IT.")
+            else:
+                text = who + " " + (self.tr("Waiting for the central server's answer...") if self.ctx.sync.engine
+                                    else self.tr("Not sent yet: this counter is not connected to the central "
+                                                 "server now. It goes when the connection is back."))
+        self.server_label.setText(text)
+        self.server_label.setProperty("kind", kind)
+        self.server_label.setAccessibleName(text)
+        self.status_shown.emit(st)
+
+    def _state_word(self, state: str) -> str:
+        return {"pending": self.tr("not sent yet"), "synced": self.tr("sent, lost by the server"),
+                "invalid": self.tr("refused by the server"), "conflict": self.tr("conflict")}.get(state, state)
+
+    def resend(self) -> None:
+        session, rep = self.ctx.session, self.report
+        if session is None or rep is None:
+            return
+        day = rep.business_date
+
+        def done(n: int) -> None:
+            self.alert.note(self.tr("Sending the day close again (with %1 refused receipts)...").replace("%1", str(n)))
+            self._push_and_wait()
+
+        self.ctx.runner.submit(lambda: self.closing.resend_day_close(session, day), done, self._error)
+
+    # ------------------------------------------------------------------ reports and export
+    def _print(self, fn: Callable[[], str | None], what: str) -> None:
+        self.alert.note(self.tr("Printing..."))
+        ctx = self.ctx
+
+        def job() -> str | None:
+            out = fn()
+            if out:
+                ctx.printed.append(out)
+            return out
+
+        def done(out: str | None) -> None:
+            self.alert.ok(what)
+            self.print_finished.emit(out)
+
+        def failed(e: BaseException) -> None:
+            self._error(e)
+            self.print_finished.emit(e)
+
+        ctx.runner.submit(job, done, failed)
+
+    def print_z(self) -> None:
+        rep, st, ctx = self.report, self.status, self.ctx
+        if rep is None:
+            return
+        dc = st["day_close"] if st else None
+        self._print(lambda: print_z_report(ctx.printer, rep, ctx.counter.config, counter_name=ctx.counter_name,
+                                           day_close=dc, server=st), self.tr("Z-report printed."))
+
+    def print_payin(self) -> None:
+        rep, ctx = self.report, self.ctx
+        if rep is None:
+            return
+        self._print(lambda: print_payin_slip(ctx.printer, rep, ctx.counter.config, counter_name=ctx.counter_name),
+                    self.tr("Pay-in slip printed."))
+
+    def save_z_pdf(self) -> None:
+        rep, st, ctx = self.report, self.status, self.ctx
+        if rep is None:
+            return
+        name = f"Z-report-{rep.counter_code}-{rep.business_date}.pdf"
+        path = self.ask_save_path(self, self.tr("Save the Z-report"), str(ctx.data_dir / name), "PDF (*.pdf)")
+        if not path:
+            return
+        dc = st["day_close"] if st else None
+        self._print(lambda: str(render_z_report_pdf(rep, ctx.counter.config, Path(path), day_close=dc, server=st)),
+                    self.tr("Z-report saved as %1.").replace("%1", path))
+
+    def export_csv(self) -> None:
+        rep, ctx = self.report, self.ctx
+        if rep is None:
+            return
+        name = f"receipts-{rep.counter_code}-{rep.business_date}.csv"
+        path = self.ask_save_path(self, self.tr("Export the day's receipts"), str(ctx.data_dir / name),
+                                  "CSV (*.csv)")
+        if not path:
+            return
+        day = rep.business_date
+
+        def done(n: int) -> None:
+            self.alert.ok(self.tr("%1 receipts written to %2.").replace("%1", str(n)).replace("%2", path))
+            self.exported.emit((path, n))
+
+        def failed(e: BaseException) -> None:
+            self.alert.error(self.ctx.language.message(e) if isinstance(e, CounterError) else str(e))
+            self.exported.emit(e)
+
+        ctx.runner.submit(lambda: write_receipts_csv(ctx.service, day, Path(path)), done, failed)
+

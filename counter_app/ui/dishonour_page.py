@@ -1,0 +1,213 @@
+"""Cheque dishonour (supervisor): the bank returned a cheque or DD. Find it among the cheques/DDs
+received on a day (by its number, the account or the receipt number), give the reason from the
+bank's memo, and record it: a new record that reverses the payment, sent to the central server,
+which puts it on the consumer's account."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import QFormLayout, QGroupBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+
+from counter_app.domain.errors import CounterError
+from counter_app.domain.money import format_inr
+from counter_app.domain.receipt import Dishonour
+from counter_app.printing.receipt_doc import display_date
+from counter_app.services.closing import ClosingService
+from counter_app.ui.closing_models import TextTableModel
+from counter_app.ui.context import UiContext
+from counter_app.ui.day_close_common import names, ui_date
+from counter_app.ui.day_close_page import table_view
+from counter_app.ui.widgets import AlertLabel, add_row, line_edit, set_label
+
+
+class DishonourPage(QWidget):
+    found = Signal(int)  # rows shown
+    recorded = Signal(object)  # Dishonour
+
+    def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.closing = ClosingService(ctx.service)
+        self.busy = False
+        self.lines: list[Any] = []
+        self.title = QLabel(self)
+        self.title.setObjectName("title")
+        self.hint = QLabel(self)
+        self.hint.setWordWrap(True)
+        self.l_date, self.l_find = QLabel(self), QLabel(self)
+        self.date_edit = line_edit("dishonourDate", self, max_length=10)
+        self.find_edit = line_edit("dishonourFind", self, max_length=40)
+        self.date_edit.setMaximumWidth(180)
+        form = QFormLayout()
+        add_row(form, self.l_date, self.date_edit)
+        add_row(form, self.l_find, self.find_edit)
+        self.model = TextTableModel(7, right=(5,))
+        self.table = table_view(self.model, "cheques", self)
+        self.record_box = QGroupBox(self)
+        self.target = QLabel(self.record_box)
+        self.target.setWordWrap(True)
+        self.target.setObjectName("consumerName")
+        self.reason = line_edit("dishonourReason", self.record_box, max_length=200)
+        self.l_reason = QLabel(self)
+        self.record_button = QPushButton(self.record_box)
+        self.record_button.setObjectName("primary")
+        rf = QFormLayout(self.record_box)
+        rf.addRow(self.target)
+        add_row(rf, self.l_reason, self.reason)
+        rf.addRow(self.record_button)
+        self.record_box.hide()
+        self.alert = AlertLabel(self)
+        box = QVBoxLayout(self)
+        box.addWidget(self.title)
+        box.addWidget(self.hint)
+        top = QHBoxLayout()
+        top.addLayout(form, 1)
+        box.addLayout(top)
+        box.addWidget(self.table, 1)
+        box.addWidget(self.record_box)
+        box.addWidget(self.alert)
+        self.date_edit.returnPressed.connect(lambda: self.find())
+        self.find_edit.returnPressed.connect(lambda: self.find())
+        self.table.installEventFilter(self)
+        self.table.doubleClicked.connect(lambda _i: self.choose())
+        self.reason.returnPressed.connect(self.record)
+        self.record_button.clicked.connect(self.record)
+        self.retranslate()
+
+    def changeEvent(self, e: QEvent) -> None:
+        if e.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(e)
+
+    def retranslate(self) -> None:
+        self.title.setText(self.tr("Cheque or DD dishonoured"))
+        self.hint.setText(self.tr("The bank returned a cheque or DD: find it, press Enter on it, write the reason "
+                                  "from the bank's memo and record it. The payment is reversed on the "
+                                  "consumer's account."))
+        set_label(self.l_date, self.date_edit, self.tr("Receipt da&te (DD-MM-YYYY)"))
+        set_label(self.l_find, self.find_edit, self.tr("Cheque/DD no., account or receipt no. (&F)"))
+        self.model.set_headers([self.tr("Receipt no."), self.tr("Mode"), self.tr("Number"), self.tr("Bank"),
+                                self.tr("Account"), self.tr("Amount"), self.tr("State")])
+        self.table.setAccessibleName(self.tr("Cheques and DDs received"))
+        self.record_box.setTitle(self.tr("Record the dishonour"))
+        set_label(self.l_reason, self.reason, self.tr("&Reason (from the bank's memo)"))
+        self.record_button.setText(self.tr("Record the dishonour (Enter)"))
+        self._fill()
+
+    def reset(self) -> None:
+        if not self.date_edit.text().strip():
+            self.date_edit.setText(self.ctx.service.clock().date().strftime("%d-%m-%Y"))
+        self.record_box.hide()
+        self.find_edit.setFocus()
+        self.find_edit.selectAll()
+
+    def find(self, *, keep_message: bool = False) -> None:
+        day = ui_date(self.date_edit.text())
+        if day is None:
+            self.alert.error(self.ctx.language.message("close.bad_date"))
+            self.date_edit.setFocus()
+            return
+        if not keep_message:
+            self.alert.clear_message()
+        self.record_box.hide()
+        closing = self.closing
+
+        def done(lines: list[Any]) -> None:
+            self.lines = lines
+            self._fill()
+            if self.model.rowCount():
+                self.table.selectRow(0)
+                self.table.setFocus()
+            elif not keep_message:
+                self.alert.note(self.tr("No cheque or DD matches on that day."))
+            self.found.emit(self.model.rowCount())
+
+        self.ctx.runner.submit(lambda: [ln for ln in closing.day_report(day).lines if ln.mode in ("cheque", "dd")],
+                               done, self._error)
+
+    def _fill(self) -> None:
+        modes, _ = names(self)
+        q = self.find_edit.text().strip().lower()
+        rows, payloads = [], []
+        for ln in self.lines:
+            inst = getattr(ln, "instrument", None) or {}
+            hay = " ".join((ln.receipt_no, ln.account_no, str(inst.get("number", "")))).lower()
+            if q and q not in hay:
+                continue
+            state = (self.tr("DISHONOURED") if ln.dishonoured
+                     else self.tr("CANCELLED") if ln.voided else "")
+            rows.append([ln.receipt_no, modes.get(ln.mode, ln.mode), str(inst.get("number", "")),
+                         f"{inst.get('bank', '')} {display_date(inst.get('date'))}", ln.account_no,
+                         format_inr(ln.amount_paise), state])
+            payloads.append(ln)
+        self.model.set_rows(rows, payloads)
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:
+        if obj is self.table and event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent) \
+                and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            self.choose()
+            return True
+        return super().eventFilter(obj, event)
+
+    def selected(self) -> Any:
+        rows = self.table.selectionModel().selectedRows() if self.table.selectionModel() else []
+        return self.model.payload(rows[0].row()) if rows else None
+
+    def choose(self) -> None:
+        ln = self.selected()
+        if ln is None:
+            return
+        if ln.dishonoured or ln.voided:
+            self.alert.error(self.ctx.language.message(
+                "receipt.already_dishonoured" if ln.dishonoured else "receipt.already_voided",
+                receipt=ln.receipt_no))
+            return
+        self.alert.clear_message()
+        self.target.setText(self.tr("Receipt %1, account %2, %3: %4")
+                            .replace("%1", ln.receipt_no).replace("%2", ln.account_no)
+                            .replace("%3", ln.consumer_name)
+                            .replace("%4", format_inr(ln.amount_paise)))
+        self.reason.clear()
+        self.record_box.show()
+        self.reason.setFocus()
+
+    def cancel(self) -> bool:
+        if self.record_box.isVisible():
+            self.record_box.hide()
+            self.table.setFocus()
+            return True
+        return False
+
+    def record(self) -> None:
+        ln, session = self.selected(), self.ctx.session
+        if self.busy or ln is None or session is None or not self.record_box.isVisible():
+            return
+        reason = self.reason.text()
+        rid = ln.receipt_id
+        self.busy = True
+        self.record_button.setEnabled(False)
+
+        def done(d: Dishonour) -> None:
+            self.busy = False
+            self.record_button.setEnabled(True)
+            self.record_box.hide()
+            self.alert.ok(self.tr("Dishonour of receipt %1 (%2) recorded; it goes to the central server, which "
+                                  "reverses the payment on account %3.").replace("%1", d.receipt_no)
+                          .replace("%2", format_inr(d.amount_paise)).replace("%3", d.account_no))
+            self.ctx.sync.receipts_changed()
+            self.recorded.emit(d)
+            self.find(keep_message=True)
+
+        def failed(e: BaseException) -> None:
+            self.busy = False
+            self.record_button.setEnabled(True)
+            self._error(e)
+            self.reason.setFocus()
+
+        self.ctx.runner.submit(lambda: self.ctx.service.record_dishonour(session, rid, reason), done, failed)
+
+    def _error(self, e: BaseException) -> None:
+        self.alert.error(self.ctx.language.message(e) if isinstance(e, CounterError) else str(e))
