@@ -52,7 +52,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
         status, headers, body = ANSWERS.get(key, (200, {}, b'{"status":"ok"}'))
         self.send_response(status)
         for k, v in headers.items():
-            self.send_header(k, v)
+            self.send_header(k, v() if callable(v) else v)
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         self.wfile.write(body)
@@ -61,8 +61,14 @@ class Handler(http.server.BaseHTTPRequestHandler):
 
 
 seen: list[dict[str, Any]] = []
-_date = email.utils.format_datetime(dt.datetime.now(dt.UTC) + dt.timedelta(seconds=90), usegmt=True)
-ANSWERS: dict[str, tuple[int, dict[str, str], bytes]] = {
+
+
+def _date() -> str:
+    """90 s from the moment of the answer (not of collection: the whole suite runs in between)."""
+    return email.utils.format_datetime(dt.datetime.now(dt.UTC) + dt.timedelta(seconds=90), usegmt=True)
+
+
+ANSWERS: dict[str, tuple[int, dict[str, Any], bytes]] = {
     "health": (200, {}, b'{"status":"ok","period":{"state":"open"}}'),
     "status": (200, {}, b'{"high_water_seq": 1}'),
     "records": (200, {}, b'{"results": [], "status": {"high_water_seq": 0}}'),
