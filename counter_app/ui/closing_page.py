@@ -31,7 +31,8 @@ from counter_app.domain.money import format_inr
 from counter_app.printing.reports import print_shift_report
 from counter_app.services.closing import ClosePreview, ClosingService
 from counter_app.ui.context import UiContext
-from counter_app.ui.widgets import AlertLabel, add_row, line_edit, set_label
+from counter_app.ui.day_close_common import PageAlert
+from counter_app.ui.widgets import add_row, line_edit, set_label
 
 MAX_DIGITS = 6
 PAGE_STYLE = """
@@ -153,7 +154,7 @@ class ShiftClosePage(QWidget):
         self.logout_button.setObjectName("primary")
         for b in (self.done_button, self.confirm_button, self.recount_button, self.print_button, self.logout_button):
             b.setAutoDefault(True)  # Enter on a focused button presses it, as Space does
-        self.alert = AlertLabel(self)
+        self.alert = PageAlert(self)
 
         left = QVBoxLayout()
         left.addWidget(self.cash_box)
