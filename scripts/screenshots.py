@@ -20,7 +20,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 KEEP = ("01-login", "04-consumer-card", "05-receipt-saved", "06-search", "07-cheque", "08-bad-amount",
-        "09-shift-receipts", "10-void-approval")
+        "09-shift-receipts", "10-void-approval", "12-shift-close-count", "13-shift-close-variance", "14-day-close")
 
 
 def main() -> int:
@@ -33,6 +33,7 @@ def main() -> int:
         prepare_counter,
     )
     from counter_app.ui.app import build_window, create_application
+    from counter_app.ui.closing_tour import ClosingTour
     from counter_app.ui.tour import Tour, settle, wait_until
 
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -61,13 +62,18 @@ def main() -> int:
             engine.sync_now()
             wait_until(lambda: engine.state().pending == 0, timeout_s=60)
             settle(500)
-            for shot in tour.saved:
+            closing = ClosingTour(window, root / "all")  # shift closes and the day close, after the collection
+            closing.run()
+            for shot in tour.saved + closing.saved:
                 if shot.stem.rsplit("-", 1)[0] in KEEP:
                     shutil.copy(shot, out / shot.name)
             window.close()
             cheque = next((counter.data_dir / "printed").glob("*_0000002.pdf"))  # the tour's cheque receipt
             subprocess.run(["pdftoppm", "-r", "110", "-png", "-singlefile", str(cheque),
                             str(out / "receipt-80mm")], check=True)
+            z_report = next((counter.data_dir / "printed").glob("Z-REPORT-*.pdf"))
+            subprocess.run(["pdftoppm", "-r", "70", "-png", "-singlefile", str(z_report),
+                            str(out / "day-close-z-report")], check=True)
     finally:
         if engine is not None:
             engine.stop()

@@ -322,6 +322,12 @@ class DayClosePage(QWidget):
         answered = status is not None and status["sync_state"] != "pending"
         if answered or self.polls >= POLL_LIMIT:
             self.poll_timer.stop()
+            if answered and status is not None:
+                if status["confirmed"]:
+                    self.alert.ok(self.tr("The central server confirmed the day close."))
+                else:
+                    self.alert.error(self.tr("The central server's count differs from this counter's: see "
+                                             "the receipts named above."))
             if answered and self.report is not None:
                 self.show_day(keep_message=True)  # the acknowledged count moved too
 

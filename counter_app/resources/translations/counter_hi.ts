@@ -586,6 +586,14 @@
         <translation>दिन %1 बंद: %2 रसीदें, %3। केंद्रीय सर्वर को भेजा जा रहा है...</translation>
     </message>
     <message>
+        <source>The central server confirmed the day close.</source>
+        <translation>केंद्रीय सर्वर ने दिवस समापन की पुष्टि की।</translation>
+    </message>
+    <message>
+        <source>The central server&apos;s count differs from this counter&apos;s: see the receipts named above.</source>
+        <translation>केंद्रीय सर्वर की गिनती इस काउंटर से अलग है: ऊपर बताई गई रसीदें देखें।</translation>
+    </message>
+    <message>
         <source>The day is not closed yet.</source>
         <translation>दिन अभी बंद नहीं हुआ है।</translation>
     </message>
