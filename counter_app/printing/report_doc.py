@@ -12,12 +12,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtGui import (
     QBrush,
     QColor,
     QFont,
     QFontMetricsF,
+    QGuiApplication,
     QPagedPaintDevice,
     QPdfWriter,
     QTextBlockFormat,
@@ -149,7 +150,19 @@ def build_report(report: Report, layout: PageLayout, device: QPagedPaintDevice) 
 
 
 # ------------------------------------------------------------------------------------ output
+_headless_app: QGuiApplication | None = None
+
+
+def ensure_gui_app() -> None:
+    """Fonts and documents need a QGuiApplication. The window has one; a command or a benchmark
+    that only writes a PDF gets an offscreen one (no display needed)."""
+    global _headless_app
+    if QCoreApplication.instance() is None:
+        _headless_app = QGuiApplication(["kesco-reports", "-platform", "offscreen"])
+
+
 def write_report_pdf(report: Report, layout: PageLayout, path: Path) -> Path:
+    ensure_gui_app()
     tmp = path.with_name(path.name + ".part")
     writer = QPdfWriter(str(tmp))
     writer.setResolution(300)

@@ -21,7 +21,14 @@ from counter_app.printing import report_html as h
 from counter_app.printing.printers import ReceiptPrinter, write_pdf
 from counter_app.printing.receipt_doc import display_date, display_datetime
 from counter_app.printing.render import PageLayout, layout_named
-from counter_app.printing.report_doc import Column, Listing, Report, print_report, write_report_pdf
+from counter_app.printing.report_doc import (
+    Column,
+    Listing,
+    Report,
+    ensure_gui_app,
+    print_report,
+    write_report_pdf,
+)
 from counter_app.services.clock import IST
 from counter_app.services.closing import DayReport
 from counter_app.services.reports import DayBookRow
@@ -289,6 +296,7 @@ def render_day_book_pdf(rows: Sequence[DayBookRow], start: str, end: str, config
 
 
 def render_shift_report_pdf(sc: ShiftClose, config: Config, path: Path, *, clerk_name: str = "") -> Path:
+    ensure_gui_app()
     lay = layout_named(config.receipt_layout)
     html = shift_report_html(sc, Letterhead.of(config), denominations_of(config), clerk_name=clerk_name,
                              roll=lay.roll)
