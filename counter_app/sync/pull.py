@@ -36,7 +36,7 @@ K_LAST_PULL = "sync_last_pull_ok_at"
 
 PIECE = 250  # rows parsed at a time from the stream
 APPLY_CHUNK = 1000  # rows a transaction of the changes feed
-TX_BUDGET_S = 0.012  # how long one snapshot transaction's statements may hold the single writer
+TX_BUDGET_S = 0.02  # how long one snapshot transaction's statements may hold the single writer
 BULK_AUTOCHECKPOINT = 20_000  # WAL pages, while a snapshot page loads (default 1000)
 _NFIELDS = len(CONSUMER_FIELDS)
 
