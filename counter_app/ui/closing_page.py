@@ -152,8 +152,10 @@ class ShiftClosePage(QWidget):
         self.print_button = QPushButton(self)
         self.logout_button = QPushButton(self)
         self.logout_button.setObjectName("primary")
-        for b in (self.done_button, self.confirm_button, self.recount_button, self.print_button, self.logout_button):
-            b.setAutoDefault(True)  # Enter on a focused button presses it, as Space does
+        buttons: tuple[QPushButton, ...] = (self.done_button, self.confirm_button, self.recount_button,
+                                            self.print_button, self.logout_button)
+        for button in buttons:
+            button.setAutoDefault(True)  # Enter on a focused button presses it, as Space does
         self.alert = PageAlert(self)
 
         left = QVBoxLayout()
@@ -176,8 +178,8 @@ class ShiftClosePage(QWidget):
         box.addLayout(after)  # shown once the shift is closed, in the place of the count
         box.addLayout(middle, 1)
         box.addWidget(self.alert)
-        for w in (self.closed_label, self.print_button, self.logout_button):
-            w.hide()
+        for hidden in (self.closed_label, self.print_button, self.logout_button):
+            hidden.hide()
 
         self.inst_list.installEventFilter(self)
         self.done_button.clicked.connect(self.count_done)
@@ -280,7 +282,7 @@ class ShiftClosePage(QWidget):
             key = event.key()
             edits = list(self.count_edits.values())
             if obj in edits and key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
-                i = edits.index(obj)  # type: ignore[arg-type]
+                i = edits.index(obj)
                 if i + 1 < len(edits):
                     edits[i + 1].setFocus()
                     edits[i + 1].selectAll()
@@ -304,10 +306,7 @@ class ShiftClosePage(QWidget):
             e.setEnabled(True)
         self.inst_list.setEnabled(True)
         self.result_box.hide()
-        for w in (self.closed_label, self.print_button, self.logout_button):
-            w.hide()
-        for w in (self.cash_box, self.inst_box, self.done_button):
-            w.show()
+        self._show_only(counting=True)
         self.done_button.setEnabled(True)
         self.alert.clear_message()
         self.remark.clear()
@@ -322,6 +321,15 @@ class ShiftClosePage(QWidget):
                                    self._error)
         first = next(iter(self.count_edits.values()))
         first.setFocus()
+
+    def _show_only(self, *, counting: bool) -> None:
+        """The count (and its cheques) while counting; the closed shift's line and buttons after."""
+        counting_widgets: tuple[QWidget, ...] = (self.cash_box, self.inst_box, self.done_button)
+        closed_widgets: tuple[QWidget, ...] = (self.closed_label, self.print_button, self.logout_button)
+        for widget in counting_widgets:
+            widget.setVisible(counting)
+        for widget in closed_widgets:
+            widget.setVisible(not counting)
 
     def _got_instruments(self, lines: list[InstrumentLine]) -> None:
         self.instruments = lines
@@ -445,10 +453,8 @@ class ShiftClosePage(QWidget):
         self.closed = sc
         self.ctx.shift_id = None
         self.ctx.sync.receipts_changed()
-        for w in (self.cash_box, self.inst_box, self.done_button, self.result_box):
-            w.hide()
-        for w in (self.closed_label, self.print_button, self.logout_button):
-            w.show()
+        self.result_box.hide()
+        self._show_only(counting=False)
         self.retranslate()
         self.logout_button.setFocus()
         self.shift_closed.emit(sc)

@@ -55,8 +55,8 @@ def ask_save_path(parent: QWidget, title: str, suggested: str, filter_: str) -> 
     return str(path or "")
 
 
-def _t(text: str) -> str:
-    return QCoreApplication.translate(CONTEXT, text)
+def _t(text: object) -> str:
+    return QCoreApplication.translate(CONTEXT, str(text))
 
 
 MODE_TEXTS = {"cash": QT_TRANSLATE_NOOP("ClosingTexts", "Cash"), "cheque": QT_TRANSLATE_NOOP("ClosingTexts", "Cheque"),

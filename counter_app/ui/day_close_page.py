@@ -132,13 +132,15 @@ class DayClosePage(QWidget):
         self.alert = PageAlert(self)
 
         middle = QHBoxLayout()
-        for pairs, stretch in ((((self.l_modes, self.mode_table),), 2), (((self.l_cats, self.category_table),), 2),
-                               (((self.l_shifts, self.shift_table), (self.l_voids, self.void_table)), 5)):
-            col = QVBoxLayout()
+        columns: list[tuple[list[tuple[QLabel, QTableView]], int]] = [
+            ([(self.l_modes, self.mode_table)], 2), ([(self.l_cats, self.category_table)], 2),
+            ([(self.l_shifts, self.shift_table), (self.l_voids, self.void_table)], 5)]
+        for pairs, stretch in columns:
+            column_box = QVBoxLayout()
             for label, table in pairs:
-                col.addWidget(label)
-                col.addWidget(table, 1)
-            middle.addLayout(col, stretch)
+                column_box.addWidget(label)
+                column_box.addWidget(table, 1)
+            middle.addLayout(column_box, stretch)
         buttons = QHBoxLayout()
         for b in (self.close_button, self.print_z_button, self.payin_button, self.save_z_button, self.csv_button):
             buttons.addWidget(b)

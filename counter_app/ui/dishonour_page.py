@@ -69,8 +69,8 @@ class DishonourPage(QWidget):
         box.addWidget(self.table, 1)
         box.addWidget(self.record_box)
         box.addWidget(self.alert)
-        self.date_edit.returnPressed.connect(lambda: self.find())
-        self.find_edit.returnPressed.connect(lambda: self.find())
+        self.date_edit.returnPressed.connect(lambda: self.search())
+        self.find_edit.returnPressed.connect(lambda: self.search())
         self.table.installEventFilter(self)
         self.table.doubleClicked.connect(lambda _i: self.choose())
         self.reason.returnPressed.connect(self.record)
@@ -104,7 +104,7 @@ class DishonourPage(QWidget):
         self.find_edit.setFocus()
         self.find_edit.selectAll()
 
-    def find(self, *, keep_message: bool = False) -> None:
+    def search(self, *, keep_message: bool = False) -> None:
         day = ui_date(self.date_edit.text())
         if day is None:
             self.alert.error(self.ctx.language.message("close.bad_date"))
@@ -199,7 +199,7 @@ class DishonourPage(QWidget):
                           .replace("%2", format_inr(d.amount_paise)).replace("%3", d.account_no))
             self.ctx.sync.receipts_changed()
             self.recorded.emit(d)
-            self.find(keep_message=True)
+            self.search(keep_message=True)
 
         def failed(e: BaseException) -> None:
             self.busy = False
