@@ -80,13 +80,18 @@ class Database:
         self.damaged: str | None = None
 
     @contextmanager
-    def write(self) -> Iterator[Connection]:
+    def write(self, *, durable: bool = True) -> Iterator[Connection]:
         """One write transaction, begun with BEGIN IMMEDIATE, committed on success, rolled back on
         any error. Refused when the start-up check found the file damaged.
 
         The one writer connection stays checked out and the transaction is driven on the sqlite3
         connection itself: SQLAlchemy's begin/commit bookkeeping cost more than the fsync on a
-        receipt's hot path. Statements may go through SQLAlchemy or raw(conn) alike."""
+        receipt's hot path. Statements may go through SQLAlchemy or raw(conn) alike.
+
+        durable=False (bulk consumer data, which a download can fetch again) commits without an
+        fsync (synchronous=NORMAL in WAL mode). Order is kept: the next durable commit, a receipt's,
+        syncs the log with everything before it, so a power cut can only lose a trailing chunk of
+        consumer rows together with the resume cursor written in the same transaction."""
         if self.damaged is not None:
             raise StorageError("storage.damaged", detail=self.damaged)
         with self._write_lock:
@@ -95,8 +100,12 @@ class Database:
                     self._wconn = self.writer.connect()
                 conn = self._wconn
                 dbapi = raw(conn)
+                if not durable:
+                    dbapi.execute("PRAGMA synchronous=NORMAL")
                 dbapi.execute("BEGIN IMMEDIATE")
             except (OperationalError, sqlite3.OperationalError) as e:
+                if not durable and self._wconn is not None:
+                    raw(self._wconn).execute("PRAGMA synchronous=FULL")
                 raise translate_operational(e) from e
             try:
                 yield conn
@@ -113,6 +122,9 @@ class Database:
                 if isinstance(e, OperationalError | sqlite3.OperationalError):
                     raise translate_operational(e) from e
                 raise
+            finally:
+                if not durable:
+                    dbapi.execute("PRAGMA synchronous=FULL")
 
     @contextmanager
     def read(self) -> Iterator[Connection]:

@@ -172,7 +172,7 @@ class Puller:
 
             def apply(rows: list[Any]) -> None:
                 nonlocal done
-                with self.store.db.write() as conn:
+                with self.store.db.write(durable=False) as conn:
                     t0 = time.perf_counter()
                     consumers_repo.upsert_many(conn, rows)
                     spent = time.perf_counter() - t0
@@ -241,7 +241,7 @@ class Puller:
         pacer = Pacer(lo=200, hi=20_000, start=2000)
         while True:
             t1 = time.perf_counter()
-            with self.store.db.write() as conn:
+            with self.store.db.write(durable=False) as conn:
                 left = consumers_repo.catch_up_search_index(conn, pacer.size)
             pacer.took(pacer.size, time.perf_counter() - t1)
             if left == 0 or (budget_s is not None and time.monotonic() - t0 > budget_s):

@@ -102,3 +102,20 @@ def test_disk_full_stores_nothing_partial_and_recovers(tmp_path):
     assert nxt.seq == n_receipts + 1 and first.seq == 1
     assert c.service.verify()["ok"]
     c.close()
+
+
+def test_non_durable_bulk_writes_never_leave_receipts_without_fsync(tmp_path):
+    """Consumer chunks may commit without fsync; every other transaction must still run with
+    synchronous=FULL (2), also after a non-durable one failed."""
+    c = make_counter(tmp_path, consumers=10)
+    db = c.store.db
+    with db.write(durable=False) as conn:
+        assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 1
+    with db.write() as conn:
+        assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 2
+    with pytest.raises(RuntimeError):
+        with db.write(durable=False):
+            raise RuntimeError("a chunk that fails")
+    with db.write() as conn:
+        assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 2
+    c.close()
