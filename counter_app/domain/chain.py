@@ -49,3 +49,21 @@ def verify_chain(receipts: Iterable[Receipt], *, start_hash: str = GENESIS_HASH,
         expected_seq += 1
         n += 1
     return ChainReport(True, n, None, None, prev)
+
+
+def format_ranges(nums: list[int], limit: int | None = 20) -> str:
+    """Sequence numbers as ranges for people: [3, 4, 5, 9] -> "3-5, 9" (at most `limit` ranges)."""
+    if not nums:
+        return ""
+    out: list[str] = []
+    start = prev = nums[0]
+    for n in nums[1:]:
+        if n == prev + 1:
+            prev = n
+            continue
+        out.append(str(start) if start == prev else f"{start}-{prev}")
+        start = prev = n
+    out.append(str(start) if start == prev else f"{start}-{prev}")
+    if limit is not None and len(out) > limit:
+        return ", ".join(out[:limit]) + " ..."
+    return ", ".join(out)

@@ -23,6 +23,7 @@ from counter_app.config import Config
 from counter_app.domain.errors import CounterError
 from counter_app.services.clock import IST, system_clock
 from counter_app.storage.db import DB_FILENAME
+from counter_app.storage.migrate import backup_copy
 
 log = logging.getLogger(__name__)
 
@@ -116,16 +117,7 @@ def quick_check(db_file: Path) -> str | None:
 def copy_database(src: Path, dest: Path) -> None:
     """A consistent copy of a live database (WAL readers do not block the counter's writer) into a
     self-contained file (rollback journal, no -wal beside it), fsynced."""
-    s = _connect_ro(src)
-    d = sqlite3.connect(dest)
-    try:
-        s.backup(d)
-        d.execute("PRAGMA journal_mode=DELETE")
-    finally:
-        d.close()
-        s.close()
-    with open(dest, "rb+") as fh:
-        os.fsync(fh.fileno())
+    backup_copy(src, dest)
 
 
 def make_backup(db_file: Path, dest_dir: Path, *, kind: str = "manual", now: datetime | None = None) -> BackupInfo:

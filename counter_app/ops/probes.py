@@ -10,7 +10,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from counter_app.domain.chain import verify_chain
+from counter_app.domain.chain import format_ranges, verify_chain
 from counter_app.domain.receipt import Receipt
 from counter_app.ops.backup import backup_dir, quick_check
 from counter_app.ops.findings import (
@@ -124,14 +124,14 @@ def check_records(ctx: Context) -> list[Finding]:
         return [Finding("receipts", FAIL, "storage.damaged", {"detail": str(e)}, "doctor.do.restore")]
     ctx.local_head = last
     if missing:
-        out.append(Finding("receipts", FAIL, "integrity.sequence_gap", {"missing": _ranges(missing)}, "doctor.do.gap"))
+        out.append(Finding("receipts", FAIL, "integrity.sequence_gap", {"missing": format_ranges(missing)}, "doctor.do.gap"))
     if not report.ok and not (missing and report.reason and report.reason.startswith("sequence")):
         out.append(Finding("receipts", FAIL, "integrity.chain_broken",
                            {"seq": report.broken_at_seq, "detail": report.reason}, "doctor.do.chain"))
     if mismatched:
-        out.append(Finding("receipts", FAIL, "doctor.row_mismatch", {"seqs": _ranges(mismatched)}, "doctor.do.chain"))
+        out.append(Finding("receipts", FAIL, "doctor.row_mismatch", {"seqs": format_ranges(mismatched)}, "doctor.do.chain"))
     if no_outbox:
-        out.append(Finding("receipts", FAIL, "integrity.outbox_missing", {"seqs": _ranges(no_outbox)},
+        out.append(Finding("receipts", FAIL, "integrity.outbox_missing", {"seqs": format_ranges(no_outbox)},
                            "doctor.do.report"))
     if not out:
         out.append(Finding("receipts", OK, "doctor.records_ok", {"receipts": report.checked}))
@@ -294,14 +294,3 @@ def _age(minutes: int) -> str:
     return f"{minutes // (24 * 60)} d"
 
 
-def _ranges(nums: list[int]) -> str:
-    out: list[str] = []
-    start = prev = nums[0]
-    for n in nums[1:]:
-        if n == prev + 1:
-            prev = n
-            continue
-        out.append(str(start) if start == prev else f"{start}-{prev}")
-        start = prev = n
-    out.append(str(start) if start == prev else f"{start}-{prev}")
-    return ", ".join(out[:20]) + (" ..." if len(out) > 20 else "")

@@ -15,6 +15,7 @@ from sqlalchemy.exc import IntegrityError as SAIntegrityError
 
 from counter_app.config import Config
 from counter_app.domain import chain
+from counter_app.domain.chain import format_ranges
 from counter_app.domain.consumer import Consumer
 from counter_app.domain.errors import (
     AmountError,
@@ -442,13 +443,13 @@ class CounterService:
             no_outbox = receipts_repo.outbox_missing(conn)
             head_seq, _ = receipts_repo.chain_head(conn)
         if gaps:
-            problems.append({"key": "integrity.sequence_gap", "missing": _ranges(gaps)})
+            problems.append({"key": "integrity.sequence_gap", "missing": format_ranges(gaps)})
         if not report.ok and not gaps:
             problems.append({"key": "integrity.chain_broken", "seq": report.broken_at_seq, "detail": report.reason})
         elif not report.ok and report.reason and "sequence" not in report.reason:
             problems.append({"key": "integrity.chain_broken", "seq": report.broken_at_seq, "detail": report.reason})
         if no_outbox:
-            problems.append({"key": "integrity.outbox_missing", "seqs": _ranges(no_outbox)})
+            problems.append({"key": "integrity.outbox_missing", "seqs": format_ranges(no_outbox)})
         return {"ok": not problems, "receipts": head_seq, "chain_checked": report.checked, "problems": problems}
 
     def _audit(self, actor: str | None, action: str, subject: str | None,
@@ -478,14 +479,3 @@ def _highest_known_seq(kv: dict[str, str | None]) -> int:
     return known
 
 
-def _ranges(nums: list[int]) -> str:
-    out: list[str] = []
-    start = prev = nums[0]
-    for n in nums[1:]:
-        if n == prev + 1:
-            prev = n
-            continue
-        out.append(str(start) if start == prev else f"{start}-{prev}")
-        start = prev = n
-    out.append(str(start) if start == prev else f"{start}-{prev}")
-    return ", ".join(out)

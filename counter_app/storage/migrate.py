@@ -39,7 +39,8 @@ def current_revision(path: Path) -> str | None:
 def backup_copy(src: Path, dest: Path) -> Path:
     """A consistent copy of a live database (SQLite's online backup API), fsynced."""
     dest.parent.mkdir(parents=True, exist_ok=True)
-    s = sqlite3.connect(src)
+    # Read-only by URI (as_uri() escapes spaces, as in "KESCO Counter"): a copy never writes the source.
+    s = sqlite3.connect(f"{Path(src).resolve().as_uri()}?mode=ro", uri=True)
     d = sqlite3.connect(dest)
     try:
         s.backup(d)
