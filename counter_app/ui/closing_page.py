@@ -31,8 +31,7 @@ from counter_app.domain.money import format_inr
 from counter_app.printing.reports import print_shift_report
 from counter_app.services.closing import ClosePreview, ClosingService
 from counter_app.ui.context import UiContext
-from counter_app.ui.day_close_common import PageAlert
-from counter_app.ui.widgets import add_row, line_edit, set_label
+from counter_app.ui.widgets import AlertLabel, add_row, line_edit, set_label
 
 MAX_DIGITS = 6
 PAGE_STYLE = """
@@ -156,7 +155,7 @@ class ShiftClosePage(QWidget):
                                             self.print_button, self.logout_button)
         for button in buttons:
             button.setAutoDefault(True)  # Enter on a focused button presses it, as Space does
-        self.alert = PageAlert(self)
+        self.alert = AlertLabel(self)
 
         left = QVBoxLayout()
         left.addWidget(self.cash_box)

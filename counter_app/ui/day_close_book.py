@@ -17,9 +17,9 @@ from counter_app.printing.reports import print_day_book, render_day_book_pdf
 from counter_app.services.reports import DayBookRow, day_book
 from counter_app.ui.closing_models import TextTableModel
 from counter_app.ui.context import UiContext
-from counter_app.ui.day_close_common import PageAlert, ask_save_path, ui_date
+from counter_app.ui.day_close_common import ask_save_path, ui_date
 from counter_app.ui.day_close_page import table_view
-from counter_app.ui.widgets import line_edit, set_label
+from counter_app.ui.widgets import AlertLabel, line_edit, set_label
 
 
 class DayBookPage(QWidget):
@@ -52,7 +52,7 @@ class DayBookPage(QWidget):
         self.table = table_view(self.model, "dayBook", self)
         self.print_button = QPushButton(self)
         self.pdf_button = QPushButton(self)
-        self.alert = PageAlert(self)
+        self.alert = AlertLabel(self)
         buttons = QHBoxLayout()
         buttons.addWidget(self.print_button)
         buttons.addWidget(self.pdf_button)

@@ -10,31 +10,11 @@ from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 from PySide6.QtWidgets import QFileDialog, QWidget
 
 from counter_app.domain.money import format_inr
-from counter_app.ui.widgets import AlertLabel
 
 _DIGITS = str.maketrans("०१२३४५६७८९", "0123456789")
 CONTEXT = "ClosingTexts"
 
 
-class PageAlert(AlertLabel):
-    """The message line on the full closing screens. The style sheet's padding is not part of
-    QLabel's height for a width, so a screen short of room squeezed the line until its text was
-    cut; here the room around the text is a contents margin (which the height does count), and the
-    minimum height holds the wrapped text."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setContentsMargins(8, 5, 8, 5)
-
-    def _show(self, kind: str, text: str) -> None:
-        super()._show(kind, text)
-        parent = self.parentWidget()
-        width = max(self.width(), (parent.width() - 24) if parent is not None else 0, 200)
-        self.setMinimumHeight(self.heightForWidth(width))
-
-    def clear_message(self) -> None:
-        super().clear_message()
-        self.setMinimumHeight(0)
 
 
 def ui_date(text: str) -> str | None:

@@ -33,8 +33,8 @@ from counter_app.services.closing import ClosingService, DayReport
 from counter_app.services.reports import write_receipts_csv
 from counter_app.ui.closing_models import TextTableModel
 from counter_app.ui.context import UiContext
-from counter_app.ui.day_close_common import PageAlert, ask_save_path, names, ui_date, variance_text
-from counter_app.ui.widgets import line_edit, set_label
+from counter_app.ui.day_close_common import ask_save_path, names, ui_date, variance_text
+from counter_app.ui.widgets import AlertLabel, line_edit, set_label
 
 POLL_MS = 500
 POLL_LIMIT = 120  # a minute of asking before the page says it is still waiting
@@ -129,7 +129,7 @@ class DayClosePage(QWidget):
         self.payin_button = QPushButton(self)
         self.save_z_button = QPushButton(self)
         self.csv_button = QPushButton(self)
-        self.alert = PageAlert(self)
+        self.alert = AlertLabel(self)
 
         middle = QHBoxLayout()
         columns: list[tuple[list[tuple[QLabel, QTableView]], int]] = [

@@ -18,9 +18,9 @@ from counter_app.printing.receipt_doc import display_date
 from counter_app.services.closing import ClosingService
 from counter_app.ui.closing_models import TextTableModel
 from counter_app.ui.context import UiContext
-from counter_app.ui.day_close_common import PageAlert, names, ui_date
+from counter_app.ui.day_close_common import names, ui_date
 from counter_app.ui.day_close_page import table_view
-from counter_app.ui.widgets import add_row, line_edit, set_label
+from counter_app.ui.widgets import AlertLabel, add_row, line_edit, set_label
 
 
 class DishonourPage(QWidget):
@@ -59,7 +59,7 @@ class DishonourPage(QWidget):
         add_row(rf, self.l_reason, self.reason)
         rf.addRow(self.record_button)
         self.record_box.hide()
-        self.alert = PageAlert(self)
+        self.alert = AlertLabel(self)
         box = QVBoxLayout(self)
         box.addWidget(self.title)
         box.addWidget(self.hint)

@@ -16,9 +16,9 @@ QLabel#consumerName { font-size: 17pt; font-weight: bold; }
 QLabel#due { font-size: 17pt; font-weight: bold; }
 QLabel#words { color: #333; }
 QLabel#warning { background: #fff3cd; color: #5c4400; border: 1px solid #b38600; padding: 4px; }
-QLabel#alert[kind="error"] { background: #fde7e9; color: #8a0010; border: 2px solid #b00020; padding: 6px; }
-QLabel#alert[kind="ok"] { background: #e6f4ea; color: #0d4d1c; border: 2px solid #1b5e20; padding: 6px; }
-QLabel#alert[kind="note"] { background: #e8f0fe; color: #0b3570; border: 2px solid #0b4f8a; padding: 6px; }
+QLabel#alert[kind="error"] { background: #fde7e9; color: #8a0010; border: 2px solid #b00020; }
+QLabel#alert[kind="ok"] { background: #e6f4ea; color: #0d4d1c; border: 2px solid #1b5e20; }
+QLabel#alert[kind="note"] { background: #e8f0fe; color: #0b3570; border: 2px solid #0b4f8a; }
 QPushButton#primary { font-weight: bold; background: #0b4f8a; color: white; padding: 4px 16px; }
 QPushButton#primary:disabled { background: #7f9fbf; }
 QFrame#card { border: 1px solid #9aa5b1; border-radius: 4px; background: #fbfcfd; }
@@ -35,6 +35,9 @@ class AlertLabel(QLabel):
         super().__init__(parent)
         self.setObjectName("alert")
         self.setWordWrap(True)
+        # The room around the text is a contents margin, not style-sheet padding: QLabel's height
+        # for a width leaves padding out, so a crowded screen squeezed the line until its text was cut.
+        self.setContentsMargins(8, 5, 8, 5)
         self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.kind = ""
         self.body = ""
@@ -48,6 +51,9 @@ class AlertLabel(QLabel):
         self.setAccessibleName(self.text())
         self.style().unpolish(self)
         self.style().polish(self)
+        parent = self.parentWidget()
+        width = max(self.width(), (parent.width() - 24) if parent is not None else 0, 200)
+        self.setMinimumHeight(self.heightForWidth(width))
         self.show()
 
     def error(self, text: str) -> None:
@@ -62,6 +68,7 @@ class AlertLabel(QLabel):
     def clear_message(self) -> None:
         self.kind, self.body = "", ""
         self.setText("")
+        self.setMinimumHeight(0)
         self.hide()
 
     def changeEvent(self, e: QEvent) -> None:
