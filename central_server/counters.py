@@ -31,6 +31,10 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
+def _iso(dt: datetime | None) -> str | None:
+    return None if dt is None else dt.isoformat()
+
+
 def _aware(dt: datetime | None) -> datetime | None:
     # SQLite gives back naive datetimes (stored as UTC)
     if dt is not None and dt.tzinfo is None:
@@ -106,7 +110,7 @@ def list_all(conn: Connection) -> list[dict[str, Any]]:
         {"code": r["code"], "name": r["name"], "enrolled": r["token_hash"] is not None,
          "revoked": r["revoked_at"] is not None, "high_water_seq": r["high_water_seq"],
          "receipts": r["receipt_count"], "total_paise": r["total_paise"],
-         "last_seen_at": _aware(r["last_seen_at"]).isoformat() if r["last_seen_at"] else None}
+         "last_seen_at": _iso(_aware(r["last_seen_at"]))}
         for r in rows
     ]
 

@@ -99,7 +99,9 @@ def insert_returning_ids(conn: Connection, table: Any, key: str, rows: list[dict
             f"INSERT INTO {table.name} ({', '.join(c.name for c in cols)}) "  # noqa: S608 - schema names
             f"SELECT * FROM unnest({arrays}) ON CONFLICT DO NOTHING RETURNING {key}"
         )
-    with conn.connection.driver_connection.cursor() as cur:
+    raw = conn.connection.driver_connection
+    assert raw is not None
+    with raw.cursor() as cur:
         cur.execute(sql, {c.name: [row[c.name] for row in rows] for c in cols})
         return {r[0] for r in cur.fetchall()}
 

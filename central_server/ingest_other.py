@@ -150,7 +150,9 @@ def apply_postings(conn: Connection, b: Batch) -> None:
         })
     if not db.is_sqlite(conn):
         # lock the rows in account order first: UPDATE ... FROM takes them in plan order
-        with conn.connection.driver_connection.cursor() as cur:
+        raw = conn.connection.driver_connection
+        assert raw is not None
+        with raw.cursor() as cur:
             cur.execute("SELECT 1 FROM consumers WHERE account_no = ANY(%b::varchar[]) ORDER BY account_no "
                         "FOR UPDATE", ([p["acct"] for p in params],))
             cur.execute(_PG_POSTING, {k: [p[k] for p in params] for k in ("acct", "delta", "pdate", "ppaise", "dis")}

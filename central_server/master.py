@@ -155,6 +155,7 @@ def load_consumers(conn: Connection, rows: Iterable[tuple[object, ...]], *, repl
     n = 0
     if not db.is_sqlite(conn):
         raw = conn.connection.driver_connection
+        assert raw is not None
         with raw.cursor() as cur, cur.copy(f"COPY consumers ({_COLS}) FROM STDIN") as copy:
             for row in rows:
                 r = list(row)

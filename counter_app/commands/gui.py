@@ -62,6 +62,7 @@ def cmd_gui(args: argparse.Namespace) -> int:
         if not run_setup_if_needed(data_dir, lang=args.lang):
             return 1
         opening = BackgroundOpen(data_dir)
+    assert opening is not None
     with opening.result() as counter:
         lang = args.lang if args.lang != "en" else (counter.config.language or "en")
         engine = None if args.no_sync else start_engine(counter)

@@ -87,8 +87,9 @@ class PaymentForm(QWidget):
         f = QFormLayout(ref)
         add_row(f, self.l_ref, self.reference)
         for page in (cash, inst, ref):
-            f = page.layout()
-            f.setContentsMargins(0, 0, 0, 0)
+            lay = page.layout()
+            assert lay is not None
+            lay.setContentsMargins(0, 0, 0, 0)
             self.pages.addWidget(page)
         top = QFormLayout()
         add_row(top, self.l_amount, self.amount)
