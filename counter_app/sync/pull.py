@@ -15,7 +15,6 @@ from datetime import datetime
 from typing import Any
 
 from counter_app.domain.consumer import CONSUMER_FIELDS
-from counter_app.domain.errors import CounterError
 from counter_app.services.clock import IST, Clock, iso
 from counter_app.storage import consumers as consumers_repo
 from counter_app.storage.store import Store, get_kv, set_kv
@@ -37,15 +36,13 @@ K_LAST_PULL = "sync_last_pull_ok_at"
 PIECE = 250  # rows parsed at a time from the stream
 APPLY_CHUNK = 1000  # rows a transaction of the changes feed
 TX_BUDGET_S = 0.02  # how long one snapshot transaction's statements may hold the single writer
-BULK_AUTOCHECKPOINT = 20_000  # WAL pages, while a snapshot page loads (default 1000)
 _NFIELDS = len(CONSUMER_FIELDS)
 
 
 class _Checkpointer:
-    """During a bulk load the writer's automatic WAL checkpoint (every 1000 pages) would run
-    inside nearly every transaction, while holding the single writer: the random meter and mobile
-    indexes dirty a few thousand pages per chunk. Instead it is raised for the load, and passive
-    checkpoints run from a connection of our own, between chunks, without the writer's lock."""
+    """Passive checkpoints between snapshot chunks, from a connection of our own and without the
+    writer's lock: the random meter and mobile indexes dirty a few thousand pages per chunk, more
+    than the store's once-a-second checkpointer keeps up with during a load."""
 
     def __init__(self, path: Any, every: int = 8) -> None:
         self.path = path
@@ -156,7 +153,6 @@ class Puller:
             header = stream.header
             version, total = int(header["version"]), int(header.get("total") or 0)
             with self.store.db.write() as conn:
-                conn.exec_driver_sql(f"PRAGMA wal_autocheckpoint={BULK_AUTOCHECKPOINT}")
                 # every page: the index built after the last page ended the deferral
                 consumers_repo.defer_search_index(conn)
                 if cursor is None:
@@ -206,11 +202,6 @@ class Puller:
                 raise
             finally:
                 checkpointer.close()
-                try:
-                    with self.store.db.write() as conn:
-                        conn.exec_driver_sql("PRAGMA wal_autocheckpoint=1000")
-                except CounterError:
-                    pass
             end = stream.end
             self.bytes_done += stream.bytes_read
         if end is None:  # stopped before the end line
