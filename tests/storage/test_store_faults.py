@@ -119,3 +119,25 @@ def test_non_durable_bulk_writes_never_leave_receipts_without_fsync(tmp_path):
     with db.write() as conn:
         assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 2
     c.close()
+
+
+def test_wal_is_checkpointed_in_the_background_not_in_the_commit(tmp_path):
+    """The writer never checkpoints (so no receipt pays for it), yet the WAL still reaches the
+    database file: the checkpointer thread copies it within a few seconds."""
+    import time
+
+    from counter_app.domain.demo_data import generate_consumers
+    from counter_app.storage import consumers as consumers_repo
+
+    c = make_counter(tmp_path, consumers=0)
+    db_file = tmp_path / "counter.sqlite3"
+    with c.store.db.write() as conn:
+        assert conn.exec_driver_sql("PRAGMA wal_autocheckpoint").scalar() == 0
+    size_before = db_file.stat().st_size
+    with c.store.db.write() as conn:
+        consumers_repo.upsert_many(conn, list(generate_consumers(3000)))
+    deadline = time.monotonic() + 10
+    while db_file.stat().st_size == size_before and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert db_file.stat().st_size > size_before, "the WAL was never checkpointed into the database"
+    c.close()
