@@ -263,7 +263,8 @@ class Puller:
             for i in range(0, max(len(rows), 1), APPLY_CHUNK):
                 chunk = rows[i:i + APPLY_CHUNK]
                 last = i + APPLY_CHUNK >= len(rows)
-                with self.store.db.write() as conn:
+                # consumer rows and their cursor together: a power cut loses both, and they are fetched again
+                with self.store.db.write(durable=False) as conn:
                     if chunk:
                         consumers_repo.upsert_many(conn, chunk)
                     if last:  # the cursor moves with the last rows, in the same transaction
