@@ -68,11 +68,31 @@ def cmd_gui(args: argparse.Namespace) -> int:
         engine = None if args.no_sync else start_engine(counter)
         try:
             window = build_window(counter, lang=lang, engine=engine)
+            schedule_daily_backup(window, counter)
             window.showMaximized()
             return int(app.exec())
         finally:
             if engine is not None:
                 engine.stop()
+
+
+BACKUP_CHECK_MS = 10 * 60 * 1000
+
+
+def schedule_daily_backup(window: Any, counter: Any) -> Any:
+    """The daily backup (SQLite's backup API, to the configured folder, rotated) ticks every ten
+    minutes on the window's task runner, off the GUI thread; it runs once a day after 13:00."""
+    from PySide6.QtCore import QTimer
+
+    from counter_app.ops.scheduler import DailyBackup
+
+    backup = DailyBackup(counter.data_dir, counter.config)
+    timer = QTimer(window)
+    timer.setInterval(BACKUP_CHECK_MS)
+    timer.timeout.connect(lambda: window.ctx.runner.latest("daily-backup", backup.tick))
+    timer.start()
+    QTimer.singleShot(60_000, lambda: window.ctx.runner.latest("daily-backup", backup.tick))
+    return timer
 
 
 # ------------------------------------------------------------------------------ fast start
