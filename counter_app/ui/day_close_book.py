@@ -17,7 +17,7 @@ from counter_app.printing.reports import print_day_book, render_day_book_pdf
 from counter_app.services.reports import DayBookRow, day_book
 from counter_app.ui.closing_models import TextTableModel
 from counter_app.ui.context import UiContext
-from counter_app.ui.day_close_common import ask_save_path, ui_date
+from counter_app.ui.day_close_common import ask_save_path, run_report_job, ui_date
 from counter_app.ui.day_close_page import table_view
 from counter_app.ui.widgets import AlertLabel, line_edit, set_label
 
@@ -131,24 +131,7 @@ class DayBookPage(QWidget):
         self.alert.error(self.ctx.language.message(e) if isinstance(e, CounterError) else str(e))
 
     def _output(self, fn: Callable[[], str | None], what: str) -> None:
-        ctx = self.ctx
-        self.alert.note(self.tr("Printing..."))
-
-        def job() -> str | None:
-            out = fn()
-            if out:
-                ctx.printed.append(out)
-            return out
-
-        def done(out: str | None) -> None:
-            self.alert.ok(what)
-            self.print_finished.emit(out)
-
-        def failed(e: BaseException) -> None:
-            self._error(e)
-            self.print_finished.emit(e)
-
-        ctx.runner.submit(job, done, failed)
+        run_report_job(self, fn, self.tr("Printing..."), what)
 
     def print_book(self) -> None:
         if self.range is None:

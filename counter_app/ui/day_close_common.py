@@ -4,7 +4,9 @@ save-file dialog, names of payment modes and consumer categories, a variance sai
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date
+from typing import Any
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 from PySide6.QtWidgets import QFileDialog, QWidget
@@ -65,3 +67,27 @@ def variance_text(_widget: QWidget | None, paise: int) -> str:
     if paise > 0:
         return _t(EXCESS).replace("%1", format_inr(paise))
     return _t(NO_VARIANCE)
+
+
+def run_report_job(page: Any, fn: Callable[[], str | None], printing: str, done_text: str) -> None:
+    """A report to the printer or to a PDF, off the GUI thread. The page (with .ctx, .alert,
+    ._error and a print_finished signal) says `printing`, then `done_text` or the error, and emits
+    print_finished with the output or the error."""
+    ctx = page.ctx
+    page.alert.note(printing)
+
+    def job() -> str | None:
+        out = fn()
+        if out:
+            ctx.printed.append(out)
+        return out
+
+    def done(out: str | None) -> None:
+        page.alert.ok(done_text)
+        page.print_finished.emit(out)
+
+    def failed(e: BaseException) -> None:
+        page._error(e)
+        page.print_finished.emit(e)
+
+    ctx.runner.submit(job, done, failed)

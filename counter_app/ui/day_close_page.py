@@ -33,7 +33,7 @@ from counter_app.services.closing import ClosingService, DayReport
 from counter_app.services.reports import write_receipts_csv
 from counter_app.ui.closing_models import TextTableModel
 from counter_app.ui.context import UiContext
-from counter_app.ui.day_close_common import ask_save_path, names, ui_date, variance_text
+from counter_app.ui.day_close_common import ask_save_path, names, run_report_job, ui_date, variance_text
 from counter_app.ui.widgets import AlertLabel, line_edit, set_label
 
 POLL_MS = 500
@@ -391,24 +391,7 @@ class DayClosePage(QWidget):
 
     # ------------------------------------------------------------------ reports and export
     def _print(self, fn: Callable[[], str | None], what: str) -> None:
-        self.alert.note(self.tr("Printing..."))
-        ctx = self.ctx
-
-        def job() -> str | None:
-            out = fn()
-            if out:
-                ctx.printed.append(out)
-            return out
-
-        def done(out: str | None) -> None:
-            self.alert.ok(what)
-            self.print_finished.emit(out)
-
-        def failed(e: BaseException) -> None:
-            self._error(e)
-            self.print_finished.emit(e)
-
-        ctx.runner.submit(job, done, failed)
+        run_report_job(self, fn, self.tr("Printing..."), what)
 
     def print_z(self) -> None:
         rep, st, ctx = self.report, self.status, self.ctx
