@@ -7,8 +7,9 @@ from __future__ import annotations
 import re
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 from PySide6.QtGui import QImage, QPdfWriter
 
@@ -61,12 +62,18 @@ class PdfPrinter:
 
 
 def write_pdf(html: str, images: dict[str, QImage], layout: PageLayout, path: Path, title: str = "") -> Path:
+    return write_document_pdf(lambda writer: build_document(html, images, layout, writer), layout, path, title)
+
+
+def write_document_pdf(build: Callable[[QPdfWriter], Any], layout: PageLayout, path: Path, title: str) -> Path:
+    """Lay out a document for a 300 dpi PDF writer and paint it; the file appears under its name
+    only when complete (written as .part, then renamed)."""
     tmp = path.with_name(path.name + ".part")
     writer = QPdfWriter(str(tmp))
     writer.setResolution(300)
     writer.setTitle(title)
     writer.setCreator("KESCO counter")
-    doc = build_document(html, images, layout, writer)
+    doc = build(writer)
     try:
         paint(doc, writer, layout)
     except RuntimeError as e:

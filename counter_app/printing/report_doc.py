@@ -20,7 +20,6 @@ from PySide6.QtGui import (
     QFontMetricsF,
     QGuiApplication,
     QPagedPaintDevice,
-    QPdfWriter,
     QTextBlockFormat,
     QTextCharFormat,
     QTextCursor,
@@ -29,7 +28,13 @@ from PySide6.QtGui import (
 )
 
 from counter_app.printing import report_html as h
-from counter_app.printing.printers import PdfPrinter, PrintError, ReceiptPrinter, SystemPrinter
+from counter_app.printing.printers import (
+    PdfPrinter,
+    PrintError,
+    ReceiptPrinter,
+    SystemPrinter,
+    write_document_pdf,
+)
 from counter_app.printing.render import MM_PER_INCH, PageLayout, build_document, paint
 
 TAB_DPI = 96.0  # QTextDocument takes tab positions in 96-dpi pixels, whatever the device
@@ -163,22 +168,7 @@ def ensure_gui_app() -> None:
 
 def write_report_pdf(report: Report, layout: PageLayout, path: Path) -> Path:
     ensure_gui_app()
-    tmp = path.with_name(path.name + ".part")
-    writer = QPdfWriter(str(tmp))
-    writer.setResolution(300)
-    writer.setTitle(report.title)
-    writer.setCreator("KESCO counter")
-    doc = build_report(report, layout, writer)
-    try:
-        paint(doc, writer, layout)
-    except RuntimeError as e:
-        raise PrintError("print.pdf_failed", path=str(path), detail=str(e)) from None
-    del writer  # closes the file
-    try:
-        tmp.replace(path)
-    except OSError as e:
-        raise PrintError("print.pdf_failed", path=str(path), detail=str(e)) from None
-    return path
+    return write_document_pdf(lambda writer: build_report(report, layout, writer), layout, path, report.title)
 
 
 def _system_print(printer: SystemPrinter, report: Report, layout: PageLayout) -> None:
