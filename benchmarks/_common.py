@@ -52,14 +52,14 @@ def _build(data_dir: Path, consumers: int, receipts: int, last_day: str | None =
            last_day_receipts: int = 0) -> None:
     from datetime import datetime, timedelta
 
-    from counter_app.app import open_counter
+    from counter_app.app import open_application
     from counter_app.domain.chain import seal
     from counter_app.domain.demo_data import account_no_for_index
     from counter_app.domain.receipt import Receipt, canonical_json, new_id, receipt_number
     from counter_app.services.clock import IST, iso
     from counter_app.services.consumers import load_demo_consumers
 
-    c = open_counter(data_dir)
+    c = open_application(data_dir)
     c.service.initialise("K07")
     c.service.add_user("clerk1", "Bench Clerk", "clerk", "1111")
     c.service.add_user("super1", "Bench Supervisor", "supervisor", "9999")

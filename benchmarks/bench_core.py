@@ -45,9 +45,9 @@ def bare_issue(con: sqlite3.Connection, i: int, shift_id: str) -> None:
 
 
 def main() -> None:
-    from counter_app.app import open_counter
+    from counter_app.app import open_application
     from counter_app.domain.demo_data import account_no_for_index, generate_consumers
-    from counter_app.services.counter import Payment
+    from counter_app.services.collection import Payment
 
     t = time.perf_counter()
     for _ in generate_consumers(CONSUMERS):
@@ -58,7 +58,7 @@ def main() -> None:
         t = time.perf_counter()
         data_dir = big_counter_dir(CONSUMERS, RECEIPTS, workdir=Path(tmp))
         prepare_s = time.perf_counter() - t
-        c = open_counter(data_dir)
+        c = open_application(data_dir)
         svc = c.service
         clerk = svc.login("clerk1", "1111")
         shift = svc.open_shift(clerk, 0)

@@ -20,16 +20,16 @@ DAY = "2026-11-28"
 
 
 def measure_counter() -> dict[str, float]:
-    from counter_app.app import open_counter
-    from counter_app.services.closing import ClosingService
+    from counter_app.app import open_application
+    from counter_app.services.closes import CloseService
 
     out: dict[str, float] = {}
     with tempfile.TemporaryDirectory() as tmp:
         t = time.perf_counter()
         d = big_counter_dir(2000, RECEIPTS, workdir=Path(tmp), last_day=DAY, last_day_receipts=DAY_RECEIPTS)
         out["prepare_db_s"] = time.perf_counter() - t
-        with open_counter(d) as c:
-            closing = ClosingService(c.service)
+        with open_application(d) as c:
+            closing = CloseService(c.service)
             times = []
             for _ in range(15):
                 t = time.perf_counter()

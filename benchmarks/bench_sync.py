@@ -78,7 +78,7 @@ def drain_backlog(workdir: Path, server_url: str, database_url: str) -> float:
     """A counter with BACKLOG receipts pending: seconds to push them all."""
     import sqlite3
 
-    from counter_app.app import open_counter
+    from counter_app.app import open_application
     from counter_app.sync.engine import SyncEngine
     from counter_app.sync.keyring_store import MemoryTokenStore
     from counter_app.sync.setup import make_client
@@ -91,7 +91,7 @@ def drain_backlog(workdir: Path, server_url: str, database_url: str) -> float:
     token = enrolled(database_url, server_url + "/api/v1", "K07")
     tokens = MemoryTokenStore()
     tokens.set(server_url, "K07", token)
-    c = open_counter(data_dir)
+    c = open_application(data_dir)
     c.config.server_url = server_url
     engine = SyncEngine(c, make_client(c, tokens=tokens), pull=False)
     t = time.perf_counter()
@@ -121,7 +121,7 @@ def snapshot_child(workdir: Path, server_url: str, token: str, delta_token: str)
     engine = SyncEngine(c, make_client(c, tokens=tokens, timeouts=(5.0, 120.0)), pull=True)
 
     from counter_app.domain.demo_data import account_no_for_index
-    from counter_app.services.counter import Payment
+    from counter_app.services.collection import Payment
 
     latencies: list[float] = []
     done = threading.Event()

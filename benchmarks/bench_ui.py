@@ -60,12 +60,12 @@ def ensure_counter(n: int) -> Path:
     d = CACHE / f"consumers-{n}"
     if (d / "ready").exists():
         return d
-    from counter_app.app import open_counter
+    from counter_app.app import open_application
     from counter_app.services.consumers import load_demo_consumers
 
     print(f"building the {n:,}-consumer counter in {d} (once)...", file=sys.stderr)
     d.mkdir(parents=True, exist_ok=True)
-    with open_counter(d) as c:
+    with open_application(d) as c:
         c.service.initialise("K07", "Bench")
         c.service.add_user("clerk1", "Bench Clerk", "clerk", "1111")
         load_demo_consumers(c.store, n)
@@ -93,7 +93,7 @@ def window_figures(data_dir: Path, n: int, lookups: int) -> dict[str, float]:
     from PySide6.QtCore import QCoreApplication, Qt
     from PySide6.QtTest import QTest
 
-    from counter_app.app import open_counter
+    from counter_app.app import open_application
     from counter_app.domain.demo_data import account_no_for_index
     from counter_app.printing.printers import PdfPrinter
     from counter_app.ui.app import build_window, create_application
@@ -101,7 +101,7 @@ def window_figures(data_dir: Path, n: int, lookups: int) -> dict[str, float]:
 
     app = create_application()
     rng = random.Random(7)
-    with tempfile.TemporaryDirectory() as pdf, open_counter(data_dir) as counter:
+    with tempfile.TemporaryDirectory() as pdf, open_application(data_dir) as counter:
         w = build_window(counter, printer=PdfPrinter(Path(pdf)), poll_ms=60_000)
         w.resize(1280, 800)
         w.show()
@@ -167,18 +167,18 @@ def window_figures(data_dir: Path, n: int, lookups: int) -> dict[str, float]:
 
 def receipt_pdf(data_dir: Path, runs: int = 30) -> dict[str, float]:
     """Receipts on a small counter of their own (the big one stays read-mostly)."""
-    from counter_app.app import open_counter
+    from counter_app.app import open_application
     from counter_app.domain.demo_data import account_no_for_index
     from counter_app.domain.receipt import Mode
     from counter_app.printing.printers import PdfPrinter, print_receipt
     from counter_app.printing.receipt_doc import ReceiptPrint
+    from counter_app.services.collection import Payment
     from counter_app.services.consumers import load_demo_consumers
-    from counter_app.services.counter import Payment
     from counter_app.ui.app import create_application
 
     create_application()
     timings: dict[str, list[float]] = {"80mm": [], "a4": []}
-    with tempfile.TemporaryDirectory() as tmp, open_counter(Path(tmp) / "c") as c:
+    with tempfile.TemporaryDirectory() as tmp, open_application(Path(tmp) / "c") as c:
         c.service.initialise("K07", "Bench")
         c.service.add_user("clerk1", "Bench Clerk", "clerk", "1111")
         load_demo_consumers(c.store, 200)

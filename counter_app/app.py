@@ -8,31 +8,31 @@ from pathlib import Path
 
 from counter_app.config import Config, resolve_data_dir
 from counter_app.services.clock import Clock, system_clock
-from counter_app.services.counter import CounterService
+from counter_app.services.collection import CollectionService
 from counter_app.storage.store import Store, open_store
 
 
 @dataclass
-class Counter:
+class Application:
     data_dir: Path
     config: Config
     store: Store
-    service: CounterService
+    service: CollectionService
 
     def close(self) -> None:
         self.store.close()
 
-    def __enter__(self) -> Counter:
+    def __enter__(self) -> Application:
         return self
 
     def __exit__(self, *exc: object) -> None:
         self.close()
 
 
-def open_counter(data_dir: str | Path | None = None, *, lock: bool = True, clock: Clock = system_clock,
-                 check: bool = True) -> Counter:
+def open_application(data_dir: str | Path | None = None, *, lock: bool = True, clock: Clock = system_clock,
+                 check: bool = True) -> Application:
     """check=False skips the start-up integrity check, for a caller that has just run it."""
     path = resolve_data_dir(data_dir)
     config = Config.load(path)
     store = open_store(path, lock=lock, check=check)
-    return Counter(path, config, store, CounterService(store, config, clock))
+    return Application(path, config, store, CollectionService(store, config, clock))

@@ -24,7 +24,7 @@ KEEP = ("01-login", "04-consumer-card", "05-receipt-saved", "06-search", "07-che
 
 
 def main() -> int:
-    from counter_app.app import open_counter
+    from counter_app.app import open_application
     from counter_app.commands.demo import (
         COUNTER_CODE,
         COUNTER_NAME,
@@ -50,7 +50,7 @@ def main() -> int:
     engine = None
     try:
         prepare_counter(root / "counter")
-        with open_counter(root / "counter") as counter:
+        with open_application(root / "counter") as counter:
             engine = enrol_and_start(counter, server.url, code)
             if engine is None:
                 raise SystemExit("enrollment failed")

@@ -11,7 +11,7 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from counter_app.app import Counter, open_counter  # noqa: E402
+from counter_app.app import Application, open_application  # noqa: E402
 from counter_app.services.clock import IST  # noqa: E402
 from counter_app.services.consumers import load_demo_consumers  # noqa: E402
 
@@ -34,9 +34,9 @@ class FixedClock:
         self.now = self.now + timedelta(**kw)
 
 
-def make_counter(data_dir: Path, *, consumers: int = 2000, code: str = "K07", clock=None) -> Counter:
+def make_counter(data_dir: Path, *, consumers: int = 2000, code: str = "K07", clock=None) -> Application:
     """A set-up counter: code, a clerk and a supervisor, demo consumers."""
-    c = open_counter(data_dir, clock=clock) if clock else open_counter(data_dir)
+    c = open_application(data_dir, clock=clock) if clock else open_application(data_dir)
     c.service.initialise(code, "Test counter")
     c.service.add_user(CLERK[0], "Test Clerk", "clerk", CLERK[1])
     c.service.add_user(SUPERVISOR[0], "Test Supervisor", "supervisor", SUPERVISOR[1])
@@ -51,17 +51,17 @@ def clock() -> FixedClock:
 
 
 @pytest.fixture
-def counter(tmp_path: Path, clock: FixedClock) -> Iterator[Counter]:
+def counter(tmp_path: Path, clock: FixedClock) -> Iterator[Application]:
     c = make_counter(tmp_path / "counter", clock=clock)
     yield c
     c.close()
 
 
 @pytest.fixture
-def clerk(counter: Counter):
+def clerk(counter: Application):
     return counter.service.login(*CLERK)
 
 
 @pytest.fixture
-def shift(counter: Counter, clerk):
+def shift(counter: Application, clerk):
     return counter.service.open_shift(clerk, 1000_00)

@@ -10,7 +10,7 @@ import sys
 import time
 from typing import Any
 
-from counter_app.app import open_counter
+from counter_app.app import open_application
 from counter_app.config import Config, resolve_data_dir
 from counter_app.domain.errors import CounterError
 
@@ -51,7 +51,7 @@ def register(sub: Any) -> None:
 
 def cmd_init(args: argparse.Namespace) -> int:
     data_dir = resolve_data_dir(args.data_dir)
-    with open_counter(data_dir) as c:
+    with open_application(data_dir) as c:
         if args.counter_code:
             c.service.initialise(args.counter_code, args.counter_name)
             cfg = Config.load(data_dir)
@@ -81,14 +81,14 @@ def cmd_users_add(args: argparse.Namespace) -> int:
         if getpass.getpass("PIN again: ") != pin:
             print("The PINs differ." if args.lang != "hi" else "दोनों पिन अलग हैं।", file=sys.stderr)
             return 1
-    with open_counter(args.data_dir) as c:
+    with open_application(args.data_dir) as c:
         c.service.add_user(args.username, args.name, args.role, pin, actor="cli")
     print(f"added {args.role} {args.username}")
     return 0
 
 
 def cmd_users_list(args: argparse.Namespace) -> int:
-    with open_counter(args.data_dir) as c:
+    with open_application(args.data_dir) as c:
         for username, name, role, active in c.service.list_users():
             print(f"{username:16} {role:10} {'active' if active else 'disabled':8} {name}")
     return 0
@@ -100,7 +100,7 @@ def cmd_demo_data(args: argparse.Namespace) -> int:
     if args.consumers < 1 or args.consumers > 2_000_000:
         print("--consumers must be between 1 and 20,00,000", file=sys.stderr)
         return 2
-    with open_counter(args.data_dir) as c:
+    with open_application(args.data_dir) as c:
         t = time.perf_counter()
         n = load_demo_consumers(c.store, args.consumers, seed=args.seed)
         print(f"loaded {n} demo consumers in {time.perf_counter() - t:.1f} s")
@@ -108,7 +108,7 @@ def cmd_demo_data(args: argparse.Namespace) -> int:
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
-    with open_counter(args.data_dir) as c:
+    with open_application(args.data_dir) as c:
         report = c.service.verify()
     if args.json:
         print(json.dumps(report, indent=2, ensure_ascii=False))
@@ -130,7 +130,7 @@ def status_dict(c: Any) -> dict[str, Any]:
 
 
 def cmd_status(args: argparse.Namespace) -> int:
-    with open_counter(args.data_dir, lock=False) as c:
+    with open_application(args.data_dir, lock=False) as c:
         st = status_dict(c)
     if args.json:
         print(json.dumps(st, indent=2, ensure_ascii=False, default=str))

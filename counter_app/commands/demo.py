@@ -19,12 +19,12 @@ from typing import Any
 
 import requests
 
-from counter_app.app import open_counter
+from counter_app.app import open_application
 from counter_app.config import Config
 from counter_app.domain.money import format_inr
 from counter_app.domain.receipt import Instrument, Mode
 from counter_app.domain.words import amount_in_words_en, amount_in_words_hi
-from counter_app.services.counter import Payment
+from counter_app.services.collection import Payment
 
 COUNTER_CODE = "K01"
 COUNTER_NAME = "Kidwai Nagar (demo)"
@@ -115,7 +115,7 @@ class DemoServer:
 
 
 def prepare_counter(counter_dir: Path) -> None:
-    with open_counter(counter_dir) as c:
+    with open_application(counter_dir) as c:
         if not c.store.get_meta("counter_code"):
             c.service.initialise(COUNTER_CODE, COUNTER_NAME)
         existing = {u[0] for u in c.service.list_users()}
@@ -151,7 +151,7 @@ def run_window_demo(args: argparse.Namespace) -> int:
     app = create_application()
     engine = None
     try:
-        with open_counter(counter_dir) as counter:
+        with open_application(counter_dir) as counter:
             if server is not None:
                 engine = enrol_and_start(counter, server.url, enrollment)
             if engine is None and counter.service.consumer_count() == 0:
@@ -232,7 +232,7 @@ def run_headless_demo(data_dir: str | None, consumers: int) -> int:
     from counter_app.services.consumers import load_demo_consumers
 
     root = Path(data_dir) if data_dir else Path(tempfile.mkdtemp(prefix="kesco-demo-"))
-    with open_counter(root) as c:
+    with open_application(root) as c:
         svc = c.service
         if not c.store.get_meta("counter_code"):
             svc.initialise(COUNTER_CODE, COUNTER_NAME)

@@ -139,18 +139,18 @@ class BackgroundOpen:
 
 
 def open_checked(data_dir: str | Path | None, **kwargs: Any) -> Any:
-    """open_counter(data_dir), with the integrity check done before the heavy imports. A file that
-    is missing or fails the check goes through open_counter's own path, which decides what a
+    """open_application(data_dir), with the integrity check done before the heavy imports. A file that
+    is missing or fails the check goes through open_application's own path, which decides what a
     damaged store means (read-only, no migration)."""
     from counter_app.config import resolve_data_dir
 
     path = resolve_data_dir(data_dir)
     db = path / DB_FILENAME
     damaged = quick_check(db) if db.exists() else "missing"
-    from counter_app.app import open_counter
+    from counter_app.app import open_application
     from counter_app.storage import db as db_module
 
     if damaged is not None or db_module.DB_FILENAME != DB_FILENAME:
-        return open_counter(path, **kwargs)
+        return open_application(path, **kwargs)
     # The check is done: open_store's own would read the whole file a second time.
-    return open_counter(path, check=False, **kwargs)
+    return open_application(path, check=False, **kwargs)

@@ -10,7 +10,7 @@ import sys
 import threading
 from typing import Any
 
-from counter_app.app import open_counter
+from counter_app.app import open_application
 from counter_app.domain.messages import render
 from counter_app.sync.state import Link, SyncState
 
@@ -63,7 +63,7 @@ def cmd_sync(args: argparse.Namespace) -> int:
     from counter_app.sync.review import sync_problems
     from counter_app.sync.setup import make_engine
 
-    with open_counter(args.data_dir) as c:
+    with open_application(args.data_dir) as c:
         if args.problems:
             rows = sync_problems(c)
             if args.json:
@@ -104,7 +104,7 @@ def cmd_export_pending(args: argparse.Namespace) -> int:
     from counter_app.sync.export import write_export
     from counter_app.sync.setup import default_token_store
 
-    with open_counter(args.data_dir) as c:
+    with open_application(args.data_dir) as c:
         code = c.service.counter_code
         url = c.config.server_url
         token = default_token_store().get(url, code) if url else None

@@ -91,9 +91,9 @@ def apply_setup(data_dir: str | Path | None, counter_code: str, server_url: str,
     if url and not enrollment_code:
         raise ValidationError("ops.enrollment_code_required")
 
-    from counter_app.app import open_counter
+    from counter_app.app import open_application
 
-    with open_counter(d) as c:
+    with open_application(d) as c:
         c.service.initialise(code, counter_name)
         cfg = Config.load(d)
         changed = cfg.counter_code != code or bool(counter_name and cfg.counter_name != counter_name)

@@ -91,13 +91,13 @@ def _import_everything(steps: dict[str, Any]) -> None:
 def _counter_day(data_dir: Path, steps: dict[str, Any]) -> Any:
     """A fresh database (every migration runs), a clerk, a shift and one receipt."""
     t = time.perf_counter()
-    from counter_app.app import open_counter
+    from counter_app.app import open_application
     from counter_app.domain.demo_data import account_no_for_index
+    from counter_app.services.collection import Payment
     from counter_app.services.consumers import load_demo_consumers
-    from counter_app.services.counter import Payment
     from counter_app.storage import migrate
 
-    with open_counter(data_dir) as c:
+    with open_application(data_dir) as c:
         c.service.initialise("K99", "Smoke test")
         c.service.add_user("smoke", "Smoke Test", "clerk", "2468")
         load_demo_consumers(c.store, 20)

@@ -1,4 +1,4 @@
-"""What the counter window needs beyond CounterService: search results as the clerk types, the local
+"""What the counter window needs beyond CollectionService: search results as the clerk types, the local
 outbox summary for the status bar, and a receipt's print history."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import text
 
 from counter_app.domain.consumer import Consumer
-from counter_app.services.counter import CounterService
+from counter_app.services.collection import CollectionService
 from counter_app.storage import receipts as receipts_repo
 from counter_app.storage.store import get_kv
 
@@ -32,14 +32,14 @@ class OutboxSummary:
     server_period_state: str | None
 
 
-def search_consumers(service: CounterService, query: str, limit: int = 20) -> SearchResult:
+def search_consumers(service: CollectionService, query: str, limit: int = 20) -> SearchResult:
     """What the result list shows for the text typed so far: the service's search (every word a
     prefix; name matches first), and whether more consumers match than are shown."""
     found = service.search(query, limit + 1)
     return SearchResult(query, tuple(found[:limit]), len(found) > limit)
 
 
-def outbox_summary(service: CounterService) -> OutboxSummary:
+def outbox_summary(service: CollectionService) -> OutboxSummary:
     with service.db.read() as conn:
         # Every query walks the (state, outbox_id) index: synced rows pile up for years and are
         # never counted here.
@@ -62,7 +62,7 @@ def outbox_summary(service: CounterService) -> OutboxSummary:
         )
 
 
-def print_count(service: CounterService, receipt_id: str) -> int:
+def print_count(service: CollectionService, receipt_id: str) -> int:
     """How many times a receipt came out of a printer (failed prints not counted): 0 means the
     next print is still the original, not a DUPLICATE."""
     with service.db.read() as conn:

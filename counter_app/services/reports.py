@@ -12,8 +12,8 @@ from pathlib import Path
 
 from counter_app.domain.errors import ValidationError
 from counter_app.domain.money import format_plain
-from counter_app.services.counter import CounterService
-from counter_app.storage import closing as closing_repo
+from counter_app.services.collection import CollectionService
+from counter_app.storage import closes as closes_repo
 
 CSV_COLUMNS = (
     "receipt_no", "receipt_id", "seq", "business_date", "issued_at", "account_no", "consumer_name", "category",
@@ -22,14 +22,14 @@ CSV_COLUMNS = (
 )
 
 
-def receipts_csv(counter: CounterService, business_date: str) -> str:
+def receipts_csv(counter: CollectionService, business_date: str) -> str:
     """Every receipt of the day, cancelled ones marked, amounts both in rupees and in paise."""
     try:
         day = date.fromisoformat(business_date).isoformat()
     except ValueError:
         raise ValidationError("close.bad_date") from None
     with counter.db.read() as conn:
-        lines = closing_repo.day_lines(conn, day)
+        lines = closes_repo.day_lines(conn, day)
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\r\n")
     w.writerow(CSV_COLUMNS)
@@ -50,7 +50,7 @@ def _safe(s: str) -> str:
     return "'" + s if s[:1] in ("=", "+", "-", "@") else s
 
 
-def write_receipts_csv(counter: CounterService, business_date: str, path: Path) -> int:
+def write_receipts_csv(counter: CollectionService, business_date: str, path: Path) -> int:
     text = receipts_csv(counter, business_date)
     path.write_text(text, encoding="utf-8-sig", newline="")  # Excel needs the BOM for Hindi names
     return text.count("\r\n") - 1
@@ -67,7 +67,7 @@ class DayBookRow:
     net_paise: int
 
 
-def day_book(counter: CounterService, start: str, end: str) -> list[DayBookRow]:
+def day_book(counter: CollectionService, start: str, end: str) -> list[DayBookRow]:
     try:
         a, b = date.fromisoformat(start), date.fromisoformat(end)
     except ValueError:
@@ -75,7 +75,7 @@ def day_book(counter: CounterService, start: str, end: str) -> list[DayBookRow]:
     if b < a or (b - a).days > 366:
         raise ValidationError("close.bad_range")
     with counter.db.read() as conn:
-        lines = closing_repo.range_lines(conn, a.isoformat(), b.isoformat())
+        lines = closes_repo.range_lines(conn, a.isoformat(), b.isoformat())
     days: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0, 0, 0])
     for ln in lines:
         d = days[ln.business_date]

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from PySide6.QtCore import QLoggingCategory
 from PySide6.QtWidgets import QApplication
 
-from counter_app.app import Counter
+from counter_app.app import Application
 from counter_app.printing.printers import ReceiptPrinter, printer_from_setting
 from counter_app.services.desk import OutboxSummary, outbox_summary
 from counter_app.sync.state import Link
@@ -61,7 +61,7 @@ def _prewarm() -> None:
     import counter_app.domain.words  # noqa: F401  (num2words and indic-numtowords)
 
 
-def build_window(counter: Counter, *, lang: str = "en", printer: ReceiptPrinter | None = None,
+def build_window(counter: Application, *, lang: str = "en", printer: ReceiptPrinter | None = None,
                  engine: SyncEngineLike | None = None, poll_ms: int = 5000) -> MainWindow:
     language = Language(lang)
     runner = TaskRunner()

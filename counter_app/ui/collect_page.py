@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 from counter_app.domain.errors import CounterError, NotFoundError
 from counter_app.domain.money import format_inr
 from counter_app.domain.receipt import Receipt
-from counter_app.services.counter import ConsumerView
+from counter_app.services.collection import ConsumerView
 from counter_app.services.desk import SearchResult, search_consumers
 from counter_app.ui.consumer_card import ConsumerCard
 from counter_app.ui.context import UiContext

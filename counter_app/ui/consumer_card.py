@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QLineEdit, QStackedWi
 
 from counter_app.domain.money import format_inr
 from counter_app.printing.receipt_doc import display_date, display_datetime
-from counter_app.services.counter import ConsumerView
+from counter_app.services.collection import ConsumerView
 from counter_app.ui.i18n import Language
 from counter_app.ui.widgets import line_edit
 

@@ -6,9 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from counter_app.app import Counter
+from counter_app.app import Application
 from counter_app.printing.printers import ReceiptPrinter
-from counter_app.services.counter import CounterService, Session
+from counter_app.services.collection import CollectionService, Session
 from counter_app.ui.i18n import Language
 from counter_app.ui.sync_status import SyncBridge
 from counter_app.ui.tasks import TaskRunner
@@ -16,7 +16,7 @@ from counter_app.ui.tasks import TaskRunner
 
 @dataclass
 class UiContext:
-    counter: Counter
+    counter: Application
     language: Language
     runner: TaskRunner
     printer: ReceiptPrinter
@@ -26,7 +26,7 @@ class UiContext:
     printed: list[str] = field(default_factory=list)  # where printed output went (PDF paths), newest last
 
     @property
-    def service(self) -> CounterService:
+    def service(self) -> CollectionService:
         return self.counter.service
 
     @property

@@ -15,7 +15,7 @@ from counter_app.domain.money import format_inr
 from counter_app.printing.receipt_doc import display_date
 from counter_app.printing.reports import print_day_book, render_day_book_pdf
 from counter_app.services.reports import DayBookRow, day_book
-from counter_app.ui.closing_models import TextTableModel
+from counter_app.ui.close_models import TextTableModel
 from counter_app.ui.context import UiContext
 from counter_app.ui.day_close_common import ask_save_path, run_report_job, ui_date
 from counter_app.ui.day_close_page import table_view

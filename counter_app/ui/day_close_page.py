@@ -24,14 +24,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from counter_app.domain.closing import DayClose
+from counter_app.domain.closes import DayClose
 from counter_app.domain.errors import CounterError
 from counter_app.domain.money import format_inr
 from counter_app.printing.receipt_doc import display_datetime
 from counter_app.printing.reports import print_payin_slip, print_z_report, render_z_report_pdf
-from counter_app.services.closing import ClosingService, DayReport
+from counter_app.services.closes import CloseService, DayReport
 from counter_app.services.reports import write_receipts_csv
-from counter_app.ui.closing_models import TextTableModel
+from counter_app.ui.close_models import TextTableModel
 from counter_app.ui.context import UiContext
 from counter_app.ui.day_close_common import ask_save_path, names, run_report_job, ui_date, variance_text
 from counter_app.ui.widgets import AlertLabel, line_edit, set_label
@@ -62,7 +62,7 @@ class DayClosePage(QWidget):
     def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
-        self.closing = ClosingService(ctx.service)
+        self.closing = CloseService(ctx.service)
         self.report: DayReport | None = None
         self.status: dict[str, Any] | None = None
         self.busy = False

@@ -15,8 +15,8 @@ from counter_app.domain.errors import CounterError
 from counter_app.domain.money import format_inr
 from counter_app.domain.receipt import Dishonour
 from counter_app.printing.receipt_doc import display_date
-from counter_app.services.closing import ClosingService
-from counter_app.ui.closing_models import TextTableModel
+from counter_app.services.closes import CloseService
+from counter_app.ui.close_models import TextTableModel
 from counter_app.ui.context import UiContext
 from counter_app.ui.day_close_common import names, ui_date
 from counter_app.ui.day_close_page import table_view
@@ -30,7 +30,7 @@ class DishonourPage(QWidget):
     def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
-        self.closing = ClosingService(ctx.service)
+        self.closing = CloseService(ctx.service)
         self.busy = False
         self.lines: list[Any] = []
         self.title = QLabel(self)

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QLineEdit, QStacke
 from counter_app.domain.errors import CounterError, ValidationError
 from counter_app.domain.money import format_inr, format_plain, parse_amount
 from counter_app.domain.receipt import Instrument, Mode
-from counter_app.services.counter import Payment
+from counter_app.services.collection import Payment
 from counter_app.ui.i18n import Language
 from counter_app.ui.widgets import add_row, line_edit, set_label
 

@@ -31,12 +31,12 @@ from central_server import db as sdb
 from central_server.config import Settings
 from central_server.models import consumers as server_consumers
 from central_server.models import receipts as server_receipts
-from counter_app.app import Counter
+from counter_app.app import Application
 from counter_app.domain.money import format_inr
 from counter_app.domain.receipt import Instrument, Mode
 from counter_app.printing.printers import PdfPrinter
 from counter_app.services.clock import iso
-from counter_app.services.counter import Payment
+from counter_app.services.collection import Payment
 from counter_app.storage import outbox
 from counter_app.sync.keyring_store import MemoryTokenStore
 from counter_app.sync.setup import enroll, make_engine
@@ -47,14 +47,14 @@ from tests.conftest import SUPERVISOR, FixedClock, make_counter
 from tests.support.fixtures import database_url, pg_server  # noqa: F401  (fixtures)
 from tests.support.live_server import LiveServer, load_demo_consumers, register_counter
 from tests.ui.conftest import account, log_in, open_shift
-from tests.ui.test_closing import count_done, pay_due, pieces, to_close, type_count
+from tests.ui.test_shift_close import count_done, pay_due, pieces, to_close, type_count
 
 CONSUMERS = 300
 ALT = Qt.KeyboardModifier.AltModifier
 
 
 @pytest.fixture
-def counter(tmp_path: Path) -> Iterator[Counter]:
+def counter(tmp_path: Path) -> Iterator[Application]:
     c = make_counter(tmp_path / "counter", consumers=CONSUMERS, clock=FixedClock())
     yield c
     c.close()
@@ -84,7 +84,7 @@ def server_dishonoured(url: str, account_no: str) -> int:
 
 
 def test_day_close_names_the_receipt_missing_on_the_server_then_confirms(
-        qtbot: Any, qapp: Any, database_url: str, counter: Counter, tmp_path: Path) -> None:  # noqa: F811
+        qtbot: Any, qapp: Any, database_url: str, counter: Application, tmp_path: Path) -> None:  # noqa: F811
     setup_application_fonts(qapp)
     load_demo_consumers(database_url, CONSUMERS)
     code = register_counter(database_url, "K07")
@@ -104,7 +104,7 @@ def test_day_close_names_the_receipt_missing_on_the_server_then_confirms(
             w.ctx.sync.stop()
 
 
-def run_the_day(qtbot: Any, w: MainWindow, counter: Counter, engine: Any, url: str) -> None:
+def run_the_day(qtbot: Any, w: MainWindow, counter: Application, engine: Any, url: str) -> None:
     # The clerk collects: four cash payments by keystrokes, one cheque.
     open_shift(qtbot, w, "1000")
     due = [i for i in range(3, 60) if counter.service.lookup(account(i)).consumer.amount_due_paise > 0][:4]

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from counter_app.app import open_counter
+from counter_app.app import open_application
 from counter_app.config import Config
 from counter_app.sync.keyring_store import KeyringTokenStore
 from tests.fault.proxy import FaultProxy
@@ -45,7 +45,7 @@ def test_sigkill_during_push_loses_and_duplicates_nothing(env: LiveEnv, proxy: F
     kills_after_commit = 0
     clock = Clock()
     for _ in range(8):
-        c = open_counter(data_dir, clock=clock)
+        c = open_application(data_dir, clock=clock)
         k.counter = c
         k.issue(600)  # the clerk keeps collecting between crashes
         c.close()
@@ -54,7 +54,7 @@ def test_sigkill_during_push_loses_and_duplicates_nothing(env: LiveEnv, proxy: F
         time.sleep(rng.uniform(1.5, 3.0))
         p.send_signal(signal.SIGKILL)
         p.wait(10)
-        c = open_counter(data_dir, lock=False)
+        c = open_application(data_dir, lock=False)
         try:
             local, server = LocalView.read(c), ServerView.read(env.server_engine, "KILL1")
         finally:
@@ -67,7 +67,7 @@ def test_sigkill_during_push_loses_and_duplicates_nothing(env: LiveEnv, proxy: F
     r = subprocess.run([sys.executable, "-m", "counter_app", "--data-dir", str(data_dir), "sync", "--once",
                         "--no-pull"], env=penv, capture_output=True, text=True, timeout=120)
     assert r.returncode == 0, r.stdout + r.stderr
-    c = open_counter(data_dir)
+    c = open_application(data_dir)
     try:
         check_delivered(LocalView.read(c), ServerView.read(env.server_engine, "KILL1"))
     finally:

@@ -7,14 +7,14 @@ from pathlib import Path
 
 from sqlalchemy import text
 
-from counter_app.app import Counter
+from counter_app.app import Application
 from counter_app.domain.demo_data import account_no_for_index
 from counter_app.domain.receipt import Receipt
-from counter_app.services.counter import Payment
+from counter_app.services.collection import Payment
 from tests.conftest import CLERK
 
 
-def issue(counter: Counter, n: int, *, start: int = 0, amount: int = 100_00) -> list[Receipt]:
+def issue(counter: Application, n: int, *, start: int = 0, amount: int = 100_00) -> list[Receipt]:
     """n cash receipts in the clerk's open shift (opened if needed)."""
     svc = counter.service
     clerk = svc.login(*CLERK)
@@ -23,7 +23,7 @@ def issue(counter: Counter, n: int, *, start: int = 0, amount: int = 100_00) -> 
     return [svc.issue_receipt(clerk, Payment(account_no_for_index(start + i), amount + i)) for i in range(n)]
 
 
-def mark_synced(counter: Counter, record_ids: list[str] | None = None) -> None:
+def mark_synced(counter: Application, record_ids: list[str] | None = None) -> None:
     """What the sync engine does when the server accepts: state 'synced' (all rows by default)."""
     with counter.store.db.write() as conn:
         if record_ids is None:

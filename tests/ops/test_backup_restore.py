@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from counter_app.app import open_counter
+from counter_app.app import open_application
 from counter_app.domain.errors import CounterError, StorageError
 from counter_app.ops.backup import (
     BackupError,
@@ -46,7 +46,7 @@ def test_backup_restore_round_trip_keeps_receipts_and_chain(counter_dir, tmp_pat
     result = restore(fresh, Path(info.path))
     assert result.replaced_dir is None
     assert receipt_rows(database_file(fresh)) == before
-    with open_counter(fresh) as c2:
+    with open_application(fresh) as c2:
         report = c2.service.verify()
         assert report["ok"], report
         assert report["receipts"] == 12
@@ -76,7 +76,7 @@ def test_restore_refuses_to_lose_unacknowledged_receipts_unless_forced(counter_d
     assert receipt_rows(database_file(counter_dir)) == before  # nothing was touched
 
     # once the server has acknowledged them, the same restore goes ahead (they live on the server)
-    with open_counter(counter_dir) as c:
+    with open_application(counter_dir) as c:
         mark_synced(c, [r.receipt_id for r in later])
     result = restore(counter_dir, Path(bk.path))
     assert len(result.plan.acknowledged_missing) == 3 and not result.plan.at_risk
@@ -84,7 +84,7 @@ def test_restore_refuses_to_lose_unacknowledged_receipts_unless_forced(counter_d
     # the replaced database is kept, complete, never deleted
     kept = Path(result.replaced_dir) / "counter.sqlite3"
     assert [r[0] for r in receipt_rows(kept)] == list(range(1, 9))
-    with open_counter(counter_dir, lock=False) as c:
+    with open_application(counter_dir, lock=False) as c:
         from counter_app.storage.store import get_kv
 
         with c.store.db.read() as conn:
@@ -169,7 +169,7 @@ def test_unreadable_current_database_needs_force(counter_dir, tmp_path):
         restore(counter_dir, Path(bk.path))
     assert e.value.key == "ops.restore_current_unreadable"
     restore(counter_dir, Path(bk.path), force=True)
-    with open_counter(counter_dir) as c2:
+    with open_application(counter_dir) as c2:
         assert c2.service.verify()["ok"]
 
 
@@ -219,7 +219,7 @@ def test_backup_and_restore_commands(counter_dir, tmp_path, capsys):
     c.close()
     assert main(["--data-dir", str(counter_dir), "backup", "--to", str(tmp_path / "bk"), "--json"]) == 0
     path = json.loads(capsys.readouterr().out)["path"]
-    with open_counter(counter_dir) as c:
+    with open_application(counter_dir) as c:
         issue(c, 1, start=5)  # not in the backup, not synced
     assert main(["--data-dir", str(counter_dir), "restore", path, "--dry-run"]) == 1
     assert json.loads(capsys.readouterr().out)["needs_force"] is True

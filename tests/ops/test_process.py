@@ -9,15 +9,15 @@ import sys
 import textwrap
 from pathlib import Path
 
-from counter_app.app import open_counter
+from counter_app.app import open_application
 from counter_app.ops import logs
 
 SECOND = textwrap.dedent("""
     import sys
-    from counter_app.app import open_counter
+    from counter_app.app import open_application
     from counter_app.domain.errors import StorageError
     try:
-        c = open_counter(sys.argv[1])
+        c = open_application(sys.argv[1])
     except StorageError as e:
         print(e.key); print(e.message("en")); print(e.message("hi"))
         raise SystemExit(3)
@@ -31,7 +31,7 @@ def _second(data_dir: Path) -> subprocess.CompletedProcess[str]:
 
 
 def test_second_instance_is_refused_with_a_clear_message(tmp_path):
-    first = open_counter(tmp_path)
+    first = open_application(tmp_path)
     try:
         r = _second(tmp_path)
         assert r.returncode == 3, r.stdout + r.stderr
@@ -45,7 +45,7 @@ def test_second_instance_is_refused_with_a_clear_message(tmp_path):
 
 
 def test_the_command_line_reports_the_second_instance(tmp_path):
-    first = open_counter(tmp_path)
+    first = open_application(tmp_path)
     try:
         r = subprocess.run([sys.executable, "-m", "counter_app", "--data-dir", str(tmp_path), "verify"],
                            capture_output=True, text=True, timeout=120)

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from central_server import db as server_db
 from central_server.config import Settings
 from central_server.models import alarms, receipts, records
-from counter_app.app import open_counter
+from counter_app.app import open_application
 from counter_app.config import Config
 from counter_app.domain.errors import ValidationError
 from counter_app.ops.backup import make_backup
@@ -50,13 +50,13 @@ def _set_up(d: Path, server, tokens: MemoryTokenStore, code: str = "K07") -> Non
     enrollment = register_counter(server.database_url, code)
     result = apply_setup(d, code, server.url, enrollment, counter_name="Kidwai Nagar", tokens=tokens)
     assert result.enrolled and result.counter_code == code
-    with open_counter(d) as c:
+    with open_application(d) as c:
         c.service.add_user(CLERK[0], "Clerk", "clerk", CLERK[1])
         load_demo_consumers(c.store, 200)
 
 
 def _sync(d: Path, tokens: MemoryTokenStore) -> None:
-    with open_counter(d) as c:
+    with open_application(d) as c:
         st = make_engine(c, tokens=tokens, pull=False).drain()
         assert st.last_error is None and st.pending == 0, st
 
@@ -99,15 +99,15 @@ def test_restore_then_resync_stores_nothing_twice(tmp_path, server):
     d = tmp_path / "counter"
     tokens = MemoryTokenStore()
     _set_up(d, server, tokens)
-    with open_counter(d) as c:
+    with open_application(d) as c:
         issue(c, 4)
     _sync(d, tokens)                               # 1-4 on the server
-    with open_counter(d) as c:
+    with open_application(d) as c:
         issue(c, 3, start=10)                      # 5-7 pending
         bk = make_backup(c.store.path, tmp_path / "bk")
     assert bk.outbox_pending > 0
     _sync(d, tokens)                               # 5-7 reach the server after the backup was taken
-    with open_counter(d) as c:
+    with open_application(d) as c:
         issue(c, 2, start=20)                      # 8-9 ...
     _sync(d, tokens)                               # ... acknowledged too, then the disk fails
     before = _server_counts(server.database_url, "K07")
@@ -119,7 +119,7 @@ def test_restore_then_resync_stores_nothing_twice(tmp_path, server):
     _sync(d, tokens)                               # the backup's pending 5-7 go again
     after = _server_counts(server.database_url, "K07")
     assert after == before                         # answered 'duplicate': nothing stored twice
-    with open_counter(d) as c:
+    with open_application(d) as c:
         from counter_app.storage import outbox
 
         with c.store.db.read() as conn:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from counter_app.app import open_counter
+from counter_app.app import open_application
 from counter_app.ops.backup import database_file, make_backup
 from counter_app.ops.doctor import run_doctor
 from counter_app.ops.restore import plan_restore, restore
@@ -47,7 +47,7 @@ def test_upgrade_from_the_first_revision_backs_up_then_migrates(tmp_path):
     assert older and older[0].params == {"found": FIRST, "known": migrate.HEAD}
     assert hashlib.sha256(path.read_bytes()).hexdigest() == before  # the doctor changed nothing
 
-    with open_counter(d) as c:  # what the new version does at start-up
+    with open_application(d) as c:  # what the new version does at start-up
         assert migrate.current_revision(path) == migrate.HEAD
         assert c.service.login("clerk1", "1111").full_name == "Old Clerk"
         load_demo_consumers(c.store, 10)

@@ -12,14 +12,14 @@ from typing import Any
 import pytest
 from PySide6.QtGui import QImage
 
-from counter_app.app import Counter
+from counter_app.app import Application
 from counter_app.domain.demo_data import account_no_for_index
 from counter_app.domain.receipt import Instrument, Mode, Receipt
 from counter_app.printing.printers import PdfPrinter, PrintError, SystemPrinter, print_receipt, print_void
 from counter_app.printing.qr import parse_qr_payload, qr_payload
 from counter_app.printing.receipt_doc import ReceiptPrint, VoidPrint
 from counter_app.printing.render import A4, ROLL_80MM, PageLayout
-from counter_app.services.counter import Payment
+from counter_app.services.collection import Payment
 from counter_app.storage.store import set_kv
 from counter_app.ui.i18n import setup_application_fonts
 from tests.conftest import SUPERVISOR
@@ -63,20 +63,20 @@ def printer(tmp_path: Path, fonts: None) -> PdfPrinter:
     return PdfPrinter(tmp_path / "pdf")
 
 
-def rp(counter: Counter, r: Receipt, reprint_no: int = 0) -> ReceiptPrint:
+def rp(counter: Application, r: Receipt, reprint_no: int = 0) -> ReceiptPrint:
     addr = counter.service.lookup(r.account_no).consumer.address
     return ReceiptPrint(r, counter.config.utility_name_en, counter.config.utility_name_hi, "Kidwai Nagar",
                         "Test Clerk", addr, reprint_no)
 
 
-def cash(counter: Counter, clerk: Any, i: int = 3, tendered: int | None = None) -> Receipt:
+def cash(counter: Application, clerk: Any, i: int = 3, tendered: int | None = None) -> Receipt:
     acct = account_no_for_index(i)
     due = counter.service.lookup(acct).consumer.amount_due_paise or 500_00
     return counter.service.issue_receipt(clerk, Payment(acct, due, Mode.CASH, tendered_paise=tendered))
 
 
 def test_cash_receipt_has_its_fields_the_hindi_font_and_a_qr_with_its_data(
-        counter: Counter, clerk: Any, shift: Any, printer: PdfPrinter, tmp_path: Path) -> None:
+        counter: Application, clerk: Any, shift: Any, printer: PdfPrinter, tmp_path: Path) -> None:
     r = cash(counter, clerk, tendered=None)
     out, _secs = print_receipt(printer, rp(counter, r), ROLL_80MM)
     pdf = Path(out or "")
@@ -102,7 +102,7 @@ def test_cash_receipt_has_its_fields_the_hindi_font_and_a_qr_with_its_data(
     assert abs(w - 80) < 0.5 and pages == 1 and 150 < h < 600
 
 
-def test_qr_of_another_receipt_does_not_match(counter: Counter, clerk: Any, shift: Any) -> None:
+def test_qr_of_another_receipt_does_not_match(counter: Application, clerk: Any, shift: Any) -> None:
     # Negative control for the QR check: two receipts, two different codes.
     a, b = cash(counter, clerk, 3), cash(counter, clerk, 4)
     assert parse_qr_payload(qr_payload(a)) != parse_qr_payload(qr_payload(b))
@@ -111,7 +111,7 @@ def test_qr_of_another_receipt_does_not_match(counter: Counter, clerk: Any, shif
 
 
 def test_cheque_receipt_in_closing_and_its_duplicate_on_a4(
-        counter: Counter, clerk: Any, shift: Any, printer: PdfPrinter, clock: Any) -> None:
+        counter: Application, clerk: Any, shift: Any, printer: PdfPrinter, clock: Any) -> None:
     with counter.store.db.write() as conn:
         set_kv(conn, "server_period_state", "closing")
     r = counter.service.issue_receipt(clerk, Payment(
@@ -129,7 +129,7 @@ def test_cheque_receipt_in_closing_and_its_duplicate_on_a4(
     assert (round(w), round(h), pages) == (210, 297, 1)
 
 
-def test_upi_and_cash_change_lines(counter: Counter, clerk: Any, shift: Any, printer: PdfPrinter) -> None:
+def test_upi_and_cash_change_lines(counter: Application, clerk: Any, shift: Any, printer: PdfPrinter) -> None:
     r = counter.service.issue_receipt(clerk, Payment(account_no_for_index(5), 750_00, Mode.UPI,
                                                      Instrument(reference="UPI4231987654")))
     assert "UPI4231987654" in text_of(Path(print_receipt(printer, rp(counter, r), ROLL_80MM)[0] or ""))
@@ -139,7 +139,7 @@ def test_upi_and_cash_change_lines(counter: Counter, clerk: Any, shift: Any, pri
     assert "Tendered" in text and "500.00" in text and "Change" in text and "400.00" in text
 
 
-def test_cancellation_slip(counter: Counter, clerk: Any, shift: Any, printer: PdfPrinter) -> None:
+def test_cancellation_slip(counter: Application, clerk: Any, shift: Any, printer: PdfPrinter) -> None:
     r = cash(counter, clerk)
     v = counter.service.void_receipt(clerk, r.receipt_no, "Wrong account keyed", *SUPERVISOR)
     out = print_void(printer, VoidPrint(v, r, counter.config.utility_name_en, counter.config.utility_name_hi), "80mm")
@@ -148,7 +148,7 @@ def test_cancellation_slip(counter: Counter, clerk: Any, shift: Any, printer: Pd
         assert field in text, field
 
 
-def test_every_text_on_the_receipt_is_12_pt_or_more(counter: Counter, clerk: Any, shift: Any) -> None:
+def test_every_text_on_the_receipt_is_12_pt_or_more(counter: Application, clerk: Any, shift: Any) -> None:
     from counter_app.printing.receipt_doc import receipt_html
 
     r = cash(counter, clerk)
@@ -167,7 +167,7 @@ class Broken:
 
 
 def test_a_printer_failure_is_a_print_error_and_the_receipt_stays(
-        counter: Counter, clerk: Any, shift: Any, fonts: None) -> None:
+        counter: Application, clerk: Any, shift: Any, fonts: None) -> None:
     r = cash(counter, clerk)
     with pytest.raises(PrintError) as e:
         print_receipt(Broken(), rp(counter, r), ROLL_80MM)
@@ -175,7 +175,7 @@ def test_a_printer_failure_is_a_print_error_and_the_receipt_stays(
     assert counter.service.get_receipt(r.receipt_id) == r
 
 
-def test_system_printer_without_any_printer_says_so(counter: Counter, clerk: Any, shift: Any, fonts: None) -> None:
+def test_system_printer_without_any_printer_says_so(counter: Application, clerk: Any, shift: Any, fonts: None) -> None:
     from PySide6.QtPrintSupport import QPrinterInfo
 
     if QPrinterInfo.availablePrinterNames():

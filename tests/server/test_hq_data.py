@@ -20,7 +20,7 @@ from central_server import counters, db
 from central_server.ingest import RecordIn, ingest_records
 from central_server.models import consumers
 from counter_app.domain.chain import seal
-from counter_app.domain.closing import DayClose, ShiftClose
+from counter_app.domain.closes import DayClose, ShiftClose
 from counter_app.domain.receipt import Receipt, RecordKind
 from tests.support.receipts import DEFAULT_DAY, ReceiptChain, dishonour_record, void_record, wire
 

@@ -13,7 +13,7 @@ from counter_app.domain.demo_data import account_no_for_index
 from counter_app.domain.errors import CounterError
 from counter_app.domain.messages import MESSAGES
 from counter_app.domain.receipt import Instrument, Mode
-from counter_app.services.counter import Payment
+from counter_app.services.collection import Payment
 
 ACC = account_no_for_index(7)
 TABLES = ["receipts", "outbox", "voids", "dishonours", "shifts", "users", "consumers", "meta", "kv", "audit"]

@@ -39,7 +39,7 @@ def test_search_by_name_prefix_and_address(counter):
 
 
 def test_paid_today_warning(counter, clerk, shift):
-    from counter_app.services.counter import Payment
+    from counter_app.services.collection import Payment
 
     acc = account_no_for_index(11)
     assert "consumer.warn_paid_today" not in counter.service.lookup(acc).warnings

@@ -12,7 +12,7 @@ from counter_app.domain.chain import verify_chain
 from counter_app.domain.demo_data import account_no_for_index
 from counter_app.domain.errors import AuthError, PermissionDenied, StateError, ValidationError
 from counter_app.domain.receipt import Instrument, Mode
-from counter_app.services.counter import Payment
+from counter_app.services.collection import Payment
 from counter_app.storage import receipts as receipts_repo
 from tests.conftest import SUPERVISOR
 

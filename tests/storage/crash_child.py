@@ -6,10 +6,10 @@ from __future__ import annotations
 import os
 import sys
 
-from counter_app.app import open_counter
+from counter_app.app import open_application
 from counter_app.domain.demo_data import account_no_for_index
 from counter_app.domain.receipt import Instrument, Mode
-from counter_app.services.counter import Payment
+from counter_app.services.collection import Payment
 
 
 def report_before_commit() -> None:
@@ -33,7 +33,7 @@ def main(data_dir: str) -> None:
     early = bool(os.environ.get("CRASH_REPORT_BEFORE_COMMIT"))
     if early:
         report_before_commit()
-    c = open_counter(data_dir)
+    c = open_application(data_dir)
     svc = c.service
     clerk = svc.login("clerk1", "1111")
     if svc.current_shift(clerk) is None:

@@ -13,7 +13,7 @@ import sys
 import time
 from pathlib import Path
 
-from counter_app.app import open_counter
+from counter_app.app import open_application
 from counter_app.domain.chain import verify_chain
 from counter_app.storage import receipts as receipts_repo
 from tests.conftest import make_counter
@@ -71,7 +71,7 @@ def _run_and_kill(data_dir: Path, rng: random.Random, **extra_env: str) -> list[
 
 
 def _check_after_kill(data_dir: Path, all_reported: dict[str, int]) -> None:
-    with open_counter(data_dir) as c:
+    with open_application(data_dir) as c:
         assert c.store.db.quick_check() is None
         with c.store.db.read() as conn:
             receipts = list(receipts_repo.iter_receipts(conn))

@@ -12,7 +12,7 @@ from sqlalchemy import text
 
 from counter_app.domain.demo_data import account_no_for_index
 from counter_app.domain.errors import StorageError
-from counter_app.services.counter import Payment
+from counter_app.services.collection import Payment
 from counter_app.storage.store import open_store
 from tests.conftest import CLERK, make_counter
 

@@ -19,11 +19,11 @@ from typing import Any
 from central_server import db as sdb
 from central_server import master
 from central_server.config import Settings
-from counter_app.app import Counter, open_counter
+from counter_app.app import Application, open_application
 from counter_app.domain.demo_data import generate_consumers
 from counter_app.domain.receipt import Instrument, Mode, Receipt
 from counter_app.services.clock import IST
-from counter_app.services.counter import Payment, Session
+from counter_app.services.collection import Payment, Session
 from counter_app.sync.engine import SyncEngine
 from counter_app.sync.keyring_store import MemoryTokenStore
 from counter_app.sync.setup import enroll, make_client
@@ -46,7 +46,7 @@ class Clock:
 @dataclass
 class CounterUnderTest:
     code: str
-    counter: Counter
+    counter: Application
     engine: SyncEngine
     rng: random.Random
     accounts: list[str]
@@ -118,7 +118,7 @@ class LiveEnv:
         shutil.copytree(self.template, d)
         for f in d.glob("counter.lock"):
             f.unlink()
-        c = open_counter(d, clock=Clock())
+        c = open_application(d, clock=Clock())
         c.service.initialise(code, f"Counter {code}")
         enrollment = register_counter(self.database_url, code)
         enroll(c, self.server.url, enrollment, tokens=self.tokens)

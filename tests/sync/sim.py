@@ -26,11 +26,11 @@ from central_server import db as sdb
 from central_server import master
 from central_server.app import create_app
 from central_server.config import Settings
-from counter_app.app import open_counter
+from counter_app.app import open_application
 from counter_app.domain.demo_data import generate_consumers
 from counter_app.domain.receipt import Instrument, Mode
 from counter_app.services.clock import IST
-from counter_app.services.counter import Payment, Session
+from counter_app.services.collection import Payment, Session
 from counter_app.sync.client import ServerClient
 from counter_app.sync.engine import SyncEngine
 from counter_app.sync.state import Link
@@ -105,7 +105,7 @@ class World:
         self.log: list[str] = []
         self.cheques: list[str] = []
         self.voidable: list[str] = []
-        self.open_counter()
+        self.open_application()
 
     # clocks the test moves
     def clock(self) -> datetime:
@@ -114,8 +114,8 @@ class World:
     def monotonic(self) -> float:
         return self.mono
 
-    def open_counter(self) -> None:
-        self.counter = open_counter(self.dir / "counter", clock=self.clock)
+    def open_application(self) -> None:
+        self.counter = open_application(self.dir / "counter", clock=self.clock)
         session = requests.Session()
         session.mount(HOST, SimAdapter(self))
         client = self.client_cls(HOST, CODE, self.tpl.token, session=session, connect_timeout=1, read_timeout=2)
@@ -127,7 +127,7 @@ class World:
     def crash_counter(self) -> None:
         self.log.append("counter crash")
         self.counter.close()
-        self.open_counter()
+        self.open_application()
 
     def views(self, verify: bool = False) -> tuple[LocalView, ServerView]:
         return LocalView.read(self.counter, verify=verify), ServerView.read(self.server.engine, CODE)

@@ -131,9 +131,9 @@ def test_export_pending_import_at_the_office_then_the_counter_learns_they_arrive
     assert server_main(["import", str(usb), "--database-url", env.database_url]) == 0  # twice: nothing new
     assert "duplicate 41" in capsys.readouterr().out
 
-    from counter_app.app import open_counter
+    from counter_app.app import open_application
 
-    c = open_counter(data_dir)
+    c = open_application(data_dir)
     engine = SyncEngine(c, make_client(c, tokens=env.tokens), pull=False)
     st = engine.run_once(force=True)
     assert st.link is Link.ONLINE and st.pending == 0

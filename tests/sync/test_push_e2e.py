@@ -15,8 +15,8 @@ from central_server import counters as counters_mod
 from central_server import db as sdb
 from central_server import period as period_mod
 from central_server.models import receipts as server_receipts
-from counter_app.app import open_counter
-from counter_app.services.counter import Payment, Session
+from counter_app.app import open_application
+from counter_app.services.collection import Payment, Session
 from counter_app.storage import outbox
 from counter_app.sync.engine import SyncEngine
 from counter_app.sync.setup import enroll, make_client
@@ -77,7 +77,7 @@ def test_counter_restored_from_an_old_backup_gets_conflicts_kept_and_shown(env: 
     restored.mkdir()
     shutil.copy(backup, restored / "counter.sqlite3")
     shutil.copy(k.counter.data_dir / "config.toml", restored / "config.toml")
-    c = open_counter(restored, clock=Clock())
+    c = open_application(restored, clock=Clock())
     engine = SyncEngine(c, make_client(c, tokens=env.tokens), pull=False)
     clerk = Session(CLERK[0], "Test Clerk", "clerk")
     for i in range(2):

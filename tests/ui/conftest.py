@@ -12,7 +12,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage
 
-from counter_app.app import Counter
+from counter_app.app import Application
 from counter_app.domain.demo_data import account_no_for_index
 from counter_app.printing.printers import PdfPrinter, PrintError
 from counter_app.printing.render import PageLayout
@@ -38,7 +38,7 @@ class FailingPrinter:
 
 
 @pytest.fixture
-def ui_counter(tmp_path: Path, clock: Any) -> Iterator[Counter]:
+def ui_counter(tmp_path: Path, clock: Any) -> Iterator[Application]:
     c = make_counter(tmp_path / "counter", consumers=CONSUMERS, clock=clock)
     yield c
     c.close()
@@ -50,7 +50,7 @@ def pdf_dir(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def make_window(qtbot: Any, qapp: Any, ui_counter: Counter, pdf_dir: Path) -> Iterator[Callable[..., MainWindow]]:
+def make_window(qtbot: Any, qapp: Any, ui_counter: Application, pdf_dir: Path) -> Iterator[Callable[..., MainWindow]]:
     setup_application_fonts(qapp)
     made: list[MainWindow] = []
 

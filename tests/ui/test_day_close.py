@@ -18,12 +18,12 @@ from sqlalchemy import text
 from counter_app.domain.money import format_inr
 from counter_app.domain.receipt import Instrument, Mode, Receipt
 from counter_app.domain.words import amount_in_words_en
-from counter_app.services.closing import ClosingService
-from counter_app.services.counter import Payment
+from counter_app.services.closes import CloseService
+from counter_app.services.collection import Payment
 from counter_app.ui.main_window import MainWindow
 from tests.conftest import CLERK, SUPERVISOR
 from tests.ui.conftest import account, log_in, pdf_text, wait_printed
-from tests.ui.test_closing import pieces, worth
+from tests.ui.test_shift_close import pieces, worth
 
 ALT = Qt.KeyboardModifier.AltModifier
 
@@ -88,7 +88,7 @@ def test_day_close_totals_equal_the_receipts_and_the_day_closes_once_shifts_are_
     assert set(page.void_model.column(3)) == {"Keyed twice"}
 
     # The clerk counts exactly (the shift close screen is tested on its own); the day can close.
-    closing = ClosingService(w.ctx.service)
+    closing = CloseService(w.ctx.service)
     expected = 1500_00 + sum(r.amount_paise for r in live if r.mode == "cash")
     counts = pieces(expected)
     instruments = [r for r in live if r.mode in ("cheque", "dd")]

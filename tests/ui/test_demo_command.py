@@ -10,7 +10,7 @@ from pathlib import Path
 
 from PySide6.QtGui import QImage
 
-from counter_app.app import open_counter
+from counter_app.app import open_application
 from counter_app.services.desk import outbox_summary
 
 
@@ -36,7 +36,7 @@ def test_demo_without_a_display_saves_every_screen(tmp_path: Path) -> None:
     assert (img.width(), img.height()) == (1280, 800)
     printed = list((tmp_path / "demo" / "counter" / "printed").glob("*.pdf"))
     assert len(printed) >= 6  # 2 receipts and a cancellation slip per language
-    with open_counter(tmp_path / "demo" / "counter") as c:
+    with open_application(tmp_path / "demo" / "counter") as c:
         assert c.service.verify()["ok"]
         assert outbox_summary(c.service).pending == 0  # everything reached the server
 

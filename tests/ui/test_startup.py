@@ -1,5 +1,5 @@
-"""The window's fast start opens the same counter as open_counter, and a damaged store still goes
-through open_counter's own path (read-only, never written)."""
+"""The window's fast start opens the same counter as open_application, and a damaged store still goes
+through open_application's own path (read-only, never written)."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ def test_background_open_gives_the_counter(tmp_path: Path) -> None:
     try:
         assert c.service.counter_code == "K07" and c.service.consumer_count() == 50
         assert c.store.db.damaged is None
-        with pytest.raises(StorageError):  # the instance lock is held, as open_counter holds it
+        with pytest.raises(StorageError):  # the instance lock is held, as open_application holds it
             BackgroundOpen(tmp_path / "c").result()
     finally:
         c.close()

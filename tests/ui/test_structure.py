@@ -43,7 +43,7 @@ def test_search_results_model(counter: Any) -> None:
 
 def test_shift_receipts_model_totals_leave_out_cancelled(counter: Any, clerk: Any, shift: Any) -> None:
     from counter_app.domain.receipt import Mode
-    from counter_app.services.counter import Payment
+    from counter_app.services.collection import Payment
     from tests.conftest import SUPERVISOR
 
     svc = counter.service

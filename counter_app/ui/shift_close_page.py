@@ -25,11 +25,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from counter_app.domain.closing import InstrumentLine, ShiftClose
+from counter_app.domain.closes import InstrumentLine, ShiftClose
 from counter_app.domain.errors import CounterError
 from counter_app.domain.money import format_inr
 from counter_app.printing.reports import print_shift_report
-from counter_app.services.closing import ClosePreview, ClosingService
+from counter_app.services.closes import ClosePreview, CloseService
 from counter_app.ui.context import UiContext
 from counter_app.ui.widgets import AlertLabel, add_row, line_edit, set_label
 
@@ -60,7 +60,7 @@ class ShiftClosePage(QWidget):
     def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
-        self.closing = ClosingService(ctx.service)
+        self.closing = CloseService(ctx.service)
         self.setStyleSheet(PAGE_STYLE)
         self.busy = False
         self.preview: ClosePreview | None = None

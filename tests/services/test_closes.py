@@ -13,15 +13,15 @@ from sqlalchemy import text
 from counter_app.domain.demo_data import account_no_for_index
 from counter_app.domain.errors import AuthError, PermissionDenied, StateError, ValidationError
 from counter_app.domain.receipt import Instrument, Mode
-from counter_app.services.closing import ClosingService
-from counter_app.services.counter import Payment
+from counter_app.services.closes import CloseService
+from counter_app.services.collection import Payment
 from counter_app.services.reports import CSV_COLUMNS, day_book, receipts_csv
 from tests.conftest import SUPERVISOR
 
 
 @pytest.fixture
 def closing(counter):
-    return ClosingService(counter.service)
+    return CloseService(counter.service)
 
 
 def _cheque(clock, n="111111"):

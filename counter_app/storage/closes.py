@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy import Connection, text
 
-from counter_app.domain.closing import DayClose, ShiftClose
+from counter_app.domain.closes import DayClose, ShiftClose
 from counter_app.storage.db import raw
 
 

@@ -10,12 +10,12 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractButton, QLabel, QLineEdit
 
-from counter_app.domain.closing import DEFAULT_DENOMINATIONS
+from counter_app.domain.closes import DEFAULT_DENOMINATIONS
 from counter_app.domain.errors import StateError
 from counter_app.domain.money import format_inr
 from counter_app.domain.receipt import Receipt
 from counter_app.domain.words import amount_in_words_en, amount_in_words_hi
-from counter_app.services.counter import Payment
+from counter_app.services.collection import Payment
 from counter_app.ui.main_window import MainWindow
 from tests.conftest import CLERK, SUPERVISOR
 from tests.ui.conftest import account, find_consumer, log_in, open_shift, pdf_text, wait_printed

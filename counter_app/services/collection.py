@@ -106,7 +106,7 @@ def normalise_account(text: str) -> str:
     return s
 
 
-class CounterService:
+class CollectionService:
     def __init__(self, store: Store, config: Config | None = None, clock: Clock = system_clock) -> None:
         self.store = store
         self.db = store.db

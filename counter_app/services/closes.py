@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from counter_app.domain.closing import (
+from counter_app.domain.closes import (
     DEFAULT_DENOMINATIONS,
     DayClose,
     InstrumentLine,
@@ -22,11 +22,11 @@ from counter_app.domain.errors import PermissionDenied, StateError, ValidationEr
 from counter_app.domain.money import format_inr
 from counter_app.domain.receipt import RecordKind, new_id
 from counter_app.services.clock import iso
-from counter_app.services.counter import CounterService, Session
-from counter_app.storage import closing as closing_repo
+from counter_app.services.collection import CollectionService, Session
+from counter_app.storage import closes as closes_repo
 from counter_app.storage import receipts as receipts_repo
 from counter_app.storage import users as users_repo
-from counter_app.storage.closing import ReceiptLine
+from counter_app.storage.closes import ReceiptLine
 from counter_app.storage.db import raw
 
 
@@ -78,8 +78,8 @@ def _parse_date(s: str) -> str:
         raise ValidationError("close.bad_date") from None
 
 
-class ClosingService:
-    def __init__(self, counter: CounterService) -> None:
+class CloseService:
+    def __init__(self, counter: CollectionService) -> None:
         self.counter = counter
         self.db = counter.db
         self.config = counter.config
@@ -102,7 +102,7 @@ class ClosingService:
         """The cheques and DDs of the open shift, for the clerk to tick off against the drawer."""
         shift = self._open_shift(session)
         with self.db.read() as conn:
-            lines = closing_repo.shift_lines(conn, shift.shift_id)
+            lines = closes_repo.shift_lines(conn, shift.shift_id)
         return [_instrument(ln) for ln in lines if ln.mode in ("cheque", "dd") and not ln.voided]
 
     def _expected(self, shift: users_repo.ShiftRow, lines: list[ReceiptLine]) -> tuple[int, int, int, int]:
@@ -118,7 +118,7 @@ class ClosingService:
         shift = self._open_shift(session)
         counted = counted_total(counts, self.denominations)
         with self.db.read() as conn:
-            lines = closing_repo.shift_lines(conn, shift.shift_id)
+            lines = closes_repo.shift_lines(conn, shift.shift_id)
         expected, *_ = self._expected(shift, lines)
         missing = self._missing_instruments(lines, ticked)
         variance = counted - expected
@@ -143,8 +143,8 @@ class ClosingService:
         counted = counted_total(counts, self.denominations)
         remark = " ".join(remark.split())[:300]
         with self.db.read() as conn:
-            lines = closing_repo.shift_lines(conn, shift.shift_id)
-            first = closing_repo.first_cash_count(conn, shift.shift_id)
+            lines = closes_repo.shift_lines(conn, shift.shift_id)
+            first = closes_repo.first_cash_count(conn, shift.shift_id)
         expected, n_cash, collected, voided = self._expected(shift, lines)
         missing = self._missing_instruments(lines, ticked)
         variance = counted - expected
@@ -174,7 +174,7 @@ class ClosingService:
             current = users_repo.get_shift(conn, shift.shift_id)
             if current is None or not current.is_open:
                 raise StateError("shift.closed")
-            closing_repo.insert_shift_close(conn, sc)
+            closes_repo.insert_shift_close(conn, sc)
             users_repo.close_shift(conn, shift.shift_id, now)
             receipts_repo.insert_outbox(conn, sc.shift_close_id, RecordKind.SHIFT_CLOSE, sc.body(), now)
             receipts_repo.audit(conn, now, session.username, "shift_close", shift.shift_id,
@@ -185,9 +185,9 @@ class ClosingService:
     def day_report(self, business_date: str) -> DayReport:
         day = _parse_date(business_date)
         with self.db.read() as conn:
-            lines = closing_repo.day_lines(conn, day)
+            lines = closes_repo.day_lines(conn, day)
             shifts = users_repo.shifts_on(conn, day)
-            closes = closing_repo.shift_closes_on(conn, day)
+            closes = closes_repo.shift_closes_on(conn, day)
         by_mode: Tally[str] = Tally()
         by_category: Tally[str] = Tally()
         for ln in lines:
@@ -221,9 +221,9 @@ class ClosingService:
             [ln.receipt_id for ln in rep.lines], session.username, now,
         )
         with self.db.write() as conn:
-            if closing_repo.day_close_of(conn, rep.business_date) is not None:
+            if closes_repo.day_close_of(conn, rep.business_date) is not None:
                 raise StateError("close.day_already_closed", date=rep.business_date)
-            closing_repo.insert_day_close(conn, dc)
+            closes_repo.insert_day_close(conn, dc)
             receipts_repo.insert_outbox(conn, dc.day_close_id, RecordKind.DAY_CLOSE, dc.body(), now)
             receipts_repo.audit(conn, now, session.username, "day_close", rep.business_date,
                                 {"receipts": rep.receipt_count, "total_paise": rep.total_paise})
@@ -234,11 +234,11 @@ class ClosingService:
         and the receipts it lacks, named by receipt number."""
         day = _parse_date(business_date)
         with self.db.read() as conn:
-            got = closing_repo.day_close_of(conn, day)
+            got = closes_repo.day_close_of(conn, day)
             if got is None:
                 return None
             dc, state, detail_text = got
-            lines = {ln.receipt_id: ln for ln in closing_repo.day_lines(conn, day)}
+            lines = {ln.receipt_id: ln for ln in closes_repo.day_lines(conn, day)}
         detail = _server_answer(detail_text)
         out: dict[str, Any] = {"day_close": dc, "sync_state": state, "confirmed": False, "server": detail,
                                "missing_receipts": [], "missing_states": {}}
@@ -262,7 +262,7 @@ class ClosingService:
         day = _parse_date(business_date)
         now = iso(self.counter.clock())
         with self.db.write() as conn:
-            got = closing_repo.day_close_of(conn, day)
+            got = closes_repo.day_close_of(conn, day)
             if got is None:
                 raise StateError("close.day_not_closed", date=day)
             dc = got[0]
