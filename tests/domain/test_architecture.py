@@ -144,3 +144,34 @@ def test_importing_the_protocol_loads_neither_side():
 def test_negative_control_the_runtime_check_sees_the_counter_and_qt():
     # the counter's window package does load Qt: the check would see a server that did the same
     assert _loaded_after_importing_all_of("counter_app.ui") == "['PySide6', 'counter_app', 'shiboken6']"
+
+
+def _keys_raised_in(package: str, root: Path = ROOT) -> set[str]:
+    raised = re.compile(r"""(?:Error|Denied)\(\s*["']([a-z_]+\.[a-z_]+)["']""")
+    default = re.compile(r"""^\s+key = ["']([a-z_]+\.[a-z_]+)["']""", re.M)
+    keys = set()
+    for f in (root / package).rglob("*.py"):
+        text = f.read_text(encoding="utf-8")
+        keys.update(raised.findall(text), default.findall(text))
+    return keys
+
+
+def test_the_protocol_renders_its_own_keys_without_the_counters_table():
+    # the server never loads counter_app.domain.messages, so what the protocol raises must be
+    # in the protocol's own table, in both languages
+    from kesco_protocol.messages import MESSAGES as PROTOCOL
+
+    keys = _keys_raised_in("kesco_protocol")
+    assert {"amount.empty", "error.invalid", "sync.seal_invalid"} <= keys  # the scan finds them
+    assert sorted(keys - set(PROTOCOL)) == []
+    for key in keys:
+        en, hi = PROTOCOL[key]
+        assert _fields(en) == _fields(hi) and re.search("[\u0900-\u097F]", hi), key
+
+
+def test_negative_control_a_key_missing_from_the_protocols_table_is_seen(tmp_path):
+    (tmp_path / "kesco_protocol").mkdir()
+    (tmp_path / "kesco_protocol" / "x.py").write_text('raise ValidationError("amount.made_up")\n', encoding="utf-8")
+    from kesco_protocol.messages import MESSAGES as PROTOCOL
+
+    assert _keys_raised_in("kesco_protocol", tmp_path) - set(PROTOCOL) == {"amount.made_up"}
