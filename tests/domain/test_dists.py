@@ -87,3 +87,20 @@ def test_the_server_installs_without_qt(wheels):
 def test_negative_control_the_counter_closure_does_contain_qt(wheels):
     deps = _closure("kesco-counter-app", wheels)
     assert {"pyside6-essentials", "shiboken6"} <= deps
+
+
+def test_every_part_carries_the_one_version_and_pins_that_protocol():
+    # one release of the repository is one version of all three parts (the root pyproject's,
+    # which packaging/build.py writes into the Windows files)
+    import tomllib
+
+    def project(path: Path) -> dict:
+        with open(path, "rb") as fh:
+            return tomllib.load(fh)["project"]
+
+    version = project(ROOT / "pyproject.toml")["version"]
+    for part in PARTS:
+        meta = project(DISTS / part / "pyproject.toml")
+        assert meta["version"] == version, part
+        pins = [d for d in meta["dependencies"] if d.startswith("kesco-protocol")]
+        assert pins == ([] if part == "protocol" else [f"kesco-protocol=={version}"]), part
