@@ -27,12 +27,13 @@ import httpx  # noqa: E402
 import psycopg  # noqa: E402
 
 from benchmarks._common import emit, median, pct  # noqa: E402
-from central_server import counters, db, hq_auth, master, migrate  # noqa: E402
+from central_server import counters, db, master, migrate  # noqa: E402
 from central_server.config import Settings  # noqa: E402
+from central_server.hq import auth as hq_auth  # noqa: E402
 from central_server.ingest import RecordIn, ingest_records  # noqa: E402
 from counter_app.domain.closes import DayClose, ShiftClose  # noqa: E402
-from counter_app.domain.demo_data import generate_consumers  # noqa: E402
-from counter_app.domain.receipt import RecordKind  # noqa: E402
+from kesco_demo.consumers import generate_consumers  # noqa: E402
+from kesco_protocol.records import RecordKind  # noqa: E402
 from tests.support.live_server import LiveServer  # noqa: E402
 from tests.support.pg import PostgresServer  # noqa: E402
 from tests.support.receipts import ReceiptChain, void_record, wire  # noqa: E402

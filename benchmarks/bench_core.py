@@ -46,8 +46,8 @@ def bare_issue(con: sqlite3.Connection, i: int, shift_id: str) -> None:
 
 def main() -> None:
     from counter_app.app import open_application
-    from counter_app.domain.demo_data import account_no_for_index, generate_consumers
     from counter_app.services.collection import Payment
+    from kesco_demo.consumers import account_no_for_index, generate_consumers
 
     t = time.perf_counter()
     for _ in generate_consumers(CONSUMERS):

@@ -32,8 +32,8 @@ import psycopg  # noqa: E402
 
 from central_server import counters, db, master, migrate  # noqa: E402
 from central_server.config import Settings  # noqa: E402
-from counter_app.domain.demo_data import generate_consumers  # noqa: E402
-from counter_app.domain.receipt import canonical_json  # noqa: E402
+from kesco_demo.consumers import generate_consumers  # noqa: E402
+from kesco_protocol.records import canonical_json  # noqa: E402
 from tests.support.live_server import LiveServer, enroll  # noqa: E402
 from tests.support.pg import PostgresServer  # noqa: E402
 from tests.support.receipts import ReceiptChain, wires  # noqa: E402

@@ -32,7 +32,7 @@ def server_db(workdir: Path) -> str:
     """A server database with CONSUMERS demo consumers: built once (cached), copied per run."""
     from central_server import db, master
     from central_server.config import Settings
-    from counter_app.domain.demo_data import generate_consumers
+    from kesco_demo.consumers import generate_consumers
 
     cached = CACHE / f"central-{CONSUMERS}.sqlite3"
     if not cached.exists():
@@ -57,7 +57,7 @@ def server_db(workdir: Path) -> str:
 def postgres_db(pg: object) -> str:
     from central_server import db, master, migrate
     from central_server.config import Settings
-    from counter_app.domain.demo_data import generate_consumers
+    from kesco_demo.consumers import generate_consumers
 
     url = pg.create_database("bench_sync")  # type: ignore[attr-defined]
     eng = db.make_engine(Settings(database_url=url))
@@ -120,8 +120,8 @@ def snapshot_child(workdir: Path, server_url: str, token: str, delta_token: str)
     c.config.server_url = server_url
     engine = SyncEngine(c, make_client(c, tokens=tokens, timeouts=(5.0, 120.0)), pull=True)
 
-    from counter_app.domain.demo_data import account_no_for_index
     from counter_app.services.collection import Payment
+    from kesco_demo.consumers import account_no_for_index
 
     latencies: list[float] = []
     done = threading.Event()
@@ -149,7 +149,7 @@ def snapshot_child(workdir: Path, server_url: str, token: str, delta_token: str)
     # DELTA consumers change on the server (payments at another counter), then one changes pull
     import requests
 
-    from counter_app.domain.demo_data import generate_consumers
+    from kesco_demo.consumers import generate_consumers
     from tests.support.receipts import ReceiptChain, wires
 
     accounts = [r[0] for r in generate_consumers(min(CONSUMERS, DELTA * 3)) if r[8] == "active"][:DELTA]

@@ -94,10 +94,10 @@ def window_figures(data_dir: Path, n: int, lookups: int) -> dict[str, float]:
     from PySide6.QtTest import QTest
 
     from counter_app.app import open_application
-    from counter_app.domain.demo_data import account_no_for_index
     from counter_app.printing.printers import PdfPrinter
     from counter_app.ui.app import build_window, create_application
     from counter_app.ui.tour import wait_until
+    from kesco_demo.consumers import account_no_for_index
 
     app = create_application()
     rng = random.Random(7)
@@ -168,13 +168,13 @@ def window_figures(data_dir: Path, n: int, lookups: int) -> dict[str, float]:
 def receipt_pdf(data_dir: Path, runs: int = 30) -> dict[str, float]:
     """Receipts on a small counter of their own (the big one stays read-mostly)."""
     from counter_app.app import open_application
-    from counter_app.domain.demo_data import account_no_for_index
-    from counter_app.domain.receipt import Mode
     from counter_app.printing.printers import PdfPrinter, print_receipt
     from counter_app.printing.receipt_doc import ReceiptPrint
     from counter_app.services.collection import Payment
     from counter_app.services.consumers import load_demo_consumers
     from counter_app.ui.app import create_application
+    from kesco_demo.consumers import account_no_for_index
+    from kesco_protocol.records import Mode
 
     create_application()
     timings: dict[str, list[float]] = {"80mm": [], "a4": []}

@@ -12,10 +12,11 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from sqlalchemy.exc import OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from central_server import __version__, hq_web, migrate
+from central_server import __version__, migrate
 from central_server.api.routes import consumers, enroll, health, hq, records
 from central_server.config import Settings
 from central_server.db import make_engine
+from central_server.hq import web as hq_web
 from central_server.logs import RequestLog
 
 API_PREFIX = "/api/v1"

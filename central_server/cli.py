@@ -14,15 +14,11 @@ from typing import Any
 from central_server import counters, db, logs, master, migrate, reports
 from central_server import period as period_mod
 from central_server.config import Settings
+from kesco_protocol.money import format_inr
 
 
 def _money(paise: int) -> str:
-    try:
-        from counter_app.domain.money import format_inr
-    except ImportError:  # pragma: no cover - the shared formatter is being written alongside
-        sign = "-" if paise < 0 else ""
-        return f"{sign}Rs {abs(paise) // 100}.{abs(paise) % 100:02d}"
-    return str(format_inr(paise))
+    return format_inr(paise)
 
 
 def _engine(args: argparse.Namespace) -> Any:
@@ -89,7 +85,12 @@ def cmd_counters(args: argparse.Namespace) -> int:
 
 
 def cmd_demo_data(args: argparse.Namespace) -> int:
-    from counter_app.domain.demo_data import generate_consumers
+    try:  # the demo generator is scaffolding, not the server: a production install may lack it
+        from kesco_demo.consumers import generate_consumers
+    except ImportError:
+        print("error: demo-data needs the kesco_demo package (a developer install: pip install -e .)",
+              file=sys.stderr)
+        return 1
 
     engine = _engine(args)
     with db.write_tx(engine) as conn:
@@ -127,11 +128,11 @@ def cmd_period(args: argparse.Namespace) -> int:
 
 def cmd_import(args: argparse.Namespace) -> int:
     from central_server.importer import import_file
-    from counter_app.domain.errors import CounterError
+    from kesco_protocol.errors import KeyedError
 
     try:
         rep = import_file(_engine(args), args.file)
-    except CounterError as e:  # the seal does not verify, or not an export file
+    except KeyedError as e:  # the seal does not verify, or not an export file
         print(f"error: import {args.file}: {e}", file=sys.stderr)
         return 1
     print(f"counter {rep.counter_code}, exported {rep.created_at}: {rep.records} records: "
@@ -165,7 +166,7 @@ def cmd_reconcile(args: argparse.Namespace) -> int:
 
 
 def cmd_hq_users(args: argparse.Namespace) -> int:
-    from central_server import hq_auth
+    from central_server.hq import auth as hq_auth
 
     engine = _engine(args)
     try:

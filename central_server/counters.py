@@ -11,7 +11,7 @@ from sqlalchemy import Connection, func, insert, select, text, update
 
 from central_server import security
 from central_server.models import counters, receipts
-from counter_app.domain.receipt import valid_counter_code
+from kesco_protocol.records import valid_counter_code
 
 ENROLLMENT_VALID = timedelta(days=7)
 MAX_GAPS_REPORTED = 1000

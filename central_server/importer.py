@@ -19,7 +19,7 @@ from central_server import db
 from central_server.config import Settings
 from central_server.ingest import RecordIn, ingest_records
 from central_server.models import counters
-from counter_app.sync.export import ExportFile, read_export
+from kesco_protocol.export import ExportFile, read_export
 
 
 @dataclass

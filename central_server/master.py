@@ -15,7 +15,7 @@ from sqlalchemy import Connection, Engine, delete, func, insert, select, text
 
 from central_server import db
 from central_server.models import consumers
-from counter_app.domain.consumer import CONSUMER_FIELDS
+from kesco_protocol.consumers import CONSUMER_FIELDS
 
 _COLS = ", ".join(CONSUMER_FIELDS)
 

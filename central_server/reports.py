@@ -12,7 +12,7 @@ from sqlalchemy import Connection, case, func, select
 from central_server import db
 from central_server.counters import _aware
 from central_server.models import alarms, counters, receipts, records
-from counter_app.domain.receipt import RecordKind
+from kesco_protocol.records import RecordKind
 
 TOTAL_KEYS = ("receipts", "total_paise", "voids", "void_paise", "dishonoured", "dishonoured_paise",
               "reversed_paise", "net_paise", "variance_paise", "parked", "parked_records", "alarms", "missing")

@@ -12,6 +12,8 @@ import hashlib
 import hmac
 import secrets
 
+from kesco_protocol.passwords import scrypt_hash, scrypt_verify
+
 _ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
 
 
@@ -42,34 +44,19 @@ def same(a: str | None, b: str) -> bool:
 SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**14, 8, 5
 
 
-def _b64(b: bytes) -> str:
-    return base64.b64encode(b).decode("ascii")
-
-
 def hash_password(password: str) -> str:
-    """`scrypt$n$r$p$salt$hash`: the parameters travel with the hash, so they can be raised later
-    without locking anybody out."""
-    salt = secrets.token_bytes(16)
-    dk = hashlib.scrypt(password.encode("utf-8"), salt=salt, n=SCRYPT_N, r=SCRYPT_R, p=SCRYPT_P,
-                        maxmem=64 * 1024 * 1024, dklen=32)
-    return f"scrypt${SCRYPT_N}${SCRYPT_R}${SCRYPT_P}${_b64(salt)}${_b64(dk)}"
+    """The protocol's scrypt format (`scrypt$n$r$p$salt$hash`) with the settings above."""
+    return scrypt_hash(password, n=SCRYPT_N, r=SCRYPT_R, p=SCRYPT_P)
 
 
 def verify_password(password: str, stored: str | None) -> bool:
     """True when `password` matches `stored`. With no stored hash (an unknown user) it still does
     the work of one check, so the answer's timing does not tell which names exist."""
-    try:
-        algo, n, r, p, salt, want = (stored or _DUMMY).split("$")
-        if algo != "scrypt":
-            return False
-        dk = hashlib.scrypt(password.encode("utf-8"), salt=base64.b64decode(salt), n=int(n), r=int(r),
-                            p=int(p), maxmem=64 * 1024 * 1024, dklen=len(base64.b64decode(want)))
-    except (ValueError, TypeError):
-        return False
-    return stored is not None and hmac.compare_digest(dk, base64.b64decode(want))
+    ok = scrypt_verify(password, stored or _DUMMY)
+    return stored is not None and ok
 
 
-_DUMMY = f"scrypt${SCRYPT_N}${SCRYPT_R}${SCRYPT_P}${_b64(bytes(16))}${_b64(bytes(32))}"
+_DUMMY = scrypt_hash("", n=SCRYPT_N, r=SCRYPT_R, p=SCRYPT_P, salt=bytes(16))
 
 
 def sign(key: bytes, value: str) -> str:

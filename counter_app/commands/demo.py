@@ -21,10 +21,11 @@ import requests
 
 from counter_app.app import open_application
 from counter_app.config import Config
-from counter_app.domain.money import format_inr
-from counter_app.domain.receipt import Instrument, Mode
+from counter_app.domain.receipt import Instrument
 from counter_app.domain.words import amount_in_words_en, amount_in_words_hi
 from counter_app.services.collection import Payment
+from kesco_protocol.money import format_inr
+from kesco_protocol.records import Mode
 
 COUNTER_CODE = "K01"
 COUNTER_NAME = "Kidwai Nagar (demo)"
@@ -228,8 +229,8 @@ def _offscreen_tour(window: Any, counter: Any, engine: Any, args: argparse.Names
 
 
 def run_headless_demo(data_dir: str | None, consumers: int) -> int:
-    from counter_app.domain.demo_data import account_no_for_index
     from counter_app.services.consumers import load_demo_consumers
+    from kesco_demo.consumers import account_no_for_index
 
     root = Path(data_dir) if data_dir else Path(tempfile.mkdtemp(prefix="kesco-demo-"))
     with open_application(root) as c:

@@ -1,16 +1,13 @@
-"""Tamper evidence: each receipt's hash is SHA-256(previous hash + canonical receipt)."""
+"""Tamper evidence at the counter: seal each receipt into the chain (kesco_protocol.chain) and walk
+the stored chain naming the first broken link."""
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from counter_app.domain.receipt import GENESIS_HASH, Receipt
-
-
-def link_hash(prev_hash: str, canonical: str) -> str:
-    return hashlib.sha256((prev_hash + canonical).encode("utf-8")).hexdigest()
+from kesco_protocol.chain import GENESIS_HASH, link_hash
+from kesco_protocol.records import Receipt
 
 
 def seal(receipt: Receipt, prev_hash: str) -> Receipt:

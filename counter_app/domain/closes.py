@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from counter_app.domain.errors import ValidationError
-from counter_app.domain.receipt import RecordKind, canonical_json
+from kesco_protocol.records import RecordKind, canonical_json
 
 # (key, value in paise, label). Notes and coins of the same value are counted apart: they come
 # in different trays and the bank's pay-in slip lists them apart.

@@ -1,39 +1,21 @@
 """Typed errors of the counter core. Each carries a message key and parameters; the UI and CLI
-turn them into English or Hindi text through `counter_app.domain.messages`."""
+turn them into English or Hindi text through `counter_app.domain.messages`.
+
+The base and the errors the protocol raises (validation, amounts, seals) are the protocol's own
+(`kesco_protocol.errors`), so `except CounterError` also catches what the shared code raises."""
 
 from __future__ import annotations
 
-from typing import Any
+from counter_app.domain import messages as _messages  # noqa: F401  (registers the counter's texts)
+from kesco_protocol.errors import AmountError, KeyedError, SealError, ValidationError
 
+__all__ = [
+    "AmountError", "AuthError", "CounterError", "IntegrityError", "NotFoundError", "PermissionDenied",
+    "SealError", "StateError", "StorageError", "ValidationError",
+]
 
-class CounterError(Exception):
-    """Base of every error the core raises on purpose. `key` names a message in messages.py."""
-
-    key: str = "error.unknown"
-
-    def __init__(self, key: str | None = None, **params: Any) -> None:
-        if key is not None:
-            self.key = key
-        self.params: dict[str, Any] = params
-        super().__init__(self.key, params)
-
-    def message(self, lang: str = "en") -> str:
-        from counter_app.domain.messages import render
-
-        return render(self.key, lang, **self.params)
-
-    def __str__(self) -> str:
-        return self.message("en")
-
-
-class ValidationError(CounterError):
-    """Input from a clerk, a file or the network that we refuse. Nothing was stored."""
-
-    key = "error.invalid"
-
-
-class AmountError(ValidationError):
-    key = "amount.invalid"
+#: Base of every error the core raises on purpose. `key` names a message in messages.py.
+CounterError = KeyedError
 
 
 class NotFoundError(CounterError):

@@ -5,12 +5,14 @@ every key has both languages and that each text's {placeholders} agree."""
 
 from __future__ import annotations
 
-from typing import Any
+from kesco_protocol.errors import add_messages, render
+from kesco_protocol.messages import MESSAGES as PROTOCOL_MESSAGES
 
-# key: (English, Hindi)
+__all__ = ["MESSAGES", "render"]
+
+# key: (English, Hindi); the protocol's keys (amounts, malformed records, seals) come from it.
 MESSAGES: dict[str, tuple[str, str]] = {
-    "error.unknown": ("Something went wrong.", "कुछ गड़बड़ हो गई।"),
-    "error.invalid": ("The input is not valid.", "दर्ज की गई जानकारी सही नहीं है।"),
+    **PROTOCOL_MESSAGES,
     "error.not_found": ("Not found.", "नहीं मिला।"),
     "error.state": ("This cannot be done now.", "यह अभी नहीं किया जा सकता।"),
     # --- auth ---
@@ -185,31 +187,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "close.bad_date": ("Enter the date as YYYY-MM-DD.", "तारीख YYYY-MM-DD के रूप में लिखें।"),
     "close.day_not_closed": ("The day {date} is not closed yet.", "दिन {date} अभी बंद नहीं हुआ है।"),
     "close.bad_range": ("The date range is not valid (at most 366 days).", "तारीख सीमा सही नहीं है (अधिकतम 366 दिन)।"),
-    # --- money (counter_app.domain.money) ---
-    "amount.invalid": ("The amount is not valid.", "राशि सही नहीं है।"),
-    "amount.empty": ("Enter an amount.", "राशि दर्ज करें।"),
-    "amount.too_long": (
-        "The amount is too long (more than {max} characters).",
-        "राशि बहुत लंबी है ({max} से अधिक अक्षर)।",
-    ),
-    "amount.not_a_number": (
-        "“{text}” is not an amount. Type it in digits, like 1234.50.",
-        "“{text}” राशि नहीं है। अंकों में लिखें, जैसे 1234.50।",
-    ),
-    "amount.bad_grouping": (
-        "The commas in “{text}” are in the wrong place. Write 1,23,456.50 or leave the commas out.",
-        "“{text}” में कॉमा (अल्पविराम) गलत जगह पर हैं। 1,23,456.50 लिखें या कॉमा न लगाएँ।",
-    ),
-    "amount.too_many_decimals": (
-        "“{text}” has more than two digits after the decimal point; paise have two digits.",
-        "“{text}” में दशमलव के बाद दो से अधिक अंक हैं; पैसे के दो ही अंक होते हैं।",
-    ),
-    "amount.negative": ("The amount cannot be negative.", "राशि ऋणात्मक (माइनस) नहीं हो सकती।"),
-    "amount.zero": ("The amount must be more than zero.", "राशि शून्य से अधिक होनी चाहिए।"),
-    "amount.over_limit": (
-        "The amount is more than the limit of {limit}.",
-        "राशि {limit} की सीमा से अधिक है।",
-    ),
     # --- printing and the counter window (counter_app/printing, counter_app/ui) ---
     "print.failed": (
         "The receipt is saved but was NOT printed ({detail}). Check the printer and print it again.",
@@ -403,10 +380,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "The central server refused the enrolment code: unknown counter, or a wrong, used or expired code.",
         "केंद्रीय सर्वर ने नामांकन कोड अस्वीकार किया: अज्ञात काउंटर, या गलत, पहले से उपयोग किया हुआ या समाप्त कोड।",
     ),
-    "sync.seal_invalid": (
-        "The export file cannot be trusted: {detail}.",
-        "निर्यात फ़ाइल पर भरोसा नहीं किया जा सकता: {detail}।",
-    ),
     "sync.snapshot_cut": (
         "The consumer download was interrupted; it resumes where it stopped.",
         "उपभोक्ता डेटा का डाउनलोड बीच में रुक गया; यह वहीं से फिर शुरू होगा।",
@@ -423,11 +396,5 @@ MESSAGES: dict[str, tuple[str, str]] = {
 }
 
 
-def render(key: str, lang: str = "en", **params: Any) -> str:
-    """The text for `key` in `lang` ("en" or "hi"), with params filled in; unknown keys fall back."""
-    en, hi = MESSAGES.get(key, MESSAGES["error.unknown"])
-    text = hi if lang == "hi" else en
-    try:
-        return text.format(**params)
-    except (KeyError, IndexError, ValueError):
-        return text
+# Every keyed error, the protocol's included, renders from this one table.
+add_messages(MESSAGES)

@@ -15,7 +15,7 @@ library already uses, so "हज़ार" and "करोड़" always have one
 spellings are kept (e.g. 6 "छः", 18 "अट्ठारह", 53 "तिरेपन", 67 "सरसठ", the first of its variants
 for 87 "सत्तासी"); its fractional idioms ("डेढ़ सौ" for 150) are never used.
 
-Both functions accept 0 to :data:`~counter_app.domain.money.DEFAULT_MAX_PAISE` paise and raise
+Both functions accept 0 to :data:`~kesco_protocol.money.DEFAULT_MAX_PAISE` paise and raise
 :class:`AmountError` ("amount.negative" / "amount.over_limit") outside that range.
 """
 
@@ -29,7 +29,7 @@ from indic_numtowords import num2words as _hi_num2words
 from num2words import num2words as _num2words
 
 from counter_app.domain.errors import AmountError
-from counter_app.domain.money import DEFAULT_MAX_PAISE, format_inr
+from kesco_protocol.money import DEFAULT_MAX_PAISE, format_inr
 
 _CRORE: Final[int] = 10_000_000
 

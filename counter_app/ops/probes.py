@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import Any
 
 from counter_app.domain.chain import format_ranges, verify_chain
-from counter_app.domain.receipt import Receipt
 from counter_app.ops.backup import backup_dir, quick_check
 from counter_app.ops.findings import (
     BACKUP_FAIL_HOURS,
@@ -33,6 +32,7 @@ from counter_app.ops.findings import (
     schema_state,
 )
 from counter_app.storage import migrate
+from kesco_protocol.records import Receipt
 
 MB = 1024 * 1024
 

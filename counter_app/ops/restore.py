@@ -21,7 +21,6 @@ from typing import Any
 
 from counter_app.domain.chain import verify_chain
 from counter_app.domain.errors import CounterError, ValidationError
-from counter_app.domain.receipt import Receipt
 from counter_app.ops.backup import (
     BackupError,
     BackupInfo,
@@ -35,6 +34,7 @@ from counter_app.ops.backup import (
 from counter_app.services.clock import IST, iso, system_clock
 from counter_app.storage import migrate
 from counter_app.storage.db import Database, InstanceLock
+from kesco_protocol.records import Receipt
 
 log = logging.getLogger(__name__)
 

@@ -20,8 +20,8 @@ from urllib.parse import urlsplit
 
 from counter_app.config import CONFIG_FILENAME, Config, resolve_data_dir
 from counter_app.domain.errors import ValidationError
-from counter_app.domain.receipt import valid_counter_code
 from counter_app.storage.db import DB_FILENAME
+from kesco_protocol.records import valid_counter_code
 
 log = logging.getLogger(__name__)
 

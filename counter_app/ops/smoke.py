@@ -92,10 +92,10 @@ def _counter_day(data_dir: Path, steps: dict[str, Any]) -> Any:
     """A fresh database (every migration runs), a clerk, a shift and one receipt."""
     t = time.perf_counter()
     from counter_app.app import open_application
-    from counter_app.domain.demo_data import account_no_for_index
     from counter_app.services.collection import Payment
     from counter_app.services.consumers import load_demo_consumers
     from counter_app.storage import migrate
+    from kesco_demo.consumers import account_no_for_index
 
     with open_application(data_dir) as c:
         c.service.initialise("K99", "Smoke test")
@@ -147,8 +147,8 @@ def _render_minimal(receipt: Any, pdf: Path) -> str:
     from PySide6.QtCore import QSizeF
     from PySide6.QtGui import QPageSize, QPainter, QPdfWriter, QTextDocument
 
-    from counter_app.domain.money import format_inr
     from counter_app.domain.words import amount_in_words_en, amount_in_words_hi
+    from kesco_protocol.money import format_inr
 
     writer = QPdfWriter(str(pdf))
     writer.setPageSize(QPageSize(QSizeF(80, 120), QPageSize.Unit.Millimeter))

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import segno
 from PySide6.QtGui import QImage
 
-from counter_app.domain.receipt import Receipt
+from kesco_protocol.records import Receipt
 
 PREFIX = "KESCO-RCPT"
 VERSION = "1"

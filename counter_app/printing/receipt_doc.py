@@ -7,8 +7,8 @@ import html
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from counter_app.domain.money import format_inr
-from counter_app.domain.receipt import Mode, Receipt, Void
+from kesco_protocol.money import format_inr
+from kesco_protocol.records import Mode, Receipt, Void
 
 QR_URL = "qr://receipt"
 

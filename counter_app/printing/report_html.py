@@ -7,8 +7,8 @@ import html
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 
-from counter_app.domain.money import format_inr
 from counter_app.printing.receipt_doc import CATEGORY_NAMES, MODE_NAMES
+from kesco_protocol.money import format_inr
 
 STYLE = """<style>
 td, th { padding: 2px 4px; vertical-align: top; }

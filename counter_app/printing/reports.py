@@ -16,7 +16,6 @@ from typing import Any
 
 from counter_app.config import Config
 from counter_app.domain.closes import DEFAULT_DENOMINATIONS, DayClose, ShiftClose, denomination_label
-from counter_app.domain.money import format_inr
 from counter_app.printing import report_html as h
 from counter_app.printing.printers import ReceiptPrinter, write_pdf
 from counter_app.printing.receipt_doc import display_date, display_datetime
@@ -32,6 +31,7 @@ from counter_app.printing.report_doc import (
 from counter_app.services.clock import IST
 from counter_app.services.closes import DayReport
 from counter_app.services.reports import DayBookRow
+from kesco_protocol.money import format_inr
 
 REPORT_A4 = PageLayout("a4", 210.0, 297.0, 12.0, 10.0)
 

@@ -19,8 +19,7 @@ from counter_app.domain.closes import (
     counted_total,
 )
 from counter_app.domain.errors import PermissionDenied, StateError, ValidationError
-from counter_app.domain.money import format_inr
-from counter_app.domain.receipt import RecordKind, new_id
+from counter_app.domain.receipt import new_id
 from counter_app.services.clock import iso
 from counter_app.services.collection import CollectionService, Session
 from counter_app.storage import closes as closes_repo
@@ -28,6 +27,8 @@ from counter_app.storage import receipts as receipts_repo
 from counter_app.storage import users as users_repo
 from counter_app.storage.closes import ReceiptLine
 from counter_app.storage.db import raw
+from kesco_protocol.money import format_inr
+from kesco_protocol.records import RecordKind
 
 
 @dataclass(frozen=True, slots=True)

@@ -26,23 +26,14 @@ from counter_app.domain.errors import (
     StorageError,
     ValidationError,
 )
-from counter_app.domain.receipt import (
-    Dishonour,
-    Instrument,
-    Mode,
-    Receipt,
-    RecordKind,
-    Void,
-    new_id,
-    receipt_number,
-    validate_instrument,
-)
+from counter_app.domain.receipt import Instrument, new_id, receipt_number, validate_instrument
 from counter_app.services.clock import Clock, iso, system_clock
 from counter_app.services.security import hash_pin, verify_pin
 from counter_app.storage import consumers as consumers_repo
 from counter_app.storage import receipts as receipts_repo
 from counter_app.storage import users as users_repo
 from counter_app.storage.store import Store, get_kv, get_kvs
+from kesco_protocol.records import Dishonour, Mode, Receipt, RecordKind, Void
 
 MAX_FAILED_LOGINS = 5
 LOCKOUT_MINUTES = 15
@@ -119,7 +110,7 @@ class CollectionService:
         return self.store.counter_code
 
     def initialise(self, counter_code: str, counter_name: str = "") -> None:
-        from counter_app.domain.receipt import valid_counter_code
+        from kesco_protocol.records import valid_counter_code
 
         code = counter_code.strip().upper()
         if not valid_counter_code(code):
@@ -282,7 +273,7 @@ class CollectionService:
         if paise == 0:
             raise AmountError("amount.zero")
         if paise > self.config.max_receipt_paise:
-            from counter_app.domain.money import format_inr
+            from kesco_protocol.money import format_inr
 
             raise AmountError("amount.over_limit", limit=format_inr(self.config.max_receipt_paise))
 

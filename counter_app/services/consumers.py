@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from itertools import islice
 
-from counter_app.domain.demo_data import generate_consumers
 from counter_app.services.clock import iso, system_clock
 from counter_app.storage import consumers as consumers_repo
 from counter_app.storage.store import Store, set_kv
+from kesco_demo.consumers import generate_consumers
 
 BATCH = 20_000
 

@@ -11,9 +11,9 @@ from datetime import date
 from pathlib import Path
 
 from counter_app.domain.errors import ValidationError
-from counter_app.domain.money import format_plain
 from counter_app.services.collection import CollectionService
 from counter_app.storage import closes as closes_repo
+from kesco_protocol.money import format_plain
 
 CSV_COLUMNS = (
     "receipt_no", "receipt_id", "seq", "business_date", "issued_at", "account_no", "consumer_name", "category",

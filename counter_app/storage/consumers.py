@@ -9,8 +9,9 @@ from typing import Any
 
 from sqlalchemy import Connection, text
 
-from counter_app.domain.consumer import CONSUMER_FIELDS, Consumer
+from counter_app.domain.consumer import Consumer
 from counter_app.storage.db import raw
+from kesco_protocol.consumers import CONSUMER_FIELDS
 
 _COLS = ", ".join(CONSUMER_FIELDS)
 _SELECT = f"SELECT {_COLS} FROM consumers"

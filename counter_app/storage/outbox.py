@@ -15,11 +15,14 @@ from typing import Any
 
 from sqlalchemy import Connection, text
 
-PENDING, SYNCED, PARKED, CONFLICT, INVALID = "pending", "synced", "parked", "conflict", "invalid"
+from kesco_protocol.records import RecordState
+
+PENDING, SYNCED, PARKED, CONFLICT, INVALID = (RecordState.PENDING, RecordState.SYNCED, RecordState.PARKED,
+                                              RecordState.CONFLICT, RecordState.INVALID)
 PROBLEM_STATES = (CONFLICT, INVALID)
 # what the server's per-record status turns into locally
-_LOCAL_STATE = {"accepted": SYNCED, "duplicate": SYNCED, "parked": PARKED, "conflict": CONFLICT,
-                "invalid": INVALID}
+_LOCAL_STATE: dict[str, str] = {RecordState.ACCEPTED: SYNCED, RecordState.DUPLICATE: SYNCED, RecordState.PARKED: PARKED,
+                                 RecordState.CONFLICT: CONFLICT, RecordState.INVALID: INVALID}
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,7 +110,7 @@ def requeue(conn: Connection, record_id: str) -> bool:
 
 def counts(conn: Connection) -> dict[str, int]:
     """Records in each state that needs attention (synced is not counted: it only grows)."""
-    out = {PENDING: 0, PARKED: 0, CONFLICT: 0, INVALID: 0}
+    out: dict[str, int] = {PENDING: 0, PARKED: 0, CONFLICT: 0, INVALID: 0}
     rows = conn.execute(text(
         "SELECT state, COUNT(*) FROM outbox WHERE state IN ('pending', 'parked', 'conflict', 'invalid') "
         "GROUP BY state")).all()

@@ -9,8 +9,9 @@ from typing import Any
 
 from sqlalchemy import Connection, text
 
-from counter_app.domain.receipt import GENESIS_HASH, Dishonour, Receipt, RecordKind, Void
 from counter_app.storage.db import raw
+from kesco_protocol.chain import GENESIS_HASH
+from kesco_protocol.records import Dishonour, Receipt, RecordKind, Void
 
 _INSERT_RECEIPT = (
     "INSERT INTO receipts (seq, receipt_id, receipt_no, counter_code, account_no, amount_paise, mode, "
@@ -38,7 +39,7 @@ def insert_receipt(conn: Connection, r: Receipt, canonical: str | None = None) -
 
 
 def insert_outbox(conn: Connection, record_id: str, kind: RecordKind, payload: dict[str, Any], at: str) -> None:
-    from counter_app.domain.receipt import canonical_json
+    from kesco_protocol.records import canonical_json
 
     raw(conn).execute(_INSERT_OUTBOX, (record_id, kind.value, canonical_json(payload), at))
 

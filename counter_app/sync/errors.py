@@ -93,9 +93,3 @@ class EnrollRefused(SyncFailure):
     key = "sync.enroll_refused"
     kind = "auth"
 
-
-class SealError(SyncFailure):
-    """An export file whose seal does not verify, or that is not an export file at all."""
-
-    key = "sync.seal_invalid"
-    kind = "seal"

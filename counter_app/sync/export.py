@@ -2,111 +2,23 @@
 a USB stick, `central-server import FILE` checks the seal and ingests them under the same
 exactly-once rules, and the counter later learns from the server's status that they arrived.
 
-The file: one header line (JSON: format, counter code, HMAC-SHA256 of the body), then the body
-(canonical JSON: the records exactly as they would be pushed). The HMAC key is SHA-256 of the
-counter's token, which the server holds (it stores only that hash), so the server can check the
-seal, and nobody without the token (or the server's database) can make or change a file."""
+The file format and its seal are the protocol's (kesco_protocol.export); this module gathers the
+counter's pending records for it."""
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-import json
-import os
-from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from counter_app.domain.receipt import canonical_json
 from counter_app.services.clock import iso
 from counter_app.storage import outbox
-from counter_app.sync.errors import SealError
-
-FORMAT = "kesco-counter-export/1"
-ALG = "HMAC-SHA256"
-MAX_BYTES = 512 * 1024 * 1024
-
-
-def seal_key(token: str) -> bytes:
-    """The counter's sealing key: SHA-256 of its token (the server's stored token hash)."""
-    return hashlib.sha256(token.encode("utf-8")).digest()
-
-
-@dataclass(frozen=True, slots=True)
-class ExportFile:
-    counter_code: str
-    created_at: str
-    records: list[dict[str, Any]]
-    receipts: int
-    receipts_total_paise: int
+from kesco_protocol.export import ExportFile, seal_key, write_sealed
 
 
 def write_export(counter: Any, path: str | Path, token: str) -> ExportFile:
     """Write every pending record of the counter to `path`, sealed; atomic (temp file, fsync,
     rename). Nothing in the store changes: the records stay pending until the server says so."""
-    code = counter.service.counter_code
     with counter.store.db.read() as conn:
         rows = outbox.all_pending(conn)
-    records = [r.wire() for r in rows]
-    receipts = [r["payload"] for r in records if r["kind"] == "receipt"]
-    created = iso(counter.service.clock())
-    body_obj = {
-        "format": FORMAT, "counter_code": code, "created_at": created, "count": len(records),
-        "receipts": {"count": len(receipts), "total_paise": sum(int(p["amount_paise"]) for p in receipts),
-                     "first_seq": min((int(p["seq"]) for p in receipts), default=None),
-                     "last_seq": max((int(p["seq"]) for p in receipts), default=None)},
-        "records": records,
-    }
-    body = canonical_json(body_obj).encode("utf-8")
-    mac = hmac.new(seal_key(token), body, hashlib.sha256).hexdigest()
-    header = {"format": FORMAT, "counter_code": code, "alg": ALG, "mac": mac, "body_bytes": len(body)}
-    target = Path(path)
-    tmp = target.with_name(target.name + ".tmp")
-    with open(tmp, "wb") as fh:
-        fh.write(canonical_json(header).encode("utf-8") + b"\n")
-        fh.write(body)
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(tmp, target)
-    return ExportFile(code, created, records, len(receipts), sum(int(p["amount_paise"]) for p in receipts))
-
-
-def read_export(path: str | Path, key_for: Callable[[str], bytes | None]) -> ExportFile:
-    """Read and check a sealed export. `key_for(counter_code)` gives the counter's key (None when
-    the counter is unknown or revoked). Raises SealError on anything wrong."""
-    p = Path(path)
-    try:
-        size = p.stat().st_size
-        if size > MAX_BYTES:
-            raise SealError(detail=f"{size} bytes: larger than any export")
-        data = p.read_bytes()
-    except OSError as e:
-        raise SealError(detail=f"cannot read {p}: {e}") from e
-    head, sep, body = data.partition(b"\n")
-    try:
-        header = json.loads(head)
-    except ValueError:
-        header = None
-    if not sep or not isinstance(header, dict) or header.get("format") != FORMAT:
-        raise SealError(detail="not a counter export file")
-    code = header.get("counter_code")
-    mac = header.get("mac")
-    if header.get("alg") != ALG or not isinstance(code, str) or not isinstance(mac, str):
-        raise SealError(detail="the header lacks the counter code or the seal")
-    if header.get("body_bytes") != len(body):
-        raise SealError(detail="the file was cut off or extended after sealing")
-    key = key_for(code)
-    if key is None:
-        raise SealError(detail=f"counter {code[:16]} is unknown or not enrolled here: no key to check the seal")
-    if not hmac.compare_digest(hmac.new(key, body, hashlib.sha256).hexdigest(), mac):
-        raise SealError(detail="the seal does not match: the file was changed, or made with another key")
-    try:
-        obj = json.loads(body)
-    except ValueError as e:  # pragma: no cover - a sealed body is our own canonical JSON
-        raise SealError(detail="the sealed body is not JSON") from e
-    if obj.get("counter_code") != code or obj.get("format") != FORMAT or not isinstance(obj.get("records"), list):
-        raise SealError(detail="the sealed body does not match its header")
-    rec = obj.get("receipts") or {}
-    return ExportFile(code, str(obj.get("created_at")), obj["records"], int(rec.get("count") or 0),
-                      int(rec.get("total_paise") or 0))
+    return write_sealed(path, seal_key(token), counter.service.counter_code, iso(counter.service.clock()),
+                        [r.wire() for r in rows])

@@ -14,13 +14,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from counter_app.domain.consumer import CONSUMER_FIELDS
 from counter_app.services.clock import IST, Clock, iso
 from counter_app.storage import consumers as consumers_repo
 from counter_app.storage.store import Store, get_kv, set_kv
 from counter_app.sync.client import ServerClient
 from counter_app.sync.errors import ServerFailure, SyncFailure
 from counter_app.sync.state import SnapshotProgress
+from kesco_protocol.consumers import CONSUMER_FIELDS
 
 # kv keys (documented here, read by status and the window)
 K_COMPLETE = "consumers_snapshot"  # "complete" once a full snapshot is in

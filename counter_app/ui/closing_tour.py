@@ -10,9 +10,9 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
-from counter_app.domain.demo_data import account_no_for_index
 from counter_app.ui.main_window import MainWindow
 from counter_app.ui.tour import Tour, settle, type_into, wait_until
+from kesco_demo.consumers import account_no_for_index
 
 SERVER_WAIT_S = 60
 

@@ -22,8 +22,6 @@ from PySide6.QtWidgets import (
 )
 
 from counter_app.domain.errors import CounterError, NotFoundError
-from counter_app.domain.money import format_inr
-from counter_app.domain.receipt import Receipt
 from counter_app.services.collection import ConsumerView
 from counter_app.services.desk import SearchResult, search_consumers
 from counter_app.ui.consumer_card import ConsumerCard
@@ -32,6 +30,8 @@ from counter_app.ui.models import ConsumerRole, SearchResultsModel
 from counter_app.ui.payment_form import FieldError, PaymentForm
 from counter_app.ui.print_jobs import Printed, submit_print
 from counter_app.ui.widgets import AlertLabel, add_row, line_edit, set_label
+from kesco_protocol.money import format_inr
+from kesco_protocol.records import Receipt
 
 _ACCOUNT_LIKE = re.compile(r"^[\d०-९\s-]+$")
 

@@ -6,11 +6,11 @@ from __future__ import annotations
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QLineEdit, QStackedWidget, QVBoxLayout, QWidget
 
-from counter_app.domain.money import format_inr
 from counter_app.printing.receipt_doc import display_date, display_datetime
 from counter_app.services.collection import ConsumerView
 from counter_app.ui.i18n import Language
 from counter_app.ui.widgets import line_edit
+from kesco_protocol.money import format_inr
 
 
 class ConsumerCard(QFrame):

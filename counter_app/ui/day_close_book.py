@@ -11,7 +11,6 @@ from PySide6.QtCore import QEvent, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from counter_app.domain.errors import CounterError
-from counter_app.domain.money import format_inr
 from counter_app.printing.receipt_doc import display_date
 from counter_app.printing.reports import print_day_book, render_day_book_pdf
 from counter_app.services.reports import DayBookRow, day_book
@@ -20,6 +19,7 @@ from counter_app.ui.context import UiContext
 from counter_app.ui.day_close_common import ask_save_path, run_report_job, ui_date
 from counter_app.ui.day_close_page import table_view
 from counter_app.ui.widgets import AlertLabel, line_edit, set_label
+from kesco_protocol.money import format_inr
 
 
 class DayBookPage(QWidget):

@@ -11,7 +11,7 @@ from typing import Any
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 from PySide6.QtWidgets import QFileDialog, QWidget
 
-from counter_app.domain.money import format_inr
+from kesco_protocol.money import format_inr
 
 _DIGITS = str.maketrans("०१२३४५६७८९", "0123456789")
 CONTEXT = "ClosingTexts"

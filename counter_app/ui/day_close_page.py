@@ -26,7 +26,6 @@ from PySide6.QtWidgets import (
 
 from counter_app.domain.closes import DayClose
 from counter_app.domain.errors import CounterError
-from counter_app.domain.money import format_inr
 from counter_app.printing.receipt_doc import display_datetime
 from counter_app.printing.reports import print_payin_slip, print_z_report, render_z_report_pdf
 from counter_app.services.closes import CloseService, DayReport
@@ -35,6 +34,7 @@ from counter_app.ui.close_models import TextTableModel
 from counter_app.ui.context import UiContext
 from counter_app.ui.day_close_common import ask_save_path, names, run_report_job, ui_date, variance_text
 from counter_app.ui.widgets import AlertLabel, line_edit, set_label
+from kesco_protocol.money import format_inr
 
 POLL_MS = 500
 POLL_LIMIT = 120  # a minute of asking before the page says it is still waiting

@@ -12,8 +12,6 @@ from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QFormLayout, QGroupBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from counter_app.domain.errors import CounterError
-from counter_app.domain.money import format_inr
-from counter_app.domain.receipt import Dishonour
 from counter_app.printing.receipt_doc import display_date
 from counter_app.services.closes import CloseService
 from counter_app.ui.close_models import TextTableModel
@@ -21,6 +19,8 @@ from counter_app.ui.context import UiContext
 from counter_app.ui.day_close_common import names, ui_date
 from counter_app.ui.day_close_page import table_view
 from counter_app.ui.widgets import AlertLabel, add_row, line_edit, set_label
+from kesco_protocol.money import format_inr
+from kesco_protocol.records import Dishonour
 
 
 class DishonourPage(QWidget):

@@ -15,11 +15,11 @@ from PySide6.QtWidgets import (
 )
 
 from counter_app.domain.errors import CounterError
-from counter_app.domain.money import format_inr, parse_amount
 from counter_app.services.collection import Session
 from counter_app.ui.context import UiContext
 from counter_app.ui.i18n import LANGUAGE_NAMES, LANGUAGES
 from counter_app.ui.widgets import AlertLabel, add_row, line_edit, set_label
+from kesco_protocol.money import format_inr, parse_amount
 
 
 class LoginPage(QWidget):

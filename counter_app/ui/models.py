@@ -8,9 +8,9 @@ from typing import Any
 from PySide6.QtCore import QAbstractListModel, QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
 from counter_app.domain.consumer import Consumer
-from counter_app.domain.money import format_inr
-from counter_app.domain.receipt import Receipt
 from counter_app.printing.receipt_doc import display_datetime
+from kesco_protocol.money import format_inr
+from kesco_protocol.records import Receipt
 
 _Index = QModelIndex | QPersistentModelIndex
 ConsumerRole = Qt.ItemDataRole.UserRole + 1

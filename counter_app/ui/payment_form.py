@@ -11,11 +11,12 @@ from PySide6.QtCore import QEvent, Signal
 from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QLineEdit, QStackedWidget, QVBoxLayout, QWidget
 
 from counter_app.domain.errors import CounterError, ValidationError
-from counter_app.domain.money import format_inr, format_plain, parse_amount
-from counter_app.domain.receipt import Instrument, Mode
+from counter_app.domain.receipt import Instrument
 from counter_app.services.collection import Payment
 from counter_app.ui.i18n import Language
 from counter_app.ui.widgets import add_row, line_edit, set_label
+from kesco_protocol.money import format_inr, format_plain, parse_amount
+from kesco_protocol.records import Mode
 
 MODES = (Mode.CASH, Mode.CHEQUE, Mode.DD, Mode.UPI, Mode.CARD)
 _DIGITS = str.maketrans("०१२३४५६७८९", "0123456789")

@@ -8,12 +8,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from counter_app.domain.errors import CounterError, NotFoundError
-from counter_app.domain.receipt import Receipt, Void
 from counter_app.printing.printers import PrintError, print_receipt, print_void
 from counter_app.printing.receipt_doc import ReceiptPrint, VoidPrint
 from counter_app.services.collection import Session
 from counter_app.services.desk import print_count
 from counter_app.ui.context import UiContext
+from kesco_protocol.records import Receipt, Void
 
 
 @dataclass(frozen=True, slots=True)

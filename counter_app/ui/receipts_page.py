@@ -18,12 +18,12 @@ from PySide6.QtWidgets import (
 )
 
 from counter_app.domain.errors import CounterError
-from counter_app.domain.money import format_inr
-from counter_app.domain.receipt import Receipt, Void
 from counter_app.ui.context import UiContext
 from counter_app.ui.models import ShiftReceiptsModel
 from counter_app.ui.print_jobs import Printed, submit_print, void_slip_job
 from counter_app.ui.widgets import AlertLabel, add_row, line_edit, set_label
+from kesco_protocol.money import format_inr
+from kesco_protocol.records import Receipt, Void
 
 
 class ReceiptsPage(QWidget):

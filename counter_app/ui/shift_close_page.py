@@ -27,11 +27,11 @@ from PySide6.QtWidgets import (
 
 from counter_app.domain.closes import InstrumentLine, ShiftClose
 from counter_app.domain.errors import CounterError
-from counter_app.domain.money import format_inr
 from counter_app.printing.reports import print_shift_report
 from counter_app.services.closes import ClosePreview, CloseService
 from counter_app.ui.context import UiContext
 from counter_app.ui.widgets import AlertLabel, add_row, line_edit, set_label
+from kesco_protocol.money import format_inr
 
 MAX_DIGITS = 6
 PAGE_STYLE = """

@@ -12,8 +12,8 @@ from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QWidget
 
-from counter_app.domain.demo_data import account_no_for_index
 from counter_app.ui.main_window import MainWindow
+from kesco_demo.consumers import account_no_for_index
 
 SIZE = (1280, 800)
 

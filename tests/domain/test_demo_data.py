@@ -1,4 +1,4 @@
-"""Tests for the seeded demo consumer generator (counter_app.domain.demo_data)."""
+"""Tests for the seeded demo consumer generator (kesco_demo.consumers)."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from collections import Counter
 
 import pytest
 
-from counter_app.domain.consumer import CONSUMER_FIELDS, Category, ConnectionStatus, Consumer
-from counter_app.domain.demo_data import (
+from counter_app.domain.consumer import Consumer
+from kesco_demo.consumers import (
     BLOCK_SIZE,
     CATEGORY_TOTALS,
     DEFAULT_AS_OF,
@@ -23,6 +23,7 @@ from counter_app.domain.demo_data import (
     meter_no_for_index,
     verhoeff_check_digit,
 )
+from kesco_protocol.consumers import CONSUMER_FIELDS, Category, ConnectionStatus
 
 N = 5_000
 F = {name: k for k, name in enumerate(CONSUMER_FIELDS)}

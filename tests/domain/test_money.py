@@ -1,4 +1,4 @@
-"""Parsing what a clerk types into paise, and formatting paise (counter_app.domain.money)."""
+"""Parsing what a clerk types into paise, and formatting paise (kesco_protocol.money)."""
 
 from __future__ import annotations
 
@@ -11,13 +11,7 @@ from hypothesis import strategies as st
 
 from counter_app.domain.errors import AmountError, ValidationError
 from counter_app.domain.messages import MESSAGES, render
-from counter_app.domain.money import (
-    DEFAULT_MAX_PAISE,
-    MAX_INPUT_CHARS,
-    format_inr,
-    format_plain,
-    parse_amount,
-)
+from kesco_protocol.money import DEFAULT_MAX_PAISE, MAX_INPUT_CHARS, format_inr, format_plain, parse_amount
 
 # --------------------------------------------------------------------------------------- accepted
 

@@ -11,8 +11,8 @@ from hypothesis import strategies as st
 
 from counter_app.domain.errors import AmountError
 from counter_app.domain.messages import MESSAGES
-from counter_app.domain.money import DEFAULT_MAX_PAISE
 from counter_app.domain.words import amount_in_words_en, amount_in_words_hi
+from kesco_protocol.money import DEFAULT_MAX_PAISE
 
 MAX = DEFAULT_MAX_PAISE  # Rs 99,99,99,999.99 = 99_999_999_999 paise
 

@@ -32,8 +32,7 @@ from central_server.config import Settings
 from central_server.models import consumers as server_consumers
 from central_server.models import receipts as server_receipts
 from counter_app.app import Application
-from counter_app.domain.money import format_inr
-from counter_app.domain.receipt import Instrument, Mode
+from counter_app.domain.receipt import Instrument
 from counter_app.printing.printers import PdfPrinter
 from counter_app.services.clock import iso
 from counter_app.services.collection import Payment
@@ -43,6 +42,8 @@ from counter_app.sync.setup import enroll, make_engine
 from counter_app.ui.app import build_window
 from counter_app.ui.i18n import setup_application_fonts
 from counter_app.ui.main_window import MainWindow
+from kesco_protocol.money import format_inr
+from kesco_protocol.records import Mode
 from tests.conftest import SUPERVISOR, FixedClock, make_counter
 from tests.support.fixtures import database_url, pg_server  # noqa: F401  (fixtures)
 from tests.support.live_server import LiveServer, load_demo_consumers, register_counter

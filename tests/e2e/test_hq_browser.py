@@ -12,9 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from central_server import db, hq_auth, master, migrate
+from central_server import db, master, migrate
 from central_server.config import Settings
-from counter_app.domain.demo_data import generate_consumers
+from central_server.hq import auth as hq_auth
+from kesco_demo.consumers import generate_consumers
 from tests.server.test_hq_data import XSS_NAME, build_day
 from tests.support.live_server import LiveServer
 

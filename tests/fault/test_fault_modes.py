@@ -13,9 +13,9 @@ from typing import Any
 import pytest
 
 from counter_app.domain.chain import seal
-from counter_app.domain.receipt import Receipt
 from counter_app.sync.client import PushAnswer, ServerClient
 from counter_app.sync.state import Link
+from kesco_protocol.records import Receipt
 from tests.fault.proxy import MODES, FaultProxy
 from tests.sync.harness import LiveEnv
 from tests.sync.invariants import InvariantError

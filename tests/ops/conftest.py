@@ -8,9 +8,9 @@ from pathlib import Path
 from sqlalchemy import text
 
 from counter_app.app import Application
-from counter_app.domain.demo_data import account_no_for_index
-from counter_app.domain.receipt import Receipt
 from counter_app.services.collection import Payment
+from kesco_demo.consumers import account_no_for_index
+from kesco_protocol.records import Receipt
 from tests.conftest import CLERK
 
 

@@ -13,8 +13,7 @@ import pytest
 from PySide6.QtGui import QImage
 
 from counter_app.app import Application
-from counter_app.domain.demo_data import account_no_for_index
-from counter_app.domain.receipt import Instrument, Mode, Receipt
+from counter_app.domain.receipt import Instrument
 from counter_app.printing.printers import PdfPrinter, PrintError, SystemPrinter, print_receipt, print_void
 from counter_app.printing.qr import parse_qr_payload, qr_payload
 from counter_app.printing.receipt_doc import ReceiptPrint, VoidPrint
@@ -22,6 +21,8 @@ from counter_app.printing.render import A4, ROLL_80MM, PageLayout
 from counter_app.services.collection import Payment
 from counter_app.storage.store import set_kv
 from counter_app.ui.i18n import setup_application_fonts
+from kesco_demo.consumers import account_no_for_index
+from kesco_protocol.records import Mode, Receipt
 from tests.conftest import SUPERVISOR
 
 MM = 72 / 25.4  # PDF points per millimetre
@@ -81,8 +82,8 @@ def test_cash_receipt_has_its_fields_the_hindi_font_and_a_qr_with_its_data(
     out, _secs = print_receipt(printer, rp(counter, r), ROLL_80MM)
     pdf = Path(out or "")
     text = text_of(pdf)
-    from counter_app.domain.money import format_inr
     from counter_app.domain.words import amount_in_words_en
+    from kesco_protocol.money import format_inr
 
     for field in ("PAYMENT RECEIPT", r.receipt_no, r.account_no, r.consumer_name, "29-11-2026 10:30",
                   format_inr(r.amount_paise).lstrip("₹"), amount_in_words_en(r.amount_paise),

@@ -14,9 +14,7 @@ import pytest
 
 from counter_app.app import Application
 from counter_app.config import Config
-from counter_app.domain.demo_data import account_no_for_index
-from counter_app.domain.money import format_inr
-from counter_app.domain.receipt import Instrument, Mode, Receipt
+from counter_app.domain.receipt import Instrument
 from counter_app.domain.words import amount_in_words_en
 from counter_app.printing.printers import PdfPrinter, PrintError, write_pdf
 from counter_app.printing.render import A4
@@ -33,6 +31,9 @@ from counter_app.services.collection import Payment
 from counter_app.services.reports import day_book
 from counter_app.storage.closes import ReceiptLine
 from counter_app.ui.i18n import setup_application_fonts
+from kesco_demo.consumers import account_no_for_index
+from kesco_protocol.money import format_inr
+from kesco_protocol.records import Mode, Receipt
 from tests.conftest import SUPERVISOR
 from tests.printing.test_receipt_pdf import page_size_mm, run
 from tests.printing.test_receipt_pdf import text_of as _text_of

@@ -13,7 +13,7 @@ from sqlalchemy import Engine
 from central_server import db, master
 from central_server.app import create_app
 from central_server.config import Settings
-from counter_app.domain.demo_data import generate_consumers
+from kesco_demo.consumers import generate_consumers
 from tests.server.util import N_CONSUMERS
 from tests.support import fixtures
 

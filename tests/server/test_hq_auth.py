@@ -11,7 +11,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import update
 
-from central_server import cli, db, hq_auth
+from central_server import cli, db
+from central_server.hq import auth as hq_auth
 from central_server.models import hq_sessions
 
 PASSWORD = "kanpur-hq-2026"

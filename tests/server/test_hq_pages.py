@@ -13,8 +13,9 @@ from html.parser import HTMLParser
 import pytest
 from sqlalchemy import event
 
-from central_server import cli, db, hq_counter, reports
-from counter_app.domain.money import format_inr, format_plain
+from central_server import cli, db, reports
+from central_server.hq import counter_view as hq_counter
+from kesco_protocol.money import format_inr, format_plain
 from tests.server.test_hq_auth import add_user, login
 from tests.server.test_hq_data import NAMES, XSS_NAME, build_day
 

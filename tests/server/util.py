@@ -9,7 +9,7 @@ from sqlalchemy import Engine, func, select
 
 from central_server import counters, db
 from central_server.models import receipts
-from counter_app.domain.demo_data import generate_consumers
+from kesco_demo.consumers import generate_consumers
 
 N_CONSUMERS = 300
 API = "/api/v1"

@@ -9,11 +9,12 @@ from datetime import timedelta
 
 import pytest
 
-from counter_app.domain.demo_data import account_no_for_index
 from counter_app.domain.errors import CounterError
 from counter_app.domain.messages import MESSAGES
-from counter_app.domain.receipt import Instrument, Mode
+from counter_app.domain.receipt import Instrument
 from counter_app.services.collection import Payment
+from kesco_demo.consumers import account_no_for_index
+from kesco_protocol.records import Mode
 
 ACC = account_no_for_index(7)
 TABLES = ["receipts", "outbox", "voids", "dishonours", "shifts", "users", "consumers", "meta", "kv", "audit"]

@@ -10,12 +10,13 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import text
 
-from counter_app.domain.demo_data import account_no_for_index
 from counter_app.domain.errors import AuthError, PermissionDenied, StateError, ValidationError
-from counter_app.domain.receipt import Instrument, Mode
+from counter_app.domain.receipt import Instrument
 from counter_app.services.closes import CloseService
 from counter_app.services.collection import Payment
 from counter_app.services.reports import CSV_COLUMNS, day_book, receipts_csv
+from kesco_demo.consumers import account_no_for_index
+from kesco_protocol.records import Mode
 from tests.conftest import SUPERVISOR
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from counter_app.domain.demo_data import account_no_for_index
+from kesco_demo.consumers import account_no_for_index
 
 
 def test_lookup_by_account_scanned_typed_or_devanagari(counter):

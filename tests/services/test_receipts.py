@@ -9,11 +9,12 @@ import pytest
 from sqlalchemy import text
 
 from counter_app.domain.chain import verify_chain
-from counter_app.domain.demo_data import account_no_for_index
 from counter_app.domain.errors import AuthError, PermissionDenied, StateError, ValidationError
-from counter_app.domain.receipt import Instrument, Mode
+from counter_app.domain.receipt import Instrument
 from counter_app.services.collection import Payment
 from counter_app.storage import receipts as receipts_repo
+from kesco_demo.consumers import account_no_for_index
+from kesco_protocol.records import Mode
 from tests.conftest import SUPERVISOR
 
 ACC = account_no_for_index(5)

@@ -7,9 +7,10 @@ import os
 import sys
 
 from counter_app.app import open_application
-from counter_app.domain.demo_data import account_no_for_index
-from counter_app.domain.receipt import Instrument, Mode
+from counter_app.domain.receipt import Instrument
 from counter_app.services.collection import Payment
+from kesco_demo.consumers import account_no_for_index
+from kesco_protocol.records import Mode
 
 
 def report_before_commit() -> None:

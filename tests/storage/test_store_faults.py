@@ -10,10 +10,10 @@ import textwrap
 import pytest
 from sqlalchemy import text
 
-from counter_app.domain.demo_data import account_no_for_index
 from counter_app.domain.errors import StorageError
 from counter_app.services.collection import Payment
 from counter_app.storage.store import open_store
+from kesco_demo.consumers import account_no_for_index
 from tests.conftest import CLERK, make_counter
 
 ACC = account_no_for_index(1)
@@ -126,8 +126,8 @@ def test_wal_is_checkpointed_in_the_background_not_in_the_commit(tmp_path):
     database file: the checkpointer thread copies it within a few seconds."""
     import time
 
-    from counter_app.domain.demo_data import generate_consumers
     from counter_app.storage import consumers as consumers_repo
+    from kesco_demo.consumers import generate_consumers
 
     c = make_counter(tmp_path, consumers=0)
     db_file = tmp_path / "counter.sqlite3"

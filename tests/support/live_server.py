@@ -54,7 +54,7 @@ def register_counter(database_url: str, code: str, name: str | None = None) -> s
 def load_demo_consumers(database_url: str, n: int, *, seed: int = 2026) -> int:
     """Load `n` generated demo consumers (what `central-server demo-data` does)."""
     from central_server import master
-    from counter_app.domain.demo_data import generate_consumers
+    from kesco_demo.consumers import generate_consumers
 
     engine = db.make_engine(Settings(database_url=database_url))
     try:

@@ -17,14 +17,9 @@ from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
 from counter_app.domain.chain import seal
-from counter_app.domain.receipt import (
-    GENESIS_HASH,
-    Dishonour,
-    Receipt,
-    RecordKind,
-    Void,
-    receipt_number,
-)
+from counter_app.domain.receipt import receipt_number
+from kesco_protocol.chain import GENESIS_HASH
+from kesco_protocol.records import Dishonour, Receipt, RecordKind, Void
 
 IST = timezone(timedelta(hours=5, minutes=30))
 DEFAULT_DAY = date(2026, 11, 27)

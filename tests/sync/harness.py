@@ -20,13 +20,14 @@ from central_server import db as sdb
 from central_server import master
 from central_server.config import Settings
 from counter_app.app import Application, open_application
-from counter_app.domain.demo_data import generate_consumers
-from counter_app.domain.receipt import Instrument, Mode, Receipt
+from counter_app.domain.receipt import Instrument
 from counter_app.services.clock import IST
 from counter_app.services.collection import Payment, Session
 from counter_app.sync.engine import SyncEngine
 from counter_app.sync.keyring_store import MemoryTokenStore
 from counter_app.sync.setup import enroll, make_client
+from kesco_demo.consumers import generate_consumers
+from kesco_protocol.records import Mode, Receipt
 from tests.conftest import CLERK, SUPERVISOR, make_counter
 from tests.support.live_server import LiveServer, register_counter
 from tests.sync.invariants import LocalView, ServerView, check_consistent, check_delivered, check_safe

@@ -27,13 +27,14 @@ from central_server import master
 from central_server.app import create_app
 from central_server.config import Settings
 from counter_app.app import open_application
-from counter_app.domain.demo_data import generate_consumers
-from counter_app.domain.receipt import Instrument, Mode
+from counter_app.domain.receipt import Instrument
 from counter_app.services.clock import IST
 from counter_app.services.collection import Payment, Session
 from counter_app.sync.client import ServerClient
 from counter_app.sync.engine import SyncEngine
 from counter_app.sync.state import Link
+from kesco_demo.consumers import generate_consumers
+from kesco_protocol.records import Mode
 from tests.conftest import CLERK, SUPERVISOR, make_counter
 from tests.sync.invariants import LocalView, ServerView, check_consistent, check_delivered, check_safe
 from tests.sync.sim_transport import FaultPlan, Server, SimAdapter, SimCrash

@@ -16,11 +16,11 @@ from sqlalchemy import select
 
 from central_server import db as sdb
 from central_server.models import consumers as server_consumers
-from counter_app.domain.consumer import CONSUMER_FIELDS
 from counter_app.services.collection import Payment, Session
 from counter_app.storage import consumers as consumers_repo
 from counter_app.storage.store import get_kv
 from counter_app.sync.state import Link, SyncState
+from kesco_protocol.consumers import CONSUMER_FIELDS
 from tests.conftest import CLERK
 from tests.fault.proxy import FaultProxy
 from tests.sync.harness import CounterUnderTest, LiveEnv

@@ -17,9 +17,9 @@ from typing import Any
 import pytest
 
 from counter_app.domain.chain import seal
-from counter_app.domain.receipt import Receipt
 from counter_app.storage import outbox
 from counter_app.sync.client import PushAnswer, ServerClient
+from kesco_protocol.records import Receipt
 from tests.sync.invariants import InvariantError
 from tests.sync.sim import Templates, make_templates, run_seed, seed_list, summary
 

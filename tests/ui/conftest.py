@@ -13,12 +13,12 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage
 
 from counter_app.app import Application
-from counter_app.domain.demo_data import account_no_for_index
 from counter_app.printing.printers import PdfPrinter, PrintError
 from counter_app.printing.render import PageLayout
 from counter_app.ui.app import build_window
 from counter_app.ui.i18n import setup_application_fonts
 from counter_app.ui.main_window import MainWindow
+from kesco_demo.consumers import account_no_for_index
 from tests.conftest import CLERK, make_counter
 
 CONSUMERS = 3000

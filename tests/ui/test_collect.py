@@ -9,9 +9,9 @@ from typing import Any
 import pytest
 from PySide6.QtCore import Qt
 
-from counter_app.domain.money import format_inr
 from counter_app.services.desk import outbox_summary
 from counter_app.ui.main_window import MainWindow
+from kesco_protocol.money import format_inr
 from tests.conftest import SUPERVISOR
 from tests.ui.conftest import account, find_consumer, log_in, open_shift, pdf_text, wait_printed
 

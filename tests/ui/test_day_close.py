@@ -15,12 +15,13 @@ from typing import Any
 from PySide6.QtCore import Qt
 from sqlalchemy import text
 
-from counter_app.domain.money import format_inr
-from counter_app.domain.receipt import Instrument, Mode, Receipt
+from counter_app.domain.receipt import Instrument
 from counter_app.domain.words import amount_in_words_en
 from counter_app.services.closes import CloseService
 from counter_app.services.collection import Payment
 from counter_app.ui.main_window import MainWindow
+from kesco_protocol.money import format_inr
+from kesco_protocol.records import Mode, Receipt
 from tests.conftest import CLERK, SUPERVISOR
 from tests.ui.conftest import account, log_in, pdf_text, wait_printed
 from tests.ui.test_shift_close import pieces, worth

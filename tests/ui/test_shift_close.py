@@ -12,11 +12,11 @@ from PySide6.QtWidgets import QAbstractButton, QLabel, QLineEdit
 
 from counter_app.domain.closes import DEFAULT_DENOMINATIONS
 from counter_app.domain.errors import StateError
-from counter_app.domain.money import format_inr
-from counter_app.domain.receipt import Receipt
 from counter_app.domain.words import amount_in_words_en, amount_in_words_hi
 from counter_app.services.collection import Payment
 from counter_app.ui.main_window import MainWindow
+from kesco_protocol.money import format_inr
+from kesco_protocol.records import Receipt
 from tests.conftest import CLERK, SUPERVISOR
 from tests.ui.conftest import account, find_consumer, log_in, open_shift, pdf_text, wait_printed
 
@@ -183,7 +183,8 @@ def test_cheque_not_ticked_is_named_and_count_again_keeps_the_first_count(
         qtbot: Any, window: MainWindow) -> None:
     from datetime import timedelta
 
-    from counter_app.domain.receipt import Instrument, Mode
+    from counter_app.domain.receipt import Instrument
+    from kesco_protocol.records import Mode
 
     w = window
     open_shift(qtbot, w, "0")

@@ -8,9 +8,9 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from counter_app.domain.demo_data import account_no_for_index
 from counter_app.ui.models import ConsumerRole, SearchResultsModel, ShiftReceiptsModel
 from counter_app.ui.tasks import TaskRunner
+from kesco_demo.consumers import account_no_for_index
 
 UI = Path(__file__).resolve().parents[2] / "counter_app" / "ui"
 FORBIDDEN = ("sqlalchemy", "sqlite3", "requests", "httpx", "counter_app.storage", "counter_app.sync.client")
@@ -42,8 +42,8 @@ def test_search_results_model(counter: Any) -> None:
 
 
 def test_shift_receipts_model_totals_leave_out_cancelled(counter: Any, clerk: Any, shift: Any) -> None:
-    from counter_app.domain.receipt import Mode
     from counter_app.services.collection import Payment
+    from kesco_protocol.records import Mode
     from tests.conftest import SUPERVISOR
 
     svc = counter.service

@@ -11,8 +11,11 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import FileResponse, RedirectResponse, Response
 
-from central_server import db, hq_auth, hq_counter, hq_web, reports, security
-from central_server.hq_web import current_user, render
+from central_server import db, reports, security
+from central_server.hq import auth as hq_auth
+from central_server.hq import counter_view as hq_counter
+from central_server.hq import web as hq_web
+from central_server.hq.web import current_user, render
 
 router = APIRouter(prefix="/hq", include_in_schema=False)
 log = logging.getLogger("central_server.hq")

@@ -14,13 +14,15 @@ from sqlalchemy import Connection
 from sqlalchemy.dialects import postgresql, sqlite
 
 from central_server import db
-from counter_app.domain.receipt import Mode
+from kesco_protocol.records import Mode, RecordState
 
 DEFAULT_SANITY_LIMIT_PAISE = 50_00_000_00  # Rs 50 lakh
 MAX_INT = 2**53  # what every JSON reader keeps exactly; far above any real sequence or amount
 MODES = frozenset(m.value for m in Mode)
 
-ACCEPTED, DUPLICATE, CONFLICT, PARKED, INVALID = "accepted", "duplicate", "conflict", "parked", "invalid"
+# the answers a record can get (the protocol's states)
+ACCEPTED, DUPLICATE, CONFLICT, PARKED, INVALID = (RecordState.ACCEPTED, RecordState.DUPLICATE, RecordState.CONFLICT,
+                                                  RecordState.PARKED, RecordState.INVALID)
 
 
 @dataclass(frozen=True, slots=True)

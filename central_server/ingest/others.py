@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import BigInteger, Connection, String, bindparam, case, func, select, update
 
 from central_server import db
-from central_server.ingest_batch import (
+from central_server.ingest.batch import (
     ACCEPTED,
     CONFLICT,
     DUPLICATE,
@@ -20,7 +20,7 @@ from central_server.ingest_batch import (
     insert_returning_ids,
 )
 from central_server.models import consumers, receipts, records
-from counter_app.domain.receipt import Mode, RecordKind
+from kesco_protocol.records import Mode, RecordKind
 
 # --- voids, dishonours, shift and day closes -------------------------------------------------
 

@@ -10,8 +10,8 @@ be posted (unknown or disconnected account, odd amount, broken hash) is stored a
 
 `ingest_records(conn, counter_code, records)` is the entry point for any source (the HTTP
 endpoint, the sealed-file import); it must run inside a write transaction (`db.write_tx`).
-The other parts live in ingest_batch (the batch state, the insert), ingest_read (checks),
-ingest_other (voids, dishonours, closes, balance posting)."""
+The other parts of the package: batch (the batch state, the insert), receipts (reading and
+checks), others (voids, dishonours, closes, balance posting)."""
 
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ from sqlalchemy import Connection, select, update
 
 from central_server import db
 from central_server import period as period_mod
-from central_server.ingest_batch import (
+from central_server.ingest.batch import (
     ACCEPTED,
     CONFLICT,
     DEFAULT_SANITY_LIMIT_PAISE,
@@ -37,10 +37,11 @@ from central_server.ingest_batch import (
     insert_returning_ids,
     insert_stmt,
 )
-from central_server.ingest_other import answer_day_closes, apply_postings, insert_other
-from central_server.ingest_read import raw, read
+from central_server.ingest.others import answer_day_closes, apply_postings, insert_other
+from central_server.ingest.receipts import raw, read
 from central_server.models import alarms, consumers, counters, receipts
-from counter_app.domain.receipt import GENESIS_HASH, RecordKind
+from kesco_protocol.chain import GENESIS_HASH
+from kesco_protocol.records import RecordKind
 
 __all__ = ["ACCEPTED", "CONFLICT", "DUPLICATE", "INVALID", "PARKED", "RecordIn", "Result", "ingest_records"]
 

@@ -16,13 +16,14 @@ from fastapi.responses import HTMLResponse, Response
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from sqlalchemy import Engine
 
-from central_server import db, hq_auth, security
-from counter_app.domain.money import format_inr
+from central_server import db, security
+from central_server.hq import auth as hq_auth
+from kesco_protocol.money import format_inr
 
 IST = timezone(timedelta(hours=5, minutes=30), "IST")
 SESSION_COOKIE = "hq_session"
 LOGIN_COOKIE = "hq_login"  # the login form's anti-forgery nonce (there is no session yet)
-TEMPLATES = Path(__file__).with_name("templates")
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
 # No script anywhere; styles only from our own stylesheet; forms post only to us; no framing.
 SECURITY_HEADERS = {

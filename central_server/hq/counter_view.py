@@ -16,8 +16,8 @@ from central_server import counters, reports
 from central_server.counters import _aware
 from central_server.models import counters as counters_table
 from central_server.models import receipts, records
-from counter_app.domain.money import format_plain
-from counter_app.domain.receipt import RecordKind
+from kesco_protocol.money import format_plain
+from kesco_protocol.records import RecordKind
 
 PAGE_SIZE = 500
 CSV_COLUMNS = ("seq", "receipt_no", "receipt_id", "business_date", "issued_at", "account_no", "consumer_name",

@@ -40,7 +40,7 @@ from collections.abc import Iterator, Mapping
 from types import MappingProxyType
 from typing import Final
 
-from counter_app.domain.consumer import CONSUMER_FIELDS, Category, ConnectionStatus
+from kesco_protocol.consumers import CONSUMER_FIELDS, Category, ConnectionStatus
 
 __all__ = [
     "ACCOUNT_PREFIX",
@@ -773,4 +773,4 @@ def generate_consumers(
 
 
 if _ROW_WIDTH != 19:  # pragma: no cover - guards against silent drift of the shared contract
-    raise ImportError("counter_app.domain.demo_data must be updated: CONSUMER_FIELDS changed")
+    raise ImportError("kesco_demo.consumers must be updated: CONSUMER_FIELDS changed")

@@ -1,4 +1,4 @@
-"""Money at the counter: parse what a clerk types into integer paise, and format paise for display.
+"""Money on both sides: parse what a clerk types into integer paise, and format paise for display.
 
 Money is always an ``int`` number of paise (1 rupee = 100 paise). Nothing here uses ``float``; the
 text is parsed digit by digit into integers.
@@ -19,7 +19,7 @@ group correctly, in the Indian way (``1,23,45,678``: the last group three digits
 or the international way (``12,345,678``: groups of three). Anything else is refused with
 ``amount.bad_grouping``.
 
-Refused, each with its own message key (see ``counter_app.domain.messages``):
+Refused, each with its own message key (see ``kesco_protocol.messages``):
 
 ``amount.empty``              nothing typed (or only spaces / a currency symbol)
 ``amount.too_long``           more than :data:`MAX_INPUT_CHARS` characters
@@ -39,7 +39,7 @@ from __future__ import annotations
 import re
 from typing import Final
 
-from counter_app.domain.errors import AmountError
+from kesco_protocol.errors import AmountError
 
 #: Rs 99,99,99,999.99: the largest amount the counter (and the amount-in-words code) handles.
 DEFAULT_MAX_PAISE: Final[int] = 99_99_99_999_99
@@ -49,6 +49,8 @@ MAX_INPUT_CHARS: Final[int] = 40
 
 RUPEE_SIGN: Final[str] = "\u20b9"
 
+# Only the clerk's two scripts: other scripts' digits (Arabic-Indic, ...) are refused as typos, so
+# this is narrower than kesco_protocol.digits, which is for identifiers.
 _DEVANAGARI_DIGITS: Final[dict[int, str]] = {0x0966 + i: str(i) for i in range(10)}
 
 # Minus sign, then currency prefix, then (if no minus yet) a minus sign, then the number.

@@ -8,10 +8,10 @@ import json
 from datetime import date
 from typing import Any
 
-from central_server.ingest_batch import MAX_INT, MODES, Batch, Invalid, RecordIn
-from counter_app.domain.chain import link_hash
-from counter_app.domain.errors import ValidationError
-from counter_app.domain.receipt import Receipt, RecordKind, canonical_json
+from central_server.ingest.batch import MAX_INT, MODES, Batch, Invalid, RecordIn
+from kesco_protocol.chain import link_hash
+from kesco_protocol.errors import ValidationError
+from kesco_protocol.records import Receipt, RecordKind, canonical_json
 
 # --- reading --------------------------------------------------------------------------------
 

@@ -1,0 +1,211 @@
+"""The records a counter sends and the server stores: their kinds, payment modes, the answers a
+record can get (its state), the one canonical JSON that is hashed and sent, the wire form of
+receipts, voids and dishonours, and the rule for a counter's code."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from kesco_protocol.chain import GENESIS_HASH
+from kesco_protocol.errors import ValidationError
+
+
+class Mode(StrEnum):
+    CASH = "cash"
+    CHEQUE = "cheque"
+    DD = "dd"
+    UPI = "upi"
+    CARD = "card"
+
+    @property
+    def is_instrument(self) -> bool:
+        """Cheque or demand draft: paper that the bank may still refuse."""
+        return self in (Mode.CHEQUE, Mode.DD)
+
+    @property
+    def needs_reference(self) -> bool:
+        return self in (Mode.UPI, Mode.CARD)
+
+
+class RecordKind(StrEnum):
+    """What travels through the outbox to the central server."""
+
+    RECEIPT = "receipt"
+    VOID = "void"
+    DISHONOUR = "dishonour"
+    SHIFT_CLOSE = "shift_close"
+    DAY_CLOSE = "day_close"
+
+
+class RecordState(StrEnum):
+    """A record's delivery state. The server answers each record with one of accepted, duplicate
+    (a re-send of what it has), conflict (the same id with other content), parked (stored, money
+    kept, but not posted) or invalid (refused, nothing stored); the counter's outbox holds pending
+    until an answer, then synced (accepted or duplicate), parked, conflict or invalid."""
+
+    PENDING = "pending"
+    SYNCED = "synced"
+    ACCEPTED = "accepted"
+    DUPLICATE = "duplicate"
+    CONFLICT = "conflict"
+    PARKED = "parked"
+    INVALID = "invalid"
+
+
+def canonical_json(obj: dict[str, Any]) -> str:
+    """The one serialisation that is hashed and sent: sorted keys, no spaces, UTF-8 text."""
+    return json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+# ASCII only by construction: an explicit class, never \d or \w (which accept every script's).
+_COUNTER_CODE = re.compile(r"^[A-Z0-9][A-Z0-9-]{1,15}$", re.ASCII)
+
+
+def valid_counter_code(code: str) -> bool:
+    return bool(_COUNTER_CODE.match(code))
+
+
+@dataclass(frozen=True, slots=True)
+class Receipt:
+    receipt_id: str
+    counter_code: str
+    seq: int
+    receipt_no: str
+    account_no: str
+    consumer_name: str
+    category: str
+    bill_no: str | None
+    amount_paise: int
+    mode: str
+    instrument: dict[str, Any] | None
+    tendered_paise: int | None
+    clerk: str
+    shift_id: str
+    issued_at: str  # local time with UTC offset, ISO 8601
+    business_date: str  # ISO date the money was collected (value date)
+    collected_in_closing: bool
+    balance_as_of: str | None  # when the cached balances shown to the clerk were current
+    prev_hash: str = GENESIS_HASH
+    hash: str = field(default="", compare=False)
+
+    def body(self) -> dict[str, Any]:
+        """Every field that is covered by the hash (all but prev_hash and hash)."""
+        # Built by hand: dataclasses.asdict deep-copies recursively and is the slowest part of
+        # issuing a receipt.
+        return {
+            "receipt_id": self.receipt_id, "counter_code": self.counter_code, "seq": self.seq,
+            "receipt_no": self.receipt_no, "account_no": self.account_no, "consumer_name": self.consumer_name,
+            "category": self.category, "bill_no": self.bill_no, "amount_paise": self.amount_paise,
+            "mode": self.mode, "instrument": None if self.instrument is None else dict(self.instrument),
+            "tendered_paise": self.tendered_paise, "clerk": self.clerk, "shift_id": self.shift_id,
+            "issued_at": self.issued_at, "business_date": self.business_date,
+            "collected_in_closing": self.collected_in_closing, "balance_as_of": self.balance_as_of,
+            "kind": RecordKind.RECEIPT.value,
+        }
+
+    def canonical(self) -> str:
+        return canonical_json(self.body())
+
+    def wire(self) -> dict[str, Any]:
+        d = self.body()
+        d["prev_hash"] = self.prev_hash
+        d["hash"] = self.hash
+        return d
+
+    @property
+    def change_paise(self) -> int:
+        if self.tendered_paise is None:
+            return 0
+        return self.tendered_paise - self.amount_paise
+
+    @property
+    def issued_datetime(self) -> datetime:
+        return datetime.fromisoformat(self.issued_at)
+
+    @classmethod
+    def from_wire(cls, d: dict[str, Any]) -> Receipt:
+        """Rebuild from the wire/stored form; raises ValidationError on a malformed record."""
+        try:
+            return cls(
+                receipt_id=str(d["receipt_id"]),
+                counter_code=str(d["counter_code"]),
+                seq=_int(d["seq"]),
+                receipt_no=str(d["receipt_no"]),
+                account_no=str(d["account_no"]),
+                consumer_name=str(d["consumer_name"]),
+                category=str(d["category"]),
+                bill_no=None if d.get("bill_no") is None else str(d["bill_no"]),
+                amount_paise=_int(d["amount_paise"]),
+                mode=str(d["mode"]),
+                instrument=d.get("instrument"),
+                tendered_paise=None if d.get("tendered_paise") is None else _int(d["tendered_paise"]),
+                clerk=str(d["clerk"]),
+                shift_id=str(d["shift_id"]),
+                issued_at=str(d["issued_at"]),
+                business_date=str(d["business_date"]),
+                collected_in_closing=bool(d["collected_in_closing"]),
+                balance_as_of=None if d.get("balance_as_of") is None else str(d["balance_as_of"]),
+                prev_hash=str(d.get("prev_hash", GENESIS_HASH)),
+                hash=str(d.get("hash", "")),
+            )
+        except (KeyError, TypeError, ValueError) as e:
+            raise ValidationError("error.invalid", detail=str(e)) from None
+
+
+def _int(v: Any) -> int:
+    if isinstance(v, bool) or not isinstance(v, int):
+        raise ValueError(f"not an integer: {v!r}")
+    return v
+
+
+@dataclass(frozen=True, slots=True)
+class Void:
+    """Cancels a receipt. A new record; the receipt itself is never changed."""
+
+    void_id: str
+    counter_code: str
+    receipt_id: str
+    receipt_no: str
+    amount_paise: int
+    mode: str
+    reason: str
+    clerk: str
+    approved_by: str  # supervisor's user name
+    shift_id: str
+    voided_at: str
+
+    def body(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["kind"] = RecordKind.VOID.value
+        return d
+
+    def canonical(self) -> str:
+        return canonical_json(self.body())
+
+
+@dataclass(frozen=True, slots=True)
+class Dishonour:
+    """A cheque or DD that the bank returned: reverses the payment on the consumer's account."""
+
+    dishonour_id: str
+    counter_code: str
+    receipt_id: str
+    receipt_no: str
+    account_no: str
+    amount_paise: int
+    reason: str
+    recorded_by: str  # supervisor
+    recorded_at: str
+
+    def body(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["kind"] = RecordKind.DISHONOUR.value
+        return d
+
+    def canonical(self) -> str:
+        return canonical_json(self.body())
