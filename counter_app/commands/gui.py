@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import argparse
 import logging
-import sqlite3
 import sys
 import threading
 from pathlib import Path
 from typing import Any
+
+from counter_app.storage.integrity import quick_check
 
 log = logging.getLogger(__name__)
 
@@ -98,21 +99,6 @@ def schedule_daily_backup(window: Any, counter: Any) -> Any:
 # ------------------------------------------------------------------------------ fast start
 
 DB_FILENAME = "counter.sqlite3"  # counter_app.storage.db.DB_FILENAME, checked below
-
-
-def quick_check(path: Path) -> str | None:
-    """None when PRAGMA quick_check says ok (as Database.quick_check), else what it says."""
-    try:
-        con = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=5)
-        try:
-            rows = con.execute("PRAGMA quick_check").fetchall()
-        finally:
-            con.close()
-    except sqlite3.Error as e:
-        return str(e)
-    if len(rows) == 1 and rows[0][0] == "ok":
-        return None
-    return "; ".join(str(r[0]) for r in rows[:5])
 
 
 class BackgroundOpen:

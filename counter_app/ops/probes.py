@@ -12,7 +12,7 @@ from typing import Any
 
 from counter_app.domain.chain import format_ranges, verify_chain
 from counter_app.domain.receipt import Receipt
-from counter_app.ops.backup import backup_dir, quick_check
+from counter_app.ops.backup import backup_dir
 from counter_app.ops.findings import (
     BACKUP_FAIL_HOURS,
     BACKUP_WARN_HOURS,
@@ -29,10 +29,10 @@ from counter_app.ops.findings import (
     db_file,
     free_bytes,
     latest_backup_in,
-    ro_connect,
     schema_state,
 )
 from counter_app.storage import migrate
+from counter_app.storage.integrity import connect_read_only, quick_check
 
 MB = 1024 * 1024
 
@@ -108,7 +108,7 @@ def check_records(ctx: Context) -> list[Finding]:
             yield Receipt.from_wire(d)
 
     try:
-        con = ro_connect(path)
+        con = connect_read_only(path)
         try:
             cols = ", ".join(_MIRRORED)
             stream = receipts(con.execute(f"SELECT canonical, prev_hash, hash, {cols} FROM receipts ORDER BY seq"))
@@ -143,7 +143,7 @@ def check_outbox(ctx: Context) -> list[Finding]:
     if not path.exists():
         return []
     try:
-        con = ro_connect(path)
+        con = connect_read_only(path)
         try:
             states = dict(con.execute("SELECT state, COUNT(*) FROM outbox GROUP BY state").fetchall())
             oldest = con.execute("SELECT MIN(created_at) FROM outbox WHERE state='pending'").fetchone()[0]

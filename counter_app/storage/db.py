@@ -20,6 +20,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.pool import NullPool, QueuePool
 
 from counter_app.domain.errors import StorageError
+from counter_app.storage import integrity
 
 DB_FILENAME = "counter.sqlite3"
 BUSY_TIMEOUT_MS = 5000
@@ -178,16 +179,11 @@ class Database:
         """None when PRAGMA quick_check says ok, else its first complaint."""
         try:
             with self.reader.connect() as conn:
-                rows = conn.exec_driver_sql("PRAGMA quick_check").fetchall()
-        except sqlite3.DatabaseError as e:  # pragma: no cover - depends on the damage
-            return str(e)
+                return integrity.quick_check_on(raw(conn))
         except OperationalError as e:
             return str(e.orig)
         except Exception as e:  # a header so broken that sqlite refuses the file
             return str(e)
-        if len(rows) == 1 and rows[0][0] == "ok":
-            return None
-        return "; ".join(str(r[0]) for r in rows[:5])
 
     def dispose(self) -> None:
         if self._checkpointer is not None:
