@@ -22,6 +22,7 @@ from typing import Any
 from counter_app.config import Config
 from counter_app.domain.errors import CounterError
 from counter_app.services.clock import IST, system_clock
+from counter_app.storage import outbox
 from counter_app.storage.db import DB_FILENAME
 from counter_app.storage.integrity import connect_read_only, quick_check
 from counter_app.storage.migrate import backup_copy
@@ -73,6 +74,13 @@ def sha256_file(path: Path) -> str:
     return h.hexdigest()
 
 
+def _pending(con: sqlite3.Connection) -> int:
+    try:
+        return outbox.summary(con).pending
+    except sqlite3.OperationalError:  # no outbox table in this schema revision
+        return 0
+
+
 def describe(db_file: Path) -> dict[str, Any]:
     """Counter code, schema, last receipt and pending count of a database file (read-only)."""
     con = connect_read_only(db_file)
@@ -89,7 +97,7 @@ def describe(db_file: Path) -> dict[str, Any]:
             "schema": one("SELECT version_num FROM alembic_version"),
             "receipts": int(one("SELECT COALESCE(MAX(seq), 0) FROM receipts") or 0),
             "head_hash": one("SELECT hash FROM receipts ORDER BY seq DESC LIMIT 1"),
-            "outbox_pending": int(one("SELECT COUNT(*) FROM outbox WHERE state='pending'") or 0),
+            "outbox_pending": _pending(con),
         }
     finally:
         con.close()

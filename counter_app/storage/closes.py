@@ -115,6 +115,10 @@ def insert_day_close(conn: Connection, dc: DayClose) -> None:
     )
 
 
+def is_day_closed(conn: Connection, business_date: str) -> bool:
+    return raw(conn).execute("SELECT 1 FROM day_closes WHERE business_date=?", (business_date,)).fetchone() is not None
+
+
 def day_close_of(conn: Connection, business_date: str) -> tuple[DayClose, str, str | None] | None:
     """The day close, its outbox state, and the server's answer (JSON text) if it came."""
     row = raw(conn).execute(

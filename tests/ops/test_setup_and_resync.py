@@ -123,7 +123,7 @@ def test_restore_then_resync_stores_nothing_twice(tmp_path, server):
         from counter_app.storage import outbox
 
         with c.store.db.read() as conn:
-            assert outbox.counts(conn).get("pending", 0) == 0
+            assert outbox.summary(conn).by_state().get("pending", 0) == 0
     # and the doctor warns IT that numbers 8-9 exist on the server, not here
     from counter_app.ops.doctor import run_doctor
 
