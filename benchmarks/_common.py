@@ -57,7 +57,7 @@ def _build(data_dir: Path, consumers: int, receipts: int, last_day: str | None =
     from counter_app.domain.demo_data import account_no_for_index
     from counter_app.domain.receipt import Receipt, canonical_json, new_id, receipt_number
     from counter_app.services.clock import IST, iso
-    from counter_app.services.consumers import load_demo_consumers
+    from kesco_demo.load import load_demo_consumers
 
     c = open_application(data_dir)
     c.service.initialise("K07")

@@ -95,7 +95,7 @@ def cmd_users_list(args: argparse.Namespace) -> int:
 
 
 def cmd_demo_data(args: argparse.Namespace) -> int:
-    from counter_app.services.consumers import load_demo_consumers
+    from kesco_demo.load import load_demo_consumers
 
     if args.consumers < 1 or args.consumers > 2_000_000:
         print("--consumers must be between 1 and 20,00,000", file=sys.stderr)
