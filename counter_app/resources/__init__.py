@@ -30,6 +30,10 @@ def ensure_module() -> None:
         raise ResourcesMissing(
             f"{_RC_MODULE} is missing and could not be built ({e}); run ./dev, or "
             f"python -m counter_app.resources.build --module") from e
+    finally:
+        # `python -m counter_app.resources.build` runs the module afresh as __main__: leave no
+        # half-used copy behind for runpy to warn about
+        sys.modules.pop(build.__name__, None)
 
 
 ensure_module()
