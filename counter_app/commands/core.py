@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import getpass
 import json
-import os
 import sys
 import time
 from typing import Any
@@ -138,7 +137,3 @@ def cmd_status(args: argparse.Namespace) -> int:
         for k, v in st.items():
             print(f"{k}: {v}")
     return 0
-
-
-def _env_flag(name: str) -> bool:
-    return os.environ.get(name, "") not in ("", "0", "false")

@@ -87,15 +87,6 @@ def insert_shift_close(conn: Connection, sc: ShiftClose) -> None:
     )
 
 
-def shift_close_of(conn: Connection, shift_id: str) -> ShiftClose | None:
-    row = raw(conn).execute("SELECT canonical FROM shift_closes WHERE shift_id=?", (shift_id,)).fetchone()
-    if row is None:
-        return None
-    d = json.loads(row[0])
-    d.pop("kind", None)
-    return ShiftClose(**d)
-
-
 def shift_closes_on(conn: Connection, business_date: str) -> list[ShiftClose]:
     rows = raw(conn).execute(
         "SELECT canonical FROM shift_closes WHERE business_date=? ORDER BY closed_at", (business_date,)

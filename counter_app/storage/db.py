@@ -17,7 +17,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.exc import OperationalError
-from sqlalchemy.pool import NullPool, QueuePool
+from sqlalchemy.pool import QueuePool
 
 from counter_app.domain.errors import StorageError
 from counter_app.storage import integrity
@@ -60,13 +60,6 @@ def make_engine(path: Path, *, writer: bool) -> Engine:
         def _begin(conn: Connection) -> None:
             conn.exec_driver_sql("BEGIN")
 
-    return engine
-
-
-def raw_engine(path: Path) -> Engine:
-    """A plain engine for tools that must not hold connections (backup, checks)."""
-    engine = create_engine(f"sqlite+pysqlite:///{path}", poolclass=NullPool)
-    event.listen(engine, "connect", _on_connect)
     return engine
 
 

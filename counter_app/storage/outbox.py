@@ -255,12 +255,3 @@ def confirm_by_chain(conn: Connection, high_water_seq: int, chain_head_hash: str
              "(SELECT receipt_id FROM receipts WHERE seq <= :hw)"),
         {"hw": high_water_seq, "at": at},
     ).rowcount)
-
-
-def max_delivered_seq(conn: Connection) -> int:
-    """Highest receipt sequence this counter has marked delivered (0 if none)."""
-    v = conn.execute(
-        text("SELECT MAX(r.seq) FROM receipts r JOIN outbox o ON o.record_id = r.receipt_id "
-             "WHERE o.state IN ('synced', 'parked')")
-    ).scalar()
-    return int(v or 0)
