@@ -14,7 +14,7 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from counter_app.storage.integrity import quick_check
+from counter_app.storage.dbfile import DB_FILENAME, quick_check
 
 log = logging.getLogger(__name__)
 
@@ -98,9 +98,6 @@ def schedule_daily_backup(window: Any, counter: Any) -> Any:
 
 # ------------------------------------------------------------------------------ fast start
 
-DB_FILENAME = "counter.sqlite3"  # counter_app.storage.db.DB_FILENAME, checked below
-
-
 class BackgroundOpen:
     """The counter, opened on a thread; `result()` waits for it (and re-raises its error)."""
 
@@ -134,9 +131,8 @@ def open_checked(data_dir: str | Path | None, **kwargs: Any) -> Any:
     db = path / DB_FILENAME
     damaged = quick_check(db) if db.exists() else "missing"
     from counter_app.app import open_application
-    from counter_app.storage import db as db_module
 
-    if damaged is not None or db_module.DB_FILENAME != DB_FILENAME:
+    if damaged is not None:
         return open_application(path, **kwargs)
     # The check is done: open_store's own would read the whole file a second time.
     return open_application(path, check=False, **kwargs)

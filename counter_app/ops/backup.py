@@ -23,8 +23,7 @@ from counter_app.config import Config
 from counter_app.domain.errors import CounterError
 from counter_app.services.clock import IST, system_clock
 from counter_app.storage import outbox
-from counter_app.storage.db import DB_FILENAME
-from counter_app.storage.integrity import connect_read_only, quick_check
+from counter_app.storage.dbfile import DB_FILENAME, connect_read_only, quick_check
 from counter_app.storage.migrate import backup_copy
 
 log = logging.getLogger(__name__)

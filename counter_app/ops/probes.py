@@ -32,7 +32,7 @@ from counter_app.ops.findings import (
     schema_state,
 )
 from counter_app.storage import migrate, outbox
-from counter_app.storage.integrity import connect_read_only, quick_check
+from counter_app.storage.dbfile import connect_read_only, quick_check
 
 MB = 1024 * 1024
 

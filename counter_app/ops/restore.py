@@ -33,7 +33,7 @@ from counter_app.ops.backup import (
 from counter_app.services.clock import IST, iso, system_clock
 from counter_app.storage import migrate
 from counter_app.storage.db import Database, InstanceLock
-from counter_app.storage.integrity import connect_read_only, quick_check
+from counter_app.storage.dbfile import connect_read_only, quick_check
 
 log = logging.getLogger(__name__)
 

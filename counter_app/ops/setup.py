@@ -21,7 +21,7 @@ from urllib.parse import urlsplit
 from counter_app.config import CONFIG_FILENAME, Config, resolve_data_dir
 from counter_app.domain.errors import ValidationError
 from counter_app.domain.receipt import valid_counter_code
-from counter_app.storage.db import DB_FILENAME
+from counter_app.storage.dbfile import DB_FILENAME
 
 log = logging.getLogger(__name__)
 

@@ -20,9 +20,9 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.pool import QueuePool
 
 from counter_app.domain.errors import StorageError
-from counter_app.storage import integrity
+from counter_app.storage import dbfile
+from counter_app.storage.dbfile import DB_FILENAME as DB_FILENAME  # where callers have long found it
 
-DB_FILENAME = "counter.sqlite3"
 BUSY_TIMEOUT_MS = 5000
 CHECKPOINT_EVERY_S = 1.0
 
@@ -172,7 +172,7 @@ class Database:
         """None when PRAGMA quick_check says ok, else its first complaint."""
         try:
             with self.reader.connect() as conn:
-                return integrity.quick_check_on(raw(conn))
+                return dbfile.quick_check_on(raw(conn))
         except OperationalError as e:
             return str(e.orig)
         except Exception as e:  # a header so broken that sqlite refuses the file

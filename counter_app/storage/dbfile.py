@@ -1,11 +1,14 @@
-"""The one integrity check of a counter database file (SQLite's PRAGMA quick_check), and the one
-way to open such a file read-only. Plain sqlite3 only: the fast start runs it before SQLAlchemy is
-imported, and backup, restore and the doctor run it on files that are not the live database."""
+"""The counter's database file: its name, the one way to open such a file read-only, and the one
+integrity check (SQLite's PRAGMA quick_check). Plain sqlite3 only: the fast start runs it before
+SQLAlchemy is imported, and backup, restore and the doctor run it on files that are not the live
+database."""
 
 from __future__ import annotations
 
 import sqlite3
 from pathlib import Path
+
+DB_FILENAME = "counter.sqlite3"
 
 
 def connect_read_only(db_file: Path) -> sqlite3.Connection:
