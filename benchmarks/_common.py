@@ -56,8 +56,8 @@ def _build(data_dir: Path, consumers: int, receipts: int, last_day: str | None =
     from counter_app.domain.chain import seal
     from counter_app.domain.receipt import new_id, receipt_number
     from counter_app.services.clock import IST, iso
-    from counter_app.services.consumers import load_demo_consumers
     from kesco_demo.consumers import account_no_for_index
+    from kesco_demo.load import load_demo_consumers
     from kesco_protocol.records import Receipt, canonical_json
 
     c = open_application(data_dir)

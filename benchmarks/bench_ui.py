@@ -61,7 +61,7 @@ def ensure_counter(n: int) -> Path:
     if (d / "ready").exists():
         return d
     from counter_app.app import open_application
-    from counter_app.services.consumers import load_demo_consumers
+    from kesco_demo.load import load_demo_consumers
 
     print(f"building the {n:,}-consumer counter in {d} (once)...", file=sys.stderr)
     d.mkdir(parents=True, exist_ok=True)
@@ -171,9 +171,9 @@ def receipt_pdf(data_dir: Path, runs: int = 30) -> dict[str, float]:
     from counter_app.printing.printers import PdfPrinter, print_receipt
     from counter_app.printing.receipt_doc import ReceiptPrint
     from counter_app.services.collection import Payment
-    from counter_app.services.consumers import load_demo_consumers
     from counter_app.ui.app import create_application
     from kesco_demo.consumers import account_no_for_index
+    from kesco_demo.load import load_demo_consumers
     from kesco_protocol.records import Mode
 
     create_application()

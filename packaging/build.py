@@ -74,6 +74,8 @@ def build(dist: Path, work: Path, *, clean: bool = False, quiet: bool = True) ->
     cmd = [sys.executable, "-m", "PyInstaller", str(SPEC), "--noconfirm", "--distpath", str(dist),
            "--workpath", str(work), "--log-level", "WARN" if quiet else "INFO"]
     env = dict(os.environ, PYTHONHASHSEED="0")  # reproducible bytecode ordering
+    # The Qt resource module is generated, not committed: PyInstaller must find it current.
+    subprocess.run([sys.executable, "-m", "counter_app.resources.build", "--module"], check=True, cwd=ROOT)
     subprocess.run(cmd, check=True, cwd=ROOT, env=env)
     return dist / NAME
 

@@ -13,7 +13,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from counter_app.app import Application, open_application  # noqa: E402
 from counter_app.services.clock import IST  # noqa: E402
-from counter_app.services.consumers import load_demo_consumers  # noqa: E402
+from kesco_demo.load import load_demo_consumers  # noqa: E402
 
 CLERK = ("clerk1", "1111")
 SUPERVISOR = ("super1", "9999")

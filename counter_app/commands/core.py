@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import getpass
 import json
-import os
 import sys
 import time
 from typing import Any
@@ -95,7 +94,7 @@ def cmd_users_list(args: argparse.Namespace) -> int:
 
 
 def cmd_demo_data(args: argparse.Namespace) -> int:
-    from counter_app.services.consumers import load_demo_consumers
+    from kesco_demo.load import load_demo_consumers
 
     if args.consumers < 1 or args.consumers > 2_000_000:
         print("--consumers must be between 1 and 20,00,000", file=sys.stderr)
@@ -138,7 +137,3 @@ def cmd_status(args: argparse.Namespace) -> int:
         for k, v in st.items():
             print(f"{k}: {v}")
     return 0
-
-
-def _env_flag(name: str) -> bool:
-    return os.environ.get(name, "") not in ("", "0", "false")

@@ -130,8 +130,8 @@ def prepare_counter(counter_dir: Path) -> None:
 
 
 def run_window_demo(args: argparse.Namespace) -> int:
-    from counter_app.services.consumers import load_demo_consumers
     from counter_app.ui.app import build_window, create_application, has_display
+    from kesco_demo.load import load_demo_consumers
 
     root = Path(args.data_dir) if args.data_dir else Path(tempfile.mkdtemp(prefix="kesco-demo-"))
     root.mkdir(parents=True, exist_ok=True)
@@ -229,8 +229,8 @@ def _offscreen_tour(window: Any, counter: Any, engine: Any, args: argparse.Names
 
 
 def run_headless_demo(data_dir: str | None, consumers: int) -> int:
-    from counter_app.services.consumers import load_demo_consumers
     from kesco_demo.consumers import account_no_for_index
+    from kesco_demo.load import load_demo_consumers
 
     root = Path(data_dir) if data_dir else Path(tempfile.mkdtemp(prefix="kesco-demo-"))
     with open_application(root) as c:

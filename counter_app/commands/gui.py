@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import argparse
 import logging
-import sqlite3
 import sys
 import threading
 from pathlib import Path
 from typing import Any
+
+from counter_app.storage.dbfile import DB_FILENAME, quick_check
 
 log = logging.getLogger(__name__)
 
@@ -97,24 +98,6 @@ def schedule_daily_backup(window: Any, counter: Any) -> Any:
 
 # ------------------------------------------------------------------------------ fast start
 
-DB_FILENAME = "counter.sqlite3"  # counter_app.storage.db.DB_FILENAME, checked below
-
-
-def quick_check(path: Path) -> str | None:
-    """None when PRAGMA quick_check says ok (as Database.quick_check), else what it says."""
-    try:
-        con = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=5)
-        try:
-            rows = con.execute("PRAGMA quick_check").fetchall()
-        finally:
-            con.close()
-    except sqlite3.Error as e:
-        return str(e)
-    if len(rows) == 1 and rows[0][0] == "ok":
-        return None
-    return "; ".join(str(r[0]) for r in rows[:5])
-
-
 class BackgroundOpen:
     """The counter, opened on a thread; `result()` waits for it (and re-raises its error)."""
 
@@ -148,9 +131,8 @@ def open_checked(data_dir: str | Path | None, **kwargs: Any) -> Any:
     db = path / DB_FILENAME
     damaged = quick_check(db) if db.exists() else "missing"
     from counter_app.app import open_application
-    from counter_app.storage import db as db_module
 
-    if damaged is not None or db_module.DB_FILENAME != DB_FILENAME:
+    if damaged is not None:
         return open_application(path, **kwargs)
     # The check is done: open_store's own would read the whole file a second time.
     return open_application(path, check=False, **kwargs)

@@ -22,7 +22,8 @@ from typing import Any
 from counter_app.config import Config
 from counter_app.domain.errors import CounterError
 from counter_app.services.clock import IST, system_clock
-from counter_app.storage.db import DB_FILENAME
+from counter_app.storage import outbox
+from counter_app.storage.dbfile import DB_FILENAME, connect_read_only, quick_check
 from counter_app.storage.migrate import backup_copy
 
 log = logging.getLogger(__name__)
@@ -72,14 +73,16 @@ def sha256_file(path: Path) -> str:
     return h.hexdigest()
 
 
-def _connect_ro(path: Path) -> sqlite3.Connection:
-    # A URI, so that the file is opened read-only; as_uri() escapes spaces ("KESCO Counter").
-    return sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True)
+def _pending(con: sqlite3.Connection) -> int:
+    try:
+        return outbox.summary(con).pending
+    except sqlite3.OperationalError:  # no outbox table in this schema revision
+        return 0
 
 
 def describe(db_file: Path) -> dict[str, Any]:
     """Counter code, schema, last receipt and pending count of a database file (read-only)."""
-    con = _connect_ro(db_file)
+    con = connect_read_only(db_file)
     try:
         def one(sql: str) -> Any:
             try:
@@ -93,25 +96,10 @@ def describe(db_file: Path) -> dict[str, Any]:
             "schema": one("SELECT version_num FROM alembic_version"),
             "receipts": int(one("SELECT COALESCE(MAX(seq), 0) FROM receipts") or 0),
             "head_hash": one("SELECT hash FROM receipts ORDER BY seq DESC LIMIT 1"),
-            "outbox_pending": int(one("SELECT COUNT(*) FROM outbox WHERE state='pending'") or 0),
+            "outbox_pending": _pending(con),
         }
     finally:
         con.close()
-
-
-def quick_check(db_file: Path) -> str | None:
-    """None when the file passes PRAGMA quick_check, else what is wrong."""
-    try:
-        con = _connect_ro(db_file)
-        try:
-            rows = con.execute("PRAGMA quick_check").fetchall()
-        finally:
-            con.close()
-    except sqlite3.DatabaseError as e:
-        return str(e)
-    if len(rows) == 1 and rows[0][0] == "ok":
-        return None
-    return "; ".join(str(r[0]) for r in rows[:5])
 
 
 def copy_database(src: Path, dest: Path) -> None:

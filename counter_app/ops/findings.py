@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import shutil
-import sqlite3
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -72,10 +71,6 @@ def schema_state(db_file: Path) -> tuple[str | None, str]:
     if rev == migrate.HEAD:
         return rev, "current"
     return rev, "older" if rev in migrate.REVISIONS else "newer"
-
-
-def ro_connect(db_file: Path) -> sqlite3.Connection:
-    return sqlite3.connect(f"{db_file.resolve().as_uri()}?mode=ro", uri=True)
 
 
 def latest_backup_in(ctx: Context) -> BackupInfo | None:

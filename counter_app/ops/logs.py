@@ -118,10 +118,6 @@ def close_logging() -> None:
             _handler = None
 
 
-def current_log_file() -> Path | None:
-    return None if _handler is None else Path(_handler.baseFilename)
-
-
 def _is_windowed() -> bool:
     # The frozen windowed build has no console: sys.stderr was None before ensure_std_streams().
     return bool(getattr(sys, "frozen", False)) and (sys.stderr is None or _is_devnull(sys.stderr))

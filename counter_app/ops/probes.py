@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from counter_app.domain.chain import format_ranges, verify_chain
-from counter_app.ops.backup import backup_dir, quick_check
+from counter_app.ops.backup import backup_dir
 from counter_app.ops.findings import (
     BACKUP_FAIL_HOURS,
     BACKUP_WARN_HOURS,
@@ -28,10 +28,10 @@ from counter_app.ops.findings import (
     db_file,
     free_bytes,
     latest_backup_in,
-    ro_connect,
     schema_state,
 )
-from counter_app.storage import migrate
+from counter_app.storage import migrate, outbox
+from counter_app.storage.dbfile import connect_read_only, quick_check
 from kesco_protocol.records import Receipt
 
 MB = 1024 * 1024
@@ -108,7 +108,7 @@ def check_records(ctx: Context) -> list[Finding]:
             yield Receipt.from_wire(d)
 
     try:
-        con = ro_connect(path)
+        con = connect_read_only(path)
         try:
             cols = ", ".join(_MIRRORED)
             stream = receipts(con.execute(f"SELECT canonical, prev_hash, hash, {cols} FROM receipts ORDER BY seq"))
@@ -143,10 +143,10 @@ def check_outbox(ctx: Context) -> list[Finding]:
     if not path.exists():
         return []
     try:
-        con = ro_connect(path)
+        con = connect_read_only(path)
         try:
-            states = dict(con.execute("SELECT state, COUNT(*) FROM outbox GROUP BY state").fetchall())
-            oldest = con.execute("SELECT MIN(created_at) FROM outbox WHERE state='pending'").fetchone()[0]
+            waiting = outbox.summary(con)
+            synced = outbox.synced_count(con) if not waiting.pending else 0
             behind = _kv(con, "restored_behind_seq")
             server_status = _kv(con, "server_status")  # the sync engine's last view of the server
         finally:
@@ -154,7 +154,7 @@ def check_outbox(ctx: Context) -> list[Finding]:
     except sqlite3.DatabaseError as e:
         return [Finding("sync", FAIL, "storage.damaged", {"detail": str(e)}, "doctor.do.restore")]
     out = []
-    pending = int(states.get("pending", 0))
+    pending, oldest = waiting.pending, waiting.oldest_pending_at
     if pending and oldest:
         minutes = max(0, int((ctx.now - _when(oldest)).total_seconds() // 60))
         params = {"count": pending, "age": _age(minutes)}
@@ -165,12 +165,12 @@ def check_outbox(ctx: Context) -> list[Finding]:
         else:
             out.append(Finding("sync", OK, "doctor.pending", params))
     else:
-        out.append(Finding("sync", OK, "doctor.nothing_pending", {"synced": int(states.get("synced", 0))}))
-    alarms = int(states.get("conflict", 0)) + int(states.get("invalid", 0))
+        out.append(Finding("sync", OK, "doctor.nothing_pending", {"synced": synced}))
+    alarms = waiting.conflicts + waiting.invalid
     if alarms:
         out.append(Finding("sync", FAIL, "doctor.outbox_conflicts", {"count": alarms}, "doctor.do.conflicts"))
-    if states.get("parked"):
-        out.append(Finding("sync", WARN, "doctor.outbox_parked", {"count": int(states["parked"])},
+    if waiting.parked:
+        out.append(Finding("sync", WARN, "doctor.outbox_parked", {"count": waiting.parked},
                            "doctor.do.parked"))
     ahead = max(int(behind or 0), _server_max_seq(server_status))
     if ctx.local_head is not None and ctx.local_head < ahead:

@@ -24,16 +24,15 @@ from counter_app.domain.errors import CounterError, ValidationError
 from counter_app.ops.backup import (
     BackupError,
     BackupInfo,
-    _connect_ro,
     copy_database,
     database_file,
-    quick_check,
     read_info,
     sha256_file,
 )
 from counter_app.services.clock import IST, iso, system_clock
 from counter_app.storage import migrate
 from counter_app.storage.db import Database, InstanceLock
+from counter_app.storage.dbfile import connect_read_only, quick_check
 from kesco_protocol.records import Receipt
 
 log = logging.getLogger(__name__)
@@ -103,7 +102,7 @@ def check_backup(backup_file: Path) -> tuple[BackupInfo, list[dict[str, Any]]]:
     if damage is not None:
         problems.append({"key": "storage.damaged", "detail": damage})
         return info, problems
-    con = _connect_ro(Path(backup_file))
+    con = connect_read_only(Path(backup_file))
     try:
         report = verify_chain(_read_receipts(con))
     except (sqlite3.DatabaseError, ValidationError, ValueError) as e:
@@ -131,12 +130,12 @@ def plan_restore(data_dir: Path, backup_file: Path) -> RestorePlan:
         return plan
     plan.current_exists = True
     try:
-        b = _connect_ro(Path(backup_file))
+        b = connect_read_only(Path(backup_file))
         try:
             in_backup = _record_ids(b)
         finally:
             b.close()
-        c = _connect_ro(current)
+        c = connect_read_only(current)
         try:
             plan.current_code = _scalar(c, "SELECT value FROM meta WHERE key='counter_code'")
             plan.current_receipts = int(_scalar(c, "SELECT COALESCE(MAX(seq), 0) FROM receipts") or 0)

@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 
 from counter_app.config import CONFIG_FILENAME, Config, resolve_data_dir
 from counter_app.domain.errors import ValidationError
-from counter_app.storage.db import DB_FILENAME
+from counter_app.storage.dbfile import DB_FILENAME
 from kesco_protocol.records import valid_counter_code
 
 log = logging.getLogger(__name__)
@@ -148,7 +148,3 @@ def protect_config(path: Path) -> None:
         subprocess.run(cmd, check=True, capture_output=True, creationflags=getattr(subprocess, "CREATE_NO_WINDOW", 0))
     except (OSError, subprocess.CalledProcessError) as e:  # pragma: no cover
         log.warning("could not restrict %s to administrators: %s", path, e)
-
-
-def config_path(data_dir: str | Path | None = None) -> Path:
-    return resolve_data_dir(data_dir) / CONFIG_FILENAME

@@ -93,9 +93,9 @@ def _counter_day(data_dir: Path, steps: dict[str, Any]) -> Any:
     t = time.perf_counter()
     from counter_app.app import open_application
     from counter_app.services.collection import Payment
-    from counter_app.services.consumers import load_demo_consumers
     from counter_app.storage import migrate
     from kesco_demo.consumers import account_no_for_index
+    from kesco_demo.load import load_demo_consumers
 
     with open_application(data_dir) as c:
         c.service.initialise("K99", "Smoke test")

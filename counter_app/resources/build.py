@@ -2,6 +2,10 @@
 
     python -m counter_app.resources.build           # lupdate -> .ts, lrelease -> .qm, rcc -> rc_counter.py
     python -m counter_app.resources.build --check   # non-zero exit if anything is stale or unfinished
+    python -m counter_app.resources.build --module  # only rcc -> rc_counter.py, when missing or stale
+
+rc_counter.py is generated, never committed: ./dev, packaging/build.py and (when it is missing) the
+first import of counter_app.resources build it from the committed fonts, icons and translations.
 
 Translators edit counter_hi.ts (with pyside6-linguist or any editor); lupdate keeps their work and
 adds new source strings as unfinished, which the --check (and a test) refuses."""
@@ -9,6 +13,7 @@ adds new source strings as unfinished, which the --check (and a test) refuses.""
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import subprocess
 import sys
@@ -57,7 +62,35 @@ def lrelease(ts: Path = TS, qm: Path = QM) -> None:
 
 def rcc(qrc: Path = QRC, out: Path = RC_MODULE) -> None:
     # Format version 1 carries no file timestamps, so the module depends only on the files' bytes.
-    _run([tool("pyside6-rcc"), "--format-version", "1", "--no-zstd", str(qrc), "-o", str(out)])
+    # Written aside and renamed: two processes building at once never import half a module.
+    partial = out.with_name(f".{out.name}.{os.getpid()}.partial")
+    try:
+        _run([tool("pyside6-rcc"), "--format-version", "1", "--no-zstd", str(qrc), "-o", str(partial)])
+        os.replace(partial, out)
+    finally:
+        partial.unlink(missing_ok=True)
+
+
+def qrc_files(qrc: Path = QRC) -> list[Path]:
+    """The files the resource module holds, as the .qrc lists them (relative to the .qrc)."""
+    return [qrc.parent / (f.text or "") for f in ET.parse(qrc).getroot().iter("file")]
+
+
+def module_stale(qrc: Path = QRC, out: Path = RC_MODULE) -> bool:
+    """The resource module is missing, or older than the .qrc or one of the files it holds."""
+    if not out.exists():
+        return True
+    built = out.stat().st_mtime
+    return any(p.stat().st_mtime > built for p in [qrc, *qrc_files(qrc)])
+
+
+def build_module_if_stale() -> bool:
+    """rcc when the module is missing or stale (no lupdate: that rewrites the translators' .ts).
+    Returns whether it was built."""
+    if not module_stale():
+        return False
+    rcc()
+    return True
 
 
 @dataclass(frozen=True)
@@ -114,7 +147,12 @@ def _payload(path: Path) -> str:
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--check", action="store_true", help="only check; exit 1 on a problem")
+    p.add_argument("--module", action="store_true", help="only build rc_counter.py, if missing or stale")
     args = p.parse_args(argv)
+    if args.module:
+        if build_module_if_stale():
+            print(f"{RC_MODULE.name} built")
+        return 0
     if args.check:
         problems = check()
         for line in problems:

@@ -23,10 +23,10 @@ from counter_app.domain.receipt import new_id
 from counter_app.services.clock import iso
 from counter_app.services.collection import CollectionService, Session
 from counter_app.storage import closes as closes_repo
+from counter_app.storage import outbox as outbox_repo
 from counter_app.storage import receipts as receipts_repo
 from counter_app.storage import users as users_repo
 from counter_app.storage.closes import ReceiptLine
-from counter_app.storage.db import raw
 from kesco_protocol.money import format_inr
 from kesco_protocol.records import RecordKind
 
@@ -267,15 +267,9 @@ class CloseService:
             if got is None:
                 raise StateError("close.day_not_closed", date=day)
             dc = got[0]
-            db = raw(conn)
-            requeued = db.executemany(
-                "UPDATE outbox SET state = 'pending', last_error = 'sent again with the day close' "
-                "WHERE record_id = ? AND kind = 'receipt' AND state IN ('conflict', 'invalid')",
-                [(r,) for r in dc.receipt_ids]).rowcount
-            db.execute("UPDATE outbox SET state = 'pending', last_error = 'sent again for the current answer' "
-                       "WHERE record_id = ? AND state <> 'pending'", (dc.day_close_id,))
+            requeued = outbox_repo.resend_day_close(conn, dc.day_close_id, list(dc.receipt_ids))
             receipts_repo.audit(conn, now, session.username, "day_close_resend", day, {"receipts": requeued})
-        return max(0, int(requeued))
+        return requeued
 
 
 def _server_answer(text: str | None) -> dict[str, Any] | None:

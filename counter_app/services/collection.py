@@ -29,10 +29,12 @@ from counter_app.domain.errors import (
 from counter_app.domain.receipt import Instrument, new_id, receipt_number, validate_instrument
 from counter_app.services.clock import Clock, iso, system_clock
 from counter_app.services.security import hash_pin, verify_pin
+from counter_app.storage import closes as closes_repo
 from counter_app.storage import consumers as consumers_repo
 from counter_app.storage import receipts as receipts_repo
 from counter_app.storage import users as users_repo
 from counter_app.storage.store import Store, get_kv, get_kvs
+from kesco_protocol.digits import to_ascii_digits
 from kesco_protocol.records import Dishonour, Mode, Receipt, RecordKind, Void
 
 MAX_FAILED_LOGINS = 5
@@ -40,8 +42,7 @@ LOCKOUT_MINUTES = 15
 MIN_PIN_DIGITS = 4
 ROLES = ("clerk", "supervisor", "admin")
 _USERNAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{1,31}$")
-_ACCOUNT = re.compile(r"^\d{10}$")
-_DIGITS = str.maketrans("०१२३४५६७८९", "0123456789")
+_ACCOUNT = re.compile(r"^[0-9]{10}$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,8 +91,8 @@ class ConsumerView:
 
 
 def normalise_account(text: str) -> str:
-    """An account number as typed or scanned: Devanagari digits allowed, spaces and dashes ignored."""
-    s = re.sub(r"[\s-]", "", text.translate(_DIGITS))
+    """An account number as typed or scanned: Devanagari (any script's) digits allowed, spaces and dashes ignored."""
+    s = re.sub(r"[\s-]", "", to_ascii_digits(text))
     if not _ACCOUNT.match(s):
         raise ValidationError("consumer.bad_account")
     return s
@@ -197,7 +198,7 @@ class CollectionService:
             if users_repo.open_shift_of(conn, session.username) is not None:
                 raise StateError("shift.already_open")
             today = now.date().isoformat()
-            if conn.exec_driver_sql("SELECT 1 FROM day_closes WHERE business_date=?", (today,)).first():
+            if closes_repo.is_day_closed(conn, today):
                 raise StateError("close.day_closed", date=today)
             shift = users_repo.ShiftRow(new_id(), code, session.username, now.date().isoformat(), iso(now),
                                         opening_float_paise, None)
@@ -220,7 +221,7 @@ class CollectionService:
     # ---------------------------------------------------------------- consumers
     def lookup(self, text: str) -> ConsumerView:
         """Exact lookup by account number (typed or scanned), meter number or mobile."""
-        raw = text.strip().translate(_DIGITS)
+        raw = to_ascii_digits(text.strip())
         with self.db.read() as conn:
             found: Consumer | None = None
             if re.fullmatch(r"[\d\s-]{10,13}", raw) and len(re.sub(r"[\s-]", "", raw)) == 10:
@@ -251,7 +252,7 @@ class CollectionService:
         q = text.strip()
         if len(q) > 100:
             raise ValidationError("consumer.query_too_long")
-        digits = q.translate(_DIGITS).replace(" ", "")
+        digits = to_ascii_digits(q).replace(" ", "")
         with self.db.read() as conn:
             if digits.isdigit() and len(digits) >= 10:
                 c = consumers_repo.by_account(conn, digits[:10])

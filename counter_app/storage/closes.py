@@ -87,15 +87,6 @@ def insert_shift_close(conn: Connection, sc: ShiftClose) -> None:
     )
 
 
-def shift_close_of(conn: Connection, shift_id: str) -> ShiftClose | None:
-    row = raw(conn).execute("SELECT canonical FROM shift_closes WHERE shift_id=?", (shift_id,)).fetchone()
-    if row is None:
-        return None
-    d = json.loads(row[0])
-    d.pop("kind", None)
-    return ShiftClose(**d)
-
-
 def shift_closes_on(conn: Connection, business_date: str) -> list[ShiftClose]:
     rows = raw(conn).execute(
         "SELECT canonical FROM shift_closes WHERE business_date=? ORDER BY closed_at", (business_date,)
@@ -113,6 +104,10 @@ def insert_day_close(conn: Connection, dc: DayClose) -> None:
         "INSERT INTO day_closes (day_close_id, business_date, closed_by, closed_at, canonical) VALUES (?,?,?,?,?)",
         (dc.day_close_id, dc.business_date, dc.closed_by, dc.closed_at, dc.canonical()),
     )
+
+
+def is_day_closed(conn: Connection, business_date: str) -> bool:
+    return raw(conn).execute("SELECT 1 FROM day_closes WHERE business_date=?", (business_date,)).fetchone() is not None
 
 
 def day_close_of(conn: Connection, business_date: str) -> tuple[DayClose, str, str | None] | None:

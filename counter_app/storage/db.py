@@ -17,11 +17,12 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.exc import OperationalError
-from sqlalchemy.pool import NullPool, QueuePool
+from sqlalchemy.pool import QueuePool
 
 from counter_app.domain.errors import StorageError
+from counter_app.storage import dbfile
+from counter_app.storage.dbfile import DB_FILENAME as DB_FILENAME  # where callers have long found it
 
-DB_FILENAME = "counter.sqlite3"
 BUSY_TIMEOUT_MS = 5000
 CHECKPOINT_EVERY_S = 1.0
 
@@ -59,13 +60,6 @@ def make_engine(path: Path, *, writer: bool) -> Engine:
         def _begin(conn: Connection) -> None:
             conn.exec_driver_sql("BEGIN")
 
-    return engine
-
-
-def raw_engine(path: Path) -> Engine:
-    """A plain engine for tools that must not hold connections (backup, checks)."""
-    engine = create_engine(f"sqlite+pysqlite:///{path}", poolclass=NullPool)
-    event.listen(engine, "connect", _on_connect)
     return engine
 
 
@@ -178,16 +172,11 @@ class Database:
         """None when PRAGMA quick_check says ok, else its first complaint."""
         try:
             with self.reader.connect() as conn:
-                rows = conn.exec_driver_sql("PRAGMA quick_check").fetchall()
-        except sqlite3.DatabaseError as e:  # pragma: no cover - depends on the damage
-            return str(e)
+                return dbfile.quick_check_on(raw(conn))
         except OperationalError as e:
             return str(e.orig)
         except Exception as e:  # a header so broken that sqlite refuses the file
             return str(e)
-        if len(rows) == 1 and rows[0][0] == "ok":
-            return None
-        return "; ".join(str(r[0]) for r in rows[:5])
 
     def dispose(self) -> None:
         if self._checkpointer is not None:

@@ -10,11 +10,13 @@ proves it holds (see confirm_by_chain)."""
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+import sqlite3
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import Connection, text
 
+from counter_app.storage.db import raw
 from kesco_protocol.records import RecordState
 
 PENDING, SYNCED, PARKED, CONFLICT, INVALID = (RecordState.PENDING, RecordState.SYNCED, RecordState.PARKED,
@@ -108,21 +110,72 @@ def requeue(conn: Connection, record_id: str) -> bool:
     return bool(n)
 
 
-def counts(conn: Connection) -> dict[str, int]:
-    """Records in each state that needs attention (synced is not counted: it only grows)."""
-    out: dict[str, int] = {PENDING: 0, PARKED: 0, CONFLICT: 0, INVALID: 0}
-    rows = conn.execute(text(
-        "SELECT state, COUNT(*) FROM outbox WHERE state IN ('pending', 'parked', 'conflict', 'invalid') "
-        "GROUP BY state")).all()
-    out.update({str(r[0]): int(r[1]) for r in rows})
-    return out
+@dataclass(frozen=True, slots=True)
+class OutboxSummary:
+    """What is waiting to go to the central server, counted in this one place for the status bar,
+    the day-close screen, `status --json`, the sync engine, backups and the doctor. Synced records
+    are never counted: they pile up for years."""
+
+    pending: int = 0
+    oldest_pending_at: str | None = None
+    conflicts: int = 0  # the server holds another payload for the same record
+    parked: int = 0  # delivered, held in suspense on the server for review
+    invalid: int = 0  # refused as unreadable
+    last_synced_at: str | None = None
+    # pending records by kind ("receipt", "shift_close", "day_close", ...), so a screen can say
+    # "3 receipts and 1 shift close waiting"
+    pending_by_kind: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def problems(self) -> int:
+        """Records the server did not simply accept: conflicts, parked and invalid ones."""
+        return self.conflicts + self.parked + self.invalid
+
+    def by_state(self) -> dict[str, int]:
+        return {PENDING: self.pending, PARKED: self.parked, CONFLICT: self.conflicts, INVALID: self.invalid}
 
 
-def oldest_pending_at(conn: Connection) -> str | None:
-    v = conn.execute(
-        text("SELECT created_at FROM outbox WHERE state = 'pending' ORDER BY outbox_id LIMIT 1")
-    ).scalar()
-    return None if v is None else str(v)
+def summary(conn: Connection | sqlite3.Connection) -> OutboxSummary:
+    """The outbox summary, on a SQLAlchemy connection or a plain sqlite3 one (the doctor and the
+    backup tools read files without SQLAlchemy)."""
+    con = _dbapi(conn)
+    # Every query walks the (state, outbox_id) index: synced rows are never scanned.
+    by_state: dict[str, int] = {}
+    kinds: dict[str, int] = {}
+    for state, kind, n in con.execute(
+            "SELECT state, kind, COUNT(*) FROM outbox WHERE state IN ('pending', 'parked', 'conflict', 'invalid') "
+            "GROUP BY state, kind ORDER BY state, kind"):
+        by_state[str(state)] = by_state.get(str(state), 0) + int(n)
+        if state == PENDING:
+            kinds[str(kind)] = int(n)
+    oldest = con.execute("SELECT created_at FROM outbox WHERE state = 'pending' ORDER BY outbox_id LIMIT 1").fetchone()
+    last = con.execute("SELECT synced_at FROM outbox WHERE state = 'synced' ORDER BY outbox_id DESC LIMIT 1").fetchone()
+    return OutboxSummary(
+        pending=by_state.get(PENDING, 0), oldest_pending_at=None if oldest is None else str(oldest[0]),
+        conflicts=by_state.get(CONFLICT, 0), parked=by_state.get(PARKED, 0), invalid=by_state.get(INVALID, 0),
+        last_synced_at=None if last is None or last[0] is None else str(last[0]), pending_by_kind=kinds)
+
+
+def synced_count(conn: Connection | sqlite3.Connection) -> int:
+    """Records the server has acknowledged (`status --json` and the doctor; walks every synced row)."""
+    return int(_dbapi(conn).execute("SELECT COUNT(*) FROM outbox WHERE state = 'synced'").fetchone()[0])
+
+
+def _dbapi(conn: Connection | sqlite3.Connection) -> sqlite3.Connection:
+    return conn if isinstance(conn, sqlite3.Connection) else raw(conn)
+
+
+def resend_day_close(conn: Connection, day_close_id: str, receipt_ids: list[str]) -> int:
+    """Queue a day close again, with the day's receipts the server refused or found conflicting
+    (the server answers a re-sent day close with its current count). Returns receipts re-queued."""
+    con = raw(conn)
+    requeued = con.executemany(
+        "UPDATE outbox SET state = 'pending', last_error = 'sent again with the day close' "
+        "WHERE record_id = ? AND kind = 'receipt' AND state IN ('conflict', 'invalid')",
+        [(r,) for r in receipt_ids]).rowcount
+    con.execute("UPDATE outbox SET state = 'pending', last_error = 'sent again for the current answer' "
+                "WHERE record_id = ? AND state <> 'pending'", (day_close_id,))
+    return max(0, int(requeued))
 
 
 def problems(conn: Connection, limit: int = 200) -> list[dict[str, Any]]:
@@ -204,12 +257,3 @@ def confirm_by_chain(conn: Connection, high_water_seq: int, chain_head_hash: str
              "(SELECT receipt_id FROM receipts WHERE seq <= :hw)"),
         {"hw": high_water_seq, "at": at},
     ).rowcount)
-
-
-def max_delivered_seq(conn: Connection) -> int:
-    """Highest receipt sequence this counter has marked delivered (0 if none)."""
-    v = conn.execute(
-        text("SELECT MAX(r.seq) FROM receipts r JOIN outbox o ON o.record_id = r.receipt_id "
-             "WHERE o.state IN ('synced', 'parked')")
-    ).scalar()
-    return int(v or 0)

@@ -9,7 +9,8 @@ from sqlalchemy import Connection, text
 
 from counter_app.domain.errors import StorageError
 from counter_app.storage import migrate
-from counter_app.storage.db import DB_FILENAME, Database, InstanceLock, raw
+from counter_app.storage.db import Database, InstanceLock, raw
+from counter_app.storage.dbfile import DB_FILENAME
 
 
 class Store:

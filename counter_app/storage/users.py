@@ -78,13 +78,6 @@ def reset_login_failures(conn: Connection, username: str) -> None:
     )
 
 
-def set_pin(conn: Connection, username: str, pin_hash: str) -> None:
-    conn.execute(
-        text("UPDATE users SET pin_hash=:p, failed_attempts=0, locked_until=NULL WHERE username=:u"),
-        {"p": pin_hash, "u": username},
-    )
-
-
 _SHIFT_COLS = "shift_id, counter_code, clerk, business_date, opened_at, opening_float_paise, closed_at"
 
 

@@ -276,8 +276,7 @@ class SyncEngine:
     def _with_counts(self, st: SyncState) -> SyncState:
         try:
             with self.store.db.read() as conn:
-                c = outbox.counts(conn)
-                oldest = outbox.oldest_pending_at(conn)
+                waiting = outbox.summary(conn)
                 kv = _kv_many(conn, ("sync_last_push_ok_at", pull_mod.K_LAST_PULL, "server_period_state",
                                      "consumers_as_of", "server_status", pull_mod.K_COMPLETE,
                                      pull_mod.K_SNAP_TOTAL, pull_mod.K_SNAP_DONE))
@@ -295,8 +294,9 @@ class SyncEngine:
                                     rows_total=int(kv[pull_mod.K_SNAP_TOTAL] or 0),
                                     bytes_done=self.puller.bytes_done if self.puller is not None else 0,
                                     complete=kv[pull_mod.K_COMPLETE] == "complete")
-        return replace(st, pending=c[outbox.PENDING], conflicts=c[outbox.CONFLICT], parked=c[outbox.PARKED],
-                       invalid=c[outbox.INVALID], oldest_pending_at=oldest,
+        return replace(st, pending=waiting.pending, conflicts=waiting.conflicts, parked=waiting.parked,
+                       invalid=waiting.invalid, oldest_pending_at=waiting.oldest_pending_at,
+                       pending_by_kind=waiting.pending_by_kind,
                        last_push_ok_at=kv["sync_last_push_ok_at"], last_pull_ok_at=kv[pull_mod.K_LAST_PULL],
                        server_period_state=kv["server_period_state"], consumers_as_of=kv["consumers_as_of"],
                        server_high_water_seq=hw, snapshot=snap)

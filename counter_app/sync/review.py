@@ -45,15 +45,16 @@ def sync_summary(conn: Any) -> dict[str, Any]:
             return v
 
     state = kv_json("sync_state") or {}
-    counts = outbox.counts(conn)
+    waiting = outbox.summary(conn)
     return {
         "link": state.get("link", "unknown"),
         "enrolled_at": get_kv(conn, "sync_enrolled_at"),
-        "pending": counts[outbox.PENDING],
-        "oldest_pending_at": outbox.oldest_pending_at(conn),
-        "conflicts": counts[outbox.CONFLICT],
-        "invalid": counts[outbox.INVALID],
-        "parked": counts[outbox.PARKED],
+        "pending": waiting.pending,
+        "pending_by_kind": waiting.pending_by_kind,
+        "oldest_pending_at": waiting.oldest_pending_at,
+        "conflicts": waiting.conflicts,
+        "invalid": waiting.invalid,
+        "parked": waiting.parked,
         "last_push_ok_at": get_kv(conn, "sync_last_push_ok_at"),
         "last_pull_ok_at": get_kv(conn, "sync_last_pull_ok_at"),
         "last_contact_at": state.get("last_contact_at"),

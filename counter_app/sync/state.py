@@ -63,6 +63,8 @@ class SyncState:
     running: bool = False  # the background thread is alive
     busy: bool = False  # a push or pull is under way now
     pending: int = 0  # records not yet confirmed by the server
+    # pending records by kind ({"receipt": 3, "shift_close": 1}): what the status bar can name
+    pending_by_kind: dict[str, int] = field(default_factory=dict)
     oldest_pending_at: str | None = None
     oldest_pending_age_s: float | None = None
     conflicts: int = 0  # the server holds another payload for the same receipt: supervisor

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QApplication
 
 from counter_app.app import Application
 from counter_app.printing.printers import ReceiptPrinter, printer_from_setting
-from counter_app.services.desk import OutboxSummary, outbox_summary
+from counter_app.services.desk import StatusBarSummary, outbox_summary
 from counter_app.sync.state import Link
 from counter_app.ui.context import UiContext
 from counter_app.ui.i18n import Language, setup_application_fonts
@@ -47,7 +47,7 @@ def create_application(argv: Sequence[str] | None = None) -> QApplication:
 def local_outbox_source(ctx: UiContext, link: Link) -> None:
     """Without a sync engine: read the outbox (on the task runner) into the bridge."""
 
-    def done(s: OutboxSummary) -> None:
+    def done(s: StatusBarSummary) -> None:
         ctx.sync.update(link=link, pending=s.pending, oldest_pending_at=s.oldest_pending_at,
                         conflicts=s.problems, last_push_ok_at=s.last_synced_at,
                         consumers_as_of=s.consumers_as_of, server_period_state=s.server_period_state)

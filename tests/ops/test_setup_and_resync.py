@@ -17,9 +17,9 @@ from counter_app.domain.errors import ValidationError
 from counter_app.ops.backup import make_backup
 from counter_app.ops.restore import restore
 from counter_app.ops.setup import apply_setup, needs_setup
-from counter_app.services.consumers import load_demo_consumers
 from counter_app.sync.keyring_store import MemoryTokenStore
 from counter_app.sync.setup import make_engine
+from kesco_demo.load import load_demo_consumers
 from tests.conftest import CLERK
 from tests.ops.conftest import issue, receipt_rows
 from tests.support.live_server import LiveServer, register_counter
@@ -123,7 +123,7 @@ def test_restore_then_resync_stores_nothing_twice(tmp_path, server):
         from counter_app.storage import outbox
 
         with c.store.db.read() as conn:
-            assert outbox.counts(conn).get("pending", 0) == 0
+            assert outbox.summary(conn).by_state().get("pending", 0) == 0
     # and the doctor warns IT that numbers 8-9 exist on the server, not here
     from counter_app.ops.doctor import run_doctor
 

@@ -16,9 +16,9 @@ from counter_app.app import open_application
 from counter_app.ops.backup import database_file, make_backup
 from counter_app.ops.doctor import run_doctor
 from counter_app.ops.restore import plan_restore, restore
-from counter_app.services.consumers import load_demo_consumers
 from counter_app.services.security import hash_pin
 from counter_app.storage import migrate
+from kesco_demo.load import load_demo_consumers
 from tests.conftest import make_counter
 from tests.ops.conftest import issue
 

@@ -1,4 +1,6 @@
-"""Loading the consumer cache: demo data here; snapshots and change feeds come through sync."""
+"""Filling a counter's consumer cache with generated demo consumers (the same ones the demo server
+holds). A real counter fills it from the server's snapshot and change feed (counter_app.sync.pull);
+the product imports this only inside the demo and smoke commands."""
 
 from __future__ import annotations
 
