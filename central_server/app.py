@@ -12,7 +12,8 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from sqlalchemy.exc import OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from central_server import __version__, hq_web, migrate
+from central_server import __version__, hq_web, limits, migrate
+from central_server.api import body as records_body
 from central_server.api.routes import consumers, enroll, health, hq, records
 from central_server.config import Settings
 from central_server.db import make_engine
@@ -64,6 +65,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                                              "type": "json_invalid"}]}, status_code=422)
         return await http_exception_handler(request, exc)
 
+    openapi = app.openapi
+
+    def openapi_with_records_body() -> dict[str, object]:
+        if app.openapi_schema is None:
+            records_body.add_schemas(openapi())
+        return app.openapi_schema  # type: ignore[return-value]
+
+    app.openapi = openapi_with_records_body  # type: ignore[method-assign]
+    # outermost last: the log sees every answer, the limits run before any route reads a byte
+    app.add_middleware(limits.RequestLimits)
     app.add_middleware(RequestLog)
     return app
 
