@@ -59,14 +59,20 @@ def _ist(value: Any, fmt: str = "%d %b %Y, %H:%M") -> str:
     if not value:
         return "—"
     dt = _when(value)
-    return dt.astimezone(IST).strftime(fmt) + " IST" if dt else str(value)
+    try:
+        return dt.astimezone(IST).strftime(fmt) + " IST" if dt else str(value)[:40]
+    except (OverflowError, ValueError):  # year 9999 with an offset: out of datetime's range in IST
+        return str(value)[:40]
 
 
 def _ago(value: Any) -> str:
     dt = _when(value) if value else None
     if dt is None:
         return "never"
-    s = int((datetime.now(UTC) - dt).total_seconds())
+    try:
+        s = int((datetime.now(UTC) - dt).total_seconds())
+    except OverflowError:
+        return str(value)[:40]
     if s < 90:
         return "just now"
     if s < 90 * 60:
