@@ -14,6 +14,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from central_server import __version__, hq_web, limits, migrate
 from central_server.api import body as records_body
+from central_server.api import errors as api_errors
 from central_server.api.routes import consumers, enroll, health, hq, records
 from central_server.config import Settings
 from central_server.db import make_engine
@@ -45,6 +46,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for module in (health, enroll, records, consumers):
         app.include_router(module.router, prefix=API_PREFIX)
     app.include_router(hq.router)
+
+    api_errors.install(app)
 
     @app.exception_handler(hq_web.LoginRequired)
     async def login_required(_request: Request, exc: hq_web.LoginRequired) -> Response:
