@@ -12,7 +12,7 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from sqlalchemy.exc import OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from central_server import __version__, hq_web, limits, migrate
+from central_server import __version__, hq_web, limits, migrate, proxy
 from central_server.api import body as records_body
 from central_server.api import errors as api_errors
 from central_server.api.routes import consumers, enroll, health, hq, records
@@ -78,6 +78,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.openapi = openapi_with_records_body  # type: ignore[method-assign]
     # outermost last: the log sees every answer, the limits run before any route reads a byte
     app.add_middleware(limits.RequestLimits)
+    app.add_middleware(proxy.TrustedProxy)
     app.add_middleware(RequestLog)
     return app
 

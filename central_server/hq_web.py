@@ -16,7 +16,7 @@ from fastapi.responses import HTMLResponse, Response
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from sqlalchemy import Engine
 
-from central_server import db, hq_auth, security
+from central_server import db, hq_auth, proxy, security
 from counter_app.domain.money import format_inr
 
 IST = timezone(timedelta(hours=5, minutes=30), "IST")
@@ -140,13 +140,13 @@ def client_of(request: Request) -> str:
 
 def set_cookie(request: Request, response: Response, name: str, value: str | None) -> None:
     """HttpOnly (no script reads it), SameSite=Strict (no other site's page sends it), Secure on
-    HTTPS, only for /hq; a session cookie (gone when the browser closes; the server ends it after
+    HTTPS (seen directly or through a trusted proxy) or when configured, only for /hq; a session cookie (gone when the browser closes; the server ends it after
     a working day anyway)."""
     if value is None:
         response.delete_cookie(name, path="/hq", httponly=True, samesite="strict")
         return
     response.set_cookie(name, security.sign(signing_key(request), value), path="/hq", httponly=True,
-                        samesite="strict", secure=request.url.scheme == "https")
+                        samesite="strict", secure=proxy.secure(request.app.state.settings, request.url.scheme))
 
 
 def cookie_value(request: Request, name: str) -> str | None:
