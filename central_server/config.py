@@ -54,6 +54,8 @@ class Settings:
     max_form_body: int = 16 * KB
     # nothing else reads a body (GETs): anything more than this is refused unread
     max_other_body: int = 16 * KB
+    # a body without Content-Length (chunked) takes at most this, whatever its endpoint's cap
+    max_undeclared_body: int = 1 * MB
     # the request line and headers must arrive within this, and the body must keep coming: a gap
     # longer than the idle timeout, or a body that takes longer than the total, is cut (408)
     header_timeout_s: float = field(default_factory=lambda: _env_num("CENTRAL_HEADER_TIMEOUT_S", 10.0))

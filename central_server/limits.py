@@ -77,6 +77,11 @@ class RequestLimits:
         if isinstance(declared, int) and declared > limit:
             await _answer(send, 413, f"the body is larger than the {limit} bytes this endpoint takes")
             return
+        if declared is None:
+            # a body that does not say its length (chunked): the counter always declares it (and a
+            # proxy that buffers bodies does too), so such a body gets no more than a normal batch;
+            # every byte of it passes through the event loop before it can be refused
+            limit = min(limit, settings.max_undeclared_body)
         received = 0
         done = False  # the whole body has arrived: later receives (disconnect watch) pass through
         deadline = time.monotonic() + settings.body_total_timeout_s
