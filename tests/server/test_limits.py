@@ -85,6 +85,10 @@ def test_oversized_bodies_are_refused_before_they_are_read(sqlite_url: str) -> N
                 f"Transfer-Encoding: chunked\r\n\r\n")
         status, took = _raw_request(srv.port, head, 64, b'{"records": [' + b" " * (MB - 13), chunked=True)
         assert status == 413 and took < 10, (status, took)
+        # without a token the same chunked body is refused before a byte of it is read
+        no_token = head.replace(f"Authorization: Bearer {token}\r\n", "")
+        status, took = _raw_request(srv.port, no_token, 64, b" " * MB, chunked=True)
+        assert status == 401 and took < 5, (status, took)
         grown = _rss_mb(pid) - before
         assert grown < 40, f"the server's RSS grew by {grown:.0f} MB"
         # and it still works
@@ -131,3 +135,17 @@ def test_slow_bodies_and_headers_are_cut_while_a_counter_keeps_syncing(sqlite_ur
         assert body_status in (408, None) and body_took < 5, results
         head_status, head_took = results["headers"]
         assert head_status is None and head_took < 5, results
+
+
+def test_connections_beyond_the_concurrency_limit_get_503(sqlite_url: str) -> None:
+    with LiveServer(sqlite_url, settings={"limit_concurrency": 4, "header_timeout_s": 30.0}) as srv:
+        assert httpx.get(f"{srv.api}/health").status_code == 200  # negative control
+        idle = [socket.create_connection(("127.0.0.1", srv.port)) for _ in range(4)]
+        try:
+            time.sleep(0.2)
+            assert httpx.get(f"{srv.api}/health", timeout=10).status_code == 503
+        finally:
+            for s in idle:
+                s.close()
+        time.sleep(0.2)
+        assert httpx.get(f"{srv.api}/health", timeout=10).status_code == 200

@@ -216,3 +216,20 @@ def test_every_text_field_of_the_other_kinds_has_a_limit(client, engine, account
         res = client.post(f"{API}/counters/K26/records", headers=h,
                           json={"records": [{"kind": kind, "record_id": rid[:64], "payload": payload}]}).json()
         assert statuses(res) == ["invalid"], (kind, field, res)
+
+
+def test_a_receipt_dated_outside_the_plausible_window_is_parked_not_refused(client, engine, accounts):
+    """Money collected is never refused: an implausible date parks the receipt for review."""
+    h = enrolled(client, engine, "K27")
+    chain = ReceiptChain("K27", accounts)
+    ok = chain.next()
+    early = chain.next()
+    early = seal(replace(early, business_date="2019-12-31"), early.prev_hash)
+    chain.head = early.hash
+    future = chain.next()
+    future = seal(replace(future, issued_at="9999-12-31T23:59:00-12:00"), future.prev_hash)
+    res = client.post(f"{API}/counters/K27/records", headers=h,
+                      json={"records": [wire(ok), wire(early), wire(future)]}).json()
+    assert statuses(res) == ["accepted", "parked", "parked"], res
+    assert res["results"][1]["detail"]["reason"].startswith("business_date:")
+    assert res["results"][2]["detail"]["reason"].startswith("issued_at:")
