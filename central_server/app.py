@@ -12,7 +12,9 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from sqlalchemy.exc import OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from central_server import __version__, migrate
+from central_server import __version__, limits, migrate, proxy
+from central_server.api import body as records_body
+from central_server.api import errors as api_errors
 from central_server.api.routes import consumers, enroll, health, hq, records
 from central_server.config import Settings
 from central_server.db import make_engine
@@ -46,6 +48,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.include_router(module.router, prefix=API_PREFIX)
     app.include_router(hq.router)
 
+    api_errors.install(app)
+
     @app.exception_handler(hq_web.LoginRequired)
     async def login_required(_request: Request, exc: hq_web.LoginRequired) -> Response:
         return RedirectResponse(hq_web.login_redirect_url(exc.next_path), status_code=303)
@@ -65,6 +69,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                                              "type": "json_invalid"}]}, status_code=422)
         return await http_exception_handler(request, exc)
 
+    openapi = app.openapi
+
+    def openapi_with_records_body() -> dict[str, object]:
+        if app.openapi_schema is None:
+            records_body.add_schemas(openapi())
+        return app.openapi_schema  # type: ignore[return-value]
+
+    app.openapi = openapi_with_records_body  # type: ignore[method-assign]
+    # outermost last: the log sees every answer, the limits run before any route reads a byte
+    app.add_middleware(limits.RequestLimits)
+    app.add_middleware(proxy.TrustedProxy)
     app.add_middleware(RequestLog)
     return app
 

@@ -28,22 +28,40 @@ def _engine(args: argparse.Namespace) -> Any:
     return engine
 
 
+def _serve_settings(args: argparse.Namespace) -> Settings:
+    settings = Settings(database_url=args.database_url) if args.database_url else Settings()
+    changes: dict[str, object] = {}
+    for flag, name in (("limit_concurrency", "limit_concurrency"), ("timeout_keep_alive", "timeout_keep_alive_s"),
+                       ("max_header_bytes", "max_header_bytes"), ("header_timeout", "header_timeout_s"),
+                       ("body_timeout", "body_idle_timeout_s"), ("max_records_body", "max_records_body")):
+        if getattr(args, flag) is not None:
+            changes[name] = getattr(args, flag)
+    if args.trusted_proxy:
+        changes["trusted_proxies"] = tuple(args.trusted_proxy)
+    if args.cookie_secure is not None:
+        changes["cookie_secure"] = {"auto": None, "on": True, "off": False}[args.cookie_secure]
+    return settings.with_(**changes)
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
+    from central_server import serving
     from central_server.app import create_app
 
     logs.configure(args.log_level)
-    settings = Settings(database_url=args.database_url) if args.database_url else Settings()
+    settings = _serve_settings(args)
     migrate.upgrade(db.make_engine(settings))
+    options = serving.uvicorn_options(settings)
     if args.workers > 1:
-        os.environ["CENTRAL_DATABASE_URL"] = settings.database_url
+        serving.export_env(settings)
         os.environ["CENTRAL_MIGRATE_ON_START"] = "0"
+        options["http"] = serving.TimedH11Protocol  # importable by the workers; timeout from the env
         uvicorn.run("central_server.app:app_from_env", factory=True, host=args.host, port=args.port,
-                    workers=args.workers, log_config=None, access_log=False)
+                    workers=args.workers, log_config=None, access_log=False, **options)
     else:
         app = create_app(settings.with_(migrate_on_start=False))
-        uvicorn.run(app, host=args.host, port=args.port, log_config=None, access_log=False)
+        uvicorn.run(app, host=args.host, port=args.port, log_config=None, access_log=False, **options)
     return 0
 
 
@@ -257,6 +275,22 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--port", type=int, default=8000)
     s.add_argument("--workers", type=int, default=1)
     s.add_argument("--log-level", default="INFO")
+    # request limits (docs/DEPLOY.md, "Request limits"); defaults in central_server.config
+    s.add_argument("--limit-concurrency", type=int, default=None,
+                   help="connections + requests before 503 (default 200)")
+    s.add_argument("--timeout-keep-alive", type=int, default=None, help="idle keep-alive seconds (default 30)")
+    s.add_argument("--max-header-bytes", type=int, default=None, help="request line + headers (default 16384)")
+    s.add_argument("--header-timeout", type=float, default=None,
+                   help="seconds for a request's line and headers to arrive (default 10)")
+    s.add_argument("--body-timeout", type=float, default=None,
+                   help="seconds a request body may stall before 408 (default 15)")
+    s.add_argument("--max-records-body", type=int, default=None,
+                   help="bytes a records request may carry (default 8 MiB)")
+    s.add_argument("--trusted-proxy", action="append", default=[],
+                   help="address or network of a proxy whose X-Forwarded-For/-Proto is believed (repeatable; "
+                        "default none)")
+    s.add_argument("--cookie-secure", choices=("auto", "on", "off"), default=None,
+                   help="HQ cookies Secure and HSTS: auto = when served over HTTPS (default)")
     s.set_defaults(func=cmd_serve)
 
     s = sub.add_parser("migrate", parents=[common], help="bring the database to the current schema")

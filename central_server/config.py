@@ -7,6 +7,20 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 DEFAULT_SQLITE = "sqlite:///" + str(Path("central-server.sqlite3").resolve())
+KB, MB = 1024, 1024 * 1024
+
+
+def _env_num(name: str, default: float) -> float:
+    return float(os.environ.get(name, default))
+
+
+def _env_list(name: str) -> tuple[str, ...]:
+    return tuple(x.strip() for x in os.environ.get(name, "").split(",") if x.strip())
+
+
+def _env_flag(name: str) -> bool | None:
+    value = os.environ.get(name, "").strip().lower()
+    return None if value in ("", "auto") else value in ("1", "true", "yes", "on")
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,6 +42,40 @@ class Settings:
     # Run pending migrations when the app starts (the CLI's serve does; tests may too).
     migrate_on_start: bool = field(default_factory=lambda: os.environ.get("CENTRAL_MIGRATE_ON_START", "1") != "0")
     log_level: str = field(default_factory=lambda: os.environ.get("CENTRAL_LOG_LEVEL", "INFO"))
+
+    # --- request limits (docs/DEPLOY.md, "Request limits"; enforced by central_server.limits) ---
+    # A 500-record batch (what the counter sends) is 0.4-1 MB: 8 MB takes a counter configured
+    # with bigger batches or long Hindi names with room to spare, and bounds what one request can
+    # make the server hold (an 8 MB JSON text is ~60 MB of Python objects while it is read). A
+    # larger batch gets 413, and the counter halves it (counter_app/sync/push.py).
+    max_records_body: int = field(default_factory=lambda: int(_env_num("CENTRAL_MAX_RECORDS_BODY", 8 * MB)))
+    # enrolment is two short strings; the HQ login and logout forms a few fields
+    max_enroll_body: int = 4 * KB
+    max_form_body: int = 16 * KB
+    # nothing else reads a body (GETs): anything more than this is refused unread
+    max_other_body: int = 16 * KB
+    # a body without Content-Length (chunked) takes at most this, whatever its endpoint's cap
+    max_undeclared_body: int = 1 * MB
+    # the request line and headers must arrive within this, and the body must keep coming: a gap
+    # longer than the idle timeout, or a body that takes longer than the total, is cut (408)
+    header_timeout_s: float = field(default_factory=lambda: _env_num("CENTRAL_HEADER_TIMEOUT_S", 10.0))
+    body_idle_timeout_s: float = field(default_factory=lambda: _env_num("CENTRAL_BODY_IDLE_TIMEOUT_S", 15.0))
+    body_total_timeout_s: float = field(default_factory=lambda: _env_num("CENTRAL_BODY_TOTAL_TIMEOUT_S", 120.0))
+    # uvicorn: connections + requests in flight before it answers 503 (44 counters keep one
+    # connection each, HQ browsers a few; the rest is headroom), idle keep-alive, header bytes
+    limit_concurrency: int = field(default_factory=lambda: int(_env_num("CENTRAL_LIMIT_CONCURRENCY", 200)))
+    timeout_keep_alive_s: int = field(default_factory=lambda: int(_env_num("CENTRAL_TIMEOUT_KEEP_ALIVE_S", 30)))
+    max_header_bytes: int = field(default_factory=lambda: int(_env_num("CENTRAL_MAX_HEADER_BYTES", 16 * KB)))
+
+    # --- access ---------------------------------------------------------------------------------
+    # proxies whose X-Forwarded-For / X-Forwarded-Proto are believed (addresses or networks);
+    # none by default: the connecting address is the client
+    trusted_proxies: tuple[str, ...] = field(default_factory=lambda: _env_list("CENTRAL_TRUSTED_PROXIES"))
+    # HQ cookies Secure and HSTS sent: True/False, or None = when the request came over HTTPS
+    cookie_secure: bool | None = field(default_factory=lambda: _env_flag("CENTRAL_COOKIE_SECURE"))
+    # enrolment tries per client address and per counter code in a sliding minute (central_server.throttle)
+    enroll_tries_per_address: int = 10
+    enroll_tries_per_counter: int = 5
 
     def with_(self, **changes: object) -> Settings:
         return replace(self, **changes)  # type: ignore[arg-type]

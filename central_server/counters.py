@@ -79,6 +79,12 @@ def _require(conn: Connection, code: str) -> None:
         raise AdminError(f"no counter {code}")
 
 
+def enrollment_matches(conn: Connection, code: str, enrollment_code: str) -> bool:
+    """Whether the code is the counter's current one (read only; `enroll` checks again)."""
+    stored = conn.execute(select(counters.c.enrollment_hash).where(counters.c.code == code)).scalar_one_or_none()
+    return security.same(stored, security.enrollment_hash(code, enrollment_code))
+
+
 def enroll(conn: Connection, code: str, enrollment_code: str) -> Enrolled | None:
     """Exchange a valid one-time enrollment code for a new token; None if refused."""
     row = conn.execute(select(counters).where(counters.c.code == code)).first()

@@ -111,7 +111,7 @@ alarms = Table(
     metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("counter_code", String(16), nullable=False),
-    Column("kind", String(24), nullable=False),  # conflict | chain_break | hash_mismatch | invalid
+    Column("kind", String(24), nullable=False),  # conflict | chain_break | hash_mismatch | invalid | foreign_reversal
     Column("record_id", String(100), nullable=False),
     Column("seq", BigInteger),
     Column("payload_sha", String(64), nullable=False),

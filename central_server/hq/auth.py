@@ -18,10 +18,15 @@ from central_server.models import hq_login_attempts, hq_sessions, hq_signing_key
 NAME = re.compile(r"^[a-z][a-z0-9._-]{1,31}$")
 MIN_PASSWORD = 10
 SESSION_HOURS = 8  # a working day; then log in again
-# a name is locked after this many failures within the window (until the oldest of them leaves
-# it); one client address is refused after CLIENT_FAILURES, whatever names it tries
+# One name from one client address may fail NAME_FAILURES times within the window; then each
+# further failure doubles the wait after it (FIRST_DELAY, 2x, 4x ... up to the window). The
+# lockout is per name AND address, so an attacker slows only himself and the real user still logs
+# in from their own address. One address is refused after CLIENT_FAILURES failures whatever names
+# it tries (password spraying). The address is the connecting one, or what a trusted proxy says
+# (central_server.proxy); a forged X-Forwarded-For counts for nothing.
 LOCK_WINDOW = timedelta(minutes=15)
 NAME_FAILURES = 5
+FIRST_DELAY = timedelta(seconds=30)
 CLIENT_FAILURES = 20
 
 
@@ -99,23 +104,30 @@ def signing_key(conn: Connection) -> bytes:
 
 
 def locked_for(conn: Connection, name: str, client: str, now: datetime | None = None) -> int:
-    """Seconds until this name (or this client address) may try again; 0 when it may now."""
+    """Seconds until this name may be tried again from this client address; 0 when it may now."""
     now = now or _now()
     a = hq_login_attempts.c
+    name, client = normal_name(name)[:64], client[:64]
     waits = [0.0]
-    for col, value, limit in ((a.name, normal_name(name)[:64], NAME_FAILURES), (a.client, client[:64], CLIENT_FAILURES)):
-        recent = conn.execute(select(a.at, a.ok).where(col == value, a.at > now - LOCK_WINDOW)
-                              .order_by(a.at.desc()).limit(limit)).all()
-        failures = []
-        for at, ok in recent:
-            if ok and col is a.name:
-                break  # a success since: the earlier failures no longer count against the name
-            if not ok:
-                failures.append(_aware(at))
-        if len(failures) >= limit:
-            oldest = failures[limit - 1]
-            assert oldest is not None
-            waits.append((oldest + LOCK_WINDOW - now).total_seconds())
+    recent = conn.execute(select(a.at, a.ok).where(a.name == name, a.client == client, a.at > now - LOCK_WINDOW)
+                          .order_by(a.at.desc()).limit(64)).all()
+    failures = []
+    for at, ok in recent:
+        if ok:
+            break  # a success since: the earlier failures no longer count
+        failures.append(_aware(at))
+    if len(failures) >= NAME_FAILURES:
+        last = failures[0]
+        assert last is not None
+        delay = min(FIRST_DELAY * 2 ** min(len(failures) - NAME_FAILURES, 16), LOCK_WINDOW)
+        waits.append((last + delay - now).total_seconds())
+    by_client = [_aware(at) for (at,) in conn.execute(
+        select(a.at).where(a.client == client, a.ok.is_(False), a.at > now - LOCK_WINDOW)
+        .order_by(a.at.desc()).limit(CLIENT_FAILURES))]
+    if len(by_client) >= CLIENT_FAILURES:
+        oldest = by_client[CLIENT_FAILURES - 1]
+        assert oldest is not None
+        waits.append((oldest + LOCK_WINDOW - now).total_seconds())
     return max(0, int(max(waits) + 0.999))
 
 

@@ -136,11 +136,19 @@ def _shift_closes(conn: Connection, code: str, day: str) -> list[dict[str, Any]]
     out = []
     for rid, payload in conn.execute(q):
         p = json.loads(payload)
-        out.append({"record_id": rid, **{k: p.get(k) for k in (
+        row = {"record_id": rid, **{k: p.get(k) for k in (
             "clerk", "shift_id", "opening_float_paise", "expected_cash_paise", "counted_cash_paise",
-            "variance_paise", "remark", "approved_by", "closed_by", "closed_at", "cash_receipts",
-            "instruments_missing")}})
+            "variance_paise", "remark", "approved_by", "closed_by", "closed_at", "cash_receipts")}}
+        # rows stored before ingestion checked their fields may hold anything: show it as text
+        row["instruments_missing"] = _texts(p.get("instruments_missing"))
+        out.append(row)
     return out
+
+
+def _texts(v: Any) -> list[str]:
+    if v is None or v == "":
+        return []
+    return [str(x)[:40] for x in v[:100]] if isinstance(v, list) else [str(v)[:40]]
 
 
 def _day_close(conn: Connection, code: str, day: str, summary: dict[str, Any]) -> dict[str, Any] | None:
@@ -151,7 +159,8 @@ def _day_close(conn: Connection, code: str, day: str, summary: dict[str, Any]) -
         return None
     payload = json.loads(conn.execute(select(records.c.payload).where(records.c.record_id == dc["record_id"]))
                          .scalar_one())
-    listed = [x for x in payload.get("receipt_ids") or [] if isinstance(x, str)]
+    ids = payload.get("receipt_ids")
+    listed = [x for x in ids if isinstance(x, str)] if isinstance(ids, list) else []
     held = dict(conn.execute(select(receipts.c.receipt_id, receipts.c.receipt_no)
                              .where(receipts.c.counter_code == code, receipts.c.business_date == day)).all())
     missing = [x for x in listed if x not in held]

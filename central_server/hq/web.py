@@ -16,7 +16,7 @@ from fastapi.responses import HTMLResponse, Response
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from sqlalchemy import Engine
 
-from central_server import db, security
+from central_server import db, proxy, security
 from central_server.hq import auth as hq_auth
 from kesco_protocol.money import format_inr
 
@@ -60,14 +60,20 @@ def _ist(value: Any, fmt: str = "%d %b %Y, %H:%M") -> str:
     if not value:
         return "—"
     dt = _when(value)
-    return dt.astimezone(IST).strftime(fmt) + " IST" if dt else str(value)
+    try:
+        return dt.astimezone(IST).strftime(fmt) + " IST" if dt else str(value)[:40]
+    except (OverflowError, ValueError):  # year 9999 with an offset: out of datetime's range in IST
+        return str(value)[:40]
 
 
 def _ago(value: Any) -> str:
     dt = _when(value) if value else None
     if dt is None:
         return "never"
-    s = int((datetime.now(UTC) - dt).total_seconds())
+    try:
+        s = int((datetime.now(UTC) - dt).total_seconds())
+    except OverflowError:
+        return str(value)[:40]
     if s < 90:
         return "just now"
     if s < 90 * 60:
@@ -135,13 +141,13 @@ def client_of(request: Request) -> str:
 
 def set_cookie(request: Request, response: Response, name: str, value: str | None) -> None:
     """HttpOnly (no script reads it), SameSite=Strict (no other site's page sends it), Secure on
-    HTTPS, only for /hq; a session cookie (gone when the browser closes; the server ends it after
+    HTTPS (seen directly or through a trusted proxy) or when configured, only for /hq; a session cookie (gone when the browser closes; the server ends it after
     a working day anyway)."""
     if value is None:
         response.delete_cookie(name, path="/hq", httponly=True, samesite="strict")
         return
     response.set_cookie(name, security.sign(signing_key(request), value), path="/hq", httponly=True,
-                        samesite="strict", secure=request.url.scheme == "https")
+                        samesite="strict", secure=proxy.secure(request.app.state.settings, request.url.scheme))
 
 
 def cookie_value(request: Request, name: str) -> str | None:

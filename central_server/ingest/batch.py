@@ -63,9 +63,11 @@ class Batch:
     day_closes: list[tuple[int, dict[str, Any]]] = field(default_factory=list)
 
     def alarm(self, kind: str, record_id: str, detail: dict[str, Any], *, payload: str | None = None,
-              seq: int | None = None) -> None:
+              seq: int | None = None, counter_code: str | None = None) -> None:
+        """Raise an alarm, for this batch's counter unless `counter_code` names another (a record
+        of another counter decided now, e.g. a reversal waiting for this counter's receipt)."""
         self.alarms.append({
-            "counter_code": self.counter_code, "kind": kind, "seq": seq,
+            "counter_code": counter_code or self.counter_code, "kind": kind, "seq": seq,
             "record_id": record_id.replace("\x00", "\\u0000")[:100],
             "payload_sha": hashlib.sha256((payload or "").encode()).hexdigest(),
             "payload": payload, "detail": json.dumps(detail, ensure_ascii=False), "raised_at": self.now,

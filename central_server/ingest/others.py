@@ -76,8 +76,13 @@ def _decide_reversal(b: Batch, row: dict[str, Any], target: dict[str, Any] | Non
     kind = row["kind"]
     if target is None:
         row["parked_reason"] = "receipt: not received yet (applied when it arrives)"
-    elif kind == RecordKind.VOID and target["counter_code"] != row["counter_code"]:
-        row["parked_reason"] = "receipt: issued at another counter"
+    elif target["counter_code"] != row["counter_code"]:
+        # A counter reverses only its own receipts (a dishonour too: the supervisor records it at
+        # the counter that took the cheque); another counter's would move money it never took.
+        row["parked_reason"] = f"receipt: issued at another counter ({target['counter_code']})"
+        b.alarm("foreign_reversal", row["record_id"], {
+            "reason": row["parked_reason"], "kind": kind, "receipt_id": target["receipt_id"],
+            "receipt_counter": target["counter_code"]}, payload=row["payload"], counter_code=row["counter_code"])
     elif target["amount_paise"] != row["amount_paise"]:
         row["parked_reason"] = "amount: differs from the receipt's amount"
     elif kind == RecordKind.DISHONOUR and not _is_instrument(target["mode"]):

@@ -8,7 +8,10 @@ import json
 from datetime import date
 from typing import Any
 
-from central_server.ingest.batch import MAX_INT, MODES, Batch, Invalid, RecordIn
+from central_server import validate
+from central_server.ingest.batch import MODES, Batch, Invalid, RecordIn
+from central_server.record_rules import BY_KIND, ID_FIELD
+from central_server.validate import safe_text, storable
 from kesco_protocol.chain import link_hash
 from kesco_protocol.errors import ValidationError
 from kesco_protocol.records import Receipt, RecordKind, canonical_json
@@ -16,28 +19,38 @@ from kesco_protocol.records import Receipt, RecordKind, canonical_json
 # --- reading --------------------------------------------------------------------------------
 
 def raw(item: RecordIn) -> str:
+    """The record as received, for the alarm of an unreadable one: text that can be stored
+    (escaped where it is not valid Unicode) and at most 100,000 characters of it."""
     try:
-        return json.dumps({"kind": item.kind, "payload": item.payload}, ensure_ascii=False, default=str)[:100_000]
-    except (TypeError, ValueError):
-        return repr(item.payload)[:100_000]
+        text = json.dumps({"kind": item.kind, "payload": item.payload}, ensure_ascii=False, default=str)
+    except (TypeError, ValueError, RecursionError):
+        text = repr(item.payload)
+    return safe_text(text[:100_000])
 
 
 def read(b: Batch, i: int, item: RecordIn) -> tuple[str, str]:
     """Check the record's shape and queue it; returns its kind and canonical payload text."""
     rid = item.record_id
-    if not isinstance(rid, str) or not 1 <= len(rid) <= 64 or "\x00" in rid:
-        raise Invalid("record_id must be 1 to 64 characters")
+    if not isinstance(rid, str) or not rid or not storable(rid):
+        raise Invalid("record_id must be 1 to 64 characters of valid text")
+    if len(rid) > 64:
+        raise Invalid("record_id longer than 64 characters")
     if not isinstance(item.payload, dict):
         raise Invalid("payload must be a JSON object")
-    if item.kind == RecordKind.RECEIPT:
-        return item.kind, _read_receipt(b, i, rid, item.payload)
-    if item.kind in (RecordKind.VOID, RecordKind.DISHONOUR, RecordKind.SHIFT_CLOSE, RecordKind.DAY_CLOSE):
-        return item.kind, _read_other(b, i, rid, item.kind, item.payload)
-    raise Invalid(f"unknown kind {str(item.kind)[:20]!r}")
-
-
-_LIMITS = {"receipt_id": 64, "receipt_no": 40, "account_no": 32, "mode": 16, "issued_at": 40,
-           "shift_id": 64, "prev_hash": 64, "hash": 64, "business_date": 10}
+    kind = item.kind
+    rules = BY_KIND.get(kind) if isinstance(kind, str) else None
+    if rules is None:
+        raise Invalid(f"unknown kind {str(kind)[:20]!a}")
+    payload = item.payload
+    validate.check(payload, rules)
+    if payload.get("kind", kind) != kind:
+        raise Invalid(f"the payload says kind {str(payload.get('kind'))[:20]!a}, the record {kind}")
+    id_field = ID_FIELD[kind]
+    if payload.get(id_field, rid) != rid:
+        raise Invalid(f"record_id differs from the payload's {id_field}")
+    if kind == RecordKind.RECEIPT:
+        return kind, _read_receipt(b, i, rid, payload)
+    return kind, _read_other(b, i, rid, kind, payload)
 
 
 def _read_receipt(b: Batch, i: int, rid: str, payload: dict[str, Any]) -> str:
@@ -48,16 +61,7 @@ def _read_receipt(b: Batch, i: int, rid: str, payload: dict[str, Any]) -> str:
     if r.receipt_id != rid:
         raise Invalid("record_id differs from the receipt's receipt_id")
     if r.counter_code != b.counter_code:
-        raise Invalid(f"receipt of counter {r.counter_code[:16]!r} sent by {b.counter_code}")
-    for name, limit in _LIMITS.items():
-        if len(getattr(r, name)) > limit:
-            raise Invalid(f"{name} longer than {limit} characters")
-        if "\x00" in getattr(r, name):  # no database text column takes NUL
-            raise Invalid(f"{name} contains a NUL character")
-    if not 1 <= r.seq < MAX_INT:
-        raise Invalid("seq must be a positive integer")
-    if not -MAX_INT < r.amount_paise < MAX_INT:
-        raise Invalid("amount_paise out of range")
+        raise Invalid(f"receipt of counter {r.counter_code[:16]!a} sent by {b.counter_code}")
     text = canonical_json(r.wire())
     hash_ok = link_hash(r.prev_hash, r.canonical()) == r.hash
     reason = None
@@ -69,8 +73,12 @@ def _read_receipt(b: Batch, i: int, rid: str, payload: dict[str, Any]) -> str:
         reason = f"amount: above the review limit of {b.sanity_limit} paise"
     elif not is_date(r.business_date):
         reason = "business_date: not a date"
+    elif not validate.plausible_date(r.business_date):
+        reason = "business_date: outside the plausible window (a wrong clock?)"
+    elif not validate.plausible_time(r.issued_at):
+        reason = "issued_at: not a time with its UTC offset within the plausible window"
     elif r.mode not in MODES:
-        reason = f"mode: unknown payment mode {r.mode!r}"
+        reason = f"mode: unknown payment mode {r.mode!a}"
     b.receipt_rows.append({
         "receipt_id": rid, "counter_code": r.counter_code, "seq": r.seq, "receipt_no": r.receipt_no,
         "account_no": r.account_no, "amount_paise": r.amount_paise, "mode": r.mode,
@@ -90,52 +98,25 @@ def is_date(s: str) -> bool:
     return len(s) == 10
 
 
-def _need(payload: dict[str, Any], name: str, typ: type | tuple[type, ...], limit: int = 200) -> Any:
-    v = payload.get(name)
-    if not isinstance(v, typ) or isinstance(v, bool) and typ is int:
-        raise Invalid(f"{name}: missing or of the wrong type")
-    if isinstance(v, str) and len(v) > limit:
-        raise Invalid(f"{name} longer than {limit} characters")
-    if isinstance(v, str) and "\x00" in v:
-        raise Invalid(f"{name} contains a NUL character")
-    if isinstance(v, int) and not -MAX_INT < v < MAX_INT:
-        raise Invalid(f"{name} out of range")
-    return v
-
-
 def _read_other(b: Batch, i: int, rid: str, kind: str, payload: dict[str, Any]) -> str:
+    """A void, dishonour, shift or day close whose fields passed its rules (record_rules)."""
     text = canonical_json(payload)
     if len(text) > 2_000_000:
         raise Invalid("payload too large")
     code = payload.get("counter_code")
     if code != b.counter_code:
-        raise Invalid(f"{kind} of counter {str(code)[:16]!r} sent by {b.counter_code}")
+        raise Invalid(f"{kind} of counter {str(code)[:16]!a} sent by {b.counter_code}")
     target = None
-    business_date = None
     amount = None
     if kind in (RecordKind.VOID, RecordKind.DISHONOUR):
-        id_field = "void_id" if kind == RecordKind.VOID else "dishonour_id"
-        if payload.get(id_field) != rid:
-            raise Invalid(f"record_id differs from the payload's {id_field}")
-        target = _need(payload, "receipt_id", str, 64)
-        amount = _need(payload, "amount_paise", int)
-        _need(payload, "reason", str, 500)
-        when = _need(payload, "voided_at" if kind == RecordKind.VOID else "recorded_at", str, 40)
-        business_date = when[:10] if is_date(when[:10]) else None
+        target = payload["receipt_id"]
+        amount = payload["amount_paise"]
+        business_date = payload["voided_at" if kind == RecordKind.VOID else "recorded_at"][:10]
     elif kind == RecordKind.DAY_CLOSE:
-        business_date = _need(payload, "business_date", str, 10)
-        if not is_date(business_date):
-            raise Invalid("business_date: not a date")
-        _need(payload, "receipt_count", int)
-        amount = _need(payload, "total_paise", int)
-        ids = _need(payload, "receipt_ids", list)
-        if not all(isinstance(x, str) and len(x) <= 64 for x in ids):
-            raise Invalid("receipt_ids: a list of receipt ids")
-        _need(payload, "closed_by", str, 64)
-        _need(payload, "closed_at", str, 40)
-    else:  # shift_close: the counter's own body; kept as received
-        bd = payload.get("business_date")
-        business_date = bd if isinstance(bd, str) and is_date(bd) else None
+        business_date = payload["business_date"]
+        amount = payload["total_paise"]
+    else:  # shift_close
+        business_date = payload["business_date"]
     b.other.append((i, rid, kind, {
         "record_id": rid, "counter_code": b.counter_code, "kind": kind, "target_receipt_id": target,
         "business_date": business_date, "amount_paise": amount, "payload": text, "received_at": b.now,

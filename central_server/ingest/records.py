@@ -40,6 +40,7 @@ from central_server.ingest.batch import (
 from central_server.ingest.others import answer_day_closes, apply_postings, insert_other
 from central_server.ingest.receipts import raw, read
 from central_server.models import alarms, consumers, counters, receipts
+from central_server.validate import safe_text
 from kesco_protocol.chain import GENESIS_HASH
 from kesco_protocol.records import RecordKind
 
@@ -59,8 +60,9 @@ def ingest_records(conn: Connection, counter_code: str, items: Sequence[RecordIn
         try:
             kind, text = read(b, i, item)
         except Invalid as e:
-            b.results[i] = Result(str(item.record_id)[:100], INVALID, {"reason": str(e)})
-            b.alarm("invalid", str(item.record_id), {"reason": str(e)}, payload=raw(item))
+            rid = safe_text(str(item.record_id))[:100]  # the answer and the alarm must encode
+            b.results[i] = Result(rid, INVALID, {"reason": safe_text(str(e))})
+            b.alarm("invalid", rid, {"reason": safe_text(str(e))}, payload=raw(item))
             continue
         if item.record_id in seen:
             same = seen[item.record_id] == text

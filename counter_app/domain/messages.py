@@ -128,6 +128,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "receipt.reason_required": ("Give a reason.", "कारण लिखें।"),
     "receipt.mode_invalid": ("Unknown payment mode: {mode}.", "अज्ञात भुगतान प्रकार: {mode}।"),
+    "receipt.text_too_long": (
+        "The receipt's {field} is longer than {limit} characters; the central server would refuse it. "
+        "Shorten it, or ask IT to correct the consumer's record.",
+        "रसीद का {field} {limit} अक्षरों से लंबा है; केंद्रीय सर्वर इसे स्वीकार नहीं करेगा। "
+        "इसे छोटा करें, या उपभोक्ता का रिकॉर्ड ठीक करने के लिए आईटी से कहें।",
+    ),
     "receipt.reference_required": (
         "Enter the transaction reference for {mode}.",
         "{mode} के लिए लेन-देन संदर्भ संख्या दर्ज करें।",

@@ -34,6 +34,7 @@ from counter_app.storage import consumers as consumers_repo
 from counter_app.storage import receipts as receipts_repo
 from counter_app.storage import users as users_repo
 from counter_app.storage.store import Store, get_kv, get_kvs
+from kesco_protocol import limits as protocol_limits
 from kesco_protocol.digits import to_ascii_digits
 from kesco_protocol.records import Dishonour, Mode, Receipt, RecordKind, Void
 
@@ -88,6 +89,18 @@ class ConsumerView:
         if self.consumer.dishonoured_cheques > 0:
             w.append("consumer.warn_dishonoured")
         return w
+
+
+def _check_text_limits(receipt: Receipt) -> None:
+    """Refuse, before it is sealed, a receipt whose text the server would refuse as too long (the
+    one shared table, kesco_protocol.limits): a typed name, or master data that does not fit."""
+    body = receipt.body()
+    fields = [(name, body.get(name), limit) for name, limit in protocol_limits.RECEIPT.items()]
+    fields += [(f"instrument.{name}", (receipt.instrument or {}).get(name), limit)
+               for name, limit in protocol_limits.INSTRUMENT.items()]
+    for name, value, limit in fields:
+        if isinstance(value, str) and len(value) > limit:
+            raise ValidationError("receipt.text_too_long", field=name, limit=limit)
 
 
 def normalise_account(text: str) -> str:
@@ -341,6 +354,7 @@ class CollectionService:
                 collected_in_closing=kv["server_period_state"] == "closing",
                 balance_as_of=kv["consumers_as_of"],
             )
+            _check_text_limits(receipt)
             sealed = chain.seal(receipt, head)
             receipts_repo.insert_receipt(conn, sealed)
             receipts_repo.insert_outbox(conn, sealed.receipt_id, RecordKind.RECEIPT, sealed.wire(), sealed.issued_at)

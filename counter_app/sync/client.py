@@ -129,6 +129,8 @@ class ServerClient:
             raise AuthFailure(detail=detail, http_status=code)
         if code == 413:
             raise BatchTooLarge(detail=detail, http_status=code)
+        if code == 408:  # the body arrived too slowly for the server: a slow link, nothing stored
+            raise Offline(detail=detail, http_status=code)
         if code == 503 and "clos" in detail.lower():
             raise Closing(detail=detail, http_status=code, retry_after=retry)
         if code >= 500 or code == 429:

@@ -114,14 +114,17 @@ class LiveServer:
     def _start_thread(self) -> None:
         import uvicorn
 
+        from central_server import serving
         from central_server.app import create_app
 
-        app = create_app(Settings(database_url=self.database_url, migrate_on_start=False, **self.settings))
+        settings = Settings(database_url=self.database_url, migrate_on_start=False, **self.settings)
+        app = create_app(settings)
         sock = socket.socket()
         sock.bind((self.host, 0))
         self.port = sock.getsockname()[1]
+        # the options `central-server serve` runs with (limits, no proxy headers unless trusted)
         config = uvicorn.Config(app, log_config=None, access_log=False, log_level=self.log_level.lower(),
-                                timeout_keep_alive=30)
+                                **serving.uvicorn_options(settings))
         self._server = uvicorn.Server(config)
         self._thread = threading.Thread(target=self._server.run, kwargs={"sockets": [sock]}, daemon=True,
                                         name=f"live-server-{self.port}")

@@ -83,6 +83,7 @@ ANSWERS: dict[str, tuple[int, dict[str, Any], bytes]] = {
     "closing": (503, {"Retry-After": "120"}, b'{"detail":"month-end closing: the server takes no records now"}'),
     "busy": (503, {"Retry-After": "30"}, b'{"detail":"the server\'s database is busy; retry later"}'),
     "slowdown": (429, {"Retry-After": _date}, b'{"detail":"too many"}'),
+    "slowbody": (408, {"Connection": "close"}, b'{"detail":"the body stopped arriving"}'),
     "garbage": (200, {"Content-Type": "application/json"}, b'{"results": [1, 2'),
     "notobject": (200, {}, b"[1, 2, 3]"),
 }
@@ -119,6 +120,13 @@ def test_http_failures_are_told_apart(http_server: str, key: str, exc: type, sta
         _get(_client(http_server), key)
     assert type(info.value) is exc
     assert info.value.http_status == status
+
+
+def test_a_body_cut_for_arriving_too_slowly_is_offline_not_a_bug(http_server: str) -> None:
+    """408 (the server's body read timeout, docs/DEPLOY.md): the link was slow, nothing was
+    stored; retried as a whole later, never split or set aside as if the records were bad."""
+    with pytest.raises(Offline):
+        _get(_client(http_server), "slowbody")
 
 
 def test_retry_after_is_read_from_seconds_and_from_an_http_date(http_server: str) -> None:

@@ -1,20 +1,41 @@
 from __future__ import annotations
 
-from fastapi import APIRouter, HTTPException
+from fastapi import APIRouter, HTTPException, Request
 
-from central_server import counters, db
-from central_server.api.deps import EngineDep, now_iso
+from central_server import counters, db, throttle
+from central_server.api.deps import EngineDep, SettingsDep, now_iso
 from central_server.api.schemas import EnrollIn, EnrollOut, Problem
 
 router = APIRouter(tags=["enrollment"])
 
 
+def _limits(request: Request, settings: SettingsDep) -> throttle.EnrolmentLimits:
+    limits: throttle.EnrolmentLimits | None = getattr(request.app.state, "enrol_limits", None)
+    if limits is None:
+        limits = request.app.state.enrol_limits = throttle.EnrolmentLimits(
+            settings.enroll_tries_per_address, settings.enroll_tries_per_counter)
+    return limits
+
+
 @router.post("/enroll", response_model=EnrollOut,
-             responses={401: {"model": Problem, "description": "unknown counter, wrong, used or expired code"}})
-def enroll(body: EnrollIn, eng: EngineDep) -> dict[str, str]:
+             responses={401: {"model": Problem, "description": "unknown counter, wrong, used or expired code"},
+                        429: {"model": Problem, "description": "too many tries from this address or for this "
+                                                              "counter: retry after Retry-After seconds"}})
+def enroll(body: EnrollIn, request: Request, eng: EngineDep, settings: SettingsDep) -> dict[str, str]:
     """Exchange the one-time enrollment code for the counter's long-lived token."""
-    with db.write_tx(eng) as conn:
-        done = counters.enroll(conn, body.counter_code, body.enrollment_code)
+    limits = _limits(request, settings)
+    address = request.client.host if request.client else "unknown"
+    wait = limits.take(address, body.counter_code)
+    if wait:
+        raise HTTPException(429, "too many enrolment tries; wait and try again", headers={"Retry-After": str(wait)})
+    # a wrong code is told from a read; only a code that matches takes the write lock
+    with db.read_tx(eng) as conn:
+        plausible = counters.enrollment_matches(conn, body.counter_code, body.enrollment_code)
+    done = None
+    if plausible:
+        with db.write_tx(eng) as conn:
+            done = counters.enroll(conn, body.counter_code, body.enrollment_code)
     if done is None:
         raise HTTPException(401, "enrollment refused: unknown counter, or a wrong, used or expired code")
+    limits.succeeded(address, body.counter_code)
     return {"counter_code": done.counter_code, "token": done.token, "server_time": now_iso()}

@@ -4,14 +4,17 @@ import logging
 from collections import Counter
 from typing import Any
 
-from fastapi import APIRouter, HTTPException, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
+from starlette.concurrency import run_in_threadpool
 
 from central_server import counters, db
 from central_server import period as period_mod
+from central_server.api import body as body_mod
 from central_server.api.deps import OWN_ERRORS, EngineDep, OwnCounter, SettingsDep, now_iso
-from central_server.api.schemas import CounterStatus, Problem, RecordsIn, RecordsOut
-from central_server.ingest import RecordIn, ingest_records
+from central_server.api.schemas import CounterStatus, Problem, RecordsOut
+from central_server.config import Settings
+from central_server.ingest import ingest_records
 
 router = APIRouter(tags=["records"])
 log = logging.getLogger("central_server.records")
@@ -24,21 +27,28 @@ def _status(conn: Any, code: str) -> dict[str, Any]:
 @router.post(
     "/counters/{code}/records", response_model=RecordsOut,
     responses={**OWN_ERRORS,
-               413: {"model": Problem, "description": "more records than the server takes in one request"},
+               408: {"model": Problem, "description": "the body arrived too slowly"},
+               413: {"model": Problem, "description": "more records or bytes than the server takes in one request"},
                503: {"model": Problem, "description": "month-end closing in legacy mode: retry after Retry-After"}},
+    openapi_extra=body_mod.openapi_body(),
 )
-def post_records(code: OwnCounter, body: RecordsIn, request: Request, eng: EngineDep,
-                 settings: SettingsDep) -> Any:
+async def post_records(code: OwnCounter, request: Request, eng: EngineDep, settings: SettingsDep) -> Any:
     """Store a batch of the counter's records exactly once; one result per record, in order."""
-    if len(body.records) > settings.max_batch:
-        raise HTTPException(413, f"at most {settings.max_batch} records a request")
+    # The token was checked (OwnCounter) before this reads a byte of the body; the body is capped
+    # and timed by central_server.limits while it is read, and parsed in a worker thread.
+    raw = await request.body()
+    return await run_in_threadpool(_store, code, raw, request, eng, settings)
+
+
+def _store(code: str, raw: bytes, request: Request, eng: Any, settings: Settings) -> Any:
+    items = body_mod.parse_records(raw, settings.max_batch)
+    del raw
     with db.read_tx(eng) as conn:
         per = period_mod.current(conn)
     if per.refuses_sync:
         return JSONResponse({"detail": "month-end closing: the server takes no records now"}, status_code=503,
                             headers={"Retry-After": str(per.retry_after_s)})
-    request.scope.setdefault("state", {})["records"] = len(body.records)
-    items = [RecordIn(r.kind, r.record_id, r.payload) for r in body.records]
+    request.scope.setdefault("state", {})["records"] = len(items)
 
     def work(conn: Any) -> dict[str, Any]:
         results = ingest_records(conn, code, items, sanity_limit_paise=settings.sanity_limit_paise)

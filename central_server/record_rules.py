@@ -1,0 +1,86 @@
+"""The field rules of each record kind (docs/PROTOCOL.md), in the terms of central_server.validate:
+which fields must be there, of which type and range, how long their text may be (the widths are
+kesco_protocol.limits). A receipt's dates are only checked for type here: a receipt with an
+unreadable date is money collected, so it is parked (ingest_read), never refused."""
+
+from __future__ import annotations
+
+from central_server.validate import Rule, boolean, day, integer, items, mapping, moment, record, text
+from kesco_protocol import limits as lim
+
+MONEY = integer()
+COUNT = integer(0)
+PIECES = integer(0, 100_000)
+
+
+def _texts(table: dict[str, int], optional: set[str]) -> dict[str, Rule]:
+    return {k: text(v, optional=k in optional) for k, v in table.items()}
+
+
+INSTRUMENT = record({k: text(v, optional=True) for k, v in lim.INSTRUMENT.items()}, optional=True,
+                    closed=True)
+
+RECEIPT: dict[str, Rule] = {
+    **_texts(lim.RECEIPT, {"bill_no", "balance_as_of", "prev_hash", "hash", "kind"}),
+    "seq": integer(1),
+    "amount_paise": MONEY,
+    "tendered_paise": integer(0, optional=True),
+    "collected_in_closing": boolean,
+    "instrument": INSTRUMENT,
+}
+
+VOID: dict[str, Rule] = {
+    **_texts(lim.VOID, {"receipt_no", "mode", "clerk", "approved_by", "shift_id", "kind"}),
+    "amount_paise": MONEY,
+    "voided_at": moment(),
+}
+
+DISHONOUR: dict[str, Rule] = {
+    **_texts(lim.DISHONOUR, {"receipt_no", "account_no", "recorded_by", "kind"}),
+    "amount_paise": MONEY,
+    "recorded_at": moment(),
+}
+
+# one cheque or DD line of a shift close
+_SHIFT_INSTRUMENT = record({
+    "receipt_id": text(lim.ID, optional=True), "receipt_no": text(lim.RECEIPT["receipt_no"], optional=True),
+    "mode": text(lim.MODE, optional=True), "number": text(lim.INSTRUMENT["number"], optional=True),
+    "bank": text(lim.INSTRUMENT["bank"], optional=True), "date": text(lim.DATE, optional=True),
+    "amount_paise": integer(optional=True),
+})
+
+SHIFT_CLOSE: dict[str, Rule] = {
+    **_texts(lim.SHIFT_CLOSE, {"shift_close_id", "remark", "approved_by", "kind"}),
+    "business_date": day(),
+    "closed_at": moment(),
+    "expected_cash_paise": MONEY, "counted_cash_paise": MONEY, "variance_paise": MONEY,
+    "opening_float_paise": integer(optional=True), "blind_count_paise": integer(optional=True),
+    "cash_collected_paise": integer(optional=True), "voided_cash_paise": integer(optional=True),
+    "cash_receipts": integer(0, optional=True),
+    "counts": mapping(PIECES, optional=True),
+    "instruments": items(_SHIFT_INSTRUMENT, optional=True),
+    "instruments_missing": items(text(lim.RECEIPT["receipt_no"]), optional=True),
+    "other_modes": mapping(MONEY, lim.MODE, optional=True),
+}
+
+DAY_CLOSE: dict[str, Rule] = {
+    **_texts(lim.DAY_CLOSE, {"day_close_id", "kind"}),
+    "business_date": day(),
+    "closed_at": moment(),
+    "receipt_count": COUNT,
+    "total_paise": MONEY,
+    "receipt_ids": items(text(lim.ID)),
+    "void_count": integer(0, optional=True),
+    "void_total_paise": integer(optional=True), "net_total_paise": integer(optional=True),
+    "variance_total_paise": integer(optional=True),
+    "by_mode": mapping(MONEY, lim.MODE, optional=True),
+    "by_category": mapping(MONEY, optional=True),
+    "shift_ids": items(text(lim.ID), optional=True),
+}
+
+BY_KIND: dict[str, dict[str, Rule]] = {
+    "receipt": RECEIPT, "void": VOID, "dishonour": DISHONOUR, "shift_close": SHIFT_CLOSE, "day_close": DAY_CLOSE,
+}
+# the payload field that must equal the record's record_id, per kind (when the payload has it)
+ID_FIELD = {"receipt": "receipt_id", "void": "void_id", "dishonour": "dishonour_id",
+            "shift_close": "shift_close_id", "day_close": "day_close_id"}
