@@ -1,7 +1,7 @@
 """The field rules of each record kind (docs/PROTOCOL.md), in the terms of central_server.validate:
 which fields must be there, of which type and range, how long their text may be (the widths are
 kesco_protocol.limits). A receipt's dates are only checked for type here: a receipt with an
-unreadable date is money collected, so it is parked (ingest_read), never refused."""
+unreadable date is money collected, so it is parked (ingest/receipts.py), never refused."""
 
 from __future__ import annotations
 

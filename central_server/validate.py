@@ -12,7 +12,7 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from central_server.ingest_batch import MAX_INT, Invalid
+from central_server.ingest.batch import MAX_INT, Invalid
 from kesco_protocol import limits
 
 Rule = Callable[[Any, str], None]
