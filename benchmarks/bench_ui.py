@@ -97,7 +97,7 @@ def window_figures(data_dir: Path, n: int, lookups: int) -> dict[str, float]:
     from counter_app.domain.demo_data import account_no_for_index
     from counter_app.printing.printers import PdfPrinter
     from counter_app.ui.app import build_window, create_application
-    from counter_app.ui.tour import wait_until
+    from kesco_demo.tour import wait_until
 
     app = create_application()
     rng = random.Random(7)

@@ -20,9 +20,10 @@ from PySide6.QtWidgets import (
 from counter_app.services.collection import Session
 from counter_app.ui.collect_page import CollectPage
 from counter_app.ui.context import UiContext
-from counter_app.ui.login_page import LoginPage, ShiftPage
+from counter_app.ui.login_page import LoginPage
 from counter_app.ui.receipts_page import ReceiptsPage
 from counter_app.ui.shift_close_page import ShiftClosePage
+from counter_app.ui.shift_page import ShiftPage
 from counter_app.ui.status_bar import CounterStatusBar
 from counter_app.ui.supervisor_page import SupervisorPage
 from counter_app.ui.widgets import STYLE_SHEET

@@ -97,3 +97,27 @@ def test_errors_come_back_on_the_gui_thread(qtbot: Any) -> None:
     runner.submit(fail, None, lambda e: seen.append((threading.get_ident(), str(e))))
     qtbot.waitUntil(lambda: bool(seen), timeout=5000)
     assert seen == [(main, "boom")]
+
+
+def _imports_with_level(path: Path) -> list[tuple[str, bool]]:
+    """(module, at module level) for every import in the file."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    top = {id(n) for n in tree.body}
+    out: list[tuple[str, bool]] = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            out += [(a.name, id(node) in top) for a in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            out.append((node.module, id(node) in top))
+    return out
+
+
+def test_demo_scaffolding_stays_out_of_the_product() -> None:
+    """The tours live in kesco_demo: nothing in counter_app imports it at module level (the demo
+    command may, lazily), and nothing in counter_app imports QtTest at all."""
+    bad = []
+    for path in sorted((UI.parent).rglob("*.py")):
+        for module, top_level in _imports_with_level(path):
+            if "QtTest" in module or (module.startswith("kesco_demo") and top_level):
+                bad.append(f"{path.relative_to(UI.parent)}: {module}")
+    assert bad == []

@@ -12,7 +12,7 @@ from PySide6.QtTest import QTest
 
 from counter_app.domain.demo_data import account_no_for_index
 from counter_app.ui.main_window import MainWindow
-from counter_app.ui.tour import Tour, settle, type_into, wait_until
+from kesco_demo.tour import Tour, settle, type_into, wait_until
 
 SERVER_WAIT_S = 60
 
