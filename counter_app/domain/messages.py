@@ -10,6 +10,11 @@ from typing import Any
 # key: (English, Hindi)
 MESSAGES: dict[str, tuple[str, str]] = {
     "error.unknown": ("Something went wrong.", "कुछ गड़बड़ हो गई।"),
+    # What the window says for a failure the core did not foresee (the details go to the log).
+    "error.unexpected": (
+        "Something went wrong and nothing was changed. Try again; if it happens again, call IT.",
+        "कुछ गड़बड़ हो गई, कुछ भी नहीं बदला गया। दोबारा प्रयास करें; फिर भी हो तो IT को बुलाएँ।",
+    ),
     "error.invalid": ("The input is not valid.", "दर्ज की गई जानकारी सही नहीं है।"),
     "error.not_found": ("Not found.", "नहीं मिला।"),
     "error.state": ("This cannot be done now.", "यह अभी नहीं किया जा सकता।"),

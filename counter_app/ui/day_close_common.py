@@ -12,6 +12,7 @@ from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 from PySide6.QtWidgets import QFileDialog, QWidget
 
 from counter_app.domain.money import format_inr
+from counter_app.ui.ops import Changes, Op
 
 _DIGITS = str.maketrans("०१२३४५६७८९", "0123456789")
 CONTEXT = "ClosingTexts"
@@ -70,11 +71,10 @@ def variance_text(_widget: QWidget | None, paise: int) -> str:
 
 
 def run_report_job(page: Any, fn: Callable[[], str | None], printing: str, done_text: str) -> None:
-    """A report to the printer or to a PDF, off the GUI thread. The page (with .ctx, .alert,
-    ._error and a print_finished signal) says `printing`, then `done_text` or the error, and emits
+    """A report to the printer or to a PDF, as an Op of the page (with .ctx, .alert and a
+    print_finished signal): says `printing`, then `done_text` or the error, and emits
     print_finished with the output or the error."""
     ctx = page.ctx
-    page.alert.note(printing)
 
     def job() -> str | None:
         out = fn()
@@ -86,8 +86,5 @@ def run_report_job(page: Any, fn: Callable[[], str | None], printing: str, done_
         page.alert.ok(done_text)
         page.print_finished.emit(out)
 
-    def failed(e: BaseException) -> None:
-        page._error(e)
-        page.print_finished.emit(e)
-
-    ctx.runner.submit(job, done, failed)
+    Op(page, job, exclusive=False, note=printing, changes=Changes(printed=True)) \
+        .success(done).failure(page.print_finished.emit).run()

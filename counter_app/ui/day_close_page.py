@@ -25,7 +25,6 @@ from PySide6.QtWidgets import (
 )
 
 from counter_app.domain.closes import DayClose
-from counter_app.domain.errors import CounterError
 from counter_app.domain.money import format_inr
 from counter_app.printing.receipt_doc import display_datetime
 from counter_app.printing.reports import print_payin_slip, print_z_report, render_z_report_pdf
@@ -34,6 +33,7 @@ from counter_app.services.reports import write_receipts_csv
 from counter_app.ui.close_models import TextTableModel
 from counter_app.ui.context import UiContext
 from counter_app.ui.day_close_common import ask_save_path, names, run_report_job, ui_date, variance_text
+from counter_app.ui.ops import BusyPage, Changes, Op
 from counter_app.ui.widgets import AlertLabel, line_edit, set_label
 
 POLL_MS = 500
@@ -52,7 +52,7 @@ def table_view(model: TextTableModel, name: str, parent: QWidget) -> QTableView:
     return t
 
 
-class DayClosePage(QWidget):
+class DayClosePage(BusyPage, QWidget):
     report_shown = Signal(object)  # DayReport
     day_closed = Signal(object)  # DayClose
     status_shown = Signal(object)  # the day close status (dict) or None
@@ -65,7 +65,6 @@ class DayClosePage(QWidget):
         self.closing = CloseService(ctx.service)
         self.report: DayReport | None = None
         self.status: dict[str, Any] | None = None
-        self.busy = False
         self.polls = 0
         self.ask_save_path: Callable[[QWidget, str, str, str], str] = ask_save_path
 
@@ -231,8 +230,8 @@ class DayClosePage(QWidget):
         if not keep_message:
             self.alert.clear_message()
         closing = self.closing
-        self.ctx.runner.submit(lambda: (closing.day_report(day), closing.day_close_status(day)),
-                               self._got_report, self._error)
+        Op(self, lambda: (closing.day_report(day), closing.day_close_status(day)), exclusive=False) \
+            .success(self._got_report).failure(self._failed).run()
 
     def _got_report(self, got: tuple[DayReport, dict[str, Any] | None]) -> None:
         rep, status = got
@@ -279,10 +278,8 @@ class DayClosePage(QWidget):
         self.void_model.set_rows([[v.receipt_no, v.account_no, format_inr(v.amount_paise), v.void_reason or "",
                                    v.void_approved_by or ""] for v in rep.voids])
 
-    def _error(self, e: BaseException) -> None:
-        self.busy = False
+    def _failed(self, _e: BaseException) -> None:
         self._enable(self.report is not None)
-        self.alert.error(self.ctx.language.message(e) if isinstance(e, CounterError) else str(e))
 
     # ------------------------------------------------------------------ closing and the server's answer
     def close_day(self) -> None:
@@ -290,22 +287,20 @@ class DayClosePage(QWidget):
         if self.busy or session is None or rep is None:
             return
         day = rep.business_date
-        self.busy = True
-        self._enable(True)
-        self.alert.note(self.tr("Closing the day..."))
-        self.ctx.runner.submit(lambda: self.closing.close_day(session, day), self._closed, self._error)
+        Op(self, lambda: self.closing.close_day(session, day), note=self.tr("Closing the day..."),
+           changes=Changes(day_close=True, outbox=True)).success(self._closed).failure(self._failed).run()
+        self._enable(True)  # busy now: the close button stays off until the day's report is back
 
     def _closed(self, dc: DayClose) -> None:
-        self.busy = False
         self.alert.ok(self.tr("Day %1 closed: %2 receipts, %3. Sending it to the central server...")
                       .replace("%1", self.date_edit.text().strip()).replace("%2", str(dc.receipt_count))
                       .replace("%3", format_inr(dc.total_paise)))
         self.day_closed.emit(dc)
-        self._push_and_wait()
+        self._wait_for_server()
         self.show_day(keep_message=True)
 
-    def _push_and_wait(self) -> None:
-        self.ctx.sync.receipts_changed()  # refresh and push now, through the sync engine when there is one
+    def _wait_for_server(self) -> None:
+        # The Op's Changes(outbox=True) has made the sync bridge refresh and push; now poll the answer.
         self.polls = 0
         self.poll_timer.start()
 
@@ -316,8 +311,8 @@ class DayClosePage(QWidget):
             return
         self.polls += 1
         day = rep.business_date
-        self.ctx.runner.latest("day_close_status", lambda: self.closing.day_close_status(day),
-                               self._polled, lambda e: None)
+        Op(self, lambda: self.closing.day_close_status(day), channel="day_close_status", exclusive=False,
+           show_error=False).success(self._polled).run()
 
     def _polled(self, status: dict[str, Any] | None) -> None:
         self._show_status(status)
@@ -385,9 +380,10 @@ class DayClosePage(QWidget):
 
         def done(n: int) -> None:
             self.alert.note(self.tr("Sending the day close again (with %1 refused receipts)...").replace("%1", str(n)))
-            self._push_and_wait()
+            self._wait_for_server()
 
-        self.ctx.runner.submit(lambda: self.closing.resend_day_close(session, day), done, self._error)
+        Op(self, lambda: self.closing.resend_day_close(session, day), exclusive=False,
+           changes=Changes(day_close=True, outbox=True)).success(done).failure(self._failed).run()
 
     # ------------------------------------------------------------------ reports and export
     def _print(self, fn: Callable[[], str | None], what: str) -> None:
@@ -435,9 +431,6 @@ class DayClosePage(QWidget):
             self.alert.ok(self.tr("%1 receipts written to %2.").replace("%1", str(n)).replace("%2", path))
             self.exported.emit((path, n))
 
-        def failed(e: BaseException) -> None:
-            self.alert.error(self.ctx.language.message(e) if isinstance(e, CounterError) else str(e))
-            self.exported.emit(e)
-
-        ctx.runner.submit(lambda: write_receipts_csv(ctx.service, day, Path(path)), done, failed)
+        Op(self, lambda: write_receipts_csv(ctx.service, day, Path(path)), exclusive=False) \
+            .success(done).failure(self.exported.emit).run()
 

@@ -13,14 +13,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from counter_app.domain.errors import CounterError
 from counter_app.services.collection import Session
 from counter_app.ui.context import UiContext
 from counter_app.ui.i18n import LANGUAGE_NAMES, LANGUAGES
+from counter_app.ui.ops import BusyPage, Op
 from counter_app.ui.widgets import AlertLabel, add_row, line_edit, set_label
 
 
-class LoginPage(QWidget):
+class LoginPage(BusyPage, QWidget):
     logged_in = Signal(object)  # Session
 
     def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
@@ -64,7 +64,6 @@ class LoginPage(QWidget):
         self.pin.returnPressed.connect(self.submit)
         self.login_button.clicked.connect(self.submit)
         self.lang.currentIndexChanged.connect(self._language_chosen)
-        self.busy = False
         self.retranslate()
 
     def changeEvent(self, e: QEvent) -> None:
@@ -74,7 +73,7 @@ class LoginPage(QWidget):
 
     def retranslate(self) -> None:
         self.title.setText(self.tr("KESCO cash counter"))
-        code = self.ctx.counter.store.get_meta("counter_code") or "-"
+        code = self.ctx.counter_code or "-"
         self.subtitle.setText(self.tr("Counter %1").replace("%1", f"{code} {self.ctx.counter_name}".strip()))
         set_label(self.user_label, self.user, self.tr("&User name"))
         set_label(self.pin_label, self.pin, self.tr("&PIN"))
@@ -101,21 +100,14 @@ class LoginPage(QWidget):
             self.alert.error(self.tr("Enter your user name and PIN."))
             (self.user if not username else self.pin).setFocus()
             return
-        self.busy = True
-        self.login_button.setEnabled(False)
-        self.alert.note(self.tr("Checking..."))
-        self.ctx.runner.submit(lambda: self.ctx.service.login(username, pin), self._done, self._failed)
+        Op(self, lambda: self.ctx.service.login(username, pin), disable=(self.login_button,),
+           note=self.tr("Checking...")).success(self._done).failure(self.failed).run()
 
     def _done(self, session: Session) -> None:
-        self.busy = False
-        self.login_button.setEnabled(True)
         self.pin.clear()
         self.alert.clear_message()
         self.logged_in.emit(session)
 
-    def _failed(self, e: BaseException) -> None:
-        self.busy = False
-        self.login_button.setEnabled(True)
+    def failed(self, _e: BaseException) -> None:
         self.pin.clear()
         self.pin.setFocus()
-        self.alert.error(self.ctx.language.message(e) if isinstance(e, CounterError) else str(e))

@@ -8,10 +8,11 @@ from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QLabel, QPushButton, QVB
 from counter_app.domain.errors import CounterError
 from counter_app.domain.money import format_inr, parse_amount
 from counter_app.ui.context import UiContext
+from counter_app.ui.ops import BusyPage, Changes, Op, error_text
 from counter_app.ui.widgets import AlertLabel, add_row, line_edit, set_label
 
 
-class ShiftPage(QWidget):
+class ShiftPage(BusyPage, QWidget):
     """No open shift yet: count the opening cash float and open one."""
 
     shift_opened = Signal(object)  # ShiftRow
@@ -44,7 +45,6 @@ class ShiftPage(QWidget):
         outer.addStretch(1)
         self.float_edit.returnPressed.connect(self.submit)
         self.open_button.clicked.connect(self.submit)
-        self.busy = False
         self.retranslate()
 
     def changeEvent(self, e: QEvent) -> None:
@@ -74,22 +74,14 @@ class ShiftPage(QWidget):
             paise = parse_amount(self.float_edit.text(), allow_zero=True,
                                  max_paise=self.ctx.service.config.max_receipt_paise)
         except CounterError as e:
-            self.alert.error(self.ctx.language.message(e))
+            self.alert.error(error_text(self.ctx, e))
             self.float_edit.setFocus()
             return
         session = self.ctx.session
-        self.busy = True
-        self.open_button.setEnabled(False)
 
         def done(shift: object) -> None:
-            self.busy = False
-            self.open_button.setEnabled(True)
             self.alert.ok(self.tr("Shift opened with %1.").replace("%1", format_inr(paise)))
             self.shift_opened.emit(shift)
 
-        def failed(e: BaseException) -> None:
-            self.busy = False
-            self.open_button.setEnabled(True)
-            self.alert.error(self.ctx.language.message(e) if isinstance(e, CounterError) else str(e))
-
-        self.ctx.runner.submit(lambda: self.ctx.service.open_shift(session, paise), done, failed)
+        Op(self, lambda: self.ctx.service.open_shift(session, paise), disable=(self.open_button,),
+           changes=Changes(shift=True)).success(done).run()
