@@ -121,3 +121,15 @@ def test_demo_scaffolding_stays_out_of_the_product() -> None:
             if "QtTest" in module or (module.startswith("kesco_demo") and top_level):
                 bad.append(f"{path.relative_to(UI.parent)}: {module}")
     assert bad == []
+
+
+def test_one_task_runner_and_no_other_threads_in_the_window() -> None:
+    """Work leaves the GUI thread only through ui/tasks.py (and the sync engine, outside ui/)."""
+    bad = []
+    for path in sorted(UI.glob("*.py")):
+        if path.name == "tasks.py":
+            continue
+        text = path.read_text(encoding="utf-8")
+        bad += [f"{path.name}: {word}" for word in ("threading.Thread", "QThreadPool", "QRunnable", "QThread(",
+                                                   "concurrent.futures") if word in text]
+    assert bad == []
