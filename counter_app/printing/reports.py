@@ -32,6 +32,7 @@ from counter_app.printing.report_doc import (
 from counter_app.services.clock import IST
 from counter_app.services.closes import DayReport
 from counter_app.services.reports import DayBookRow
+from kesco_protocol import vocabulary
 
 REPORT_A4 = PageLayout("a4", 210.0, 297.0, 12.0, 10.0)
 
@@ -127,13 +128,15 @@ def shift_report_html(sc: ShiftClose, lh: Letterhead, denoms: Sequence[tuple[str
 
 
 # -------------------------------------------------------------------------------------- Z-report
+CASH = vocabulary.MODES["cash"].both()  # the mode's words, as headings of the cash columns
+DD_SHORT = vocabulary.MODES["dd"].short_en
 VOID_COLUMNS = (Column("Receipt no.", "रसीद सं.", 42), Column("Account", "खाता", 28),
                 Column("Amount", "राशि", 30, right=True), Column("Reason", "कारण", 60),
                 Column("Approved", "स्वीकृत", 26))
 CHEQUE_COLUMNS = (Column("Receipt no.", "रसीद सं.", 42), Column("Type", "प्रकार", 14), Column("Number", "संख्या", 24),
                   Column("Bank", "बैंक", 48), Column("Dated", "दिनांकित", 24), Column("Amount", "राशि", 34, right=True))
 DAY_BOOK_COLUMNS = (Column("Date", "दिनांक", 26), Column("Receipts", "रसीदें", 20, right=True),
-                    Column("Cancelled", "रद्द", 20, right=True), Column("Cash", "नकद", 30, right=True),
+                    Column("Cancelled", "रद्द", 20, right=True), Column(*CASH, 30, right=True),
                     Column("Chq/DD", "चेक/डीडी", 30, right=True), Column("UPI/Card", "यूपीआई/कार्ड", 30, right=True),
                     Column("Net", "शुद्ध", 30, right=True))
 
@@ -205,7 +208,7 @@ def cheque_listing(rep: DayReport) -> Listing:
     rows = []
     for ln in inst:
         i = ln.instrument or {}
-        rows.append([ln.receipt_no, "DD" if ln.mode == "dd" else "Chq", str(i.get("number", "")),
+        rows.append([ln.receipt_no, DD_SHORT if ln.mode == "dd" else "Chq", str(i.get("number", "")),
                      str(i.get("bank", "")), display_date(i.get("date")), format_inr(ln.amount_paise)])
     foot = [f"{len(inst)} items / नग", "", "", "", "Total / योग", format_inr(sum(ln.amount_paise for ln in inst))]
     return Listing(CHEQUE_COLUMNS, rows, foot if inst else None)
@@ -245,7 +248,7 @@ def payin_slip(rep: DayReport, lh: Letterhead, denoms: Sequence[tuple[str, int]]
     r = Report(f"PAY-IN-{rep.counter_code}-{rep.business_date}")
     r.add(h.heading(lh.utility_en, lh.utility_hi, "BANK DEPOSIT (PAY-IN) SLIP", "बैंक जमा पर्ची") + "<hr/>"
           + h.pairs(head))
-    cash_html = h.section("Cash", "नकद") + h.table(
+    cash_html = h.section(*CASH) + h.table(
         [("Denomination", "मूल्यवर्ग"), ("Pieces", "नग"), ("Amount", "राशि")], cash_rows, numeric=(1, 2),
         footer=["Cash total / नकद योग", "", h.money(cash)], widths=("50%", "20%", "30%"))
     if floats:
@@ -253,7 +256,7 @@ def payin_slip(rep: DayReport, lh: Letterhead, denoms: Sequence[tuple[str, int]]
                       "का प्रारंभिक नकद शामिल है।</p>")
     r.add(cash_html, h.section("Cheques and DDs", "चेक और डीडी"), cheque_listing(rep))
     r.add(h.section("Deposit total", "कुल जमा")
-          + h.pairs([("Cash", "नकद", h.money(cash)), ("Cheques/DDs", "चेक/डीडी", h.money(cheques)),
+          + h.pairs([(*CASH, h.money(cash)), ("Cheques/DDs", "चेक/डीडी", h.money(cheques)),
                      ("TOTAL", "कुल", f'<span style="font-size:14pt"><b>{h.money(total)}</b></span>')])
           + _words(total)
           + h.signatures(("Deposited by", "जमाकर्ता"), ("Supervisor", "सुपरवाइज़र"), ("Bank cashier", "बैंक खजांची"))

@@ -18,8 +18,10 @@ from counter_app.ui.close_models import TextTableModel
 from counter_app.ui.context import UiContext
 from counter_app.ui.day_close_common import ask_save_path, run_report_job, ui_date
 from counter_app.ui.day_close_page import table_view
+from counter_app.ui.i18n import say
 from counter_app.ui.ops import Op
 from counter_app.ui.widgets import AlertLabel, line_edit, set_label
+from kesco_protocol import vocabulary
 
 
 class DayBookPage(QWidget):
@@ -80,7 +82,7 @@ class DayBookPage(QWidget):
         set_label(self.l_from, self.from_edit, self.tr("&From (DD-MM-YYYY)"))
         set_label(self.l_to, self.to_edit, self.tr("&To (DD-MM-YYYY)"))
         self.show_button.setText(self.tr("Show (Enter)"))
-        self.model.set_headers([self.tr("Date"), self.tr("Receipts"), self.tr("Cancelled"), self.tr("Cash"),
+        self.model.set_headers([self.tr("Date"), self.tr("Receipts"), self.tr("Cancelled"), say(vocabulary.MODES["cash"]),
                                 self.tr("Cheque/DD"), self.tr("UPI/card"), self.tr("Net")])
         self.table.setAccessibleName(self.tr("Day book"))
         self.print_button.setText(self.tr("&Print the day book"))

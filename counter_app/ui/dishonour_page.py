@@ -19,8 +19,10 @@ from counter_app.ui.close_models import TextTableModel
 from counter_app.ui.context import UiContext
 from counter_app.ui.day_close_common import names, ui_date
 from counter_app.ui.day_close_page import table_view
+from counter_app.ui.i18n import say
 from counter_app.ui.ops import BusyPage, Changes, Op
 from counter_app.ui.widgets import AlertLabel, add_row, line_edit, set_label
+from kesco_protocol import vocabulary
 
 
 class DishonourPage(BusyPage, QWidget):
@@ -136,8 +138,8 @@ class DishonourPage(BusyPage, QWidget):
             hay = " ".join((ln.receipt_no, ln.account_no, str(inst.get("number", "")))).lower()
             if q and q not in hay:
                 continue
-            state = (self.tr("DISHONOURED") if ln.dishonoured
-                     else self.tr("CANCELLED") if ln.voided else "")
+            state = (say(vocabulary.receipt_state("dishonoured")) if ln.dishonoured
+                     else say(vocabulary.receipt_state("cancelled")) if ln.voided else "")
             rows.append([ln.receipt_no, modes.get(ln.mode, ln.mode), str(inst.get("number", "")),
                          f"{inst.get('bank', '')} {display_date(inst.get('date'))}", ln.account_no,
                          format_inr(ln.amount_paise), state])

@@ -11,6 +11,7 @@ from counter_app.domain.consumer import Consumer
 from counter_app.domain.money import format_inr
 from counter_app.domain.receipt import Receipt
 from counter_app.printing.receipt_doc import display_datetime
+from kesco_protocol import vocabulary
 
 _Index = QModelIndex | QPersistentModelIndex
 ConsumerRole = Qt.ItemDataRole.UserRole + 1
@@ -51,7 +52,7 @@ class ShiftReceiptsModel(QAbstractTableModel):
         self.rows: list[tuple[Receipt, str | None]] = []
         self.headers: list[str] = list(self.COLUMNS)
         self.mode_names: dict[str, str] = {}
-        self.cancelled_text = "CANCELLED"
+        self.cancelled_text = vocabulary.receipt_state("cancelled").en
 
     def set_rows(self, rows: list[tuple[Receipt, str | None]]) -> None:
         self.beginResetModel()

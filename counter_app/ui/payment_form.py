@@ -14,8 +14,9 @@ from counter_app.domain.errors import CounterError, ValidationError
 from counter_app.domain.money import format_inr, format_plain, parse_amount
 from counter_app.domain.receipt import Instrument, Mode
 from counter_app.services.collection import Payment
-from counter_app.ui.i18n import Language
+from counter_app.ui.i18n import Language, say
 from counter_app.ui.widgets import add_row, line_edit, set_label
+from kesco_protocol import vocabulary
 
 MODES = (Mode.CASH, Mode.CHEQUE, Mode.DD, Mode.UPI, Mode.CARD)
 _DIGITS = str.maketrans("०१२३४५६७८९", "0123456789")
@@ -118,8 +119,9 @@ class PaymentForm(QWidget):
     def retranslate(self) -> None:
         set_label(self.l_amount, self.amount, self.tr("&Amount (₹)"))
         set_label(self.l_mode, self.mode, self.tr("&Mode"))
-        names = {Mode.CASH: self.tr("Cash"), Mode.CHEQUE: self.tr("Cheque"), Mode.DD: self.tr("Demand draft (DD)"),
-                 Mode.UPI: self.tr("UPI"), Mode.CARD: self.tr("Card")}
+        names = {m: say(t) for m, t in vocabulary.MODES.items()}
+        dd = vocabulary.MODES[Mode.DD]
+        names[Mode.DD] = f"{say(dd)} ({say(dd, short=True)})"  # the clerk may know it by either
         for i, m in enumerate(MODES):
             self.mode.setItemText(i, names[m])
         set_label(self.l_tendered, self.tendered, self.tr("Cash &handed over (₹)"))

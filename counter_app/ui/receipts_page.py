@@ -20,10 +20,12 @@ from PySide6.QtWidgets import (
 from counter_app.domain.money import format_inr
 from counter_app.domain.receipt import Receipt, Void
 from counter_app.ui.context import UiContext
+from counter_app.ui.i18n import say
 from counter_app.ui.models import ShiftReceiptsModel
 from counter_app.ui.ops import BusyPage, Changes, Op
 from counter_app.ui.print_jobs import Printed, print_op, void_slip_job
 from counter_app.ui.widgets import AlertLabel, add_row, line_edit, set_label
+from kesco_protocol import vocabulary
 
 
 class ReceiptsPage(BusyPage, QWidget):
@@ -106,9 +108,8 @@ class ReceiptsPage(BusyPage, QWidget):
         self.model.set_texts(
             [self.tr("Receipt no."), self.tr("Time"), self.tr("Account"), self.tr("Name"), self.tr("Amount"),
              self.tr("Mode"), self.tr("State")],
-            {"cash": self.tr("Cash"), "cheque": self.tr("Cheque"), "dd": self.tr("DD"), "upi": self.tr("UPI"),
-             "card": self.tr("Card")},
-            self.tr("CANCELLED"),
+            {k: say(t, short=True) for k, t in vocabulary.MODES.items()},
+            say(vocabulary.receipt_state("cancelled")),
         )
         self._show_totals()
         if self.void_box.isVisible():

@@ -30,8 +30,10 @@ from counter_app.domain.money import format_inr
 from counter_app.printing.reports import print_shift_report
 from counter_app.services.closes import ClosePreview, CloseService
 from counter_app.ui.context import UiContext
+from counter_app.ui.i18n import say
 from counter_app.ui.ops import BusyPage, Changes, Op, error_text
 from counter_app.ui.widgets import AlertLabel, add_row, line_edit, set_label
+from kesco_protocol import vocabulary
 
 MAX_DIGITS = 6
 PAGE_STYLE = """
@@ -262,7 +264,7 @@ class ShiftClosePage(BusyPage, QWidget):
     def _fill_instruments(self, lines: Sequence[InstrumentLine]) -> None:
         ticked = set(self.ticked())
         self.inst_list.clear()
-        kinds = {"cheque": self.tr("Cheque"), "dd": self.tr("DD")}
+        kinds = {k: say(vocabulary.MODES[k], short=True) for k in ("cheque", "dd")}
         for ln in lines:
             item = QListWidgetItem(f"{kinds.get(ln.mode, ln.mode)} {ln.number}: {format_inr(ln.amount_paise)}\n"
                                    f"{ln.bank}, {ln.receipt_no}")
