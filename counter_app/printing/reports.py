@@ -12,7 +12,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
 
 from counter_app.config import Config
 from counter_app.domain.closes import DEFAULT_DENOMINATIONS, DayClose, ShiftClose, denomination_label
@@ -30,7 +29,7 @@ from counter_app.printing.report_doc import (
     write_report_pdf,
 )
 from counter_app.services.clock import IST
-from counter_app.services.closes import DayReport
+from counter_app.services.closes import DayCloseStatus, DayReport
 from counter_app.services.reports import DayBookRow
 from kesco_protocol import vocabulary
 
@@ -142,7 +141,7 @@ DAY_BOOK_COLUMNS = (Column("Date", "दिनांक", 26), Column("Receipts",
 
 
 def z_report(rep: DayReport, lh: Letterhead, *, day_close: DayClose | None = None,
-             server: Mapping[str, Any] | None = None, now: datetime | None = None) -> Report:
+             server: DayCloseStatus | None = None, now: datetime | None = None) -> Report:
     closes = {c.shift_id: c for c in rep.shift_closes}
     summary = [
         ("Business date", "व्यावसायिक दिनांक", h.e(display_date(rep.business_date))),
@@ -214,15 +213,14 @@ def cheque_listing(rep: DayReport) -> Listing:
     return Listing(CHEQUE_COLUMNS, rows, foot if inst else None)
 
 
-def _server_text(server: Mapping[str, Any]) -> str:
-    detail = server.get("server") or {}
-    if server.get("confirmed"):
-        return h.e(f"CONFIRMED: {detail.get('server_count')} receipts, "
-                   f"{format_inr(int(detail.get('server_total_paise') or 0))} / पुष्टि हुई")
-    if detail and "server_count" in detail:
-        missing = ", ".join(server.get("missing_receipts") or []) or "-"
-        return h.e(f"MISMATCH: the server holds {detail.get('server_count')} receipts, "
-                   f"{format_inr(int(detail.get('server_total_paise') or 0))}; missing there: {missing} / "
+def _server_text(server: DayCloseStatus) -> str:
+    if server.confirmed:
+        return h.e(f"CONFIRMED: {server.server_count} receipts, "
+                   f"{format_inr(server.server_total_paise)} / पुष्टि हुई")
+    if server.answered:
+        missing = ", ".join(server.missing_receipts) or "-"
+        return h.e(f"MISMATCH: the server holds {server.server_count} receipts, "
+                   f"{format_inr(server.server_total_paise)}; missing there: {missing} / "
                    "मेल नहीं")
     return h.e("Not confirmed yet / अभी पुष्टि नहीं")
 
@@ -282,7 +280,7 @@ def day_book_report(rows: Sequence[DayBookRow], start: str, end: str, lh: Letter
 
 # ----------------------------------------------------------------------------- output: PDF, printer
 def render_z_report_pdf(report: DayReport, config: Config, path: Path, *, day_close: DayClose | None = None,
-                        server: Mapping[str, Any] | None = None, now: datetime | None = None) -> Path:
+                        server: DayCloseStatus | None = None, now: datetime | None = None) -> Path:
     rep = z_report(report, Letterhead.of(config), day_close=day_close, server=server, now=now)
     return write_report_pdf(rep, REPORT_A4, Path(path))
 
@@ -316,7 +314,7 @@ def print_shift_report(printer: ReceiptPrinter, sc: ShiftClose, config: Config, 
 
 
 def print_z_report(printer: ReceiptPrinter, report: DayReport, config: Config, *, counter_name: str = "",
-                   day_close: DayClose | None = None, server: Mapping[str, Any] | None = None) -> str | None:
+                   day_close: DayClose | None = None, server: DayCloseStatus | None = None) -> str | None:
     rep = z_report(report, Letterhead.of(config, counter_name), day_close=day_close, server=server)
     return print_report(printer, rep, REPORT_A4)
 

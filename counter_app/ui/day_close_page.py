@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
@@ -28,7 +27,7 @@ from counter_app.domain.closes import DayClose
 from counter_app.domain.money import format_inr
 from counter_app.printing.receipt_doc import display_datetime
 from counter_app.printing.reports import print_payin_slip, print_z_report, render_z_report_pdf
-from counter_app.services.closes import CloseService, DayReport
+from counter_app.services.closes import CloseService, DayCloseStatus, DayReport
 from counter_app.services.reports import write_receipts_csv
 from counter_app.ui.close_models import TextTableModel
 from counter_app.ui.context import UiContext
@@ -64,7 +63,7 @@ class DayClosePage(BusyPage, QWidget):
         self.ctx = ctx
         self.closing = CloseService(ctx.service)
         self.report: DayReport | None = None
-        self.status: dict[str, Any] | None = None
+        self.status: DayCloseStatus | None = None
         self.polls = 0
         self.ask_save_path: Callable[[QWidget, str, str, str], str] = ask_save_path
 
@@ -233,7 +232,7 @@ class DayClosePage(BusyPage, QWidget):
         Op(self, lambda: (closing.day_report(day), closing.day_close_status(day)), exclusive=False) \
             .success(self._got_report).failure(self._failed).run()
 
-    def _got_report(self, got: tuple[DayReport, dict[str, Any] | None]) -> None:
+    def _got_report(self, got: tuple[DayReport, DayCloseStatus | None]) -> None:
         rep, status = got
         self.report, self.status = rep, status
         self._fill(rep)
@@ -314,13 +313,13 @@ class DayClosePage(BusyPage, QWidget):
         Op(self, lambda: self.closing.day_close_status(day), channel="day_close_status", exclusive=False,
            show_error=False).success(self._polled).run()
 
-    def _polled(self, status: dict[str, Any] | None) -> None:
+    def _polled(self, status: DayCloseStatus | None) -> None:
         self._show_status(status)
-        answered = status is not None and status["sync_state"] != "pending"
+        answered = status is not None and status.sync_state != "pending"
         if answered or self.polls >= POLL_LIMIT:
             self.poll_timer.stop()
             if answered and status is not None:
-                if status["confirmed"]:
+                if status.confirmed:
                     self.alert.ok(self.tr("The central server confirmed the day close."))
                 else:
                     self.alert.error(self.tr("The central server's count differs from this counter's: see "
@@ -328,35 +327,33 @@ class DayClosePage(BusyPage, QWidget):
             if answered and self.report is not None:
                 self.show_day(keep_message=True)  # the acknowledged count moved too
 
-    def _show_status(self, st: dict[str, Any] | None) -> None:
+    def _show_status(self, st: DayCloseStatus | None) -> None:
         self.status = st
         self.resend_button.hide()
         kind = "none"
         if st is None:
             text = self.tr("The day is not closed yet.")
         else:
-            dc: DayClose = st["day_close"]
+            dc = st.day_close
             who = self.tr("Closed by %1 at %2.").replace("%1", dc.closed_by).replace("%2",
                                                                                        display_datetime(dc.closed_at))
-            server = st.get("server") or {}
-            if st["confirmed"]:
+            if st.confirmed:
                 kind = "confirmed"
                 text = who + " " + self.tr("CONFIRMED by the central server: %1 receipts, %2, the same as this "
-                                           "counter.").replace("%1", str(server.get("server_count"))) \
-                    .replace("%2", format_inr(int(server.get("server_total_paise") or 0)))
-            elif "server_count" in server:
+                                           "counter.").replace("%1", str(st.server_count)) \
+                    .replace("%2", format_inr(st.server_total_paise))
+            elif st.answered:
                 kind = "mismatch"
-                states = st.get("missing_states") or {}
-                missing = ", ".join(f"{no} ({self._state_word(states.get(no, ''))})"
-                                    for no in st["missing_receipts"]) or "-"
+                missing = ", ".join(f"{no} ({self._state_word(st.missing_states.get(no, ''))})"
+                                    for no in st.missing_receipts) or "-"
                 text = who + " " + self.tr("MISMATCH: the central server holds %1 receipts, %2; this counter has "
                                            "%3 receipts, %4. Missing on the server: %5.") \
-                    .replace("%1", str(server.get("server_count"))) \
-                    .replace("%2", format_inr(int(server.get("server_total_paise") or 0))) \
+                    .replace("%1", str(st.server_count)) \
+                    .replace("%2", format_inr(st.server_total_paise)) \
                     .replace("%3", str(dc.receipt_count)).replace("%4", format_inr(dc.total_paise)) \
                     .replace("%5", missing)
                 self.resend_button.show()
-            elif st["sync_state"] in ("conflict", "invalid"):
+            elif st.sync_state in ("conflict", "invalid"):
                 kind = "mismatch"
                 text = who + " " + self.tr("The central server did not take the day close. Call IT.")
             else:
@@ -393,7 +390,7 @@ class DayClosePage(BusyPage, QWidget):
         rep, st, ctx = self.report, self.status, self.ctx
         if rep is None:
             return
-        dc = st["day_close"] if st else None
+        dc = st.day_close if st else None
         self._print(lambda: print_z_report(ctx.printer, rep, ctx.counter.config, counter_name=ctx.counter_name,
                                            day_close=dc, server=st), self.tr("Z-report printed."))
 
@@ -412,7 +409,7 @@ class DayClosePage(BusyPage, QWidget):
         path = self.ask_save_path(self, self.tr("Save the Z-report"), str(ctx.data_dir / name), "PDF (*.pdf)")
         if not path:
             return
-        dc = st["day_close"] if st else None
+        dc = st.day_close if st else None
         self._print(lambda: str(render_z_report_pdf(rep, ctx.counter.config, Path(path), day_close=dc, server=st)),
                     self.tr("Z-report saved as %1.").replace("%1", path))
 
