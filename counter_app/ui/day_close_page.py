@@ -162,6 +162,7 @@ class DayClosePage(BusyPage, QWidget):
         self.save_z_button.clicked.connect(self.save_z_pdf)
         self.csv_button.clicked.connect(self.export_csv)
         self._enable(False)
+        ctx.changes.changed.connect(self._changed)
         self.retranslate()
 
     # ------------------------------------------------------------------ texts
@@ -295,8 +296,11 @@ class DayClosePage(BusyPage, QWidget):
                       .replace("%1", self.date_edit.text().strip()).replace("%2", str(dc.receipt_count))
                       .replace("%3", format_inr(dc.total_paise)))
         self.day_closed.emit(dc)
-        self._wait_for_server()
-        self.show_day(keep_message=True)
+        self._wait_for_server()  # the day's figures are read again on Changes(day_close)
+
+    def _changed(self, changes: Changes) -> None:
+        if changes.day_close and self.isVisible() and self.report is not None:
+            self.show_day(keep_message=True)
 
     def _wait_for_server(self) -> None:
         # The Op's Changes(outbox=True) has made the sync bridge refresh and push; now poll the answer.

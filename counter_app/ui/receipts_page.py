@@ -87,6 +87,8 @@ class ReceiptsPage(BusyPage, QWidget):
         self.supervisor.returnPressed.connect(self.supervisor_pin.setFocus)
         self.supervisor_pin.returnPressed.connect(self.approve_void)
         self.approve_button.clicked.connect(self.approve_void)
+        self._select_after: str | None = None
+        ctx.changes.changed.connect(self._changed)
         self.retranslate()
 
     def changeEvent(self, e: QEvent) -> None:
@@ -121,6 +123,12 @@ class ReceiptsPage(BusyPage, QWidget):
                             .replace("%2", format_inr(total)).replace("%3", format_inr(cash)))
 
     # ------------------------------------------------------------------ data
+    def _changed(self, changes: Changes) -> None:
+        """Receipts changed (here or on another page): the list on screen is read again."""
+        if changes.receipts and self.isVisible():
+            select, self._select_after = self._select_after, None
+            self.refresh(then_select=select)
+
     def refresh(self, then_select: str | None = None) -> None:
         shift_id = self.ctx.shift_id
         if shift_id is None:
@@ -206,7 +214,7 @@ class ReceiptsPage(BusyPage, QWidget):
             self.alert.ok(self.tr("Receipt %1 cancelled, approved by %2. Printing the cancellation slip...")
                           .replace("%1", v.receipt_no).replace("%2", v.approved_by))
             self.voided.emit(v)
-            self.refresh(then_select=v.receipt_no)
+            self._select_after = v.receipt_no  # the refresh on Changes(receipts) keeps it selected
             Op(self, lambda: void_slip_job(self.ctx, v), exclusive=False, changes=Changes(printed=True)) \
                 .success(self.print_finished.emit).failure(self.print_finished.emit).run()
 
