@@ -24,6 +24,7 @@ from counter_app.config import Config
 from counter_app.domain.errors import CounterError
 from counter_app.ops.setup import SetupResult, apply_setup
 from counter_app.ui.tasks import TaskRunner
+from counter_app.ui.widgets import AlertLabel
 
 
 class SetupDialog(QDialog):
@@ -48,11 +49,8 @@ class SetupDialog(QDialog):
         self.server = self._edit("serverUrl", cfg.server_url, 300)
         self.enrollment = self._edit("enrollmentCode", "", 200)
         self.enrollment.setEchoMode(QLineEdit.EchoMode.Password)
-        self.error = QLabel(self)
-        self.error.setObjectName("setupError")
-        self.error.setWordWrap(True)
+        self.error = AlertLabel(self)  # the window's one message line (it has no style sheet yet: colour here)
         self.error.setStyleSheet("color: #b00020; font-weight: bold;")
-        self.error.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel,
                                         self)
         self.buttons.accepted.connect(self._submit)
@@ -99,7 +97,7 @@ class SetupDialog(QDialog):
         super().changeEvent(event)
 
     def _submit(self) -> None:
-        self.error.clear()
+        self.error.clear_message()
         self._busy(True)
         code, name = self.code.text(), self.name.text().strip()
         server, enrollment = self.server.text(), self.enrollment.text()
@@ -112,9 +110,9 @@ class SetupDialog(QDialog):
     def _failed(self, error: BaseException) -> None:
         self._busy(False)
         if isinstance(error, CounterError):
-            self.error.setText(error.message(self.lang))
+            self.error.error(error.message(self.lang))
         else:  # IT reads this: the exception's name and text say what to look at
-            self.error.setText(self.tr("Setup failed: %1").replace("%1", f"{type(error).__name__}: {error}"))
+            self.error.error(self.tr("Setup failed: %1").replace("%1", f"{type(error).__name__}: {error}"))
 
     def _done(self, result: SetupResult) -> None:
         self._busy(False)
