@@ -133,3 +133,13 @@ def test_one_task_runner_and_no_other_threads_in_the_window() -> None:
         bad += [f"{path.name}: {word}" for word in ("threading.Thread", "QThreadPool", "QRunnable", "QThread(",
                                                    "concurrent.futures") if word in text]
     assert bad == []
+
+
+def test_pages_run_work_only_through_ops() -> None:
+    """The busy state, the error line and the Changes signal live in ui/ops.py: a page that called
+    the task runner itself would skip all three. Start-up (app.py) and the setup dialog (before the
+    window exists) are the only other callers."""
+    allowed = {"ops.py", "tasks.py", "app.py", "setup_dialog.py"}
+    bad = [p.name for p in sorted(UI.glob("*.py")) if p.name not in allowed
+           and ("runner.submit(" in p.read_text(encoding="utf-8") or "runner.latest(" in p.read_text(encoding="utf-8"))]
+    assert bad == []
