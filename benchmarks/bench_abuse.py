@@ -220,7 +220,7 @@ def main() -> None:
     work = Path(tempfile.mkdtemp(prefix="bench-abuse-"))
     url = f"sqlite:///{work / 'central.sqlite3'}"
     load_demo_consumers(url, 2000)
-    from counter_app.domain.demo_data import generate_consumers
+    from kesco_demo.consumers import generate_consumers
 
     accounts = [r[0] for r in generate_consumers(2000) if r[8] == "active"]
     chain = ReceiptChain("K01", accounts)

@@ -96,8 +96,8 @@ def window_figures(data_dir: Path, n: int, lookups: int) -> dict[str, float]:
     from counter_app.app import open_application
     from counter_app.printing.printers import PdfPrinter
     from counter_app.ui.app import build_window, create_application
-    from counter_app.ui.tour import wait_until
     from kesco_demo.consumers import account_no_for_index
+    from kesco_demo.tour import wait_until
 
     app = create_application()
     rng = random.Random(7)

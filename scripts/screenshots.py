@@ -33,8 +33,8 @@ def main() -> int:
         prepare_counter,
     )
     from counter_app.ui.app import build_window, create_application
-    from counter_app.ui.closing_tour import ClosingTour
-    from counter_app.ui.tour import Tour, settle, wait_until
+    from kesco_demo.close_tour import ClosingTour
+    from kesco_demo.tour import Tour, settle, wait_until
 
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--out", default=str(REPO / "docs" / "screenshots"))

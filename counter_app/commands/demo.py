@@ -203,7 +203,7 @@ def enrol_and_start(counter: Any, url: str, enrollment: str) -> Any:
 
 
 def _offscreen_tour(window: Any, counter: Any, engine: Any, args: argparse.Namespace, root: Path) -> int:
-    from counter_app.ui.tour import Tour, settle, wait_until
+    from kesco_demo.tour import Tour, settle, wait_until
 
     out = Path(args.screenshots) if args.screenshots else root / "screenshots"
     if engine is not None:

@@ -13,6 +13,11 @@ __all__ = ["MESSAGES", "render"]
 # key: (English, Hindi); the protocol's keys (amounts, malformed records, seals) come from it.
 MESSAGES: dict[str, tuple[str, str]] = {
     **PROTOCOL_MESSAGES,
+    # What the window says for a failure the core did not foresee (the details go to the log).
+    "error.unexpected": (
+        "Something went wrong and nothing was changed. Try again; if it happens again, call IT.",
+        "कुछ गड़बड़ हो गई, कुछ भी नहीं बदला गया। दोबारा प्रयास करें; फिर भी हो तो IT को बुलाएँ।",
+    ),
     "error.not_found": ("Not found.", "नहीं मिला।"),
     "error.state": ("This cannot be done now.", "यह अभी नहीं किया जा सकता।"),
     # --- auth ---

@@ -7,25 +7,11 @@ import html
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from kesco_protocol import vocabulary
 from kesco_protocol.money import format_inr
 from kesco_protocol.records import Mode, Receipt, Void
 
 QR_URL = "qr://receipt"
-
-MODE_NAMES: dict[str, tuple[str, str]] = {
-    Mode.CASH: ("Cash", "नकद"),
-    Mode.CHEQUE: ("Cheque", "चेक"),
-    Mode.DD: ("Demand draft", "डिमांड ड्राफ्ट"),
-    Mode.UPI: ("UPI", "यूपीआई"),
-    Mode.CARD: ("Card", "कार्ड"),
-}
-CATEGORY_NAMES: dict[str, tuple[str, str]] = {
-    "DOM": ("Domestic", "घरेलू"),
-    "COM": ("Commercial", "वाणिज्यिक"),
-    "PUB": ("Public institution", "सार्वजनिक संस्था"),
-    "SMI": ("Small/medium industry", "लघु/मध्यम उद्योग"),
-}
-
 
 @dataclass(frozen=True, slots=True)
 class ReceiptPrint:
@@ -138,7 +124,7 @@ def receipt_html(rp: ReceiptPrint, *, roll: bool = True) -> str:
     if rp.address:
         rows.add("Address", "पता", _e(rp.address))
     if r.category:
-        cat = CATEGORY_NAMES.get(r.category, (r.category, r.category))
+        cat = vocabulary.category(r.category).both()
         rows.add("Category", "श्रेणी", _e(f"{cat[0]} / {cat[1]}"))
     rows.add("Bill ref.", "बिल सं.", _e(r.bill_no or "-"))
 
@@ -146,7 +132,7 @@ def receipt_html(rp: ReceiptPrint, *, roll: bool = True) -> str:
     amount.add("Amount", "राशि", f'<span style="font-size:18pt"><b>{_e(format_inr(r.amount_paise))}</b></span>')
     words = (f'<p style="margin-top:4px">{_e(amount_in_words_en(r.amount_paise))}</p>'
              f'<p style="margin-top:2px">{_e(amount_in_words_hi(r.amount_paise))}</p>')
-    mode_en, mode_hi = MODE_NAMES.get(r.mode, (r.mode, r.mode))
+    mode_en, mode_hi = vocabulary.mode(r.mode).both()
     mrows = _Rows(roll)
     mrows.add("Mode", "भुगतान प्रकार", _e(f"{mode_en} / {mode_hi}"), strong=True)
     inst = r.instrument or {}
@@ -191,7 +177,7 @@ def void_html(vp: VoidPrint, *, roll: bool = True) -> str:
     v, r = vp.void, vp.receipt
     parts = [_STYLE, _head(vp.utility_en, vp.utility_hi, "CANCELLATION SLIP", "रसीद रद्दीकरण पर्ची", roll)]
     counter = _e(v.counter_code + (f" {vp.counter_name}" if vp.counter_name else ""))
-    mode = "{} / {}".format(*MODE_NAMES.get(v.mode, (v.mode, v.mode)))
+    mode = "{} / {}".format(*vocabulary.mode(v.mode).both())
     parts.append('<p align="center">Cancelled receipt / रद्द रसीद</p>'
                  f'<p align="center" style="font-size:15pt"><b>{_e(v.receipt_no)}</b></p><hr/>')
     rows = _Rows(roll)

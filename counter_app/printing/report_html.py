@@ -7,7 +7,7 @@ import html
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 
-from counter_app.printing.receipt_doc import CATEGORY_NAMES, MODE_NAMES
+from kesco_protocol import vocabulary
 from kesco_protocol.money import format_inr
 
 STYLE = """<style>
@@ -33,14 +33,14 @@ def both(en: str, hi: str, *, roll: bool = False) -> str:
 
 
 def mode_name(mode: str) -> str:
-    en, hi = MODE_NAMES.get(mode, (mode, mode))
+    en, hi = vocabulary.mode(mode).both()
     return f"{en} / {hi}"
 
 
 def category_name(cat: str) -> str:
     if cat in ("", "unknown"):
         return "Not in master data / मास्टर डेटा में नहीं"
-    en, hi = CATEGORY_NAMES.get(cat, (cat, cat))
+    en, hi = vocabulary.category(cat).both()
     return f"{en} / {hi}"
 
 

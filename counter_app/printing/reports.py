@@ -12,7 +12,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
 
 from counter_app.config import Config
 from counter_app.domain.closes import DEFAULT_DENOMINATIONS, DayClose, ShiftClose, denomination_label
@@ -29,8 +28,9 @@ from counter_app.printing.report_doc import (
     write_report_pdf,
 )
 from counter_app.services.clock import IST
-from counter_app.services.closes import DayReport
+from counter_app.services.closes import DayCloseStatus, DayReport
 from counter_app.services.reports import DayBookRow
+from kesco_protocol import vocabulary
 from kesco_protocol.money import format_inr
 
 REPORT_A4 = PageLayout("a4", 210.0, 297.0, 12.0, 10.0)
@@ -127,19 +127,21 @@ def shift_report_html(sc: ShiftClose, lh: Letterhead, denoms: Sequence[tuple[str
 
 
 # -------------------------------------------------------------------------------------- Z-report
+CASH = vocabulary.MODES["cash"].both()  # the mode's words, as headings of the cash columns
+DD_SHORT = vocabulary.MODES["dd"].short_en
 VOID_COLUMNS = (Column("Receipt no.", "रसीद सं.", 42), Column("Account", "खाता", 28),
                 Column("Amount", "राशि", 30, right=True), Column("Reason", "कारण", 60),
                 Column("Approved", "स्वीकृत", 26))
 CHEQUE_COLUMNS = (Column("Receipt no.", "रसीद सं.", 42), Column("Type", "प्रकार", 14), Column("Number", "संख्या", 24),
                   Column("Bank", "बैंक", 48), Column("Dated", "दिनांकित", 24), Column("Amount", "राशि", 34, right=True))
 DAY_BOOK_COLUMNS = (Column("Date", "दिनांक", 26), Column("Receipts", "रसीदें", 20, right=True),
-                    Column("Cancelled", "रद्द", 20, right=True), Column("Cash", "नकद", 30, right=True),
+                    Column("Cancelled", "रद्द", 20, right=True), Column(*CASH, 30, right=True),
                     Column("Chq/DD", "चेक/डीडी", 30, right=True), Column("UPI/Card", "यूपीआई/कार्ड", 30, right=True),
                     Column("Net", "शुद्ध", 30, right=True))
 
 
 def z_report(rep: DayReport, lh: Letterhead, *, day_close: DayClose | None = None,
-             server: Mapping[str, Any] | None = None, now: datetime | None = None) -> Report:
+             server: DayCloseStatus | None = None, now: datetime | None = None) -> Report:
     closes = {c.shift_id: c for c in rep.shift_closes}
     summary = [
         ("Business date", "व्यावसायिक दिनांक", h.e(display_date(rep.business_date))),
@@ -205,21 +207,20 @@ def cheque_listing(rep: DayReport) -> Listing:
     rows = []
     for ln in inst:
         i = ln.instrument or {}
-        rows.append([ln.receipt_no, "DD" if ln.mode == "dd" else "Chq", str(i.get("number", "")),
+        rows.append([ln.receipt_no, DD_SHORT if ln.mode == "dd" else "Chq", str(i.get("number", "")),
                      str(i.get("bank", "")), display_date(i.get("date")), format_inr(ln.amount_paise)])
     foot = [f"{len(inst)} items / नग", "", "", "", "Total / योग", format_inr(sum(ln.amount_paise for ln in inst))]
     return Listing(CHEQUE_COLUMNS, rows, foot if inst else None)
 
 
-def _server_text(server: Mapping[str, Any]) -> str:
-    detail = server.get("server") or {}
-    if server.get("confirmed"):
-        return h.e(f"CONFIRMED: {detail.get('server_count')} receipts, "
-                   f"{format_inr(int(detail.get('server_total_paise') or 0))} / पुष्टि हुई")
-    if detail and "server_count" in detail:
-        missing = ", ".join(server.get("missing_receipts") or []) or "-"
-        return h.e(f"MISMATCH: the server holds {detail.get('server_count')} receipts, "
-                   f"{format_inr(int(detail.get('server_total_paise') or 0))}; missing there: {missing} / "
+def _server_text(server: DayCloseStatus) -> str:
+    if server.confirmed:
+        return h.e(f"CONFIRMED: {server.server_count} receipts, "
+                   f"{format_inr(server.server_total_paise)} / पुष्टि हुई")
+    if server.answered:
+        missing = ", ".join(server.missing_receipts) or "-"
+        return h.e(f"MISMATCH: the server holds {server.server_count} receipts, "
+                   f"{format_inr(server.server_total_paise)}; missing there: {missing} / "
                    "मेल नहीं")
     return h.e("Not confirmed yet / अभी पुष्टि नहीं")
 
@@ -245,7 +246,7 @@ def payin_slip(rep: DayReport, lh: Letterhead, denoms: Sequence[tuple[str, int]]
     r = Report(f"PAY-IN-{rep.counter_code}-{rep.business_date}")
     r.add(h.heading(lh.utility_en, lh.utility_hi, "BANK DEPOSIT (PAY-IN) SLIP", "बैंक जमा पर्ची") + "<hr/>"
           + h.pairs(head))
-    cash_html = h.section("Cash", "नकद") + h.table(
+    cash_html = h.section(*CASH) + h.table(
         [("Denomination", "मूल्यवर्ग"), ("Pieces", "नग"), ("Amount", "राशि")], cash_rows, numeric=(1, 2),
         footer=["Cash total / नकद योग", "", h.money(cash)], widths=("50%", "20%", "30%"))
     if floats:
@@ -253,7 +254,7 @@ def payin_slip(rep: DayReport, lh: Letterhead, denoms: Sequence[tuple[str, int]]
                       "का प्रारंभिक नकद शामिल है।</p>")
     r.add(cash_html, h.section("Cheques and DDs", "चेक और डीडी"), cheque_listing(rep))
     r.add(h.section("Deposit total", "कुल जमा")
-          + h.pairs([("Cash", "नकद", h.money(cash)), ("Cheques/DDs", "चेक/डीडी", h.money(cheques)),
+          + h.pairs([(*CASH, h.money(cash)), ("Cheques/DDs", "चेक/डीडी", h.money(cheques)),
                      ("TOTAL", "कुल", f'<span style="font-size:14pt"><b>{h.money(total)}</b></span>')])
           + _words(total)
           + h.signatures(("Deposited by", "जमाकर्ता"), ("Supervisor", "सुपरवाइज़र"), ("Bank cashier", "बैंक खजांची"))
@@ -279,7 +280,7 @@ def day_book_report(rows: Sequence[DayBookRow], start: str, end: str, lh: Letter
 
 # ----------------------------------------------------------------------------- output: PDF, printer
 def render_z_report_pdf(report: DayReport, config: Config, path: Path, *, day_close: DayClose | None = None,
-                        server: Mapping[str, Any] | None = None, now: datetime | None = None) -> Path:
+                        server: DayCloseStatus | None = None, now: datetime | None = None) -> Path:
     rep = z_report(report, Letterhead.of(config), day_close=day_close, server=server, now=now)
     return write_report_pdf(rep, REPORT_A4, Path(path))
 
@@ -313,7 +314,7 @@ def print_shift_report(printer: ReceiptPrinter, sc: ShiftClose, config: Config, 
 
 
 def print_z_report(printer: ReceiptPrinter, report: DayReport, config: Config, *, counter_name: str = "",
-                   day_close: DayClose | None = None, server: Mapping[str, Any] | None = None) -> str | None:
+                   day_close: DayClose | None = None, server: DayCloseStatus | None = None) -> str | None:
     rep = z_report(report, Letterhead.of(config, counter_name), day_close=day_close, server=server)
     return print_report(printer, rep, REPORT_A4)
 

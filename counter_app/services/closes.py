@@ -79,6 +79,32 @@ def _parse_date(s: str) -> str:
         raise ValidationError("close.bad_date") from None
 
 
+@dataclass(frozen=True, slots=True)
+class DayCloseStatus:
+    """A day close and the central server's answer to it."""
+
+    day_close: DayClose
+    sync_state: str  # the outbox state of the day close record
+    confirmed: bool  # the server's count and total match, and nothing is missing there
+    server: dict[str, Any] | None  # the server's answer as it sent it (wire fields), if any
+    missing_receipts: list[str] = field(default_factory=list)  # receipt numbers the server lacks
+    missing_states: dict[str, str] = field(default_factory=dict)  # receipt no. -> its state here
+
+    @property
+    def answered(self) -> bool:
+        """The server has counted this counter-day (so the figures below mean something)."""
+        return bool(self.server) and "server_count" in (self.server or {})
+
+    @property
+    def server_count(self) -> int | None:
+        v = (self.server or {}).get("server_count")
+        return None if v is None else int(v)
+
+    @property
+    def server_total_paise(self) -> int:
+        return int((self.server or {}).get("server_total_paise") or 0)
+
+
 class CloseService:
     def __init__(self, counter: CollectionService) -> None:
         self.counter = counter
@@ -230,7 +256,7 @@ class CloseService:
                                 {"receipts": rep.receipt_count, "total_paise": rep.total_paise})
         return dc
 
-    def day_close_status(self, business_date: str) -> dict[str, Any] | None:
+    def day_close_status(self, business_date: str) -> DayCloseStatus | None:
         """The day close and the server's confirmation: its count and total for this counter-day,
         and the receipts it lacks, named by receipt number."""
         day = _parse_date(business_date)
@@ -241,17 +267,13 @@ class CloseService:
             dc, state, detail_text = got
             lines = {ln.receipt_id: ln for ln in closes_repo.day_lines(conn, day)}
         detail = _server_answer(detail_text)
-        out: dict[str, Any] = {"day_close": dc, "sync_state": state, "confirmed": False, "server": detail,
-                               "missing_receipts": [], "missing_states": {}}
-        if detail and "server_count" in detail:
-            missing = [lines[r].receipt_no if r in lines else r for r in detail.get("missing", [])]
-            out["missing_receipts"] = missing
-            # where each missing receipt stands here: pending (still on its way), or refused/conflict
-            # (it needs a supervisor), or synced (the server lost it; the engine sends it again)
-            out["missing_states"] = {lines[r].receipt_no: lines[r].sync_state
-                                     for r in detail.get("missing", []) if r in lines}
-            out["confirmed"] = bool(detail.get("matches")) and not missing
-        return out
+        if not (detail and "server_count" in detail):
+            return DayCloseStatus(dc, state, False, detail)
+        missing = [lines[r].receipt_no if r in lines else r for r in detail.get("missing", [])]
+        # where each missing receipt stands here: pending (still on its way), or refused/conflict
+        # (it needs a supervisor), or synced (the server lost it; the engine sends it again)
+        states = {lines[r].receipt_no: lines[r].sync_state for r in detail.get("missing", []) if r in lines}
+        return DayCloseStatus(dc, state, bool(detail.get("matches")) and not missing, detail, missing, states)
 
     def resend_day_close(self, session: Session, business_date: str) -> int:
         """A supervisor sends the day close again (after the missing receipts went): the server

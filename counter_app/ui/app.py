@@ -69,9 +69,12 @@ def build_window(counter: Application, *, lang: str = "en", printer: ReceiptPrin
     if printer is None:
         printer = printer_from_setting(counter.config.printer, counter.data_dir)
     ctx = UiContext(counter, language, runner, printer, bridge)
+    bridge.use_runner(runner.submit)
+    ctx.changes.changed.connect(bridge.on_changes)
     window = MainWindow(ctx)
     runner.setParent(window)
     bridge.setParent(window)
+    ctx.changes.setParent(window)
     # Load what the first payment and the first print need while the clerk logs in.
     runner.submit(_prewarm, None, lambda e: None)
     if engine is not None:

@@ -27,8 +27,9 @@ from counter_app.services.desk import SearchResult, search_consumers
 from counter_app.ui.consumer_card import ConsumerCard
 from counter_app.ui.context import UiContext
 from counter_app.ui.models import ConsumerRole, SearchResultsModel
+from counter_app.ui.ops import BusyPage, Changes, Op, error_text
 from counter_app.ui.payment_form import FieldError, PaymentForm
-from counter_app.ui.print_jobs import Printed, submit_print
+from counter_app.ui.print_jobs import Printed, print_op
 from counter_app.ui.widgets import AlertLabel, add_row, line_edit, set_label
 from kesco_protocol.money import format_inr
 from kesco_protocol.records import Receipt
@@ -36,7 +37,7 @@ from kesco_protocol.records import Receipt
 _ACCOUNT_LIKE = re.compile(r"^[\d०-९\s-]+$")
 
 
-class CollectPage(QWidget):
+class CollectPage(BusyPage, QWidget):
     card_shown = Signal(object)  # ConsumerView | None (None: account not in the local data)
     results_shown = Signal(str)  # the query whose results are now on screen
     receipt_committed = Signal(object)  # Receipt
@@ -45,7 +46,6 @@ class CollectPage(QWidget):
     def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
-        self.busy = False
         self.last_receipt: Receipt | None = None
         self.account_label = QLabel(self)
         self.account = line_edit("account", self, max_length=100)
@@ -160,8 +160,8 @@ class CollectPage(QWidget):
             self._hide_results()
             return
         self.search_started = time.perf_counter()
-        self.ctx.runner.latest("search", lambda: search_consumers(self.ctx.service, q), self._results,
-                               self._lookup_failed)
+        Op(self, lambda: search_consumers(self.ctx.service, q), channel="search", exclusive=False,
+           show_error=False).success(self._results).failure(self._lookup_failed).run()
 
     def _results(self, result: SearchResult) -> None:
         if result.query.strip() != self.account.text().strip():
@@ -201,8 +201,8 @@ class CollectPage(QWidget):
     def lookup(self, text: str) -> None:
         self.alert.clear_message()
         self.lookup_started = time.perf_counter()
-        self.ctx.runner.submit(lambda: self.ctx.service.lookup(text), self._show_consumer,
-                               lambda e: self._lookup_failed(e, text))
+        Op(self, lambda: self.ctx.service.lookup(text), exclusive=False, show_error=False) \
+            .success(self._show_consumer).failure(lambda e: self._lookup_failed(e, text)).run()
 
     def _show_consumer(self, view: ConsumerView) -> None:
         self._hide_results()
@@ -222,7 +222,7 @@ class CollectPage(QWidget):
             self.card.unknown_name.setFocus()
             self.card_shown.emit(None)
             return
-        self.alert.error(self.ctx.language.message(e) if isinstance(e, CounterError) else str(e))
+        self.alert.error(error_text(self.ctx, e))
         self.focus_account()
 
     # ------------------------------------------------------------------ the payment
@@ -255,28 +255,28 @@ class CollectPage(QWidget):
             if hasattr(fe.field, "selectAll"):
                 fe.field.selectAll()
             return
-        self.busy = True
+        # The button comes back only on a refusal: after a save the form is cleared and disabled.
         self.confirm_button.setEnabled(False)
-        self.alert.note(self.tr("Saving..."))
-        self.ctx.runner.submit(lambda: self.ctx.service.issue_receipt(session, payment), self._committed,
-                               self._refused)
+        Op(self, lambda: self.ctx.service.issue_receipt(session, payment), note=self.tr("Saving..."),
+           changes=Changes(receipts=True, outbox=True)).success(self._committed).failure(self._refused).run()
 
     def _committed(self, r: Receipt) -> None:
-        self.busy = False
         self.last_receipt = r
         self._show_last()
         self.print_again_button.setEnabled(True)
         self.alert.ok(self.tr("Receipt %1 saved: %2. Printing...").replace("%1", r.receipt_no)
                       .replace("%2", format_inr(r.amount_paise)))
         self.clear_consumer()
-        self.ctx.sync.receipts_changed()
         self.receipt_committed.emit(r)
-        submit_print(self.ctx, r, again=False, on_done=self._printed, on_error=self._print_failed)
+        self._print(r, again=False)
+
+    def _print(self, r: Receipt, *, again: bool) -> None:
+        op = print_op(self, r, again=again, show_error=False)
+        if op is not None:
+            op.success(self._printed).failure(self._print_failed).run()
 
     def _refused(self, e: BaseException) -> None:
-        self.busy = False
         self.confirm_button.setEnabled(True)
-        self.alert.error(self.ctx.language.message(e) if isinstance(e, CounterError) else str(e))
         if isinstance(e, CounterError):
             field = self.form.field_for(e.key)
             field.setFocus()
@@ -292,15 +292,13 @@ class CollectPage(QWidget):
         self.print_finished.emit(p)
 
     def _print_failed(self, e: BaseException) -> None:
-        msg = self.ctx.language.message(e) if isinstance(e, CounterError) else str(e)
-        self.alert.error(msg + " " + self.tr("Press Ctrl+P to print it again."))
+        self.alert.error(error_text(self.ctx, e) + " " + self.tr("Press Ctrl+P to print it again."))
         self.print_finished.emit(e)
 
     def print_again(self) -> None:
         if self.last_receipt is not None:
             self.alert.note(self.tr("Printing..."))
-            submit_print(self.ctx, self.last_receipt, again=True, on_done=self._printed,
-                         on_error=self._print_failed)
+            self._print(self.last_receipt, again=True)
 
     # ------------------------------------------------------------------ backing out
     def clear_consumer(self) -> None:

@@ -8,8 +8,9 @@ from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QLineEdit, QStackedWi
 
 from counter_app.printing.receipt_doc import display_date, display_datetime
 from counter_app.services.collection import ConsumerView
-from counter_app.ui.i18n import Language
+from counter_app.ui.i18n import Language, say
 from counter_app.ui.widgets import line_edit
+from kesco_protocol import vocabulary
 from kesco_protocol.money import format_inr
 
 
@@ -81,8 +82,7 @@ class ConsumerCard(QFrame):
         super().changeEvent(e)
 
     def _category(self, code: str) -> str:
-        return {"DOM": self.tr("Domestic"), "COM": self.tr("Commercial"), "PUB": self.tr("Public institution"),
-                "SMI": self.tr("Small/medium industry")}.get(code, code)
+        return say(vocabulary.category(code))
 
     def show_consumer(self, view: ConsumerView | None) -> None:
         self.view = view

@@ -10,7 +10,6 @@ from pathlib import Path
 from PySide6.QtCore import QEvent, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from counter_app.domain.errors import CounterError
 from counter_app.printing.receipt_doc import display_date
 from counter_app.printing.reports import print_day_book, render_day_book_pdf
 from counter_app.services.reports import DayBookRow, day_book
@@ -18,7 +17,10 @@ from counter_app.ui.close_models import TextTableModel
 from counter_app.ui.context import UiContext
 from counter_app.ui.day_close_common import ask_save_path, run_report_job, ui_date
 from counter_app.ui.day_close_page import table_view
+from counter_app.ui.i18n import say
+from counter_app.ui.ops import Op
 from counter_app.ui.widgets import AlertLabel, line_edit, set_label
+from kesco_protocol import vocabulary
 from kesco_protocol.money import format_inr
 
 
@@ -80,7 +82,7 @@ class DayBookPage(QWidget):
         set_label(self.l_from, self.from_edit, self.tr("&From (DD-MM-YYYY)"))
         set_label(self.l_to, self.to_edit, self.tr("&To (DD-MM-YYYY)"))
         self.show_button.setText(self.tr("Show (Enter)"))
-        self.model.set_headers([self.tr("Date"), self.tr("Receipts"), self.tr("Cancelled"), self.tr("Cash"),
+        self.model.set_headers([self.tr("Date"), self.tr("Receipts"), self.tr("Cancelled"), say(vocabulary.MODES["cash"]),
                                 self.tr("Cheque/DD"), self.tr("UPI/card"), self.tr("Net")])
         self.table.setAccessibleName(self.tr("Day book"))
         self.print_button.setText(self.tr("&Print the day book"))
@@ -115,7 +117,7 @@ class DayBookPage(QWidget):
             self._enable()
             self.shown.emit(rows)
 
-        self.ctx.runner.submit(lambda: day_book(service, start, end), done, self._error)
+        Op(self, lambda: day_book(service, start, end), exclusive=False).success(done).run()
 
     def _fill(self, rows: list[DayBookRow]) -> None:
         body = [[display_date(r.business_date), str(r.receipts), str(r.cancelled), format_inr(r.cash_paise),
@@ -127,9 +129,6 @@ class DayBookPage(QWidget):
         if not rows:
             self.alert.note(self.tr("No receipts in these dates."))
 
-    def _error(self, e: BaseException) -> None:
-        self.alert.error(self.ctx.language.message(e) if isinstance(e, CounterError) else str(e))
-
     def _output(self, fn: Callable[[], str | None], what: str) -> None:
         run_report_job(self, fn, self.tr("Printing..."), what)
 
@@ -137,7 +136,7 @@ class DayBookPage(QWidget):
         if self.range is None:
             return
         (start, end), rows, ctx = self.range, list(self.rows), self.ctx
-        code = ctx.counter.store.get_meta("counter_code") or ""
+        code = ctx.counter_code
         self._output(lambda: print_day_book(ctx.printer, rows, start, end, ctx.counter.config, code,
                                             counter_name=ctx.counter_name), self.tr("Day book printed."))
 
@@ -145,7 +144,7 @@ class DayBookPage(QWidget):
         if self.range is None:
             return
         (start, end), rows, ctx = self.range, list(self.rows), self.ctx
-        code = ctx.counter.store.get_meta("counter_code") or ""
+        code = ctx.counter_code
         path = self.ask_save_path(self, self.tr("Save the day book"),
                                   str(ctx.data_dir / f"day-book-{code}-{start}-{end}.pdf"), "PDF (*.pdf)")
         if not path:

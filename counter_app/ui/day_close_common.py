@@ -1,5 +1,6 @@
 """What the supervisor's closing screens share: dates as typed (DD-MM-YYYY or YYYY-MM-DD), the
-save-file dialog, names of payment modes and consumer categories, a variance said in words."""
+save-file dialog, names of payment modes and consumer categories (from kesco_protocol.vocabulary),
+a variance said in words."""
 
 from __future__ import annotations
 
@@ -11,6 +12,9 @@ from typing import Any
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 from PySide6.QtWidgets import QFileDialog, QWidget
 
+from counter_app.ui.i18n import say
+from counter_app.ui.ops import Changes, Op
+from kesco_protocol import vocabulary
 from kesco_protocol.money import format_inr
 
 _DIGITS = str.maketrans("०१२३४५६७८९", "0123456789")
@@ -41,23 +45,18 @@ def _t(text: object) -> str:
     return QCoreApplication.translate(CONTEXT, str(text))
 
 
-MODE_TEXTS = {"cash": QT_TRANSLATE_NOOP("ClosingTexts", "Cash"), "cheque": QT_TRANSLATE_NOOP("ClosingTexts", "Cheque"),
-              "dd": QT_TRANSLATE_NOOP("ClosingTexts", "DD"), "upi": QT_TRANSLATE_NOOP("ClosingTexts", "UPI"),
-              "card": QT_TRANSLATE_NOOP("ClosingTexts", "Card")}
-CATEGORY_TEXTS = {"DOM": QT_TRANSLATE_NOOP("ClosingTexts", "Domestic"),
-                  "COM": QT_TRANSLATE_NOOP("ClosingTexts", "Commercial"),
-                  "PUB": QT_TRANSLATE_NOOP("ClosingTexts", "Public institution"),
-                  "SMI": QT_TRANSLATE_NOOP("ClosingTexts", "Small/medium industry"),
-                  "unknown": QT_TRANSLATE_NOOP("ClosingTexts", "Not in the consumer data"),
-                  "": QT_TRANSLATE_NOOP("ClosingTexts", "Not in the consumer data")}
 SHORT = QT_TRANSLATE_NOOP("ClosingTexts", "SHORT by %1")
 EXCESS = QT_TRANSLATE_NOOP("ClosingTexts", "EXCESS by %1")
 NO_VARIANCE = QT_TRANSLATE_NOOP("ClosingTexts", "no variance")
 
 
 def names(_widget: QWidget | None = None) -> tuple[dict[str, str], dict[str, str]]:
-    """(mode names, category names) in the current language."""
-    return ({k: _t(v) for k, v in MODE_TEXTS.items()}, {k: _t(v) for k, v in CATEGORY_TEXTS.items()})
+    """(mode names, category names) in the current language, from the one vocabulary; the short
+    mode names, as the closing tables are narrow."""
+    modes = {k: say(t, short=True) for k, t in vocabulary.MODES.items()}
+    cats = {k: say(t) for k, t in vocabulary.CATEGORIES.items()}
+    cats["unknown"] = cats[""] = say(vocabulary.UNKNOWN_CATEGORY)
+    return modes, cats
 
 
 def variance_text(_widget: QWidget | None, paise: int) -> str:
@@ -70,11 +69,10 @@ def variance_text(_widget: QWidget | None, paise: int) -> str:
 
 
 def run_report_job(page: Any, fn: Callable[[], str | None], printing: str, done_text: str) -> None:
-    """A report to the printer or to a PDF, off the GUI thread. The page (with .ctx, .alert,
-    ._error and a print_finished signal) says `printing`, then `done_text` or the error, and emits
+    """A report to the printer or to a PDF, as an Op of the page (with .ctx, .alert and a
+    print_finished signal): says `printing`, then `done_text` or the error, and emits
     print_finished with the output or the error."""
     ctx = page.ctx
-    page.alert.note(printing)
 
     def job() -> str | None:
         out = fn()
@@ -86,8 +84,5 @@ def run_report_job(page: Any, fn: Callable[[], str | None], printing: str, done_
         page.alert.ok(done_text)
         page.print_finished.emit(out)
 
-    def failed(e: BaseException) -> None:
-        page._error(e)
-        page.print_finished.emit(e)
-
-    ctx.runner.submit(job, done, failed)
+    Op(page, job, exclusive=False, note=printing, changes=Changes(printed=True)) \
+        .success(done).failure(page.print_finished.emit).run()

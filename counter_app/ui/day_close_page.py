@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
@@ -25,14 +24,14 @@ from PySide6.QtWidgets import (
 )
 
 from counter_app.domain.closes import DayClose
-from counter_app.domain.errors import CounterError
 from counter_app.printing.receipt_doc import display_datetime
 from counter_app.printing.reports import print_payin_slip, print_z_report, render_z_report_pdf
-from counter_app.services.closes import CloseService, DayReport
+from counter_app.services.closes import CloseService, DayCloseStatus, DayReport
 from counter_app.services.reports import write_receipts_csv
 from counter_app.ui.close_models import TextTableModel
 from counter_app.ui.context import UiContext
 from counter_app.ui.day_close_common import ask_save_path, names, run_report_job, ui_date, variance_text
+from counter_app.ui.ops import BusyPage, Changes, Op
 from counter_app.ui.widgets import AlertLabel, line_edit, set_label
 from kesco_protocol.money import format_inr
 
@@ -52,7 +51,7 @@ def table_view(model: TextTableModel, name: str, parent: QWidget) -> QTableView:
     return t
 
 
-class DayClosePage(QWidget):
+class DayClosePage(BusyPage, QWidget):
     report_shown = Signal(object)  # DayReport
     day_closed = Signal(object)  # DayClose
     status_shown = Signal(object)  # the day close status (dict) or None
@@ -64,8 +63,7 @@ class DayClosePage(QWidget):
         self.ctx = ctx
         self.closing = CloseService(ctx.service)
         self.report: DayReport | None = None
-        self.status: dict[str, Any] | None = None
-        self.busy = False
+        self.status: DayCloseStatus | None = None
         self.polls = 0
         self.ask_save_path: Callable[[QWidget, str, str, str], str] = ask_save_path
 
@@ -164,6 +162,7 @@ class DayClosePage(QWidget):
         self.save_z_button.clicked.connect(self.save_z_pdf)
         self.csv_button.clicked.connect(self.export_csv)
         self._enable(False)
+        ctx.changes.changed.connect(self._changed)
         self.retranslate()
 
     # ------------------------------------------------------------------ texts
@@ -231,10 +230,10 @@ class DayClosePage(QWidget):
         if not keep_message:
             self.alert.clear_message()
         closing = self.closing
-        self.ctx.runner.submit(lambda: (closing.day_report(day), closing.day_close_status(day)),
-                               self._got_report, self._error)
+        Op(self, lambda: (closing.day_report(day), closing.day_close_status(day)), exclusive=False) \
+            .success(self._got_report).failure(self._failed).run()
 
-    def _got_report(self, got: tuple[DayReport, dict[str, Any] | None]) -> None:
+    def _got_report(self, got: tuple[DayReport, DayCloseStatus | None]) -> None:
         rep, status = got
         self.report, self.status = rep, status
         self._fill(rep)
@@ -279,10 +278,8 @@ class DayClosePage(QWidget):
         self.void_model.set_rows([[v.receipt_no, v.account_no, format_inr(v.amount_paise), v.void_reason or "",
                                    v.void_approved_by or ""] for v in rep.voids])
 
-    def _error(self, e: BaseException) -> None:
-        self.busy = False
+    def _failed(self, _e: BaseException) -> None:
         self._enable(self.report is not None)
-        self.alert.error(self.ctx.language.message(e) if isinstance(e, CounterError) else str(e))
 
     # ------------------------------------------------------------------ closing and the server's answer
     def close_day(self) -> None:
@@ -290,22 +287,23 @@ class DayClosePage(QWidget):
         if self.busy or session is None or rep is None:
             return
         day = rep.business_date
-        self.busy = True
-        self._enable(True)
-        self.alert.note(self.tr("Closing the day..."))
-        self.ctx.runner.submit(lambda: self.closing.close_day(session, day), self._closed, self._error)
+        Op(self, lambda: self.closing.close_day(session, day), note=self.tr("Closing the day..."),
+           changes=Changes(day_close=True, outbox=True)).success(self._closed).failure(self._failed).run()
+        self._enable(True)  # busy now: the close button stays off until the day's report is back
 
     def _closed(self, dc: DayClose) -> None:
-        self.busy = False
         self.alert.ok(self.tr("Day %1 closed: %2 receipts, %3. Sending it to the central server...")
                       .replace("%1", self.date_edit.text().strip()).replace("%2", str(dc.receipt_count))
                       .replace("%3", format_inr(dc.total_paise)))
         self.day_closed.emit(dc)
-        self._push_and_wait()
-        self.show_day(keep_message=True)
+        self._wait_for_server()  # the day's figures are read again on Changes(day_close)
 
-    def _push_and_wait(self) -> None:
-        self.ctx.sync.receipts_changed()  # refresh and push now, through the sync engine when there is one
+    def _changed(self, changes: Changes) -> None:
+        if changes.day_close and self.isVisible() and self.report is not None:
+            self.show_day(keep_message=True)
+
+    def _wait_for_server(self) -> None:
+        # The Op's Changes(outbox=True) has made the sync bridge refresh and push; now poll the answer.
         self.polls = 0
         self.poll_timer.start()
 
@@ -316,16 +314,16 @@ class DayClosePage(QWidget):
             return
         self.polls += 1
         day = rep.business_date
-        self.ctx.runner.latest("day_close_status", lambda: self.closing.day_close_status(day),
-                               self._polled, lambda e: None)
+        Op(self, lambda: self.closing.day_close_status(day), channel="day_close_status", exclusive=False,
+           show_error=False).success(self._polled).run()
 
-    def _polled(self, status: dict[str, Any] | None) -> None:
+    def _polled(self, status: DayCloseStatus | None) -> None:
         self._show_status(status)
-        answered = status is not None and status["sync_state"] != "pending"
+        answered = status is not None and status.sync_state != "pending"
         if answered or self.polls >= POLL_LIMIT:
             self.poll_timer.stop()
             if answered and status is not None:
-                if status["confirmed"]:
+                if status.confirmed:
                     self.alert.ok(self.tr("The central server confirmed the day close."))
                 else:
                     self.alert.error(self.tr("The central server's count differs from this counter's: see "
@@ -333,35 +331,33 @@ class DayClosePage(QWidget):
             if answered and self.report is not None:
                 self.show_day(keep_message=True)  # the acknowledged count moved too
 
-    def _show_status(self, st: dict[str, Any] | None) -> None:
+    def _show_status(self, st: DayCloseStatus | None) -> None:
         self.status = st
         self.resend_button.hide()
         kind = "none"
         if st is None:
             text = self.tr("The day is not closed yet.")
         else:
-            dc: DayClose = st["day_close"]
+            dc = st.day_close
             who = self.tr("Closed by %1 at %2.").replace("%1", dc.closed_by).replace("%2",
                                                                                        display_datetime(dc.closed_at))
-            server = st.get("server") or {}
-            if st["confirmed"]:
+            if st.confirmed:
                 kind = "confirmed"
                 text = who + " " + self.tr("CONFIRMED by the central server: %1 receipts, %2, the same as this "
-                                           "counter.").replace("%1", str(server.get("server_count"))) \
-                    .replace("%2", format_inr(int(server.get("server_total_paise") or 0)))
-            elif "server_count" in server:
+                                           "counter.").replace("%1", str(st.server_count)) \
+                    .replace("%2", format_inr(st.server_total_paise))
+            elif st.answered:
                 kind = "mismatch"
-                states = st.get("missing_states") or {}
-                missing = ", ".join(f"{no} ({self._state_word(states.get(no, ''))})"
-                                    for no in st["missing_receipts"]) or "-"
+                missing = ", ".join(f"{no} ({self._state_word(st.missing_states.get(no, ''))})"
+                                    for no in st.missing_receipts) or "-"
                 text = who + " " + self.tr("MISMATCH: the central server holds %1 receipts, %2; this counter has "
                                            "%3 receipts, %4. Missing on the server: %5.") \
-                    .replace("%1", str(server.get("server_count"))) \
-                    .replace("%2", format_inr(int(server.get("server_total_paise") or 0))) \
+                    .replace("%1", str(st.server_count)) \
+                    .replace("%2", format_inr(st.server_total_paise)) \
                     .replace("%3", str(dc.receipt_count)).replace("%4", format_inr(dc.total_paise)) \
                     .replace("%5", missing)
                 self.resend_button.show()
-            elif st["sync_state"] in ("conflict", "invalid"):
+            elif st.sync_state in ("conflict", "invalid"):
                 kind = "mismatch"
                 text = who + " " + self.tr("The central server did not take the day close. Call IT.")
             else:
@@ -385,9 +381,10 @@ class DayClosePage(QWidget):
 
         def done(n: int) -> None:
             self.alert.note(self.tr("Sending the day close again (with %1 refused receipts)...").replace("%1", str(n)))
-            self._push_and_wait()
+            self._wait_for_server()
 
-        self.ctx.runner.submit(lambda: self.closing.resend_day_close(session, day), done, self._error)
+        Op(self, lambda: self.closing.resend_day_close(session, day), exclusive=False,
+           changes=Changes(day_close=True, outbox=True)).success(done).failure(self._failed).run()
 
     # ------------------------------------------------------------------ reports and export
     def _print(self, fn: Callable[[], str | None], what: str) -> None:
@@ -397,7 +394,7 @@ class DayClosePage(QWidget):
         rep, st, ctx = self.report, self.status, self.ctx
         if rep is None:
             return
-        dc = st["day_close"] if st else None
+        dc = st.day_close if st else None
         self._print(lambda: print_z_report(ctx.printer, rep, ctx.counter.config, counter_name=ctx.counter_name,
                                            day_close=dc, server=st), self.tr("Z-report printed."))
 
@@ -416,7 +413,7 @@ class DayClosePage(QWidget):
         path = self.ask_save_path(self, self.tr("Save the Z-report"), str(ctx.data_dir / name), "PDF (*.pdf)")
         if not path:
             return
-        dc = st["day_close"] if st else None
+        dc = st.day_close if st else None
         self._print(lambda: str(render_z_report_pdf(rep, ctx.counter.config, Path(path), day_close=dc, server=st)),
                     self.tr("Z-report saved as %1.").replace("%1", path))
 
@@ -435,9 +432,6 @@ class DayClosePage(QWidget):
             self.alert.ok(self.tr("%1 receipts written to %2.").replace("%1", str(n)).replace("%2", path))
             self.exported.emit((path, n))
 
-        def failed(e: BaseException) -> None:
-            self.alert.error(self.ctx.language.message(e) if isinstance(e, CounterError) else str(e))
-            self.exported.emit(e)
-
-        ctx.runner.submit(lambda: write_receipts_csv(ctx.service, day, Path(path)), done, failed)
+        Op(self, lambda: write_receipts_csv(ctx.service, day, Path(path)), exclusive=False) \
+            .success(done).failure(self.exported.emit).run()
 

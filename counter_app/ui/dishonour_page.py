@@ -11,19 +11,21 @@ from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QFormLayout, QGroupBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from counter_app.domain.errors import CounterError
 from counter_app.printing.receipt_doc import display_date
 from counter_app.services.closes import CloseService
 from counter_app.ui.close_models import TextTableModel
 from counter_app.ui.context import UiContext
 from counter_app.ui.day_close_common import names, ui_date
 from counter_app.ui.day_close_page import table_view
+from counter_app.ui.i18n import say
+from counter_app.ui.ops import BusyPage, Changes, Op
 from counter_app.ui.widgets import AlertLabel, add_row, line_edit, set_label
+from kesco_protocol import vocabulary
 from kesco_protocol.money import format_inr
 from kesco_protocol.records import Dishonour
 
 
-class DishonourPage(QWidget):
+class DishonourPage(BusyPage, QWidget):
     found = Signal(int)  # rows shown
     recorded = Signal(object)  # Dishonour
 
@@ -31,7 +33,6 @@ class DishonourPage(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self.closing = CloseService(ctx.service)
-        self.busy = False
         self.lines: list[Any] = []
         self.title = QLabel(self)
         self.title.setObjectName("title")
@@ -125,8 +126,8 @@ class DishonourPage(QWidget):
                 self.alert.note(self.tr("No cheque or DD matches on that day."))
             self.found.emit(self.model.rowCount())
 
-        self.ctx.runner.submit(lambda: [ln for ln in closing.day_report(day).lines if ln.mode in ("cheque", "dd")],
-                               done, self._error)
+        Op(self, lambda: [ln for ln in closing.day_report(day).lines if ln.mode in ("cheque", "dd")],
+           exclusive=False).success(done).run()
 
     def _fill(self) -> None:
         modes, _ = names(self)
@@ -137,8 +138,8 @@ class DishonourPage(QWidget):
             hay = " ".join((ln.receipt_no, ln.account_no, str(inst.get("number", "")))).lower()
             if q and q not in hay:
                 continue
-            state = (self.tr("DISHONOURED") if ln.dishonoured
-                     else self.tr("CANCELLED") if ln.voided else "")
+            state = (say(vocabulary.receipt_state("dishonoured")) if ln.dishonoured
+                     else say(vocabulary.receipt_state("cancelled")) if ln.voided else "")
             rows.append([ln.receipt_no, modes.get(ln.mode, ln.mode), str(inst.get("number", "")),
                          f"{inst.get('bank', '')} {display_date(inst.get('date'))}", ln.account_no,
                          format_inr(ln.amount_paise), state])
@@ -187,27 +188,14 @@ class DishonourPage(QWidget):
             return
         reason = self.reason.text()
         rid = ln.receipt_id
-        self.busy = True
-        self.record_button.setEnabled(False)
 
         def done(d: Dishonour) -> None:
-            self.busy = False
-            self.record_button.setEnabled(True)
             self.record_box.hide()
             self.alert.ok(self.tr("Dishonour of receipt %1 (%2) recorded; it goes to the central server, which "
                                   "reverses the payment on account %3.").replace("%1", d.receipt_no)
                           .replace("%2", format_inr(d.amount_paise)).replace("%3", d.account_no))
-            self.ctx.sync.receipts_changed()
             self.recorded.emit(d)
             self.search(keep_message=True)
 
-        def failed(e: BaseException) -> None:
-            self.busy = False
-            self.record_button.setEnabled(True)
-            self._error(e)
-            self.reason.setFocus()
-
-        self.ctx.runner.submit(lambda: self.ctx.service.record_dishonour(session, rid, reason), done, failed)
-
-    def _error(self, e: BaseException) -> None:
-        self.alert.error(self.ctx.language.message(e) if isinstance(e, CounterError) else str(e))
+        Op(self, lambda: self.ctx.service.record_dishonour(session, rid, reason), disable=(self.record_button,),
+           changes=Changes(receipts=True, outbox=True)).success(done).failure(lambda _e: self.reason.setFocus()).run()

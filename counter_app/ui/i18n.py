@@ -10,6 +10,7 @@ from PySide6.QtGui import QGuiApplication
 from counter_app.domain.errors import CounterError
 from counter_app.domain.messages import render
 from counter_app.printing.fonts import app_font, load_fonts
+from kesco_protocol.vocabulary import Term
 
 LANGUAGES = ("en", "hi")
 LANGUAGE_NAMES = {"en": "English", "hi": "हिन्दी"}
@@ -49,6 +50,13 @@ class Language:
         if isinstance(err, CounterError):
             return err.message(self.code)
         return render(err, self.code, **params)
+
+
+def say(term: Term, *, short: bool = False) -> str:
+    """A vocabulary word (mode, category, state) in the window's current language: the language
+    Language.set made Qt's default locale, so a widget needs no reference to the Language."""
+    lang = "hi" if QLocale().language() == QLocale.Language.Hindi else "en"
+    return term.text(lang, short=short)
 
 
 def setup_application_fonts(app: QGuiApplication, point_size: float = BASE_POINT_SIZE) -> list[str]:

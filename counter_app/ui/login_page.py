@@ -1,5 +1,4 @@
-"""Log in (user name and PIN; a locked user is told for how long) and choose the language; then
-open the shift with the opening cash float."""
+"""Log in (user name and PIN; a locked user is told for how long) and choose the language."""
 
 from __future__ import annotations
 
@@ -14,15 +13,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from counter_app.domain.errors import CounterError
 from counter_app.services.collection import Session
 from counter_app.ui.context import UiContext
 from counter_app.ui.i18n import LANGUAGE_NAMES, LANGUAGES
+from counter_app.ui.ops import BusyPage, Op
 from counter_app.ui.widgets import AlertLabel, add_row, line_edit, set_label
-from kesco_protocol.money import format_inr, parse_amount
 
 
-class LoginPage(QWidget):
+class LoginPage(BusyPage, QWidget):
     logged_in = Signal(object)  # Session
 
     def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
@@ -66,7 +64,6 @@ class LoginPage(QWidget):
         self.pin.returnPressed.connect(self.submit)
         self.login_button.clicked.connect(self.submit)
         self.lang.currentIndexChanged.connect(self._language_chosen)
-        self.busy = False
         self.retranslate()
 
     def changeEvent(self, e: QEvent) -> None:
@@ -76,7 +73,7 @@ class LoginPage(QWidget):
 
     def retranslate(self) -> None:
         self.title.setText(self.tr("KESCO cash counter"))
-        code = self.ctx.counter.store.get_meta("counter_code") or "-"
+        code = self.ctx.counter_code or "-"
         self.subtitle.setText(self.tr("Counter %1").replace("%1", f"{code} {self.ctx.counter_name}".strip()))
         set_label(self.user_label, self.user, self.tr("&User name"))
         set_label(self.pin_label, self.pin, self.tr("&PIN"))
@@ -103,105 +100,14 @@ class LoginPage(QWidget):
             self.alert.error(self.tr("Enter your user name and PIN."))
             (self.user if not username else self.pin).setFocus()
             return
-        self.busy = True
-        self.login_button.setEnabled(False)
-        self.alert.note(self.tr("Checking..."))
-        self.ctx.runner.submit(lambda: self.ctx.service.login(username, pin), self._done, self._failed)
+        Op(self, lambda: self.ctx.service.login(username, pin), disable=(self.login_button,),
+           note=self.tr("Checking...")).success(self._done).failure(self.failed).run()
 
     def _done(self, session: Session) -> None:
-        self.busy = False
-        self.login_button.setEnabled(True)
         self.pin.clear()
         self.alert.clear_message()
         self.logged_in.emit(session)
 
-    def _failed(self, e: BaseException) -> None:
-        self.busy = False
-        self.login_button.setEnabled(True)
+    def failed(self, _e: BaseException) -> None:
         self.pin.clear()
         self.pin.setFocus()
-        self.alert.error(self.ctx.language.message(e) if isinstance(e, CounterError) else str(e))
-
-
-class ShiftPage(QWidget):
-    """No open shift yet: count the opening cash float and open one."""
-
-    shift_opened = Signal(object)  # ShiftRow
-
-    def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.ctx = ctx
-        self.title = QLabel(self)
-        self.title.setObjectName("title")
-        self.hint = QLabel(self)
-        self.hint.setWordWrap(True)
-        self.float_label = QLabel(self)
-        self.float_edit = line_edit("amount", self, max_length=20)
-        self.float_edit.setText("0")
-        self.open_button = QPushButton(self)
-        self.open_button.setObjectName("primary")
-        self.alert = AlertLabel(self)
-        form = QFormLayout()
-        add_row(form, self.float_label, self.float_edit)
-        box = QVBoxLayout()
-        box.addWidget(self.title)
-        box.addWidget(self.hint)
-        box.addLayout(form)
-        box.addWidget(self.open_button)
-        box.addWidget(self.alert)
-        box.addStretch(1)
-        outer = QHBoxLayout(self)
-        outer.addStretch(1)
-        outer.addLayout(box, 2)
-        outer.addStretch(1)
-        self.float_edit.returnPressed.connect(self.submit)
-        self.open_button.clicked.connect(self.submit)
-        self.busy = False
-        self.retranslate()
-
-    def changeEvent(self, e: QEvent) -> None:
-        if e.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(e)
-
-    def retranslate(self) -> None:
-        self.title.setText(self.tr("Open your shift"))
-        who = self.ctx.session.full_name if self.ctx.session else ""
-        self.hint.setText(self.tr("%1, count the cash in the drawer and enter it as the opening float.")
-                          .replace("%1", who))
-        set_label(self.float_label, self.float_edit, self.tr("Opening &cash float (₹)"))
-        self.open_button.setText(self.tr("Open shift (Enter)"))
-
-    def reset(self) -> None:
-        self.float_edit.setText("0")
-        self.float_edit.selectAll()
-        self.alert.clear_message()
-        self.retranslate()
-        self.float_edit.setFocus()
-
-    def submit(self) -> None:
-        if self.busy or self.ctx.session is None:
-            return
-        try:
-            paise = parse_amount(self.float_edit.text(), allow_zero=True,
-                                 max_paise=self.ctx.service.config.max_receipt_paise)
-        except CounterError as e:
-            self.alert.error(self.ctx.language.message(e))
-            self.float_edit.setFocus()
-            return
-        session = self.ctx.session
-        self.busy = True
-        self.open_button.setEnabled(False)
-
-        def done(shift: object) -> None:
-            self.busy = False
-            self.open_button.setEnabled(True)
-            self.alert.ok(self.tr("Shift opened with %1.").replace("%1", format_inr(paise)))
-            self.shift_opened.emit(shift)
-
-        def failed(e: BaseException) -> None:
-            self.busy = False
-            self.open_button.setEnabled(True)
-            self.alert.error(self.ctx.language.message(e) if isinstance(e, CounterError) else str(e))
-
-        self.ctx.runner.submit(lambda: self.ctx.service.open_shift(session, paise), done, failed)

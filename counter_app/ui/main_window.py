@@ -20,9 +20,11 @@ from PySide6.QtWidgets import (
 from counter_app.services.collection import Session
 from counter_app.ui.collect_page import CollectPage
 from counter_app.ui.context import UiContext
-from counter_app.ui.login_page import LoginPage, ShiftPage
+from counter_app.ui.login_page import LoginPage
+from counter_app.ui.ops import Op
 from counter_app.ui.receipts_page import ReceiptsPage
 from counter_app.ui.shift_close_page import ShiftClosePage
+from counter_app.ui.shift_page import ShiftPage
 from counter_app.ui.status_bar import CounterStatusBar
 from counter_app.ui.supervisor_page import SupervisorPage
 from counter_app.ui.widgets import STYLE_SHEET
@@ -91,6 +93,12 @@ class MainWindow(QMainWindow):
         self.retranslate()
         self.stack.setCurrentWidget(self.login_page)
         self.login_page.reset()
+        Op(self, ctx.load_identity, exclusive=False).success(self._identity).run()
+
+    def _identity(self, identity: tuple[str, str]) -> None:
+        self.ctx.counter_code, self.ctx.counter_name = identity
+        self.retranslate()
+        self.login_page.retranslate()
 
     def _shortcuts(self) -> None:
         def key(seq: QKeySequence | str | QKeySequence.StandardKey, slot: object) -> None:
@@ -118,7 +126,7 @@ class MainWindow(QMainWindow):
         super().changeEvent(e)
 
     def retranslate(self) -> None:
-        code = self.ctx.counter.store.get_meta("counter_code") or ""
+        code = self.ctx.counter_code
         self.setWindowTitle(self.tr("KESCO cash counter %1").replace("%1", f"{code} {self.ctx.counter_name}".strip()))
         self.collect_button.setText(self.tr("Collect (F3)"))
         self.receipts_button.setText(self.tr("Shift receipts (F4)"))
@@ -151,8 +159,8 @@ class MainWindow(QMainWindow):
             else:
                 self._shift_opened(shift)
 
-        self.ctx.runner.submit(lambda: self.ctx.service.current_shift(session), have_shift,
-                               self.login_page._failed)
+        Op(self.login_page, lambda: self.ctx.service.current_shift(session)).success(have_shift) \
+            .failure(self.login_page.failed).run()
 
     def _shift_opened(self, shift: Any) -> None:
         self.ctx.shift_id = shift.shift_id

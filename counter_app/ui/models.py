@@ -9,6 +9,7 @@ from PySide6.QtCore import QAbstractListModel, QAbstractTableModel, QModelIndex,
 
 from counter_app.domain.consumer import Consumer
 from counter_app.printing.receipt_doc import display_datetime
+from kesco_protocol import vocabulary
 from kesco_protocol.money import format_inr
 from kesco_protocol.records import Receipt
 
@@ -51,7 +52,7 @@ class ShiftReceiptsModel(QAbstractTableModel):
         self.rows: list[tuple[Receipt, str | None]] = []
         self.headers: list[str] = list(self.COLUMNS)
         self.mode_names: dict[str, str] = {}
-        self.cancelled_text = "CANCELLED"
+        self.cancelled_text = vocabulary.receipt_state("cancelled").en
 
     def set_rows(self, rows: list[tuple[Receipt, str | None]]) -> None:
         self.beginResetModel()

@@ -13,8 +13,9 @@ from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QLineEdit, QStacke
 from counter_app.domain.errors import CounterError, ValidationError
 from counter_app.domain.receipt import Instrument
 from counter_app.services.collection import Payment
-from counter_app.ui.i18n import Language
+from counter_app.ui.i18n import Language, say
 from counter_app.ui.widgets import add_row, line_edit, set_label
+from kesco_protocol import vocabulary
 from kesco_protocol.money import format_inr, format_plain, parse_amount
 from kesco_protocol.records import Mode
 
@@ -119,8 +120,9 @@ class PaymentForm(QWidget):
     def retranslate(self) -> None:
         set_label(self.l_amount, self.amount, self.tr("&Amount (₹)"))
         set_label(self.l_mode, self.mode, self.tr("&Mode"))
-        names = {Mode.CASH: self.tr("Cash"), Mode.CHEQUE: self.tr("Cheque"), Mode.DD: self.tr("Demand draft (DD)"),
-                 Mode.UPI: self.tr("UPI"), Mode.CARD: self.tr("Card")}
+        names = {m: say(t) for m, t in vocabulary.MODES.items()}
+        dd = vocabulary.MODES[Mode.DD]
+        names[Mode.DD] = f"{say(dd)} ({say(dd, short=True)})"  # the clerk may know it by either
         for i, m in enumerate(MODES):
             self.mode.setItemText(i, names[m])
         set_label(self.l_tendered, self.tendered, self.tr("Cash &handed over (₹)"))

@@ -4,8 +4,8 @@ every later one says DUPLICATE with its reprint number."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from counter_app.domain.errors import CounterError, NotFoundError
 from counter_app.printing.printers import PrintError, print_receipt, print_void
@@ -13,6 +13,7 @@ from counter_app.printing.receipt_doc import ReceiptPrint, VoidPrint
 from counter_app.services.collection import Session
 from counter_app.services.desk import print_count
 from counter_app.ui.context import UiContext
+from counter_app.ui.ops import Changes, Op
 from kesco_protocol.records import Receipt, Void
 
 
@@ -84,9 +85,12 @@ def void_slip_job(ctx: UiContext, void: Void) -> str | None:
     return out
 
 
-def submit_print(ctx: UiContext, receipt: Receipt, *, again: bool,
-                 on_done: Callable[[Printed], None], on_error: Callable[[BaseException], None]) -> None:
+def print_op(page: Any, receipt: Receipt, *, again: bool, show_error: bool = True) -> Op[Printed] | None:
+    """The print job as an Op of `page` (not exclusive: the next consumer may be served while the
+    last receipt prints). None when nobody is logged in."""
+    ctx: UiContext = page.ctx
     session = ctx.session
     if session is None:
-        return
-    ctx.runner.submit(lambda: print_job(ctx, session, receipt, again=again), on_done, on_error)
+        return None
+    return Op(page, lambda: print_job(ctx, session, receipt, again=again), exclusive=False,
+              show_error=show_error, changes=Changes(printed=True))

@@ -17,23 +17,24 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from counter_app.domain.errors import CounterError
 from counter_app.ui.context import UiContext
+from counter_app.ui.i18n import say
 from counter_app.ui.models import ShiftReceiptsModel
-from counter_app.ui.print_jobs import Printed, submit_print, void_slip_job
+from counter_app.ui.ops import BusyPage, Changes, Op
+from counter_app.ui.print_jobs import Printed, print_op, void_slip_job
 from counter_app.ui.widgets import AlertLabel, add_row, line_edit, set_label
+from kesco_protocol import vocabulary
 from kesco_protocol.money import format_inr
 from kesco_protocol.records import Receipt, Void
 
 
-class ReceiptsPage(QWidget):
+class ReceiptsPage(BusyPage, QWidget):
     voided = Signal(object)  # Void
     print_finished = Signal(object)  # Printed | str | BaseException
 
     def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
-        self.busy = False
         self.title = QLabel(self)
         self.title.setObjectName("title")
         self.totals = QLabel(self)
@@ -86,6 +87,8 @@ class ReceiptsPage(QWidget):
         self.supervisor.returnPressed.connect(self.supervisor_pin.setFocus)
         self.supervisor_pin.returnPressed.connect(self.approve_void)
         self.approve_button.clicked.connect(self.approve_void)
+        self._select_after: str | None = None
+        ctx.changes.changed.connect(self._changed)
         self.retranslate()
 
     def changeEvent(self, e: QEvent) -> None:
@@ -107,9 +110,8 @@ class ReceiptsPage(QWidget):
         self.model.set_texts(
             [self.tr("Receipt no."), self.tr("Time"), self.tr("Account"), self.tr("Name"), self.tr("Amount"),
              self.tr("Mode"), self.tr("State")],
-            {"cash": self.tr("Cash"), "cheque": self.tr("Cheque"), "dd": self.tr("DD"), "upi": self.tr("UPI"),
-             "card": self.tr("Card")},
-            self.tr("CANCELLED"),
+            {k: say(t, short=True) for k, t in vocabulary.MODES.items()},
+            say(vocabulary.receipt_state("cancelled")),
         )
         self._show_totals()
         if self.void_box.isVisible():
@@ -121,6 +123,12 @@ class ReceiptsPage(QWidget):
                             .replace("%2", format_inr(total)).replace("%3", format_inr(cash)))
 
     # ------------------------------------------------------------------ data
+    def _changed(self, changes: Changes) -> None:
+        """Receipts changed (here or on another page): the list on screen is read again."""
+        if changes.receipts and self.isVisible():
+            select, self._select_after = self._select_after, None
+            self.refresh(then_select=select)
+
     def refresh(self, then_select: str | None = None) -> None:
         shift_id = self.ctx.shift_id
         if shift_id is None:
@@ -137,16 +145,11 @@ class ReceiptsPage(QWidget):
                 self.table.selectRow(row)
             self.table.setFocus()
 
-        self.ctx.runner.submit(lambda: self.ctx.service.shift_receipts(shift_id), done, self._error)
+        Op(self, lambda: self.ctx.service.shift_receipts(shift_id), exclusive=False).success(done).run()
 
     def selected(self) -> tuple[Receipt, str | None] | None:
         rows = self.table.selectionModel().selectedRows() if self.table.selectionModel() else []
         return self.model.receipt_at(rows[0].row()) if rows else None
-
-    def _error(self, e: BaseException) -> None:
-        self.busy = False
-        self.approve_button.setEnabled(True)
-        self.alert.error(self.ctx.language.message(e) if isinstance(e, CounterError) else str(e))
 
     # ------------------------------------------------------------------ reprint
     def reprint_selected(self) -> None:
@@ -154,8 +157,10 @@ class ReceiptsPage(QWidget):
         if sel is None:
             self.alert.error(self.tr("Choose a receipt in the list first."))
             return
-        self.alert.note(self.tr("Printing..."))
-        submit_print(self.ctx, sel[0], again=True, on_done=self._printed, on_error=self._print_failed)
+        op = print_op(self, sel[0], again=True)
+        if op is not None:
+            self.alert.note(self.tr("Printing..."))
+            op.success(self._printed).failure(self.print_finished.emit).run()
 
     def _printed(self, p: Printed) -> None:
         if p.reprint_no:
@@ -164,10 +169,6 @@ class ReceiptsPage(QWidget):
         else:
             self.alert.ok(self.tr("Receipt %1 saved and printed.").replace("%1", p.receipt_no))
         self.print_finished.emit(p)
-
-    def _print_failed(self, e: BaseException) -> None:
-        self.alert.error(self.ctx.language.message(e) if isinstance(e, CounterError) else str(e))
-        self.print_finished.emit(e)
 
     # ------------------------------------------------------------------ void
     def _describe_void_target(self) -> None:
@@ -207,26 +208,21 @@ class ReceiptsPage(QWidget):
             return
         receipt = sel[0]
         reason, sup, pin = self.reason.text(), self.supervisor.text().strip(), self.supervisor_pin.text()
-        self.busy = True
-        self.approve_button.setEnabled(False)
 
         def done(v: Void) -> None:
-            self.busy = False
-            self.approve_button.setEnabled(True)
             self.void_box.hide()
             self.alert.ok(self.tr("Receipt %1 cancelled, approved by %2. Printing the cancellation slip...")
                           .replace("%1", v.receipt_no).replace("%2", v.approved_by))
-            self.ctx.sync.receipts_changed()
             self.voided.emit(v)
-            self.refresh(then_select=v.receipt_no)
-            self.ctx.runner.submit(lambda: void_slip_job(self.ctx, v), self.print_finished.emit,
-                                   self._print_failed)
+            self._select_after = v.receipt_no  # the refresh on Changes(receipts) keeps it selected
+            Op(self, lambda: void_slip_job(self.ctx, v), exclusive=False, changes=Changes(printed=True)) \
+                .success(self.print_finished.emit).failure(self.print_finished.emit).run()
 
         def failed(e: BaseException) -> None:
-            self._error(e)
             self.supervisor_pin.clear()
             key = getattr(e, "key", "")
             (self.reason if key == "receipt.reason_required" else self.supervisor_pin).setFocus()
 
-        self.ctx.runner.submit(
-            lambda: self.ctx.service.void_receipt(session, receipt.receipt_id, reason, sup, pin), done, failed)
+        Op(self, lambda: self.ctx.service.void_receipt(session, receipt.receipt_id, reason, sup, pin),
+           disable=(self.approve_button,), changes=Changes(receipts=True, outbox=True)) \
+            .success(done).failure(failed).run()

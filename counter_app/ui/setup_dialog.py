@@ -9,7 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QEvent, QObject, QRunnable, Qt, QThreadPool, Signal
+from PySide6.QtCore import QEvent, Qt
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -23,29 +23,16 @@ from PySide6.QtWidgets import (
 from counter_app.config import Config
 from counter_app.domain.errors import CounterError
 from counter_app.ops.setup import SetupResult, apply_setup
-
-
-class _Done(QObject):
-    finished = Signal(object, object)  # result, error
-
-
-class _Job(QRunnable):
-    def __init__(self, fn: Callable[[], Any], done: _Done) -> None:
-        super().__init__()
-        self.fn, self.done = fn, done
-
-    def run(self) -> None:
-        try:
-            self.done.finished.emit(self.fn(), None)
-        except Exception as e:  # shown in the dialog, never lost
-            self.done.finished.emit(None, e)
+from counter_app.ui.tasks import TaskRunner
+from counter_app.ui.widgets import AlertLabel
 
 
 class SetupDialog(QDialog):
     """Modal; `result_value` holds the SetupResult after acceptance."""
 
     def __init__(self, data_dir: Path, *, lang: str = "en", tokens: Any = None,
-                 parent: QWidget | None = None, setup: Callable[..., SetupResult] = apply_setup) -> None:
+                 parent: QWidget | None = None, setup: Callable[..., SetupResult] = apply_setup,
+                 runner: TaskRunner | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("setupDialog")
         self.data_dir = Path(data_dir)
@@ -62,11 +49,8 @@ class SetupDialog(QDialog):
         self.server = self._edit("serverUrl", cfg.server_url, 300)
         self.enrollment = self._edit("enrollmentCode", "", 200)
         self.enrollment.setEchoMode(QLineEdit.EchoMode.Password)
-        self.error = QLabel(self)
-        self.error.setObjectName("setupError")
-        self.error.setWordWrap(True)
+        self.error = AlertLabel(self)  # the window's one message line (it has no style sheet yet: colour here)
         self.error.setStyleSheet("color: #b00020; font-weight: bold;")
-        self.error.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel,
                                         self)
         self.buttons.accepted.connect(self._submit)
@@ -81,8 +65,9 @@ class SetupDialog(QDialog):
         box.addLayout(form)
         box.addWidget(self.error)
         box.addWidget(self.buttons)
-        self._done = _Done(self)
-        self._done.finished.connect(self._finished)
+        # The window's task runner when there is one; before the window exists (first start-up) a
+        # runner of the same kind, owned by the dialog.
+        self.runner = runner if runner is not None else TaskRunner(self, max_threads=1)
         self.retranslate()
         self.setMinimumWidth(560)
 
@@ -112,7 +97,7 @@ class SetupDialog(QDialog):
         super().changeEvent(event)
 
     def _submit(self) -> None:
-        self.error.clear()
+        self.error.clear_message()
         self._busy(True)
         code, name = self.code.text(), self.name.text().strip()
         server, enrollment = self.server.text(), self.enrollment.text()
@@ -120,16 +105,17 @@ class SetupDialog(QDialog):
         def work() -> SetupResult:
             return self._setup(self.data_dir, code, server, enrollment, counter_name=name, tokens=self.tokens)
 
-        QThreadPool.globalInstance().start(_Job(work, self._done))
+        self.runner.submit(work, self._done, self._failed)
 
-    def _finished(self, result: SetupResult | None, error: Exception | None) -> None:
+    def _failed(self, error: BaseException) -> None:
         self._busy(False)
-        if error is not None:
-            if isinstance(error, CounterError):
-                self.error.setText(error.message(self.lang))
-            else:
-                self.error.setText(self.tr("Setup failed: %1").replace("%1", f"{type(error).__name__}: {error}"))
-            return
+        if isinstance(error, CounterError):
+            self.error.error(error.message(self.lang))
+        else:  # IT reads this: the exception's name and text say what to look at
+            self.error.error(self.tr("Setup failed: %1").replace("%1", f"{type(error).__name__}: {error}"))
+
+    def _done(self, result: SetupResult) -> None:
+        self._busy(False)
         self.result_value = result
         self.accept()
 

@@ -26,11 +26,13 @@ from PySide6.QtWidgets import (
 )
 
 from counter_app.domain.closes import InstrumentLine, ShiftClose
-from counter_app.domain.errors import CounterError
 from counter_app.printing.reports import print_shift_report
 from counter_app.services.closes import ClosePreview, CloseService
 from counter_app.ui.context import UiContext
+from counter_app.ui.i18n import say
+from counter_app.ui.ops import BusyPage, Changes, Op, error_text
 from counter_app.ui.widgets import AlertLabel, add_row, line_edit, set_label
+from kesco_protocol import vocabulary
 from kesco_protocol.money import format_inr
 
 MAX_DIGITS = 6
@@ -51,7 +53,7 @@ def amount_words(paise: int, lang: str) -> str:
         return ""
 
 
-class ShiftClosePage(QWidget):
+class ShiftClosePage(BusyPage, QWidget):
     previewed = Signal(object)  # ClosePreview
     shift_closed = Signal(object)  # ShiftClose
     print_finished = Signal(object)  # output path | BaseException
@@ -62,7 +64,6 @@ class ShiftClosePage(QWidget):
         self.ctx = ctx
         self.closing = CloseService(ctx.service)
         self.setStyleSheet(PAGE_STYLE)
-        self.busy = False
         self.preview: ClosePreview | None = None
         self.closed: ShiftClose | None = None
         self.instruments: list[InstrumentLine] = []
@@ -263,7 +264,7 @@ class ShiftClosePage(QWidget):
     def _fill_instruments(self, lines: Sequence[InstrumentLine]) -> None:
         ticked = set(self.ticked())
         self.inst_list.clear()
-        kinds = {"cheque": self.tr("Cheque"), "dd": self.tr("DD")}
+        kinds = {k: say(vocabulary.MODES[k], short=True) for k in ("cheque", "dd")}
         for ln in lines:
             item = QListWidgetItem(f"{kinds.get(ln.mode, ln.mode)} {ln.number}: {format_inr(ln.amount_paise)}\n"
                                    f"{ln.bank}, {ln.receipt_no}")
@@ -298,7 +299,7 @@ class ShiftClosePage(QWidget):
     # ------------------------------------------------------------------ flow
     def reset(self) -> None:
         """A fresh count for the open shift."""
-        self.preview, self.closed, self.busy = None, None, False
+        self.preview, self.closed = None, None
         self.retranslate()
         for e in self.count_edits.values():
             e.clear()
@@ -316,8 +317,8 @@ class ShiftClosePage(QWidget):
         self._recount()
         session = self.ctx.session
         if session is not None:
-            self.ctx.runner.submit(lambda: self.closing.instruments_to_tick(session), self._got_instruments,
-                                   self._error)
+            Op(self, lambda: self.closing.instruments_to_tick(session), exclusive=False) \
+                .success(self._got_instruments).run()
         first = next(iter(self.count_edits.values()))
         first.setFocus()
 
@@ -335,12 +336,6 @@ class ShiftClosePage(QWidget):
         self.inst_hint.setText(self.tr("Up and Down to move, Space to tick the ones in the drawer."))
         self._fill_instruments(lines)
 
-    def _error(self, e: BaseException) -> None:
-        self.busy = False
-        self.done_button.setEnabled(True)
-        self.confirm_button.setEnabled(True)
-        self.alert.error(self.ctx.language.message(e) if isinstance(e, CounterError) else str(e))
-
     def f9(self) -> None:
         if self.closed is not None:
             return
@@ -354,14 +349,11 @@ class ShiftClosePage(QWidget):
         if self.busy or session is None or self.closed is not None:
             return
         counts, ticked = self.counts(), self.ticked()
-        self.busy = True
-        self.done_button.setEnabled(False)
-        self.ctx.runner.submit(lambda: self.closing.preview_shift_close(session, counts, ticked),
-                               self._show_preview, self._error)
+        Op(self, lambda: self.closing.preview_shift_close(session, counts, ticked),
+           disable=(self.done_button,)).success(self._show_preview).run()
 
     def _show_preview(self, p: ClosePreview) -> None:
         first = self.preview is None
-        self.busy = False
         self.preview = p
         for e in self.count_edits.values():
             e.setEnabled(False)
@@ -431,11 +423,8 @@ class ShiftClosePage(QWidget):
         counts, ticked, remark = self.counts(), self.ticked(), self.remark.text()
         sup = self.supervisor.text().strip() if self.preview.needs_approval else None
         pin = self.supervisor_pin.text() if self.preview.needs_approval else None
-        self.busy = True
-        self.confirm_button.setEnabled(False)
 
         def failed(e: BaseException) -> None:
-            self._error(e)
             self.supervisor_pin.clear()
             key = getattr(e, "key", "")
             if key == "close.remark_required":
@@ -443,15 +432,13 @@ class ShiftClosePage(QWidget):
             elif self.supervisor.isVisible():
                 self.supervisor_pin.setFocus()
 
-        self.ctx.runner.submit(
-            lambda: self.closing.close_shift(session, counts, ticked, remark, sup, pin), self._closed, failed)
+        Op(self, lambda: self.closing.close_shift(session, counts, ticked, remark, sup, pin),
+           disable=(self.confirm_button,), changes=Changes(shift=True, outbox=True)) \
+            .success(self._closed).failure(failed).run()
 
     def _closed(self, sc: ShiftClose) -> None:
-        self.busy = False
-        self.confirm_button.setEnabled(True)
         self.closed = sc
         self.ctx.shift_id = None
-        self.ctx.sync.receipts_changed()
         self.result_box.hide()
         self._show_only(counting=False)
         self.retranslate()
@@ -471,7 +458,6 @@ class ShiftClosePage(QWidget):
         sc, session = self.closed, self.ctx.session
         if sc is None:
             return
-        self.alert.note(self.tr("Printing the shift report..."))
         ctx = self.ctx
         name = session.full_name if session is not None else ""
 
@@ -487,8 +473,8 @@ class ShiftClosePage(QWidget):
             self.print_finished.emit(out)
 
         def failed(e: BaseException) -> None:
-            msg = self.ctx.language.message(e) if isinstance(e, CounterError) else str(e)
-            self.alert.error(msg + " " + self.tr("Press Ctrl+P to print it again."))
+            self.alert.error(error_text(ctx, e) + " " + self.tr("Press Ctrl+P to print it again."))
             self.print_finished.emit(e)
 
-        self.ctx.runner.submit(job, done, failed)
+        Op(self, job, exclusive=False, show_error=False, note=self.tr("Printing the shift report..."),
+           changes=Changes(printed=True)).success(done).failure(failed).run()

@@ -92,6 +92,7 @@ class SyncBridge(QObject):
         self._remove: Callable[[], None] | None = None
         self._poll_timer: QTimer | None = None
         self._poll_fn: Callable[[], None] | None = None
+        self._submit: Callable[..., Any] | None = None
         self.emissions = 0
 
     # --- in: any thread --------------------------------------------------------------------------
@@ -138,11 +139,19 @@ class SyncBridge(QObject):
         self._poll_timer.start(interval_ms)
         fetch()
 
-    def receipts_changed(self) -> None:
-        """A receipt or void was committed: count again now, and push it at once if we can."""
-        if self._engine is not None:
+    def use_runner(self, submit: Callable[..., Any]) -> None:
+        """Where the bridge's own slow work (the engine's refresh and push) runs: the task runner."""
+        self._submit = submit
+
+    @Slot(object)
+    def on_changes(self, changes: Any) -> None:
+        """The window's `changed(Changes)`: when the outbox grew (a receipt, void, dishonour or day
+        close was committed), count again now and push at once if we can."""
+        if not getattr(changes, "outbox", False):
+            return
+        if self._engine is not None and self._submit is not None:
             engine = self._engine
-            threading.Thread(target=_refresh_and_push, args=(engine,), daemon=True).start()
+            self._submit(lambda: _refresh_and_push(engine), None, lambda e: None)
         elif self._poll_fn is not None:
             self._poll_fn()
 

@@ -145,11 +145,11 @@ def run_the_day(qtbot: Any, w: MainWindow, counter: Application, engine: Any, ur
     page = w.supervisor_page.day_close
     qtbot.waitUntil(lambda: page.report is not None and page.close_button.isEnabled(), timeout=10_000)
     qtbot.keyClick(w, Qt.Key.Key_C, ALT)
-    qtbot.waitUntil(lambda: page.status is not None and page.status["sync_state"] == "synced", timeout=30_000)
+    qtbot.waitUntil(lambda: page.status is not None and page.status.sync_state == "synced", timeout=30_000)
     everything = [*paid, cheque]
     held = [r for r in everything if r is not refused]
     st = page.status
-    assert st is not None and not st["confirmed"] and st["missing_receipts"] == [refused.receipt_no]
+    assert st is not None and not st.confirmed and st.missing_receipts == [refused.receipt_no]
     assert server_day(url, day.isoformat()) == (len(held), sum(r.amount_paise for r in held))
     text = page.server_label.text()
     assert text.count("K07/") == 1 and f"{refused.receipt_no} (refused by the server)" in text
@@ -159,7 +159,7 @@ def run_the_day(qtbot: Any, w: MainWindow, counter: Application, engine: Any, ur
 
     # Send again: the refused receipt and the day close go back in the queue; now it matches.
     page.resend_button.click()
-    qtbot.waitUntil(lambda: page.status is not None and page.status["confirmed"], timeout=30_000)
+    qtbot.waitUntil(lambda: page.status is not None and page.status.confirmed, timeout=30_000)
     total = sum(r.amount_paise for r in everything)
     assert server_day(url, day.isoformat()) == (len(everything), total)
     assert f"CONFIRMED by the central server: {len(everything)} receipts, {format_inr(total)}" in \

@@ -147,7 +147,7 @@ def test_day_close_totals_equal_the_receipts(counter, clerk, shift, clock, closi
         svc.open_shift(clerk, 0)
     assert e.value.key == "close.day_closed"
     st = closing.day_close_status(shift.business_date)
-    assert st["sync_state"] == "pending" and st["confirmed"] is False
+    assert st.sync_state == "pending" and st.confirmed is False
 
 
 def test_csv_reads_back_equal_to_the_receipts(counter, clerk, shift, clock):

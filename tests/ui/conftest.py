@@ -4,7 +4,10 @@ consumers, a hand-moved clock), the real window driven with keystrokes, receipts
 from __future__ import annotations
 
 import subprocess
+import sys
+import threading
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +18,7 @@ from PySide6.QtGui import QImage
 from counter_app.app import Application
 from counter_app.printing.printers import PdfPrinter, PrintError
 from counter_app.printing.render import PageLayout
+from counter_app.storage.db import Database
 from counter_app.ui.app import build_window
 from counter_app.ui.i18n import setup_application_fonts
 from counter_app.ui.main_window import MainWindow
@@ -35,6 +39,43 @@ class FailingPrinter:
     def print_html(self, html: str, images: dict[str, QImage], layout: PageLayout, title: str) -> str | None:
         self.calls += 1
         raise PrintError("print.failed", detail="paper out")
+
+
+UI_DIR = str(Path(__file__).resolve().parents[2] / "counter_app" / "ui")
+
+
+def _window_frame() -> str | None:
+    """The innermost frame of the window's own code (counter_app/ui) on the current stack, if any."""
+    f = sys._getframe(2)
+    while f is not None:
+        if f.f_code.co_filename.startswith(UI_DIR):
+            return f"{Path(f.f_code.co_filename).name}:{f.f_lineno} {f.f_code.co_name}"
+        f = f.f_back
+    return None
+
+
+@pytest.fixture(autouse=True)
+def no_database_on_the_gui_thread(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
+    """Every read and write of the store goes through Database.read / Database.write: one made on
+    the GUI thread from the window's code would freeze the window while SQLite works, so the test
+    fails. Tests themselves may read on the main thread (to check what was stored)."""
+    seen: list[str] = []
+
+    def guarded(original: Callable[..., Any]) -> Callable[..., Any]:
+        @contextmanager
+        def wrapper(self: Database, *args: Any, **kwargs: Any) -> Iterator[Any]:
+            if threading.current_thread() is threading.main_thread():
+                where = _window_frame()
+                if where is not None:
+                    seen.append(where)
+            with original(self, *args, **kwargs) as conn:
+                yield conn
+        return wrapper
+
+    monkeypatch.setattr(Database, "read", guarded(Database.read))
+    monkeypatch.setattr(Database, "write", guarded(Database.write))
+    yield seen
+    assert seen == [], f"the window read or wrote the database on the GUI thread: {sorted(set(seen))}"
 
 
 @pytest.fixture

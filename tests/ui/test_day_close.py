@@ -98,9 +98,9 @@ def test_day_close_totals_equal_the_receipts_and_the_day_closes_once_shifts_are_
     qtbot.waitUntil(lambda: page.close_button.isEnabled(), timeout=10_000)
     qtbot.keyClick(w, Qt.Key.Key_C, ALT)
     qtbot.waitUntil(lambda: page.status is not None and not w.ctx.runner.busy, timeout=10_000)
-    assert page.status is not None and page.status["sync_state"] == "pending"
+    assert page.status is not None and page.status.sync_state == "pending"
     assert "not connected" in page.server_label.text() and not page.close_button.isEnabled()
-    dc = page.status["day_close"]
+    dc = page.status.day_close
     assert (dc.receipt_count, dc.total_paise) == (len(issued), sum(r.amount_paise for r in issued))
 
     # Z-report and pay-in slip through the printer (a PDF folder here).

@@ -97,3 +97,49 @@ def test_errors_come_back_on_the_gui_thread(qtbot: Any) -> None:
     runner.submit(fail, None, lambda e: seen.append((threading.get_ident(), str(e))))
     qtbot.waitUntil(lambda: bool(seen), timeout=5000)
     assert seen == [(main, "boom")]
+
+
+def _imports_with_level(path: Path) -> list[tuple[str, bool]]:
+    """(module, at module level) for every import in the file."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    top = {id(n) for n in tree.body}
+    out: list[tuple[str, bool]] = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            out += [(a.name, id(node) in top) for a in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            out.append((node.module, id(node) in top))
+    return out
+
+
+def test_demo_scaffolding_stays_out_of_the_product() -> None:
+    """The tours live in kesco_demo: nothing in counter_app imports it at module level (the demo
+    command may, lazily), and nothing in counter_app imports QtTest at all."""
+    bad = []
+    for path in sorted((UI.parent).rglob("*.py")):
+        for module, top_level in _imports_with_level(path):
+            if "QtTest" in module or (module.startswith("kesco_demo") and top_level):
+                bad.append(f"{path.relative_to(UI.parent)}: {module}")
+    assert bad == []
+
+
+def test_one_task_runner_and_no_other_threads_in_the_window() -> None:
+    """Work leaves the GUI thread only through ui/tasks.py (and the sync engine, outside ui/)."""
+    bad = []
+    for path in sorted(UI.glob("*.py")):
+        if path.name == "tasks.py":
+            continue
+        text = path.read_text(encoding="utf-8")
+        bad += [f"{path.name}: {word}" for word in ("threading.Thread", "QThreadPool", "QRunnable", "QThread(",
+                                                   "concurrent.futures") if word in text]
+    assert bad == []
+
+
+def test_pages_run_work_only_through_ops() -> None:
+    """The busy state, the error line and the Changes signal live in ui/ops.py: a page that called
+    the task runner itself would skip all three. Start-up (app.py) and the setup dialog (before the
+    window exists) are the only other callers."""
+    allowed = {"ops.py", "tasks.py", "app.py", "setup_dialog.py"}
+    bad = [p.name for p in sorted(UI.glob("*.py")) if p.name not in allowed
+           and ("runner.submit(" in p.read_text(encoding="utf-8") or "runner.latest(" in p.read_text(encoding="utf-8"))]
+    assert bad == []

@@ -11,8 +11,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
 from counter_app.ui.main_window import MainWindow
-from counter_app.ui.tour import Tour, settle, type_into, wait_until
 from kesco_demo.consumers import account_no_for_index
+from kesco_demo.tour import Tour, settle, type_into, wait_until
 
 SERVER_WAIT_S = 60
 
@@ -113,7 +113,7 @@ class ClosingTour:
             QTest.keyClick(w, Qt.Key.Key_C, Qt.KeyboardModifier.AltModifier)
             wait_until(lambda: page.status is not None, timeout_s=SERVER_WAIT_S)
             if ctx.sync.engine is not None:  # connected: the server's answer comes back
-                wait_until(lambda: page.status is not None and page.status["sync_state"] != "pending",
+                wait_until(lambda: page.status is not None and page.status.sync_state != "pending",
                            timeout_s=SERVER_WAIT_S)
         wait_until(lambda: not ctx.runner.busy and not page.poll_timer.isActive(), timeout_s=SERVER_WAIT_S)
         settle(400)
