@@ -203,7 +203,13 @@ def enrol_and_start(counter: Any, url: str, enrollment: str) -> Any:
 
 
 def _offscreen_tour(window: Any, counter: Any, engine: Any, args: argparse.Namespace, root: Path) -> int:
-    from kesco_demo.tour import Tour, settle, wait_until
+    try:
+        from kesco_demo.tour import Tour, settle, wait_until
+    except ImportError:  # the installed counter carries no scripted tours (packaging/counter-app.spec)
+        print("The scripted tour of the screens comes with the source checkout only (./dev demo). "
+              "On an installed counter run `counter-app demo --headless`, or open the window on a display.",
+              file=sys.stderr)
+        return 2
 
     out = Path(args.screenshots) if args.screenshots else root / "screenshots"
     if engine is not None:
