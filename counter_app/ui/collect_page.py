@@ -30,14 +30,14 @@ from counter_app.ui.models import ConsumerRole, SearchResultsModel
 from counter_app.ui.ops import BusyPage, Changes, Op, error_text
 from counter_app.ui.payment_form import FieldError, PaymentForm
 from counter_app.ui.print_jobs import Printed, print_op
-from counter_app.ui.widgets import AlertLabel, add_row, line_edit, set_label
+from counter_app.ui.widgets import AlertLabel, Retranslates, add_row, line_edit, set_label
 from kesco_protocol.money import format_inr
 from kesco_protocol.records import Receipt
 
 _ACCOUNT_LIKE = re.compile(r"^[\d०-९\s-]+$")
 
 
-class CollectPage(BusyPage, QWidget):
+class CollectPage(BusyPage, Retranslates, QWidget):
     card_shown = Signal(object)  # ConsumerView | None (None: account not in the local data)
     results_shown = Signal(str)  # the query whose results are now on screen
     receipt_committed = Signal(object)  # Receipt
@@ -109,11 +109,6 @@ class CollectPage(BusyPage, QWidget):
         self.confirm_button.setEnabled(on and not self.busy)
 
     # ------------------------------------------------------------------ texts
-    def changeEvent(self, e: QEvent) -> None:
-        if e.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(e)
-
     def retranslate(self) -> None:
         set_label(self.account_label, self.account, self.tr("Account no. or search (F2)"))
         self.account.setPlaceholderText(self.tr("account number, or name / address / mobile"))

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from counter_app.printing.receipt_doc import display_date
@@ -19,12 +19,12 @@ from counter_app.ui.day_close_common import ask_save_path, run_report_job, ui_da
 from counter_app.ui.day_close_page import table_view
 from counter_app.ui.i18n import say
 from counter_app.ui.ops import Op
-from counter_app.ui.widgets import AlertLabel, line_edit, set_label
+from counter_app.ui.widgets import AlertLabel, Retranslates, line_edit, set_label
 from kesco_protocol import vocabulary
 from kesco_protocol.money import format_inr
 
 
-class DayBookPage(QWidget):
+class DayBookPage(Retranslates, QWidget):
     shown = Signal(object)  # list[DayBookRow]
     print_finished = Signal(object)
 
@@ -71,11 +71,6 @@ class DayBookPage(QWidget):
         self.pdf_button.clicked.connect(self.save_pdf)
         self._enable()
         self.retranslate()
-
-    def changeEvent(self, e: QEvent) -> None:
-        if e.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(e)
 
     def retranslate(self) -> None:
         self.title.setText(self.tr("Day book"))

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, Qt, QTimer, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QGridLayout,
@@ -32,7 +32,7 @@ from counter_app.ui.close_models import TextTableModel
 from counter_app.ui.context import UiContext
 from counter_app.ui.day_close_common import ask_save_path, names, run_report_job, ui_date, variance_text
 from counter_app.ui.ops import BusyPage, Changes, Op
-from counter_app.ui.widgets import AlertLabel, line_edit, set_label
+from counter_app.ui.widgets import AlertLabel, Retranslates, line_edit, set_label
 from kesco_protocol.money import format_inr
 
 POLL_MS = 500
@@ -51,7 +51,7 @@ def table_view(model: TextTableModel, name: str, parent: QWidget) -> QTableView:
     return t
 
 
-class DayClosePage(BusyPage, QWidget):
+class DayClosePage(BusyPage, Retranslates, QWidget):
     report_shown = Signal(object)  # DayReport
     day_closed = Signal(object)  # DayClose
     status_shown = Signal(object)  # the day close status (dict) or None
@@ -166,11 +166,6 @@ class DayClosePage(BusyPage, QWidget):
         self.retranslate()
 
     # ------------------------------------------------------------------ texts
-    def changeEvent(self, e: QEvent) -> None:
-        if e.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(e)
-
     def retranslate(self) -> None:
         self.title.setText(self.tr("Day close"))
         set_label(self.l_date, self.date_edit, self.tr("Business da&te (DD-MM-YYYY)"))

@@ -19,13 +19,13 @@ from counter_app.ui.day_close_common import names, ui_date
 from counter_app.ui.day_close_page import table_view
 from counter_app.ui.i18n import say
 from counter_app.ui.ops import BusyPage, Changes, Op
-from counter_app.ui.widgets import AlertLabel, add_row, line_edit, set_label
+from counter_app.ui.widgets import AlertLabel, Retranslates, add_row, line_edit, set_label
 from kesco_protocol import vocabulary
 from kesco_protocol.money import format_inr
 from kesco_protocol.records import Dishonour
 
 
-class DishonourPage(BusyPage, QWidget):
+class DishonourPage(BusyPage, Retranslates, QWidget):
     found = Signal(int)  # rows shown
     recorded = Signal(object)  # Dishonour
 
@@ -77,11 +77,6 @@ class DishonourPage(BusyPage, QWidget):
         self.reason.returnPressed.connect(self.record)
         self.record_button.clicked.connect(self.record)
         self.retranslate()
-
-    def changeEvent(self, e: QEvent) -> None:
-        if e.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(e)
 
     def retranslate(self) -> None:
         self.title.setText(self.tr("Cheque or DD dishonoured"))

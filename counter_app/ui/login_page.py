@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
@@ -17,10 +17,10 @@ from counter_app.services.collection import Session
 from counter_app.ui.context import UiContext
 from counter_app.ui.i18n import LANGUAGE_NAMES, LANGUAGES
 from counter_app.ui.ops import BusyPage, Op
-from counter_app.ui.widgets import AlertLabel, add_row, line_edit, set_label
+from counter_app.ui.widgets import AlertLabel, Retranslates, add_row, line_edit, set_label
 
 
-class LoginPage(BusyPage, QWidget):
+class LoginPage(BusyPage, Retranslates, QWidget):
     logged_in = Signal(object)  # Session
 
     def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
@@ -65,11 +65,6 @@ class LoginPage(BusyPage, QWidget):
         self.login_button.clicked.connect(self.submit)
         self.lang.currentIndexChanged.connect(self._language_chosen)
         self.retranslate()
-
-    def changeEvent(self, e: QEvent) -> None:
-        if e.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(e)
 
     def retranslate(self) -> None:
         self.title.setText(self.tr("KESCO cash counter"))

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QEvent, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QCloseEvent, QIcon, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -27,10 +27,10 @@ from counter_app.ui.shift_close_page import ShiftClosePage
 from counter_app.ui.shift_page import ShiftPage
 from counter_app.ui.status_bar import CounterStatusBar
 from counter_app.ui.supervisor_page import SupervisorPage
-from counter_app.ui.widgets import STYLE_SHEET
+from counter_app.ui.widgets import STYLE_SHEET, Retranslates
 
 
-class MainWindow(QMainWindow):
+class MainWindow(Retranslates, QMainWindow):
     def __init__(self, ctx: UiContext) -> None:
         super().__init__()
         self.ctx = ctx
@@ -120,11 +120,6 @@ class MainWindow(QMainWindow):
         key("Del", self._delete)
 
     # ------------------------------------------------------------------ texts
-    def changeEvent(self, e: QEvent) -> None:
-        if e.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(e)
-
     def retranslate(self) -> None:
         code = self.ctx.counter_code
         self.setWindowTitle(self.tr("KESCO cash counter %1").replace("%1", f"{code} {self.ctx.counter_name}".strip()))

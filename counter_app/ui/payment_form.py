@@ -7,14 +7,14 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from PySide6.QtCore import QEvent, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QLineEdit, QStackedWidget, QVBoxLayout, QWidget
 
 from counter_app.domain.errors import CounterError, ValidationError
 from counter_app.domain.receipt import Instrument
 from counter_app.services.collection import Payment
 from counter_app.ui.i18n import Language, say
-from counter_app.ui.widgets import add_row, line_edit, set_label
+from counter_app.ui.widgets import Retranslates, add_row, line_edit, set_label
 from kesco_protocol import vocabulary
 from kesco_protocol.money import format_inr, format_plain, parse_amount
 from kesco_protocol.records import Mode
@@ -44,7 +44,7 @@ def parse_cheque_date(text: str) -> str:
         raise ValidationError("instrument.date_invalid") from None
 
 
-class PaymentForm(QWidget):
+class PaymentForm(Retranslates, QWidget):
     changed = Signal()
 
     def __init__(self, language: Language, max_paise: int, parent: QWidget | None = None) -> None:
@@ -112,11 +112,6 @@ class PaymentForm(QWidget):
         self.clear()
 
     # ------------------------------------------------------------------ texts
-    def changeEvent(self, e: QEvent) -> None:
-        if e.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(e)
-
     def retranslate(self) -> None:
         set_label(self.l_amount, self.amount, self.tr("&Amount (₹)"))
         set_label(self.l_mode, self.mode, self.tr("&Mode"))

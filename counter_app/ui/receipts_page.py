@@ -3,7 +3,7 @@ supervisor's approval given on this same screen; a cancellation slip is printed.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFormLayout,
@@ -22,13 +22,13 @@ from counter_app.ui.i18n import say
 from counter_app.ui.models import ShiftReceiptsModel
 from counter_app.ui.ops import BusyPage, Changes, Op
 from counter_app.ui.print_jobs import Printed, print_op, void_slip_job
-from counter_app.ui.widgets import AlertLabel, add_row, line_edit, set_label
+from counter_app.ui.widgets import AlertLabel, Retranslates, add_row, line_edit, set_label
 from kesco_protocol import vocabulary
 from kesco_protocol.money import format_inr
 from kesco_protocol.records import Receipt, Void
 
 
-class ReceiptsPage(BusyPage, QWidget):
+class ReceiptsPage(BusyPage, Retranslates, QWidget):
     voided = Signal(object)  # Void
     print_finished = Signal(object)  # Printed | str | BaseException
 
@@ -90,11 +90,6 @@ class ReceiptsPage(BusyPage, QWidget):
         self._select_after: str | None = None
         ctx.changes.changed.connect(self._changed)
         self.retranslate()
-
-    def changeEvent(self, e: QEvent) -> None:
-        if e.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(e)
 
     def retranslate(self) -> None:
         self.title.setText(self.tr("Receipts of this shift"))

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QEvent, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -24,10 +24,10 @@ from counter_app.config import Config
 from counter_app.domain.errors import CounterError
 from counter_app.ops.setup import SetupResult, apply_setup
 from counter_app.ui.tasks import TaskRunner
-from counter_app.ui.widgets import AlertLabel
+from counter_app.ui.widgets import AlertLabel, Retranslates
 
 
-class SetupDialog(QDialog):
+class SetupDialog(Retranslates, QDialog):
     """Modal; `result_value` holds the SetupResult after acceptance."""
 
     def __init__(self, data_dir: Path, *, lang: str = "en", tokens: Any = None,
@@ -90,11 +90,6 @@ class SetupDialog(QDialog):
         self.server.setPlaceholderText("https://")
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("Set up"))
         self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("Cancel"))
-
-    def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)
 
     def _submit(self) -> None:
         self.error.clear_message()

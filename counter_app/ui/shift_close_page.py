@@ -31,7 +31,7 @@ from counter_app.services.closes import ClosePreview, CloseService
 from counter_app.ui.context import UiContext
 from counter_app.ui.i18n import say
 from counter_app.ui.ops import BusyPage, Changes, Op, error_text
-from counter_app.ui.widgets import AlertLabel, add_row, line_edit, set_label
+from counter_app.ui.widgets import AlertLabel, Retranslates, add_row, line_edit, set_label
 from kesco_protocol import vocabulary
 from kesco_protocol.money import format_inr
 
@@ -53,7 +53,7 @@ def amount_words(paise: int, lang: str) -> str:
         return ""
 
 
-class ShiftClosePage(BusyPage, QWidget):
+class ShiftClosePage(BusyPage, Retranslates, QWidget):
     previewed = Signal(object)  # ClosePreview
     shift_closed = Signal(object)  # ShiftClose
     print_finished = Signal(object)  # output path | BaseException
@@ -193,11 +193,6 @@ class ShiftClosePage(BusyPage, QWidget):
         self.retranslate()
 
     # ------------------------------------------------------------------ texts
-    def changeEvent(self, e: QEvent) -> None:
-        if e.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(e)
-
     def denomination_text(self, key: str) -> str:
         rupees = key[1:]
         if key.startswith("N"):

@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from counter_app.domain.errors import CounterError
 from counter_app.ui.context import UiContext
 from counter_app.ui.ops import BusyPage, Changes, Op, error_text
-from counter_app.ui.widgets import AlertLabel, add_row, line_edit, set_label
+from counter_app.ui.widgets import AlertLabel, Retranslates, add_row, line_edit, set_label
 from kesco_protocol.money import format_inr, parse_amount
 
 
-class ShiftPage(BusyPage, QWidget):
+class ShiftPage(BusyPage, Retranslates, QWidget):
     """No open shift yet: count the opening cash float and open one."""
 
     shift_opened = Signal(object)  # ShiftRow
@@ -46,11 +46,6 @@ class ShiftPage(BusyPage, QWidget):
         self.float_edit.returnPressed.connect(self.submit)
         self.open_button.clicked.connect(self.submit)
         self.retranslate()
-
-    def changeEvent(self, e: QEvent) -> None:
-        if e.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(e)
 
     def retranslate(self) -> None:
         self.title.setText(self.tr("Open your shift"))

@@ -3,16 +3,16 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent
 from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
 
 from counter_app.ui.context import UiContext
 from counter_app.ui.day_close_book import DayBookPage
 from counter_app.ui.day_close_page import DayClosePage
 from counter_app.ui.dishonour_page import DishonourPage
+from counter_app.ui.widgets import Retranslates
 
 
-class SupervisorPage(QWidget):
+class SupervisorPage(Retranslates, QWidget):
     def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
@@ -28,11 +28,6 @@ class SupervisorPage(QWidget):
         box.addWidget(self.tabs)
         self.tabs.currentChanged.connect(self._tab_changed)
         self.retranslate()
-
-    def changeEvent(self, e: QEvent) -> None:
-        if e.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(e)
 
     def retranslate(self) -> None:
         self.tabs.setTabText(0, self.tr("&Day close"))

@@ -27,6 +27,19 @@ QTableView, QListView { font-size: 13pt; }
 """
 
 
+class Retranslates:
+    """Mixin for a widget that sets its texts in `retranslate()`: Qt's LanguageChange event (F12, or
+    a language chosen at login) calls it, so no widget writes its own changeEvent for that."""
+
+    def retranslate(self) -> None:
+        raise NotImplementedError
+
+    def changeEvent(self, e: QEvent) -> None:
+        if e.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(e)  # type: ignore[misc]
+
+
 class AlertLabel(QLabel):
     """One line (or a few) telling the clerk what just happened. The kind is in the words too
     ("Error:", "Done:"), so nothing depends on seeing the colour."""
