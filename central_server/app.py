@@ -14,6 +14,8 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from central_server import __version__, hq_web, migrate
 from central_server.api.routes import consumers, enroll, health, hq, records
+from central_server.billing import feed as billing_feed
+from central_server.billing import hq_pages as billing_pages
 from central_server.config import Settings
 from central_server.db import make_engine
 from central_server.logs import RequestLog
@@ -43,7 +45,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.engine = engine
     for module in (health, enroll, records, consumers):
         app.include_router(module.router, prefix=API_PREFIX)
+    app.include_router(billing_feed.router, prefix=API_PREFIX)
     app.include_router(hq.router)
+    app.include_router(billing_pages.router)
 
     @app.exception_handler(hq_web.LoginRequired)
     async def login_required(_request: Request, exc: hq_web.LoginRequired) -> Response:

@@ -89,6 +89,85 @@ def cmd_master_loads(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_postings_export(args: argparse.Namespace) -> int:
+    from central_server.billing import postings
+
+    engine = _engine(args)
+    out = Path(args.out)
+    if args.batch is not None:
+        with db.read_tx(engine) as conn:
+            try:
+                paths = postings.write_batch_files(conn, args.batch, out)
+            except LookupError as e:
+                print(f"error: {e}", file=sys.stderr)
+                return 1
+        print(f"batch {args.batch} written again: {paths[0]} and {paths[1]}")
+        return 0
+    header = db.with_retry(engine, lambda conn: postings.cut_batch(conn, f"cli:{args.by or _whoami()}"))
+    if header is None:
+        print("nothing new to post: no file written")
+        return 0
+    # the batch is committed before its files are written: a failed write is repaired with
+    # --batch N (the other way round, billing could read a batch the server never kept)
+    with db.read_tx(engine) as conn:
+        csv_path, man_path = postings.write_batch_files(conn, header["batch_id"], out)
+    print(f"batch {header['batch_id']}: {header['control_count']} postings, control total "
+          f"{header['control_total_paise']} paise -> {csv_path.name}, {man_path.name}")
+    return 0
+
+
+def _whoami() -> str:
+    from central_server.billing.master_import import _whoami as who
+
+    return who()
+
+
+def cmd_postings_ack(args: argparse.Namespace) -> int:
+    from central_server.billing import acks
+
+    engine = _engine(args)
+    try:
+        items, sha = acks.read_ack_file(Path(args.file))
+        rep = db.with_retry(engine, lambda conn: acks.apply_acks(conn, items, f"file:{sha[:16]}"))
+    except (OSError, acks.AckError) as e:
+        print(f"error: {args.file}: {e}; nothing stored", file=sys.stderr)
+        return 1
+    print(f"{args.file}: {rep.summary()}")
+    return 0
+
+
+def cmd_postings_client(args: argparse.Namespace) -> int:
+    from central_server.billing import feed
+
+    engine = _engine(args)
+    with db.write_tx(engine) as conn:
+        if args.action == "add":
+            try:
+                token = feed.add_client(conn, args.name)
+            except ValueError as e:
+                print(f"error: {e}", file=sys.stderr)
+                return 1
+            print(f"billing client {args.name}: token (shown only now; good for /api/v1/postings only):")
+            print(token)
+            return 0
+        ok = feed.revoke_client(conn, args.name)
+    print(f"billing client {args.name} revoked" if ok else f"error: no billing client {args.name}")
+    return 0 if ok else 1
+
+
+def cmd_postings_queue(args: argparse.Namespace) -> int:
+    from central_server.billing import clarification
+
+    with db.read_tx(_engine(args)) as conn:
+        items = clarification.queue(conn)
+    if not items:
+        print("nothing to clarify")
+    for it in items:
+        print(f"#{it['id']:<5} {it['state']:<9} posting {it['posting_id']} {it['counter_code']} {it['receipt_no']} "
+              f"account {it['account_no']} {it['amount_paise']} paise: {it['answer_reason']}")
+    return 0
+
+
 def register(sub: Any, common: argparse.ArgumentParser) -> None:
     s = sub.add_parser("master", help="consumer master and bills from the billing system: import, loads")
     msub = s.add_subparsers(dest="action", required=True)
@@ -108,3 +187,22 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     a = msub.add_parser("loads", parents=[common], help="the loads on record")
     a.add_argument("--limit", type=int, default=20)
     a.set_defaults(func=cmd_master_loads)
+
+    s = sub.add_parser("postings", help="postings for the billing system: export, ack, client, queue")
+    psub = s.add_subparsers(dest="action_group", required=True)
+    a = psub.add_parser("export", parents=[common], help="write the next batch (CSV + JSON manifest) to DIR")
+    a.add_argument("--out", required=True)
+    a.add_argument("--batch", type=int, default=None, help="write an existing batch again")
+    a.add_argument("--by", default=None)
+    a.set_defaults(func=cmd_postings_export)
+    a = psub.add_parser("ack", parents=[common], help="the billing system's answers (CSV or JSON)")
+    a.add_argument("file")
+    a.set_defaults(func=cmd_postings_ack)
+    a = psub.add_parser("client", help="billing systems that pull the HTTP feed: add (prints a token), revoke")
+    csub = a.add_subparsers(dest="action", required=True)
+    for action in ("add", "revoke"):
+        c = csub.add_parser(action, parents=[common])
+        c.add_argument("name")
+    a.set_defaults(func=cmd_postings_client)
+    a = psub.add_parser("queue", parents=[common], help="the clarification queue (worked off on /hq/billing)")
+    a.set_defaults(func=cmd_postings_queue)

@@ -118,7 +118,45 @@ class Mapping:
                     raise FieldError(f"unknown {kind} code {v[:20]!r} (add it under [{kind}] in the mapping)")
                 return got
             return code
-        conv = {"money": self.money, "date": self.date, "account": _account, "mobile": _mobile}[kind]
+        if kind == "date":
+            # a file has a few hundred distinct dates among its lakhs of rows: parse each once
+            cache: dict[str, str] = {}
+            parse_date = self.date
+
+            def cached_date(value: str) -> str | None:
+                got = cache.get(value)
+                if got is not None:
+                    return got
+                v = value.strip()
+                if not v:
+                    return None
+                got = parse_date(v)
+                if len(cache) < 50_000:
+                    cache[value] = got
+                return got
+            return cached_date
+        if kind == "money":
+            slow = self.money
+            if self.amounts != "rupees":
+                def paise(value: str) -> int | None:
+                    v = value.strip()
+                    return slow(v) if v else None
+                return paise
+
+            def rupees(value: str) -> int | None:
+                # the plain form (digits, a point, one or two decimals) without a regular expression
+                v = value.strip()
+                if not v:
+                    return None
+                body = v[1:] if v[0] == "-" else v
+                whole, dot, frac = body.partition(".")
+                if (whole.isascii() and whole.isdigit() and len(whole) <= 13
+                        and (not dot or (frac.isascii() and frac.isdigit() and len(frac) <= 2))):
+                    p = int(whole) * 100 + (int(frac) * (10 if len(frac) == 1 else 1) if frac else 0)
+                    return -p if v[0] == "-" else p
+                return slow(v)
+            return rupees
+        conv = {"account": _account, "mobile": _mobile}[kind]
 
         def other(value: str) -> Any:
             v = value.strip()

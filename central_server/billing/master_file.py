@@ -193,36 +193,42 @@ class MasterFile:
                 self.progress(self.path.stat().st_size)
 
     def _check(self, rec: list[str], cols: list[tuple[int, str, str, Any]], line: int) -> tuple[Any, ...] | list[Reject]:
-        """The staged row, or the row's rejects."""
-        values: dict[str, Any] = {}
-        rejects: list[Reject] = []
+        """The staged row, or the row's rejects. Values go straight to their staging position
+        (a dict per row costs more than all the parsing of a 5.3 lakh-row file)."""
+        row: list[Any] = [None] * _WIDTH
+        row[0], row[2] = line, False
+        rejects: list[Reject] | None = None
         for i, src, fld, parse in cols:
             try:
-                values[fld] = parse(rec[i])
+                row[_POS[fld]] = parse(rec[i])
             except FieldError as e:
+                if rejects is None:
+                    rejects = []
                 rejects.append(Reject(line, src, str(e), rec[i][:80]))
         if rejects:
             return rejects
-        if values.get("account_no") is None:
-            return [Reject(line, self.mapping.columns["account_no"], "missing value")]
-        has_bill = values.get("bill_no") is not None
-        need = list(REQUIRED[self.kind])
-        if self.kind == "full":
-            values.setdefault("relation_name", "")
-            if values.get("relation_name") is None:
-                values["relation_name"] = ""
-        if has_bill:
-            need += ["bill_date", "bill_amount"]
-        missing = [f for f in need if values.get(f) is None]
+        has_bill = row[_BILL_NO] is not None
+        row[3] = has_bill
+        need = _NEED_BILL[self.kind] if has_bill else _NEED[self.kind]
+        missing = [f for f, pos in need if row[pos] is None]
         if missing:
             return [Reject(line, self.mapping.columns[f], "missing value") for f in missing]
+        if self.kind == "full" and row[_POS["relation_name"]] is None:
+            row[_POS["relation_name"]] = ""
         if has_bill:
-            if values.get("arrears") is None:
-                values["arrears"] = 0
-            if values.get("due_date") is not None and values["due_date"] < values["bill_date"]:
-                return [Reject(line, self.mapping.columns["due_date"], "due date before the bill date",
-                               str(values["due_date"]))]
-            if values.get("payments_upto") is None:
-                values["payments_upto"] = values["bill_date"]
-        return (line, values["account_no"], False, has_bill, *(values.get(f) for f in CONNECTION_FIELDS),
-                *(values.get(f) for f in BILL_FIELDS))
+            if row[_ARREARS] is None:
+                row[_ARREARS] = 0
+            due, billed = row[_POS["due_date"]], row[_BILL_DATE]
+            if due is not None and due < billed:
+                return [Reject(line, self.mapping.columns["due_date"], "due date before the bill date", str(due))]
+            if row[_UPTO] is None:
+                row[_UPTO] = billed
+        return tuple(row)
+
+
+_WIDTH = len(STAGE_COLUMNS)
+_POS = {f: i for i, f in enumerate(STAGE_COLUMNS)}
+_BILL_NO, _BILL_DATE, _ARREARS, _UPTO = (_POS[f] for f in ("bill_no", "bill_date", "arrears", "payments_upto"))
+_NEED = {k: tuple((f, _POS[f]) for f in REQUIRED[k]) for k in REQUIRED}
+_NEED_BILL = {k: tuple((f, _POS[f]) for f in dict.fromkeys((*REQUIRED[k], "bill_date", "bill_amount")))
+              for k in REQUIRED}

@@ -61,7 +61,7 @@ def upgrade() -> None:
     sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
     sa.Column('posting_id', sa.BigInteger(), nullable=False),
     sa.Column('opened_at', sa.DateTime(timezone=True), nullable=False),
-    sa.Column('state', sa.String(length=10), nullable=False),
+    sa.Column('state', sa.String(length=12), nullable=False),
     sa.Column('to_account', sa.String(length=32), nullable=True),
     sa.Column('proposed_by', sa.String(length=32), nullable=True),
     sa.Column('proposed_at', sa.DateTime(timezone=True), nullable=True),

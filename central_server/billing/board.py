@@ -1,0 +1,72 @@
+"""What headquarters sees of the billing side, per counter and in total: collected (net, at the
+server), posted in billing, rejected and waiting in the queue, sent and not answered yet, not
+yet in a batch, and the age of the oldest money not posted. Resolved rejections and their
+server-side offsets cancel out, so collected = posted + sent + unbatched + rejected."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Connection, case, func, select
+
+from central_server.models import billing_batches, billing_clarifications, billing_postings
+
+_FIGURES = ("collected_paise", "posted_paise", "sent_paise", "unbatched_paise", "rejected_paise", "unposted")
+
+
+def by_counter(conn: Connection) -> dict[str, dict[str, Any]]:
+    p, q = billing_postings.c, billing_clarifications.c
+    open_item = select(q.posting_id).where(q.state.in_(("open", "proposed"))).scalar_subquery()
+    rejected_open = (p.state == "rejected") & p.posting_id.in_(open_item)
+
+    def total(cond: Any) -> Any:
+        return func.coalesce(func.sum(case((cond, p.amount_paise), else_=0)), 0)
+
+    unposted = (p.state.in_(("sent", "pending"))) | rejected_open
+    rows = conn.execute(select(
+        p.counter_code, total(p.state.is_not(None)), total(p.state == "posted"), total(p.state == "sent"),
+        total(p.state == "pending"), total(rejected_open), func.sum(case((unposted, 1), else_=0)),
+        func.min(case((unposted, p.created_at), else_=None)),
+    ).group_by(p.counter_code).order_by(p.counter_code)).all()
+    now = datetime.now(UTC)
+    out: dict[str, dict[str, Any]] = {}
+    for r in rows:
+        d: dict[str, Any] = dict(zip(_FIGURES, (int(x or 0) for x in r[1:7]), strict=True))
+        oldest = r[7]
+        if isinstance(oldest, str):
+            oldest = datetime.fromisoformat(oldest)
+        if oldest is not None and oldest.tzinfo is None:
+            oldest = oldest.replace(tzinfo=UTC)
+        d["oldest_unposted_at"] = oldest
+        d["oldest_unposted_age_s"] = int((now - oldest).total_seconds()) if oldest else None
+        out[r[0]] = d
+    return out
+
+
+def totals(figures: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    t: dict[str, Any] = {k: sum(f[k] for f in figures.values()) for k in _FIGURES}
+    olds = [f["oldest_unposted_at"] for f in figures.values() if f["oldest_unposted_at"] is not None]
+    t["oldest_unposted_at"] = min(olds) if olds else None
+    ages = [f["oldest_unposted_age_s"] for f in figures.values() if f["oldest_unposted_age_s"] is not None]
+    t["oldest_unposted_age_s"] = max(ages) if ages else None
+    return t
+
+
+def recent_batches(conn: Connection, limit: int = 20) -> list[dict[str, Any]]:
+    b, p = billing_batches.c, billing_postings.c
+    answered = (select(func.count()).where(p.batch_id == b.batch_id, p.state.in_(("posted", "rejected")))
+                .scalar_subquery())
+    rows = conn.execute(select(billing_batches, answered.label("answered"))
+                        .order_by(b.batch_id.desc()).limit(limit)).mappings()
+    return [dict(r) for r in rows]
+
+
+def age_label(seconds: int | None) -> str:
+    if seconds is None:
+        return "—"
+    if seconds < 3600:
+        return f"{seconds // 60} min"
+    if seconds < 2 * 86400:
+        return f"{seconds // 3600} h"
+    return f"{seconds // 86400} days"
