@@ -287,10 +287,12 @@ billing_postings = Table(
     Column("answered_at", DateTime(timezone=True)),
     UniqueConstraint("source", "source_id", name="uq_billing_postings_source"),
 )
-Index("ix_billing_postings_pending", billing_postings.c.state, billing_postings.c.posting_id)
-Index("ix_billing_postings_batch", billing_postings.c.batch_id, billing_postings.c.posting_id)
+# Few and narrow indexes: cutting a batch of 1 lakh postings rewrites every index entry of those
+# rows (5.6 s with a (state, posting_id) and a per-counter index as well, 2.0 s without)
+_PENDING = billing_postings.c.state == "pending"
+Index("ix_billing_postings_pending", billing_postings.c.posting_id, postgresql_where=_PENDING, sqlite_where=_PENDING)
+Index("ix_billing_postings_batch", billing_postings.c.batch_id)
 Index("ix_billing_postings_receipt", billing_postings.c.receipt_id)
-Index("ix_billing_postings_counter", billing_postings.c.counter_code, billing_postings.c.state)
 
 billing_batches = Table(
     "billing_batches",
@@ -315,6 +317,7 @@ billing_acks = Table(
     Column("received_at", DateTime(timezone=True), nullable=False),
     Column("via", String(80), nullable=False),  # ack file SHA-256 or "feed:<client>"
 )
+Index("ix_billing_acks_received", billing_acks.c.received_at)
 
 # rejected postings waiting for a person: re-post as it is, or transfer (two people)
 billing_clarifications = Table(

@@ -15,9 +15,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, insert, select, update
+from sqlalchemy import Connection, DateTime, bindparam, insert, select, text
 
 from central_server import db
+from central_server.ingest_batch import insert_returning_ids
 from central_server.models import (
     billing_acks,
     billing_audit,
@@ -143,11 +144,15 @@ def apply_acks(conn: Connection, acks: list[Ack], via: str) -> AckReport:
     if not fresh:
         return rep
     now = datetime.now(UTC)
-    conn.execute(insert(billing_acks), [{"posting_id": a.posting_id, "batch_id": a.batch_id, "result": a.result,
-                                         "reason": a.reason, "received_at": now, "via": via[:80]} for a in fresh])
-    conn.execute(update(billing_postings).where(billing_postings.c.posting_id == bindparam("pid"))
-                 .values(state=bindparam("st"), answer_reason=bindparam("why"), answered_at=now),
-                 [{"pid": a.posting_id, "st": a.result, "why": a.reason} for a in fresh])
+    insert_returning_ids(conn, billing_acks, "posting_id", [
+        {"posting_id": a.posting_id, "batch_id": a.batch_id, "result": a.result, "reason": a.reason,
+         "received_at": now, "via": via[:80]} for a in fresh])
+    # one set-based update from the answers just stored (a statement per posting takes 20 s a lakh)
+    conn.execute(text(
+        "UPDATE billing_postings SET state = a.result, answer_reason = a.reason, answered_at = a.received_at "
+        "FROM billing_acks a WHERE a.posting_id = billing_postings.posting_id AND a.received_at = :now "
+        "AND a.via = :via").bindparams(bindparam("now", type_=DateTime(timezone=True))),
+        {"now": now, "via": via[:80]})
     rejected = [a for a in fresh if a.result == "rejected"]
     if rejected:
         conn.execute(insert(billing_clarifications), [{"posting_id": a.posting_id, "opened_at": now, "state": "open",

@@ -36,7 +36,7 @@ def on_ingest(conn: Connection, b: Any, new_receipts: Sequence[dict[str, Any]]) 
     now = b.now
     payments = [_payment(row, now) for row in new_receipts if row.get("posted")]
     if payments:
-        conn.execute(db_insert(conn).on_conflict_do_nothing(), payments)
+        _insert(conn, payments)
     reversal_ids = [rid for _, rid, kind, _, _ in b.other if kind in REVERSAL_SOURCES]
     new_ids = [row["receipt_id"] for row in new_receipts]
     if not reversal_ids and not new_ids:
@@ -63,8 +63,16 @@ def on_ingest(conn: Connection, b: Any, new_receipts: Sequence[dict[str, Any]]) 
         rows.append(reversal_of(pay, source=a.kind, source_id=a.record_id,
                                 value_date=a.business_date or pay["value_date"], now=now, state="pending"))
     if rows:
-        conn.execute(db_insert(conn).on_conflict_do_nothing(), rows)
+        _insert(conn, rows)
         _follow_transfers(conn, rows)
+
+
+def _insert(conn: Connection, rows: list[dict[str, Any]]) -> None:
+    """One statement of constant shape whatever the count (the ingest's own set-based insert; a
+    posting already made for the same source is skipped)."""
+    from central_server.ingest_batch import insert_returning_ids
+
+    insert_returning_ids(conn, billing_postings, "posting_id", rows)
 
 
 def _follow_transfers(conn: Connection, rows: list[dict[str, Any]]) -> None:
@@ -173,23 +181,42 @@ def batches_after(conn: Connection, after: int, limit: int) -> list[dict[str, An
     return [h for h in (batch_header(conn, int(i)) for i in ids) if h is not None]
 
 
+_ROW_COLS = ("batch_id", "posting_id", "kind", "account_no", "amount_paise", "value_date", "receipt_no", "receipt_id",
+             "counter_code", "mode", "instrument", "collected_during_closing", "reverses_posting_id", "created_at")
+
+
+def batch_rows(conn: Connection, batch_id: int) -> Any:
+    """The batch's postings in posting order as plain rows (_ROW_COLS), streamed."""
+    cols = [billing_postings.c[c] for c in _ROW_COLS]
+    q = select(*cols).where(billing_postings.c.batch_id == batch_id).order_by(billing_postings.c.posting_id)
+    return conn.execution_options(stream_results=True, max_row_buffer=10_000).execute(q)
+
+
 def batch_postings(conn: Connection, batch_id: int) -> list[dict[str, Any]]:
     """The batch's postings in posting order, as the billing system receives them."""
-    q = (select(billing_postings).where(billing_postings.c.batch_id == batch_id)
-         .order_by(billing_postings.c.posting_id))
-    return [wire(dict(r)) for r in conn.execute(q).mappings()]
+    return [dict(zip(CSV_FIELDS, _fields(r), strict=True)) for r in batch_rows(conn, batch_id)]
 
 
-def wire(p: dict[str, Any]) -> dict[str, Any]:
-    inst = json.loads(p["instrument"]) if p["instrument"] else {}
-    return {"batch_id": p["batch_id"], "posting_id": int(p["posting_id"]), "kind": p["kind"],
-            "account_no": p["account_no"], "amount_paise": int(p["amount_paise"]), "value_date": p["value_date"],
-            "receipt_no": p["receipt_no"], "receipt_id": p["receipt_id"], "counter_code": p["counter_code"],
-            "mode": p["mode"], "instrument_no": inst.get("number"), "instrument_date": inst.get("date"),
-            "instrument_bank": inst.get("bank"), "instrument_ref": inst.get("reference"),
-            "collected_during_closing": bool(p["collected_during_closing"]),
-            "reverses_posting_id": None if p["reverses_posting_id"] is None else int(p["reverses_posting_id"]),
-            "created_at": _iso(p["created_at"])}
+def _fields(r: Any) -> tuple[Any, ...]:
+    """One posting in CSV_FIELDS order (the instrument's JSON opened into its four fields)."""
+    (batch, pid, kind, acct, amount, vdate, rno, rid, counter, mode, inst, closing, rev, created) = r
+    i = json.loads(inst) if inst else _NO_INSTRUMENT
+    return (int(batch), int(pid), kind, acct, int(amount), vdate, rno, rid, counter, mode, i.get("number"),
+            i.get("date"), i.get("bank"), i.get("reference"), bool(closing), None if rev is None else int(rev),
+            _iso_cached(created))
+
+
+def _iso_cached(v: Any, _cache: dict[Any, str] = {}) -> str:  # noqa: B006 - a deliberate memo
+    # the postings of one ingest share their creation time: format it once, not per row
+    got = _cache.get(v)
+    if got is None:
+        if len(_cache) > 10_000:
+            _cache.clear()
+        got = _cache[v] = _iso(v)
+    return got
+
+
+_NO_INSTRUMENT: dict[str, Any] = {}
 
 
 def _iso(v: Any) -> str:
@@ -217,11 +244,11 @@ def write_batch_files(conn: Connection, batch_id: int, out: Path) -> tuple[Path,
     if header is None:
         raise LookupError(f"no batch {batch_id}")
     buf = io.StringIO()
-    w = csv.DictWriter(buf, fieldnames=CSV_FIELDS, lineterminator="\r\n")
-    w.writeheader()
-    for p in batch_postings(conn, batch_id):
-        w.writerow({k: ("" if p[k] is None else str(p[k]).lower() if isinstance(p[k], bool) else p[k])
-                    for k in CSV_FIELDS})
+    w = csv.writer(buf, lineterminator="\r\n")
+    w.writerow(CSV_FIELDS)
+    for r in batch_rows(conn, batch_id):
+        f = _fields(r)
+        w.writerow([("true" if v else "false") if isinstance(v, bool) else "" if v is None else v for v in f])
     data = buf.getvalue().encode("utf-8")
     out.mkdir(parents=True, exist_ok=True)
     csv_path = out / f"postings-{batch_id:08d}.csv"

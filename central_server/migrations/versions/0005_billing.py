@@ -26,6 +26,7 @@ def upgrade() -> None:
     sa.Column('via', sa.String(length=80), nullable=False),
     sa.PrimaryKeyConstraint('posting_id', name=op.f('pk_billing_acks'))
     )
+    op.create_index('ix_billing_acks_received', 'billing_acks', ['received_at'], unique=False)
     op.create_table('billing_audit',
     sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
     sa.Column('at', sa.DateTime(timezone=True), nullable=False),
@@ -127,18 +128,19 @@ def upgrade() -> None:
     sa.UniqueConstraint('source', 'source_id', name='uq_billing_postings_source')
     )
     with op.batch_alter_table('billing_postings', schema=None) as batch_op:
-        batch_op.create_index('ix_billing_postings_batch', ['batch_id', 'posting_id'], unique=False)
-        batch_op.create_index('ix_billing_postings_counter', ['counter_code', 'state'], unique=False)
-        batch_op.create_index('ix_billing_postings_pending', ['state', 'posting_id'], unique=False)
+        batch_op.create_index('ix_billing_postings_batch', ['batch_id'], unique=False)
+        pending = sa.text("state = 'pending'")
+        batch_op.create_index('ix_billing_postings_pending', ['posting_id'], unique=False,
+                              postgresql_where=pending, sqlite_where=pending)
         batch_op.create_index('ix_billing_postings_receipt', ['receipt_id'], unique=False)
 
 
 
 def downgrade() -> None:
+    op.drop_index('ix_billing_acks_received', table_name='billing_acks')
     with op.batch_alter_table('billing_postings', schema=None) as batch_op:
         batch_op.drop_index('ix_billing_postings_receipt')
         batch_op.drop_index('ix_billing_postings_pending')
-        batch_op.drop_index('ix_billing_postings_counter')
         batch_op.drop_index('ix_billing_postings_batch')
 
     op.drop_table('billing_postings')
