@@ -55,7 +55,8 @@ def totals(figures: dict[str, dict[str, Any]]) -> dict[str, Any]:
 
 def recent_batches(conn: Connection, limit: int = 20) -> list[dict[str, Any]]:
     b, p = billing_batches.c, billing_postings.c
-    answered = (select(func.count()).where(p.batch_id == b.batch_id, p.state.in_(("posted", "rejected")))
+    answered = (select(func.count()).where(p.posting_id.between(b.first_posting_id, b.last_posting_id),
+                                           p.batch_id == b.batch_id, p.state.in_(("posted", "rejected")))
                 .scalar_subquery())
     rows = conn.execute(select(billing_batches, answered.label("answered"))
                         .order_by(b.batch_id.desc()).limit(limit)).mappings()

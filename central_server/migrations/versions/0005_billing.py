@@ -128,7 +128,6 @@ def upgrade() -> None:
     sa.UniqueConstraint('source', 'source_id', name='uq_billing_postings_source')
     )
     with op.batch_alter_table('billing_postings', schema=None) as batch_op:
-        batch_op.create_index('ix_billing_postings_batch', ['batch_id'], unique=False)
         pending = sa.text("state = 'pending'")
         batch_op.create_index('ix_billing_postings_pending', ['posting_id'], unique=False,
                               postgresql_where=pending, sqlite_where=pending)
@@ -141,7 +140,6 @@ def downgrade() -> None:
     with op.batch_alter_table('billing_postings', schema=None) as batch_op:
         batch_op.drop_index('ix_billing_postings_receipt')
         batch_op.drop_index('ix_billing_postings_pending')
-        batch_op.drop_index('ix_billing_postings_batch')
 
     op.drop_table('billing_postings')
     with op.batch_alter_table('billing_loads', schema=None) as batch_op:
