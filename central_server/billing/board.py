@@ -71,3 +71,34 @@ def age_label(seconds: int | None) -> str:
     if seconds < 2 * 86400:
         return f"{seconds // 3600} h"
     return f"{seconds // 86400} days"
+
+
+def receipt_states(conn: Connection, query: str, limit: int = 50) -> list[dict[str, Any]]:
+    """Receipts by receipt number, receipt id or account, each with its two states: collected (at
+    the server: accepted, parked, reversed) and posted (its postings in billing, newest last)."""
+    from central_server.models import receipts
+
+    q = query.strip()[:64]
+    if not q:
+        return []
+    r = receipts.c
+    found = conn.execute(select(r.receipt_id, r.receipt_no, r.counter_code, r.account_no, r.amount_paise,
+                                r.business_date, r.mode, r.parked_reason, r.posted, r.reversed_by)
+                         .where((r.receipt_no == q) | (r.receipt_id == q) | (r.account_no == q))
+                         .order_by(r.business_date.desc(), r.receipt_no).limit(limit)).mappings().all()
+    out = [dict(x) for x in found]
+    ids = [x["receipt_id"] for x in out]
+    by: dict[str, list[dict[str, Any]]] = {i: [] for i in ids}
+    if ids:
+        p = billing_postings.c
+        for row in conn.execute(select(p.posting_id, p.receipt_id, p.kind, p.account_no, p.amount_paise, p.batch_id,
+                                       p.state, p.answer_reason).where(p.receipt_id.in_(ids))
+                                .order_by(p.posting_id)).mappings():
+            by[row["receipt_id"]].append(dict(row))
+    for x in out:
+        x["postings"] = by[x["receipt_id"]]
+        x["collected"] = ("parked: " + x["parked_reason"]) if x["parked_reason"] else \
+            "reversed" if x["reversed_by"] else "accepted"
+        sent = [pp for pp in x["postings"] if pp["state"] != "offset"]
+        x["billing"] = "not posted (parked)" if not x["postings"] else sent[-1]["state"] if sent else "offset"
+    return out

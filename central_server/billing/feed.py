@@ -127,7 +127,10 @@ def get_batches(client: BillingClient, eng: EngineDep,
     """Batches with an id above `after`, oldest first. Postings not yet in a batch are cut into a
     new one first, so a pull always sees everything accepted so far; asking again with the same
     `after` returns the same batches (and perhaps a newer one)."""
-    db.with_retry(eng, lambda conn: postings.cut_batch(conn, f"feed:{client}"))
+    with db.read_tx(eng) as conn:
+        pending = postings.has_pending(conn)
+    if pending:  # a poll with nothing new takes no write lock
+        db.with_retry(eng, lambda conn: postings.cut_batch(conn, f"feed:{client}"))
     with db.read_tx(eng, consistent=True) as conn:
         heads = postings.batches_after(conn, after, limit + 1)
         out = [{**h, "postings": postings.batch_postings(conn, h["batch_id"])} for h in heads[:limit]]

@@ -7,7 +7,7 @@ from __future__ import annotations
 import logging
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
 from central_server import db, hq_auth, hq_web
@@ -37,6 +37,14 @@ def billing_page(request: Request, user: User, notice: str | None = None) -> Res
                                        "proposed": "Transfer proposed: a second person must approve it.",
                                        "approved": "Transfer approved: reversed and posted to the right account.",
                                        "cancelled": "Proposal withdrawn."}.get(notice or ""))
+
+
+@router.get("/receipts")
+def receipt_lookup(request: Request, user: User, q: Annotated[str, Query(max_length=64)] = "") -> Response:
+    """Where a receipt's money is: collected at the server, and its postings in billing."""
+    with db.read_tx(hq_web.engine_of(request), consistent=True) as conn:
+        found = board.receipt_states(conn, q)
+    return render(request, "billing_receipts.html", user=user, q=q, found=found)
 
 
 def _act(request: Request, user: hq_auth.HqUser, csrf: str, item_id: int, action: str,

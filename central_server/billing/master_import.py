@@ -313,6 +313,10 @@ def _merge(conn: Connection, rep: LoadReport, mapping: Mapping, kind: str, force
             "UPDATE consumers SET status = 'closed', version = :ver WHERE status <> 'closed' AND NOT EXISTS "
             "(SELECT 1 FROM billing_stage s WHERE s.account_no = consumers.account_no)"), {"ver": version})
         rep.rows_closed = int(closed.rowcount)
+        if not sqlite:
+            # the next load's joins are planned from these statistics; autovacuum may not have
+            # looked at a table that just grew from nothing to 5.3 lakh rows
+            conn.exec_driver_sql("ANALYZE consumers")
 
 
 def _bills(conn: Connection, rep: LoadReport) -> None:

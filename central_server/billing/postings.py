@@ -140,6 +140,11 @@ def current_payments(conn: Connection, receipt_ids: Sequence[str]) -> dict[str, 
 
 # --- batches -------------------------------------------------------------------------------------
 
+def has_pending(conn: Connection) -> bool:
+    return conn.execute(select(billing_postings.c.posting_id).where(billing_postings.c.state == "pending")
+                        .limit(1)).first() is not None
+
+
 def cut_batch(conn: Connection, created_by: str, max_postings: int = MAX_BATCH) -> dict[str, Any] | None:
     """Put the pending postings (oldest first, at most max_postings) into a new batch; None when
     there is nothing pending. Batches are cut one at a time, so batch ids follow commit order."""
@@ -148,7 +153,7 @@ def cut_batch(conn: Connection, created_by: str, max_postings: int = MAX_BATCH) 
     bound = conn.execute(
         select(billing_postings.c.posting_id).where(billing_postings.c.state == "pending")
         .order_by(billing_postings.c.posting_id).offset(max_postings - 1).limit(1)).scalar_one_or_none()
-    if conn.execute(select(billing_postings.c.posting_id).where(billing_postings.c.state == "pending").limit(1)).first() is None:
+    if not has_pending(conn):
         return None
     now = datetime.now(UTC)
     batch_id = int(conn.execute(insert(billing_batches).values(

@@ -133,6 +133,15 @@ def test_round_trip_through_files(app: Any, client: TestClient, engine: Engine, 
         assert cli.main(["postings", "ack", str(ack), *url]) == 0
     _check_end_state(engine, billing, sent, transfer_to)
     assert len(billing.batches_read) == 2
+    # each receipt's two states on the HQ lookup
+    assert login(client, "accounts1").status_code == 303
+    page = client.get("/hq/billing/receipts", params={"q": sent["stranger"]}).text
+    assert page.count("<strong>posted</strong>") == 3  # two re-posted, one transferred: all in billing now
+    assert "unknown account" in page and "offset" in page and f"payment {transfer_to}" in page
+    voided = next(r for r in sent["receipts"] if r.receipt_id in sent["reversed"])
+    page = client.get("/hq/billing/receipts", params={"q": voided.receipt_no}).text
+    assert "reversed" in page and "reversal" in page
+    assert "No receipt matches" in client.get("/hq/billing/receipts", params={"q": "nothing"}).text
 
 
 def test_round_trip_through_the_feed(app: Any, client: TestClient, engine: Engine, accounts: list[str]) -> None:
