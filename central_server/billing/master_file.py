@@ -156,8 +156,6 @@ class MasterFile:
             cols = self._header(header)
             width = len(header)
             acct_i, acct_parse = next((i, fn) for i, _, fld, fn in cols if fld == "account_no")
-            acct_col = self.mapping.columns["account_no"]
-            first_line: dict[str, int] = {}
             while True:
                 try:
                     rec = next(reader)
@@ -175,11 +173,6 @@ class MasterFile:
                         account = acct_parse(rec[acct_i])
                     except FieldError:
                         account = None
-                if account is not None:
-                    if account in first_line:
-                        raise Structural(f"account {account} appears twice (lines {first_line[account]} and "
-                                         f"{line})", line, acct_col)
-                    first_line[account] = line
                 rejects = [Reject(line, "*", f"{len(rec)} fields, expected {width}")] if len(rec) != width \
                     else self._check(rec, cols, line)
                 if isinstance(rejects, tuple):

@@ -178,7 +178,7 @@ class _Rejects:
 
 # --- staging ------------------------------------------------------------------------------------
 
-_STAGE_TYPES = {"line": "INTEGER", "account_no": "VARCHAR(32) PRIMARY KEY", "rejected": "BOOLEAN",
+_STAGE_TYPES = {"line": "INTEGER", "account_no": "VARCHAR(32) NOT NULL", "rejected": "BOOLEAN",
                 "has_bill": "BOOLEAN", "bill_amount": "BIGINT", "arrears": "BIGINT", "amount_after_due": "BIGINT",
                 "balance": "BIGINT"}
 
@@ -190,7 +190,7 @@ def _stage(conn: Connection, src: MasterFile, writer: _Rejects, chunk: int = 20_
     with conn.begin():
         conn.exec_driver_sql(f"CREATE TEMP TABLE billing_stage ({cols})")
         sqlite = db.is_sqlite(conn)
-        if not sqlite:
+        if not sqlite:  # COPY; the unique index comes after the load (cheaper than kept up during it)
             raw = conn.connection.driver_connection
             assert raw is not None
             with raw.cursor() as cur, cur.copy(f"COPY billing_stage ({', '.join(STAGE_COLUMNS)}) FROM STDIN") as cp:
@@ -199,24 +199,36 @@ def _stage(conn: Connection, src: MasterFile, writer: _Rejects, chunk: int = 20_
                         writer.add(rec)
                     else:
                         cp.write_row(rec)
+        else:
+            _stage_sqlite(conn, src, writer, chunk)
+        dup = conn.execute(text(
+            "SELECT account_no, MIN(line), MAX(line) FROM billing_stage GROUP BY account_no HAVING COUNT(*) > 1 "
+            "ORDER BY MIN(line) LIMIT 1")).first()
+        if dup is not None:
+            raise Structural(f"account {dup[0]} appears twice (lines {dup[1]} and {dup[2]})", int(dup[2]),
+                             src.mapping.columns["account_no"])
+        conn.exec_driver_sql("CREATE UNIQUE INDEX billing_stage_account ON billing_stage (account_no)")
+        if not sqlite:
             # autovacuum never analyses a temporary table: without statistics the merge's joins
             # are planned for an empty table (nested loops over 5.3 lakh rows)
             conn.exec_driver_sql("ANALYZE billing_stage")
-            return
-        sql = (f"INSERT INTO billing_stage VALUES ({', '.join('?' * len(STAGE_COLUMNS))})")
-        batch: list[tuple[Any, ...]] = []
-        dbapi = conn.connection.driver_connection
-        assert dbapi is not None
-        for rec in src.records():
-            if isinstance(rec, Reject):
-                writer.add(rec)
-                continue
-            batch.append(rec)
-            if len(batch) >= chunk:
-                dbapi.executemany(sql, batch)
-                batch = []
-        if batch:
+
+
+def _stage_sqlite(conn: Connection, src: MasterFile, writer: _Rejects, chunk: int) -> None:
+    sql = f"INSERT INTO billing_stage VALUES ({', '.join('?' * len(STAGE_COLUMNS))})"
+    batch: list[tuple[Any, ...]] = []
+    dbapi = conn.connection.driver_connection
+    assert dbapi is not None
+    for rec in src.records():
+        if isinstance(rec, Reject):
+            writer.add(rec)
+            continue
+        batch.append(rec)
+        if len(batch) >= chunk:
             dbapi.executemany(sql, batch)
+            batch = []
+    if batch:
+        dbapi.executemany(sql, batch)
 
 
 def _drop_stage(conn: Connection) -> None:
