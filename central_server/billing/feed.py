@@ -21,6 +21,7 @@ from central_server.billing import postings
 from central_server.models import billing_clients
 
 router = APIRouter(prefix="/postings", tags=["billing"])
+FEED_MAX_POSTINGS = 100_000  # one answer holds whole batches up to about this many postings
 BILLING_ERRORS: dict[int | str, dict[str, object]] = {
     401: {"model": Problem, "description": "no token, or not a billing system's token (counter tokens are not)"},
 }
@@ -131,10 +132,16 @@ def get_batches(client: BillingClient, eng: EngineDep,
         pending = postings.has_pending(conn)
     if pending:  # a poll with nothing new takes no write lock
         db.with_retry(eng, lambda conn: postings.cut_batch(conn, f"feed:{client}"))
+    out: list[dict[str, Any]] = []
     with db.read_tx(eng, consistent=True) as conn:
         heads = postings.batches_after(conn, after, limit + 1)
-        out = [{**h, "postings": postings.batch_postings(conn, h["batch_id"])} for h in heads[:limit]]
-    return {"batches": out, "more": len(heads) > limit}
+        size = 0
+        for h in heads[:limit]:
+            if out and size + h["control_count"] > FEED_MAX_POSTINGS:
+                break  # a bounded answer: the rest on the next call
+            out.append({**h, "postings": postings.batch_postings(conn, h["batch_id"])})
+            size += h["control_count"]
+    return {"batches": out, "more": len(heads) > len(out)}
 
 
 @router.post("/acks", response_model=AcksOut,

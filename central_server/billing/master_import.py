@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, Engine, insert, select, text
+from sqlalchemy.exc import DBAPIError
 
 from central_server import db
 from central_server.billing.mapping import Mapping
@@ -109,17 +110,15 @@ def import_master(engine: Engine, path: str | Path, mapping: Mapping, *, kind: s
             try:
                 _stage(conn, src, writer)
                 conn.execution_options(write=True)
-                with conn.begin():
-                    _merge(conn, rep, mapping, kind, force, writer)
-                    rep.rows_read, rep.rows_rejected = src.rows_read, src.rejected_rows + rep.details.get("late", 0)
-                    rep.rejects = writer.count
-                    if dry_run:
-                        rep.outcome = "dry_run"
-                        raise _Rollback
-                    rep.outcome = "applied"
-                    rep.load_id = _insert_load(conn, rep, path, by, started)
-                    _bills(conn, rep)
-                    conn.execute(update_load_bills(rep))
+                for attempt in range(3):
+                    try:
+                        _apply(conn, rep, mapping, kind, force, writer, dry_run, path, by, started, src)
+                        break
+                    except DBAPIError as e:
+                        # PostgreSQL chose the load as a deadlock victim against a counter's
+                        # balance update: the staged file is still there, merge it again
+                        if getattr(e.orig, "sqlstate", None) not in ("40P01", "40001") or attempt == 2:
+                            raise
             except _Rollback:
                 pass
             finally:
@@ -142,6 +141,22 @@ def import_master(engine: Engine, path: str | Path, mapping: Mapping, *, kind: s
     if rep.outcome == "dry_run":
         _record(engine, rep, path, by, started)
     return rep
+
+
+def _apply(conn: Connection, rep: LoadReport, mapping: Mapping, kind: str, force: bool, writer: _Rejects,
+           dry_run: bool, path: Path, by: str, started: datetime, src: MasterFile) -> None:
+    """The merge transaction: applied and recorded, or (dry run) rolled back by _Rollback."""
+    with conn.begin():
+        _merge(conn, rep, mapping, kind, force, writer)
+        rep.rows_read, rep.rows_rejected = src.rows_read, src.rejected_rows + rep.details.get("late", 0)
+        rep.rejects = writer.count
+        if dry_run:
+            rep.outcome = "dry_run"
+            raise _Rollback
+        rep.outcome = "applied"
+        rep.load_id = _insert_load(conn, rep, path, by, started)
+        _bills(conn, rep)
+        conn.execute(update_load_bills(rep))
 
 
 def _whoami() -> str:

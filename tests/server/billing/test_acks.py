@@ -130,3 +130,22 @@ def test_migration_0005_matches_the_models(engine: Engine) -> None:
         diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}), metadata)
     ours = [d for d in diff if "billing_" in repr(d)]
     assert ours == []
+
+
+def test_feed_answers_are_bounded_and_resume_after_the_last_batch(client: TestClient, engine: Engine,
+                                                                  batch: dict[str, Any],
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    h = enrolled(client, engine, "K02")
+    assert set(statuses(post(client, "K02", h, wires(ReceiptChain("K02", ["2110000002"]).take(4))))) <= {
+        "accepted", "parked"}
+    with db.write_tx(engine) as conn:
+        token = feed.add_client(conn, "billing1")
+    auth = {"Authorization": f"Bearer {token}"}
+    monkeypatch.setattr(feed, "FEED_MAX_POSTINGS", 3)
+    first = client.get("/api/v1/postings/batches", headers=auth).json()
+    assert [b["batch_id"] for b in first["batches"]] == [batch["batch_id"]] and first["more"] is True
+    second = client.get("/api/v1/postings/batches", params={"after": batch["batch_id"]}, headers=auth).json()
+    assert len(second["batches"]) == 1 and second["more"] is False
+    assert second["batches"][0]["batch_id"] > batch["batch_id"]
+    assert sum(p["amount_paise"] for p in second["batches"][0]["postings"]) == \
+        second["batches"][0]["control_total_paise"]
