@@ -151,6 +151,12 @@ def test_bad_files_are_refused_whole(engine: Engine, tmp_path: Path) -> None:
     with db.read_tx(engine) as conn:
         refused = [r for r in recent_loads(conn) if r["outcome"] == "refused"]
     assert len(refused) == len(cases)  # every attempt is on record
+    # negative control: the same file with one name corrected is applied and changes the database
+    fixed = [list(r) for r in body]
+    fixed[0][1] = "Corrected Name"
+    rep = import_master(engine, _bad(tmp_path, "fixed.csv", header, fixed), mapping())
+    assert (rep.outcome, rep.rows_changed) == ("applied", 1)
+    assert fingerprint(engine) != before
 
 
 def test_malformed_values_reject_their_row_and_leave_it_as_stored(engine: Engine, tmp_path: Path) -> None:
