@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import Connection, insert, select, update
 
 from central_server import db
-from central_server.billing.postings import db_insert, reversal_of
+from central_server.billing.postings import current_payments, db_insert, reversal_of
 from central_server.models import billing_audit, billing_clarifications, billing_postings, consumers
 
 OPEN_STATES = ("open", "proposed")
@@ -71,6 +71,12 @@ def _replace(conn: Connection, old: dict[str, Any], item_id: int, account_no: st
                                "mode", "instrument", "collected_during_closing", "reverses_posting_id")}
     new.update(source=source, source_id=str(item_id), account_no=account_no, created_at=now, batch_id=None,
                state="pending", answer_reason=None, answered_at=None)
+    if old["kind"] == "reversal":
+        # a reversal names the receipt's payment posting in force now: the one it named may have
+        # been rejected and re-posted under a new id since
+        pay = current_payments(conn, [old["receipt_id"]]).get(old["receipt_id"])
+        if pay is not None:
+            new["reverses_posting_id"] = pay["posting_id"]
     return int(conn.execute(db_insert(conn).values(**new).returning(billing_postings.c.posting_id)).scalar_one())
 
 
