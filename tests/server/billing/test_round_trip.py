@@ -39,7 +39,7 @@ def _collect(client: TestClient, engine: Engine, accounts: list[str]) -> dict[st
     assert statuses(post(client, "K01", h1, [void_record(voided)])) == ["accepted"]
     assert statuses(post(client, "K02", h2, [dishonour_record(cheque)])) == ["accepted"]
     return {"receipts": r1 + r2, "reversed": {voided.receipt_id, cheque.receipt_id}, "known": set(known),
-            "stranger": stranger}
+            "stranger": stranger, "headers": {"K01": h1, "K02": h2}}
 
 
 def _server_totals(engine: Engine) -> tuple[int, int]:
@@ -142,6 +142,34 @@ def test_round_trip_through_files(app: Any, client: TestClient, engine: Engine, 
     page = client.get("/hq/billing/receipts", params={"q": voided.receipt_no}).text
     assert "reversed" in page and "reversal" in page
     assert "No receipt matches" in client.get("/hq/billing/receipts", params={"q": "nothing"}).text
+    _void_after_transfer(client, engine, sent, transfer_to)
+
+
+def _balance(engine: Engine, acct: str) -> int:
+    with db.read_tx(engine) as conn:
+        return int(conn.execute(select(consumers.c.balance_paise).where(consumers.c.account_no == acct)).scalar_one())
+
+
+def _void_after_transfer(client: TestClient, engine: Engine, sent: dict[str, Any], transfer_to: str) -> None:
+    """A receipt transferred to the right account and then voided: the reversal goes to that
+    account, in billing and in the balances (the wrong account ends where it started)."""
+    from central_server.models import billing_clarifications
+
+    with db.read_tx(engine) as conn:
+        pid = conn.execute(select(billing_clarifications.c.posting_id)
+                           .where(billing_clarifications.c.state == "transferred")).scalar_one()
+        rid = conn.execute(select(billing_postings.c.receipt_id).where(billing_postings.c.posting_id == pid)).scalar_one()
+    r = next(x for x in sent["receipts"] if x.receipt_id == rid)
+    before = _balance(engine, sent["stranger"]), _balance(engine, transfer_to)
+    assert statuses(post(client, r.counter_code, sent["headers"][r.counter_code], [void_record(r)])) == ["accepted"]
+    assert (_balance(engine, sent["stranger"]), _balance(engine, transfer_to)) == (before[0], before[1] + r.amount_paise)
+    with db.read_tx(engine) as conn:
+        rev = conn.execute(select(billing_postings).where(billing_postings.c.source == "void",
+                                                          billing_postings.c.receipt_id == rid)).mappings().one()
+        current = conn.execute(select(billing_postings.c.posting_id).where(
+            billing_postings.c.receipt_id == rid, billing_postings.c.source == "transfer")).scalar_one()
+    assert (rev["account_no"], rev["amount_paise"], rev["reverses_posting_id"]) == (
+        transfer_to, -r.amount_paise, current)
 
 
 def test_round_trip_through_the_feed(app: Any, client: TestClient, engine: Engine, accounts: list[str]) -> None:
