@@ -327,7 +327,7 @@ billing_clarifications = Table(
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("posting_id", BigInteger, nullable=False, unique=True),
     Column("opened_at", DateTime(timezone=True), nullable=False),
-    Column("state", String(12), nullable=False),  # open | proposed | reposted | transferred
+    Column("state", String(12), nullable=False),  # open | proposed | reposted | transferred | reversed
     Column("to_account", String(32)),
     Column("proposed_by", String(32)),
     Column("proposed_at", DateTime(timezone=True)),

@@ -56,15 +56,38 @@ def on_ingest(conn: Connection, b: Any, new_receipts: Sequence[dict[str, Any]]) 
         return
     current = current_payments(conn, [a.target_receipt_id for a in applied])
     rows = []
+    settled: list[tuple[int, str]] = []
     for a in applied:
         pay = current.get(a.target_receipt_id)
         if pay is None:  # the receipt was parked, never posted: nothing to reverse in billing
             continue
+        # billing rejected the payment and booked nothing (the clerk typed an account it does not
+        # know, and the receipt is now voided): the reversal stays with us, the queue item is settled
+        unbooked = pay["state"] == "rejected"
         rows.append(reversal_of(pay, source=a.kind, source_id=a.record_id,
-                                value_date=a.business_date or pay["value_date"], now=now, state="pending"))
+                                value_date=a.business_date or pay["value_date"], now=now,
+                                state="offset" if unbooked else "pending"))
+        if unbooked:
+            settled.append((int(pay["posting_id"]), a.record_id))
     if rows:
         _insert(conn, rows)
         _follow_transfers(conn, rows)
+    if settled:
+        _settle(conn, settled, now)
+
+
+def _settle(conn: Connection, settled: list[tuple[int, str]], now: datetime) -> None:
+    from central_server.models import billing_audit, billing_clarifications
+
+    q = billing_clarifications.c
+    for posting_id, record_id in settled:
+        done = conn.execute(update(billing_clarifications).where(
+            q.posting_id == posting_id, q.state.in_(("open", "proposed"))).values(
+            state="reversed", resolved_by="counter", resolved_at=now, note=f"reversed by {record_id}"[:300]))
+        if done.rowcount:
+            conn.execute(insert(billing_audit).values(
+                at=now, actor="counter", action="settled_by_reversal", subject=f"posting {posting_id}",
+                detail=json.dumps({"posting": posting_id, "record": record_id})))
 
 
 def _insert(conn: Connection, rows: list[dict[str, Any]]) -> None:
