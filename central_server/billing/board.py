@@ -91,8 +91,8 @@ def receipt_states(conn: Connection, query: str, limit: int = 50) -> list[dict[s
     by: dict[str, list[dict[str, Any]]] = {i: [] for i in ids}
     if ids:
         p = billing_postings.c
-        for row in conn.execute(select(p.posting_id, p.receipt_id, p.kind, p.account_no, p.amount_paise, p.batch_id,
-                                       p.state, p.answer_reason).where(p.receipt_id.in_(ids))
+        for row in conn.execute(select(p.posting_id, p.receipt_id, p.source, p.kind, p.account_no, p.amount_paise,
+                                       p.batch_id, p.state, p.answer_reason).where(p.receipt_id.in_(ids))
                                 .order_by(p.posting_id)).mappings():
             by[row["receipt_id"]].append(dict(row))
     for x in out:
@@ -100,5 +100,11 @@ def receipt_states(conn: Connection, query: str, limit: int = 50) -> list[dict[s
         x["collected"] = ("parked: " + x["parked_reason"]) if x["parked_reason"] else \
             "reversed" if x["reversed_by"] else "accepted"
         sent = [pp for pp in x["postings"] if pp["state"] != "offset"]
-        x["billing"] = "not posted (parked)" if not x["postings"] else sent[-1]["state"] if sent else "offset"
+        last = x["postings"][-1] if x["postings"] else None
+        if last is None:
+            x["billing"] = "not posted (parked)"
+        elif last["state"] == "offset" and last["source"] in ("void", "dishonour"):
+            x["billing"] = "nothing to book (reversed before billing booked it)"
+        else:
+            x["billing"] = sent[-1]["state"] if sent else "offset"
     return out

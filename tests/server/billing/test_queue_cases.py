@@ -53,6 +53,9 @@ def test_a_void_settles_the_rejected_payment_of_its_receipt(client: TestClient, 
         figures = board.totals(board.by_counter(conn))
     assert figures["collected_paise"] == figures["posted_paise"] == right.amount_paise == billing.total_paise
     assert figures["rejected_paise"] == 0
+    with db.read_tx(engine) as conn:
+        (state,) = board.receipt_states(conn, wrong.receipt_no)
+    assert state["collected"] == "reversed" and state["billing"].startswith("nothing to book")
 
 
 def test_a_void_of_a_payment_not_answered_yet_goes_to_billing(client: TestClient, engine: Engine,
