@@ -16,6 +16,8 @@ from central_server import __version__, limits, migrate, proxy
 from central_server.api import body as records_body
 from central_server.api import errors as api_errors
 from central_server.api.routes import consumers, enroll, health, hq, records
+from central_server.billing import feed as billing_feed
+from central_server.billing import hq_pages as billing_pages
 from central_server.config import Settings
 from central_server.db import make_engine
 from central_server.hq import web as hq_web
@@ -46,7 +48,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.engine = engine
     for module in (health, enroll, records, consumers):
         app.include_router(module.router, prefix=API_PREFIX)
+    app.include_router(billing_feed.router, prefix=API_PREFIX)
     app.include_router(hq.router)
+    app.include_router(billing_pages.router)
 
     api_errors.install(app)
 

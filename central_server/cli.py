@@ -351,6 +351,10 @@ def build_parser() -> argparse.ArgumentParser:
         s.add_argument("--json", action="store_true")
         s.set_defaults(func=cmd_alarms, what=what)
 
+    from central_server.billing import commands as billing_commands
+
+    billing_commands.register(sub, common)
+
     s = sub.add_parser("openapi", help="print or write the OpenAPI document")
     s.add_argument("--output", default=None)
     s.set_defaults(func=cmd_openapi)

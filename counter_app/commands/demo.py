@@ -27,6 +27,7 @@ from counter_app.services.collection import Payment
 from kesco_protocol.money import format_inr
 from kesco_protocol.records import Mode
 
+EXAMPLE_MAPPING = Path(__file__).resolve().parents[2] / "docs" / "examples" / "billing-mapping.toml"
 COUNTER_CODE = "K01"
 COUNTER_NAME = "Kidwai Nagar (demo)"
 USERS = (("clerk1", "Ramesh Kumar", "clerk", "1111"), ("super1", "Sunita Verma", "supervisor", "9999"))
@@ -73,9 +74,18 @@ class DemoServer:
 
     def prepare(self, consumers: int, code: str, name: str) -> str:
         """Demo consumers (once) and a one-time enrollment code for the counter."""
-        r = self._cli("demo-data", "--database-url", self.url_db, "--consumers", str(consumers))
-        if r.returncode != 0 and "already" not in r.stderr:
-            raise RuntimeError(f"central-server demo-data failed: {r.stderr.strip()[-300:]}")
+        # the consumers come in the way a utility's do: its billing system's export, read through
+        # the importer with the example mapping (a second run finds the same file: nothing changes)
+        export = self.root / f"billing-export-{consumers}.csv"
+        if not export.exists():
+            r = subprocess.run([sys.executable, "-m", "kesco_demo.billing_export", str(export), "--consumers",
+                                str(consumers)], capture_output=True, text=True, timeout=600)
+            if r.returncode != 0:
+                raise RuntimeError(f"the demo billing export failed: {r.stderr.strip()[-300:]}")
+        r = self._cli("master", "import", str(export), "--mapping", str(EXAMPLE_MAPPING), "--quiet",
+                      "--by", "demo", "--database-url", self.url_db)
+        if r.returncode != 0:
+            raise RuntimeError(f"central-server master import failed: {r.stderr.strip()[-300:]}")
         r = self._cli("counters", "add", code, "--name", name, "--database-url", self.url_db)
         if r.returncode != 0:  # added on an earlier run: a new code (the old token is revoked)
             r = self._cli("counters", "reissue", code, "--database-url", self.url_db)

@@ -1,0 +1,208 @@
+"""`central-server master ...` and `central-server postings ...`: the billing system's doors on
+the command line (the HTTP feed is billing/feed.py). Registered by central_server/cli.py."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from central_server import db, migrate
+from central_server.config import Settings
+
+
+def _engine(args: argparse.Namespace) -> Any:
+    settings = Settings(database_url=args.database_url) if args.database_url else Settings()
+    engine = db.make_engine(settings)
+    migrate.upgrade(engine)
+    return engine
+
+
+def _bar(total: int, label: str) -> tuple[Callable[[int], None], Callable[[], None]]:
+    """A rich progress bar over the file's bytes on stderr (plain, non-animated when not a TTY)."""
+    from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
+
+    prog = Progress(TextColumn(label), BarColumn(), DownloadColumn(), TimeRemainingColumn(),
+                    console=_console(), transient=False)
+    task = prog.add_task(label, total=total)
+    prog.start()
+    return (lambda done: prog.update(task, completed=done)), prog.stop
+
+
+def _console() -> Any:
+    from rich.console import Console
+
+    return Console(stderr=True)
+
+
+def cmd_master_import(args: argparse.Namespace) -> int:
+    from central_server.billing.mapping import MappingError, load_mapping
+    from central_server.billing.master_import import LoadRefused, import_master
+
+    try:
+        mapping = load_mapping(args.mapping)
+    except MappingError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+    if args.max_close_share is not None:
+        from dataclasses import replace
+
+        mapping = replace(mapping, max_close_share=args.max_close_share)
+    path = Path(args.file)
+    if not path.is_file():
+        print(f"error: no such file {path}", file=sys.stderr)
+        return 2
+    engine = _engine(args)
+    update, stop = _bar(path.stat().st_size, f"{args.kind} load") if not args.quiet else (None, lambda: None)
+    try:
+        rep = import_master(engine, path, mapping, kind=args.kind, dry_run=args.dry_run, force=args.force,
+                            loaded_by=args.by, rejects_path=args.rejects, progress=update)
+    except LoadRefused as e:
+        stop()
+        print(f"error: {e.report.message}", file=sys.stderr)
+        if e.report.rejects_path:
+            print(f"rejects: {e.report.rejects_path}", file=sys.stderr)
+        return 1
+    finally:
+        stop()
+    if args.json:
+        print(json.dumps(rep.__dict__, default=str, indent=2))
+    else:
+        print(rep.summary())
+        if rep.rejects_path:
+            print(f"{rep.rejects} rejects (line, column, reason) in {rep.rejects_path}")
+    return 0
+
+
+def cmd_master_loads(args: argparse.Namespace) -> int:
+    from central_server.billing.master_import import recent_loads
+
+    with db.read_tx(_engine(args)) as conn:
+        rows = recent_loads(conn, args.limit)
+    for r in rows:
+        print(f"#{r['id']:<5} {str(r['finished_at'])[:19]} {r['kind']:<5} {r['outcome']:<9} by {r['loaded_by']:<12} "
+              f"{r['file_sha256'][:12]} read {r['rows_read']} rejected {r['rows_rejected']} new {r['rows_new']} "
+              f"changed {r['rows_changed']} closed {r['rows_closed']} bills {r['bills_new']}")
+    return 0
+
+
+def cmd_postings_export(args: argparse.Namespace) -> int:
+    from central_server.billing import postings
+
+    engine = _engine(args)
+    out = Path(args.out)
+    if args.batch is not None:
+        with db.read_tx(engine) as conn:
+            try:
+                paths = postings.write_batch_files(conn, args.batch, out)
+            except LookupError as e:
+                print(f"error: {e}", file=sys.stderr)
+                return 1
+        print(f"batch {args.batch} written again: {paths[0]} and {paths[1]}")
+        return 0
+    header = db.with_retry(engine, lambda conn: postings.cut_batch(conn, f"cli:{args.by or _whoami()}"))
+    if header is None:
+        print("nothing new to post: no file written")
+        return 0
+    # the batch is committed before its files are written: a failed write is repaired with
+    # --batch N (the other way round, billing could read a batch the server never kept)
+    with db.read_tx(engine) as conn:
+        csv_path, man_path = postings.write_batch_files(conn, header["batch_id"], out)
+    print(f"batch {header['batch_id']}: {header['control_count']} postings, control total "
+          f"{header['control_total_paise']} paise -> {csv_path.name}, {man_path.name}")
+    return 0
+
+
+def _whoami() -> str:
+    from central_server.billing.master_import import _whoami as who
+
+    return who()
+
+
+def cmd_postings_ack(args: argparse.Namespace) -> int:
+    from central_server.billing import acks
+
+    engine = _engine(args)
+    try:
+        items, sha = acks.read_ack_file(Path(args.file))
+        rep = db.with_retry(engine, lambda conn: acks.apply_acks(conn, items, f"file:{sha[:16]}"))
+    except (OSError, acks.AckError) as e:
+        print(f"error: {args.file}: {e}; nothing stored", file=sys.stderr)
+        return 1
+    print(f"{args.file}: {rep.summary()}")
+    return 0
+
+
+def cmd_postings_client(args: argparse.Namespace) -> int:
+    from central_server.billing import feed
+
+    engine = _engine(args)
+    with db.write_tx(engine) as conn:
+        if args.action == "add":
+            try:
+                token = feed.add_client(conn, args.name)
+            except ValueError as e:
+                print(f"error: {e}", file=sys.stderr)
+                return 1
+            print(f"billing client {args.name}: token (shown only now; good for /api/v1/postings only):")
+            print(token)
+            return 0
+        ok = feed.revoke_client(conn, args.name)
+    print(f"billing client {args.name} revoked" if ok else f"error: no billing client {args.name}")
+    return 0 if ok else 1
+
+
+def cmd_postings_queue(args: argparse.Namespace) -> int:
+    from central_server.billing import clarification
+
+    with db.read_tx(_engine(args)) as conn:
+        items = clarification.queue(conn)
+    if not items:
+        print("nothing to clarify")
+    for it in items:
+        print(f"#{it['id']:<5} {it['state']:<9} posting {it['posting_id']} {it['counter_code']} {it['receipt_no']} "
+              f"account {it['account_no']} {it['amount_paise']} paise: {it['answer_reason']}")
+    return 0
+
+
+def register(sub: Any, common: argparse.ArgumentParser) -> None:
+    s = sub.add_parser("master", help="consumer master and bills from the billing system: import, loads")
+    msub = s.add_subparsers(dest="action", required=True)
+    a = msub.add_parser("import", parents=[common], help="load a full master or a bills delta (CSV)")
+    a.add_argument("file")
+    a.add_argument("--mapping", default=None, help="TOML mapping (see docs/examples/billing-mapping.toml)")
+    a.add_argument("--kind", choices=("full", "bills"), default="full",
+                   help="full: every connection (absent ones are closed); bills: new bills and connections")
+    a.add_argument("--dry-run", action="store_true", help="check and count, apply nothing")
+    a.add_argument("--force", action="store_true", help="apply a full load that closes more than the limit")
+    a.add_argument("--max-close-share", type=float, default=None, help="override [load] max_close_share")
+    a.add_argument("--rejects", default=None, help="rejects file (default FILE.rejects.csv)")
+    a.add_argument("--by", default=None, help="who loads it (default: the OS user)")
+    a.add_argument("--quiet", action="store_true", help="no progress bar")
+    a.add_argument("--json", action="store_true")
+    a.set_defaults(func=cmd_master_import)
+    a = msub.add_parser("loads", parents=[common], help="the loads on record")
+    a.add_argument("--limit", type=int, default=20)
+    a.set_defaults(func=cmd_master_loads)
+
+    s = sub.add_parser("postings", help="postings for the billing system: export, ack, client, queue")
+    psub = s.add_subparsers(dest="action_group", required=True)
+    a = psub.add_parser("export", parents=[common], help="write the next batch (CSV + JSON manifest) to DIR")
+    a.add_argument("--out", required=True)
+    a.add_argument("--batch", type=int, default=None, help="write an existing batch again")
+    a.add_argument("--by", default=None)
+    a.set_defaults(func=cmd_postings_export)
+    a = psub.add_parser("ack", parents=[common], help="the billing system's answers (CSV or JSON)")
+    a.add_argument("file")
+    a.set_defaults(func=cmd_postings_ack)
+    a = psub.add_parser("client", help="billing systems that pull the HTTP feed: add (prints a token), revoke")
+    csub = a.add_subparsers(dest="action", required=True)
+    for action in ("add", "revoke"):
+        c = csub.add_parser(action, parents=[common])
+        c.add_argument("name")
+    a.set_defaults(func=cmd_postings_client)
+    a = psub.add_parser("queue", parents=[common], help="the clarification queue (worked off on /hq/billing)")
+    a.set_defaults(func=cmd_postings_queue)
