@@ -12,7 +12,7 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from sqlalchemy.exc import OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from central_server import __version__, hq_web, migrate
+from central_server import __version__, hq_web, metrics, migrate
 from central_server.api.routes import consumers, enroll, health, hq, records
 from central_server.config import Settings
 from central_server.db import make_engine
@@ -31,6 +31,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         yield
+        metrics.release_pool(engine)
         engine.dispose()
 
     app = FastAPI(
@@ -64,10 +65,19 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                                              "type": "json_invalid"}]}, status_code=422)
         return await http_exception_handler(request, exc)
 
+    metrics.install(app, engine, settings.metrics_allow)  # /metrics, its middleware, pool gauges
     app.add_middleware(RequestLog)
     return app
 
 
 def app_from_env() -> FastAPI:
-    """Factory for `uvicorn --factory` with several workers: settings from CENTRAL_* variables."""
-    return create_app(Settings())
+    """Factory for `uvicorn --factory` with several workers: settings from CENTRAL_* variables
+    (the same secrets check as `central-server serve`, for a worker started some other way)."""
+    from central_server import credentials
+
+    settings = Settings()
+    if not settings.demo:
+        check = credentials.check_for_serving(settings.database_url, settings.session_key, settings.gateway_keys)
+        if not check.ok:
+            raise SystemExit("refusing to serve outside demo mode: " + "; ".join(check.problems))
+    return create_app(settings)

@@ -1,5 +1,5 @@
 """`central-server` command line: serve, migrate, counters, demo-data, period, import, reconcile,
-hq-users, alarms, parked, openapi. Every command takes --database-url (or CENTRAL_DATABASE_URL; a SQLite file by default)."""
+hq-users, alarms, parked, backup, openapi. Every command takes --database-url (or CENTRAL_DATABASE_URL; a SQLite file by default)."""
 
 from __future__ import annotations
 
@@ -32,22 +32,81 @@ def _engine(args: argparse.Namespace) -> Any:
     return engine
 
 
+EX_CONFIG = 78  # sysexits.h: configuration error; the systemd unit does not restart on it
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
-    from central_server.app import create_app
+    from central_server import credentials
 
     logs.configure(args.log_level)
-    settings = Settings(database_url=args.database_url) if args.database_url else Settings()
+    try:
+        settings = Settings(database_url=args.database_url) if args.database_url else Settings()
+    except credentials.SecretError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return EX_CONFIG
+    if args.demo:
+        settings = settings.with_(demo=True)
+    if not settings.demo:
+        check = credentials.check_for_serving(settings.database_url, settings.session_key, settings.gateway_keys)
+        if not check.ok:
+            print("error: refusing to serve outside demo mode:", file=sys.stderr)
+            for problem in check.problems:
+                print(f"  - {problem}", file=sys.stderr)
+            print("Set the secrets in the environment file or as *_FILE paths (docs/DEPLOY.md), or run "
+                  "'central-server serve --demo' for a demonstration.", file=sys.stderr)
+            return EX_CONFIG
     migrate.upgrade(db.make_engine(settings))
     if args.workers > 1:
-        os.environ["CENTRAL_DATABASE_URL"] = settings.database_url
+        if args.database_url:
+            os.environ.pop("CENTRAL_DATABASE_URL_FILE", None)
+            os.environ["CENTRAL_DATABASE_URL"] = args.database_url
         os.environ["CENTRAL_MIGRATE_ON_START"] = "0"
+        os.environ["CENTRAL_DEMO"] = "1" if settings.demo else "0"
+        _metrics_dir()
         uvicorn.run("central_server.app:app_from_env", factory=True, host=args.host, port=args.port,
                     workers=args.workers, log_config=None, access_log=False)
     else:
+        from central_server.app import create_app
+
         app = create_app(settings.with_(migrate_on_start=False))
         uvicorn.run(app, host=args.host, port=args.port, log_config=None, access_log=False)
+    return 0
+
+
+def _metrics_dir() -> str:
+    """PROMETHEUS_MULTIPROC_DIR for the workers' metric files (systemd's RuntimeDirectory, else a
+    fresh temporary one), emptied first: the files of an earlier run would be counted again."""
+    import tempfile
+
+    path = Path(os.environ.get("PROMETHEUS_MULTIPROC_DIR") or tempfile.mkdtemp(prefix="kesco-metrics-"))
+    path.mkdir(parents=True, exist_ok=True)
+    for old in path.glob("*.db"):
+        old.unlink()
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(path)
+    return str(path)
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    from datetime import UTC, datetime
+
+    from central_server import ops_state
+
+    engine = _engine(args)
+    if args.action == "record":
+        try:
+            at = datetime.now(UTC) if args.at == "now" else datetime.fromisoformat(args.at)
+            with db.write_tx(engine) as conn:
+                ops_state.record_backup(conn, at, args.note)
+        except ValueError as e:
+            print(f"error: --at {args.at!r}: {e}", file=sys.stderr)
+            return 1
+        print(f"backup of {at.isoformat()} recorded: {args.note}")
+        return 0
+    with db.read_tx(engine) as conn:
+        last = ops_state.last_backup(conn)
+    print("no backup recorded" if last is None else f"last backup {last['taken_at']}: {last['note']}")
     return 0
 
 
@@ -256,7 +315,17 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--port", type=int, default=8000)
     s.add_argument("--workers", type=int, default=1)
     s.add_argument("--log-level", default="INFO")
+    s.add_argument("--demo", action="store_true",
+                   help="demo mode: serve without configured secrets (also CENTRAL_DEMO=1)")
     s.set_defaults(func=cmd_serve)
+
+    s = sub.add_parser("backup", help="record a database backup the operator took (the HQ board shows it)")
+    bsub = s.add_subparsers(dest="action", required=True)
+    b = bsub.add_parser("record", parents=[common], help="run by the backup job after pg_dump succeeded")
+    b.add_argument("--at", default="now", help="when the backup was taken, ISO 8601 with offset (default: now)")
+    b.add_argument("--note", required=True, help="what and where, e.g. 'pg_dump kesco-2026-12-01.dump'")
+    bsub.add_parser("show", parents=[common], help="the last recorded backup")
+    s.set_defaults(func=cmd_backup)
 
     s = sub.add_parser("migrate", parents=[common], help="bring the database to the current schema")
     s.set_defaults(func=cmd_migrate)
