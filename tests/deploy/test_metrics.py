@@ -16,7 +16,7 @@ from tests.support.live_server import LiveServer, enroll, load_demo_consumers, r
 from tests.support.receipts import ReceiptChain, wire
 
 
-def scrape(srv: LiveServer, **headers: str) -> dict[tuple[str, tuple[tuple[str, str], ...]], float]:
+def scrape(srv: Any, **headers: str) -> dict[tuple[str, tuple[tuple[str, str], ...]], float]:
     r = httpx.get(f"{srv.url}/metrics", headers=headers, timeout=30)
     assert r.status_code == 200, r.text
     assert r.headers["content-type"].startswith("text/plain")
