@@ -11,7 +11,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import FileResponse, RedirectResponse, Response
 
-from central_server import db, hq_auth, hq_counter, hq_web, reports, security
+from central_server import db, hq_auth, hq_counter, hq_web, ops_state, reports, security
 from central_server.hq_web import current_user, render
 
 router = APIRouter(prefix="/hq", include_in_schema=False)
@@ -115,8 +115,9 @@ def board(request: Request, user: User, date_: Annotated[str | None, Query(alias
                       error=f"“{date_}” is not a date; use the date picker (YYYY-MM-DD).")
     with db.read_tx(hq_web.engine_of(request), consistent=True) as conn:
         rows = reports.reconcile(conn, day)
+        backup = ops_state.last_backup(conn)
     return render(request, "board.html", user=user, day=day, rows=rows, totals=reports.totals(rows),
-                  today=hq_web.today_ist(), error=None, prev_day=_shift(day, -1), next_day=_shift(day, 1))
+                  today=hq_web.today_ist(), error=None, backup=backup, prev_day=_shift(day, -1), next_day=_shift(day, 1))
 
 
 def _shift(day: str, days: int) -> str:
