@@ -33,6 +33,19 @@ def test_unit_verifies_cleanly(tmp_path: Path) -> None:
     assert done.returncode == 0 and not done.stderr.strip(), done.stderr
 
 
+def test_backup_service_and_timer_verify(tmp_path: Path) -> None:
+    tool = binary_or_skip("systemd-analyze", "systemd")
+    sd = UNIT.parent
+    text = (sd / "kesco-backup.service").read_text(encoding="utf-8").replace(
+        "/opt/kesco/deploy/backup/kesco-backup.sh", str(REPO / "deploy" / "backup" / "kesco-backup.sh"))
+    service = _localised(tmp_path, text)
+    service = service.rename(tmp_path / "kesco-backup.service")
+    (tmp_path / "kesco-backup.timer").write_text((sd / "kesco-backup.timer").read_text(encoding="utf-8"))
+    done = subprocess.run([tool, "verify", str(service), str(tmp_path / "kesco-backup.timer")],
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0 and not done.stderr.strip(), done.stderr
+
+
 def test_a_misspelt_key_is_caught(tmp_path: Path) -> None:
     tool = binary_or_skip("systemd-analyze", "systemd")
     text = UNIT.read_text(encoding="utf-8").replace("RestartPreventExitStatus=", "RestartPreventExitStatuss=")
