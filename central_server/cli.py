@@ -1,5 +1,5 @@
 """`central-server` command line: serve, migrate, counters, demo-data, period, import, reconcile,
-hq-users, alarms, parked, backup, openapi. Every command takes --database-url (or CENTRAL_DATABASE_URL; a SQLite file by default)."""
+hq-users, alarms, parked, backup, partition, openapi. Every command takes --database-url (or CENTRAL_DATABASE_URL; a SQLite file by default)."""
 
 from __future__ import annotations
 
@@ -86,6 +86,24 @@ def _metrics_dir() -> str:
         old.unlink()
     os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(path)
     return str(path)
+
+
+def cmd_partition(args: argparse.Namespace) -> int:
+    from central_server import partitioning
+
+    engine = _engine(args)
+    try:
+        with db.write_tx(engine) as conn:
+            rep = partitioning.partition_receipts(conn, months_ahead=args.months_ahead)
+    except partitioning.PartitionError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 1
+    if rep.converted:
+        print(f"receipts partitioned by month: {rep.rows} receipts kept; partitions {', '.join(rep.partitions)}")
+    else:
+        print("receipts are partitioned already; " + (f"added {', '.join(rep.partitions)}" if rep.partitions
+                                                       else "the coming months exist"))
+    return 0
 
 
 def cmd_backup(args: argparse.Namespace) -> int:
@@ -318,6 +336,11 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--demo", action="store_true",
                    help="demo mode: serve without configured secrets (also CENTRAL_DEMO=1)")
     s.set_defaults(func=cmd_serve)
+
+    s = sub.add_parser("partition", parents=[common],
+                       help="PostgreSQL: partition receipts by month (opt-in, keeps every row); then run monthly")
+    s.add_argument("--months-ahead", type=int, default=3, help="partitions made ahead of today (default 3)")
+    s.set_defaults(func=cmd_partition)
 
     s = sub.add_parser("backup", help="record a database backup the operator took (the HQ board shows it)")
     bsub = s.add_subparsers(dest="action", required=True)
