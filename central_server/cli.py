@@ -66,12 +66,14 @@ def cmd_serve(args: argparse.Namespace) -> int:
         os.environ["CENTRAL_DEMO"] = "1" if settings.demo else "0"
         _metrics_dir()
         uvicorn.run("central_server.app:app_from_env", factory=True, host=args.host, port=args.port,
-                    workers=args.workers, log_config=None, access_log=False)
+                    workers=args.workers, log_config=None, access_log=False,
+                    timeout_keep_alive=args.keep_alive)
     else:
         from central_server.app import create_app
 
         app = create_app(settings.with_(migrate_on_start=False))
-        uvicorn.run(app, host=args.host, port=args.port, log_config=None, access_log=False)
+        uvicorn.run(app, host=args.host, port=args.port, log_config=None, access_log=False,
+                    timeout_keep_alive=args.keep_alive)
     return 0
 
 
@@ -333,6 +335,9 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--port", type=int, default=8000)
     s.add_argument("--workers", type=int, default=1)
     s.add_argument("--log-level", default="INFO")
+    # longer than nginx's upstream keepalive_timeout (60 s): the proxy, not the app, closes an idle
+    # connection, so nothing is sent on a connection the app has just closed
+    s.add_argument("--keep-alive", type=int, default=75, help="seconds an idle HTTP connection is kept (default 75)")
     s.add_argument("--demo", action="store_true",
                    help="demo mode: serve without configured secrets (also CENTRAL_DEMO=1)")
     s.set_defaults(func=cmd_serve)

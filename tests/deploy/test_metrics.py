@@ -50,6 +50,8 @@ def test_metrics_move_when_receipts_arrive(database_url: str) -> None:
         push(srv, "K07", token, batch[:10])  # a re-send: ten duplicates
         unknown = wire(chain.next(account_no="9999999999"))  # parked: unknown account
         push(srv, "K07", token, [unknown])
+        snap = httpx.get(f"{srv.api}/consumers/snapshot", headers={"Authorization": f"Bearer {token}"}, timeout=60)
+        assert snap.status_code == 200
         after = scrape(srv)
 
     def moved(name: str, **labels: str) -> float:
@@ -61,6 +63,8 @@ def test_metrics_move_when_receipts_arrive(database_url: str) -> None:
     assert moved("kesco_ingest_seconds_count") == 3
     assert moved("kesco_ingest_batch_records_sum") == 51
     assert moved("kesco_ingest_batch_records_bucket", le="10.0") == 2
+    assert moved("kesco_snapshot_downloads_total") == 1
+    assert moved("kesco_http_requests_total", route="/counters/{code}/records", code="200") == 3
     # state, read from the database at scrape time
     assert value(after, "kesco_counter_receipts", counter="K07") == 41
     assert value(after, "kesco_parked", kind="receipt") == 1
