@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import ipaddress
 import os
+import re
 import time
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, datetime
@@ -205,11 +206,38 @@ def may_scrape(request: Request) -> bool:
     return any(ip in net for net in request.app.state.metrics_allow)
 
 
+_LIVE_FILE = re.compile(r"^gauge_live\w*_(\d+)\.db$")
+
+
+def forget_dead_workers(path: str) -> None:
+    """Drop the live-sum gauge files of worker processes that died (uvicorn starts a new one):
+    their pool gauges would be added in for ever. Counters of dead workers stay counted."""
+    for name in os.listdir(path):
+        m = _LIVE_FILE.match(name)
+        if m and not _alive(int(m.group(1))):
+            multiprocess.mark_process_dead(int(m.group(1)), path)  # type: ignore[no-untyped-call]
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    try:  # Linux: a killed worker stays a zombie until uvicorn reaps it
+        with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as f:
+            return f.read().rsplit(")", 1)[-1].split()[0] != "Z"
+    except OSError:
+        return True
+
+
 @router.get("/metrics")
 def metrics(request: Request) -> Response:
     if not may_scrape(request):
         raise HTTPException(403, "metrics are for the monitoring host only")
     if MULTIPROCESS:
+        forget_dead_workers(os.environ["PROMETHEUS_MULTIPROC_DIR"])
         registry = CollectorRegistry()
         multiprocess.MultiProcessCollector(registry)  # type: ignore[no-untyped-call]
         events = generate_latest(registry)

@@ -111,6 +111,52 @@ def test_hq_session_valid_across_workers(pg_server: PostgresServer, tmp_path: Pa
                 assert r.status_code == 200, (r.status_code, r.headers.get("location"))
 
 
+def _workers(pid: int) -> set[int]:
+    import psutil
+
+    out = set()
+    for c in psutil.Process(pid).children():
+        try:
+            if c.status() != psutil.STATUS_ZOMBIE and "spawn_main" in " ".join(c.cmdline()):
+                out.add(c.pid)
+        except psutil.Error:
+            pass
+    return out
+
+
+def test_a_dead_worker_leaves_the_pool_gauges(pg_server: PostgresServer, tmp_path: Path) -> None:
+    # uvicorn replaces a worker that dies; the dead one's live-sum gauge files must not count on
+    import os
+    import signal
+    import time
+
+    url = pg_server.create_database("workers_dead")
+    with UnitServer(url, tmp_path) as srv:
+        assert srv.proc is not None
+        before = _workers(srv.proc.pid)
+        assert len(before) == 2
+        deadline = time.monotonic() + 30
+        while value(scrape(srv), "kesco_db_pool_capacity") != 2 * 30:  # both workers' pools: 10 + 20 each
+            assert time.monotonic() < deadline
+            time.sleep(0.2)
+        os.kill(min(before), signal.SIGKILL)
+        deadline = time.monotonic() + 30
+        while len(_workers(srv.proc.pid) - before) < 1:
+            assert time.monotonic() < deadline, "uvicorn did not replace the dead worker"
+            time.sleep(0.2)
+        new = (_workers(srv.proc.pid) - before).pop()
+        # the new worker has built its app (and counted its pool) once it answers; give it time
+        deadline = time.monotonic() + 30
+        while not (tmp_path / "metrics" / f"gauge_livesum_{new}.db").exists():
+            assert time.monotonic() < deadline
+            time.sleep(0.2)
+        time.sleep(3)
+        assert (tmp_path / "metrics" / f"gauge_livesum_{min(before)}.db").exists()  # the dead one's, still there
+        for _ in range(5):  # whichever worker answers: two live pools, not three
+            assert value(scrape(srv), "kesco_db_pool_capacity") == 2 * 30
+        assert not (tmp_path / "metrics" / f"gauge_livesum_{min(before)}.db").exists()
+
+
 def test_hq_session_made_by_one_process_is_good_in_another(pg_server: PostgresServer) -> None:
     # deterministic form of the test above: two apps (two workers' worth of process state) on one
     # database and one configured key; a session made by A is valid at B, a logout at B ends it at A
