@@ -12,7 +12,7 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from sqlalchemy.exc import OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from central_server import __version__, limits, migrate, proxy
+from central_server import __version__, limits, metrics, migrate, proxy
 from central_server.api import body as records_body
 from central_server.api import errors as api_errors
 from central_server.api.routes import consumers, enroll, health, hq, records
@@ -36,6 +36,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         yield
+        metrics.release_pool(engine)
         engine.dispose()
 
     app = FastAPI(
@@ -81,6 +82,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         return app.openapi_schema  # type: ignore[return-value]
 
     app.openapi = openapi_with_records_body  # type: ignore[method-assign]
+    metrics.install(app, engine, settings.metrics_allow)  # /metrics, its middleware, pool gauges
     # outermost last: the log sees every answer, the limits run before any route reads a byte
     app.add_middleware(limits.RequestLimits)
     app.add_middleware(proxy.TrustedProxy)
@@ -89,5 +91,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
 
 def app_from_env() -> FastAPI:
-    """Factory for `uvicorn --factory` with several workers: settings from CENTRAL_* variables."""
-    return create_app(Settings())
+    """Factory for `uvicorn --factory` with several workers: settings from CENTRAL_* variables
+    (the same secrets check as `central-server serve`, for a worker started some other way)."""
+    from central_server import credentials
+
+    settings = Settings()
+    if not settings.demo:
+        check = credentials.check_for_serving(settings.database_url, settings.session_key, settings.gateway_keys)
+        if not check.ok:
+            raise SystemExit("refusing to serve outside demo mode: " + "; ".join(check.problems))
+    return create_app(settings)

@@ -1,5 +1,5 @@
 """`central-server` command line: serve, migrate, counters, demo-data, period, import, reconcile,
-hq-users, alarms, parked, openapi. Every command takes --database-url (or CENTRAL_DATABASE_URL; a SQLite file by default)."""
+hq-users, alarms, parked, backup, partition, openapi. Every command takes --database-url (or CENTRAL_DATABASE_URL; a SQLite file by default)."""
 
 from __future__ import annotations
 
@@ -28,6 +28,9 @@ def _engine(args: argparse.Namespace) -> Any:
     return engine
 
 
+EX_CONFIG = 78  # sysexits.h: configuration error; the systemd unit does not restart on it
+
+
 def _serve_settings(args: argparse.Namespace) -> Settings:
     settings = Settings(database_url=args.database_url) if args.database_url else Settings()
     changes: dict[str, object] = {}
@@ -40,28 +43,100 @@ def _serve_settings(args: argparse.Namespace) -> Settings:
         changes["trusted_proxies"] = tuple(args.trusted_proxy)
     if args.cookie_secure is not None:
         changes["cookie_secure"] = {"auto": None, "on": True, "off": False}[args.cookie_secure]
+    if args.demo:
+        changes["demo"] = True
     return settings.with_(**changes)
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
-    from central_server import serving
-    from central_server.app import create_app
+    from central_server import credentials, serving
 
     logs.configure(args.log_level)
-    settings = _serve_settings(args)
+    try:
+        settings = _serve_settings(args)
+    except credentials.SecretError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return EX_CONFIG
+    if not settings.demo:
+        check = credentials.check_for_serving(settings.database_url, settings.session_key, settings.gateway_keys)
+        if not check.ok:
+            print("error: refusing to serve outside demo mode:", file=sys.stderr)
+            for problem in check.problems:
+                print(f"  - {problem}", file=sys.stderr)
+            print("Set the secrets in the environment file or as *_FILE paths (docs/DEPLOY.md), or run "
+                  "'central-server serve --demo' for a demonstration.", file=sys.stderr)
+            return EX_CONFIG
     migrate.upgrade(db.make_engine(settings))
     options = serving.uvicorn_options(settings)
     if args.workers > 1:
         serving.export_env(settings)
+        os.environ.pop("CENTRAL_DATABASE_URL_FILE", None)  # export_env handed the workers the URL itself
         os.environ["CENTRAL_MIGRATE_ON_START"] = "0"
+        os.environ["CENTRAL_DEMO"] = "1" if settings.demo else "0"
+        _metrics_dir()
         options["http"] = serving.TimedH11Protocol  # importable by the workers; timeout from the env
         uvicorn.run("central_server.app:app_from_env", factory=True, host=args.host, port=args.port,
                     workers=args.workers, log_config=None, access_log=False, **options)
     else:
+        from central_server.app import create_app
+
         app = create_app(settings.with_(migrate_on_start=False))
         uvicorn.run(app, host=args.host, port=args.port, log_config=None, access_log=False, **options)
+    return 0
+
+
+def _metrics_dir() -> str:
+    """PROMETHEUS_MULTIPROC_DIR for the workers' metric files (systemd's RuntimeDirectory, else a
+    fresh temporary one), emptied first: the files of an earlier run would be counted again."""
+    import tempfile
+
+    path = Path(os.environ.get("PROMETHEUS_MULTIPROC_DIR") or tempfile.mkdtemp(prefix="kesco-metrics-"))
+    path.mkdir(parents=True, exist_ok=True)
+    for old in path.glob("*.db"):
+        old.unlink()
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(path)
+    return str(path)
+
+
+def cmd_partition(args: argparse.Namespace) -> int:
+    from central_server import partitioning
+
+    engine = _engine(args)
+    try:
+        with db.write_tx(engine) as conn:
+            rep = partitioning.partition_receipts(conn, months_ahead=args.months_ahead)
+    except partitioning.PartitionError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 1
+    if rep.converted:
+        print(f"receipts partitioned by month: {rep.rows} receipts kept; partitions {', '.join(rep.partitions)}")
+    else:
+        print("receipts are partitioned already; " + (f"added {', '.join(rep.partitions)}" if rep.partitions
+                                                       else "the coming months exist"))
+    return 0
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    from datetime import UTC, datetime
+
+    from central_server import ops_state
+
+    engine = _engine(args)
+    if args.action == "record":
+        try:
+            at = datetime.now(UTC) if args.at == "now" else datetime.fromisoformat(args.at)
+            with db.write_tx(engine) as conn:
+                ops_state.record_backup(conn, at, args.note)
+        except ValueError as e:
+            print(f"error: --at {args.at!r}: {e}", file=sys.stderr)
+            return 1
+        print(f"backup of {at.isoformat()} recorded: {args.note}")
+        return 0
+    with db.read_tx(engine) as conn:
+        last = ops_state.last_backup(conn)
+    print("no backup recorded" if last is None else f"last backup {last['taken_at']}: {last['note']}")
     return 0
 
 
@@ -278,7 +353,10 @@ def build_parser() -> argparse.ArgumentParser:
     # request limits (docs/DEPLOY.md, "Request limits"); defaults in central_server.config
     s.add_argument("--limit-concurrency", type=int, default=None,
                    help="connections + requests before 503 (default 200)")
-    s.add_argument("--timeout-keep-alive", type=int, default=None, help="idle keep-alive seconds (default 30)")
+    # longer than nginx's upstream keepalive_timeout (60 s): the proxy, not the app, closes an idle
+    # connection, so nothing is sent on a connection the app has just closed
+    s.add_argument("--timeout-keep-alive", "--keep-alive", dest="timeout_keep_alive", type=int, default=None,
+                   help="seconds an idle HTTP connection is kept (default 75)")
     s.add_argument("--max-header-bytes", type=int, default=None, help="request line + headers (default 16384)")
     s.add_argument("--header-timeout", type=float, default=None,
                    help="seconds for a request's line and headers to arrive (default 10)")
@@ -291,7 +369,22 @@ def build_parser() -> argparse.ArgumentParser:
                         "default none)")
     s.add_argument("--cookie-secure", choices=("auto", "on", "off"), default=None,
                    help="HQ cookies Secure and HSTS: auto = when served over HTTPS (default)")
+    s.add_argument("--demo", action="store_true",
+                   help="demo mode: serve without configured secrets (also CENTRAL_DEMO=1)")
     s.set_defaults(func=cmd_serve)
+
+    s = sub.add_parser("partition", parents=[common],
+                       help="PostgreSQL: partition receipts by month (opt-in, keeps every row); then run monthly")
+    s.add_argument("--months-ahead", type=int, default=3, help="partitions made ahead of today (default 3)")
+    s.set_defaults(func=cmd_partition)
+
+    s = sub.add_parser("backup", help="record a database backup the operator took (the HQ board shows it)")
+    bsub = s.add_subparsers(dest="action", required=True)
+    b = bsub.add_parser("record", parents=[common], help="run by the backup job after pg_dump succeeded")
+    b.add_argument("--at", default="now", help="when the backup was taken, ISO 8601 with offset (default: now)")
+    b.add_argument("--note", required=True, help="what and where, e.g. 'pg_dump kesco-2026-12-01.dump'")
+    bsub.add_parser("show", parents=[common], help="the last recorded backup")
+    s.set_defaults(func=cmd_backup)
 
     s = sub.add_parser("migrate", parents=[common], help="bring the database to the current schema")
     s.set_defaults(func=cmd_migrate)

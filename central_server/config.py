@@ -6,6 +6,8 @@ import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from central_server import credentials
+
 DEFAULT_SQLITE = "sqlite:///" + str(Path("central-server.sqlite3").resolve())
 KB, MB = 1024, 1024 * 1024
 
@@ -25,7 +27,8 @@ def _env_flag(name: str) -> bool | None:
 
 @dataclass(frozen=True, slots=True)
 class Settings:
-    database_url: str = field(default_factory=lambda: os.environ.get("CENTRAL_DATABASE_URL", DEFAULT_SQLITE))
+    # CENTRAL_DATABASE_URL or _FILE, plus CENTRAL_DATABASE_PASSWORD or _FILE (central_server.credentials)
+    database_url: str = field(default_factory=lambda: credentials.database_url(default=DEFAULT_SQLITE))
     # A request carries at most this many records (the counter sends 500 at a time).
     max_batch: int = 5000
     # A receipt above this amount is stored but parked for review (Rs 50 lakh).
@@ -42,6 +45,16 @@ class Settings:
     # Run pending migrations when the app starts (the CLI's serve does; tests may too).
     migrate_on_start: bool = field(default_factory=lambda: os.environ.get("CENTRAL_MIGRATE_ON_START", "1") != "0")
     log_level: str = field(default_factory=lambda: os.environ.get("CENTRAL_LOG_LEVEL", "INFO"))
+    # Demo mode (CENTRAL_DEMO=1 or `serve --demo`): serves without configured secrets (SQLite,
+    # a session key made in the database). Outside it, `serve` refuses a missing or default secret.
+    demo: bool = field(default_factory=lambda: os.environ.get("CENTRAL_DEMO", "0") not in ("", "0"))
+    # The key that signs HQ cookies; None: one made at random and kept in the database (demo).
+    session_key: str | None = field(default_factory=lambda: credentials.read_secret("CENTRAL_SESSION_KEY"))
+    gateway_keys: dict[str, str] = field(default_factory=credentials.gateway_keys)
+    # Who may scrape /metrics (addresses or networks, comma-separated in CENTRAL_METRICS_ALLOW).
+    # Requests that came through the reverse proxy (X-Forwarded-For) are refused whatever the peer.
+    metrics_allow: tuple[str, ...] = field(default_factory=lambda: tuple(
+        a.strip() for a in os.environ.get("CENTRAL_METRICS_ALLOW", "127.0.0.1,::1").split(",") if a.strip()))
 
     # --- request limits (docs/DEPLOY.md, "Request limits"; enforced by central_server.limits) ---
     # A 500-record batch (what the counter sends) is 0.4-1 MB: 8 MB takes a counter configured
@@ -64,7 +77,8 @@ class Settings:
     # uvicorn: connections + requests in flight before it answers 503 (44 counters keep one
     # connection each, HQ browsers a few; the rest is headroom), idle keep-alive, header bytes
     limit_concurrency: int = field(default_factory=lambda: int(_env_num("CENTRAL_LIMIT_CONCURRENCY", 200)))
-    timeout_keep_alive_s: int = field(default_factory=lambda: int(_env_num("CENTRAL_TIMEOUT_KEEP_ALIVE_S", 30)))
+    # longer than nginx's upstream keepalive_timeout (60 s), so the proxy closes idle connections, not the app
+    timeout_keep_alive_s: int = field(default_factory=lambda: int(_env_num("CENTRAL_TIMEOUT_KEEP_ALIVE_S", 75)))
     max_header_bytes: int = field(default_factory=lambda: int(_env_num("CENTRAL_MAX_HEADER_BYTES", 16 * KB)))
 
     # --- access ---------------------------------------------------------------------------------

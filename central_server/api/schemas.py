@@ -74,8 +74,24 @@ class ChangesOut(BaseModel):
     reset: bool
 
 
+class DatabaseHealthOut(BaseModel):
+    reachable: bool
+    writable: bool
+    revision: str | None
+    head: str | None
+    migrations_current: bool
+    error: str | None
+
+
 class HealthOut(BaseModel):
-    status: Literal["ok"]
+    # degraded: answering, but the database refuses writes or is not at the migration head
+    status: Literal["ok", "degraded"]
     period: PeriodOut
     server_time: str
     version: str
+    database: DatabaseHealthOut
+
+
+class ReadyOut(BaseModel):
+    ready: bool
+    database: DatabaseHealthOut

@@ -4,6 +4,7 @@ current-user check, and the security headers."""
 
 from __future__ import annotations
 
+import hashlib
 import hmac
 import secrets
 from datetime import UTC, date, datetime, timedelta, timezone
@@ -124,6 +125,10 @@ def with_headers(response: Response) -> Response:
 
 def signing_key(request: Request) -> bytes:
     key: bytes | None = getattr(request.app.state, "hq_key", None)
+    configured = request.app.state.settings.session_key
+    if key is None and configured:
+        # CENTRAL_SESSION_KEY(_FILE): the operator's secret, the same in every worker process
+        key = hashlib.sha256(configured.encode("utf-8")).digest()
     if key is None:
         with db.write_tx(engine_of(request)) as conn:
             key = hq_auth.signing_key(conn)

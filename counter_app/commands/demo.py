@@ -98,7 +98,8 @@ class DemoServer:
         self.url = f"http://127.0.0.1:{port}"
         log = open(self.log, "ab")  # noqa: SIM115 - the child writes it for its whole life
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "central_server", "serve", "--database-url", self.url_db, "--port", str(port)],
+            [sys.executable, "-m", "central_server", "serve", "--database-url", self.url_db, "--port", str(port),
+             "--demo"],
             stdout=log, stderr=subprocess.STDOUT)
         end = time.monotonic() + timeout_s
         while time.monotonic() < end:

@@ -79,14 +79,20 @@ def enroll(api: str, code: str, enrollment_code: str, client: httpx.Client | Non
 
 class LiveServer:
     def __init__(self, database_url: str, *, host: str = "127.0.0.1", subprocess: bool = False,
-                 workers: int = 1, settings: dict[str, Any] | None = None, log_level: str = "WARNING") -> None:
+                 workers: int = 1, settings: dict[str, Any] | None = None, log_level: str = "WARNING",
+                 demo: bool = True, env: dict[str, str] | None = None, port: int = 0,
+                 serve_args: tuple[str, ...] = ()) -> None:
         self.database_url = database_url
         self.host = host
         self.use_subprocess = subprocess
         self.workers = workers
         self.settings = settings or {}
         self.log_level = log_level
-        self.port = 0
+        # subprocess only: demo mode (no secrets needed), extra environment, fixed port, more flags
+        self.demo = demo
+        self.env = env or {}
+        self.port = port
+        self.serve_args = serve_args
         self._server: Any = None
         self._thread: threading.Thread | None = None
         self._proc: Any = None
@@ -136,11 +142,11 @@ class LiveServer:
             time.sleep(0.02)
 
     def _start_process(self) -> None:
-        self.port = free_port(self.host)
-        env = {**os.environ, "PYTHONPATH": str(REPO)}
+        self.port = self.port or free_port(self.host)
+        env = {**os.environ, "PYTHONPATH": str(REPO), **self.env}
         cmd = [sys.executable, "-m", "central_server", "serve", "--database-url", self.database_url,
                "--host", self.host, "--port", str(self.port), "--workers", str(self.workers),
-               "--log-level", self.log_level]
+               "--log-level", self.log_level, *(["--demo"] if self.demo else []), *self.serve_args]
         self._proc = subprocess.Popen(cmd, env=env, cwd=str(REPO))
         deadline = time.monotonic() + 60
         while True:

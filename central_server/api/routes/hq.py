@@ -11,7 +11,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import FileResponse, RedirectResponse, Response
 
-from central_server import db, reports, security
+from central_server import db, ops_state, reports, security
 from central_server.billing import board as billing_board
 from central_server.hq import auth as hq_auth
 from central_server.hq import counter_view as hq_counter
@@ -120,9 +120,11 @@ def board(request: Request, user: User, date_: Annotated[str | None, Query(alias
     with db.read_tx(hq_web.engine_of(request), consistent=True) as conn:
         rows = reports.reconcile(conn, day)
         billing = billing_board.by_counter(conn)
+        backup = ops_state.last_backup(conn)
     return render(request, "board.html", user=user, day=day, rows=rows, totals=reports.totals(rows),
                   billing=billing, billing_totals=billing_board.totals(billing), age=billing_board.age_label,
-                  today=hq_web.today_ist(), error=None, prev_day=_shift(day, -1), next_day=_shift(day, 1))
+                  today=hq_web.today_ist(), error=None, backup=backup, prev_day=_shift(day, -1),
+                  next_day=_shift(day, 1))
 
 
 def _shift(day: str, days: int) -> str:

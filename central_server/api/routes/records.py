@@ -2,13 +2,14 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
+from datetime import UTC, datetime
 from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
-from central_server import counters, db
+from central_server import counters, db, metrics, ops_state
 from central_server import period as period_mod
 from central_server.api import body as body_mod
 from central_server.api.deps import OWN_ERRORS, EngineDep, OwnCounter, SettingsDep, now_iso
@@ -49,12 +50,15 @@ def _store(code: str, raw: bytes, request: Request, eng: Any, settings: Settings
         return JSONResponse({"detail": "month-end closing: the server takes no records now"}, status_code=503,
                             headers={"Retry-After": str(per.retry_after_s)})
     request.scope.setdefault("state", {})["records"] = len(items)
+    kinds = [str(i.kind) for i in items]
 
     def work(conn: Any) -> dict[str, Any]:
         results = ingest_records(conn, code, items, sanity_limit_paise=settings.sanity_limit_paise)
+        ops_state.note_push(conn, code, kinds, [i.payload for i in items], datetime.now(UTC))
         return {"results": [r.to_dict() for r in results], "status": _status(conn, code)}
 
     answer = db.with_retry(eng, work)
+    metrics.count_results(kinds, answer["results"])
     tally = Counter(r["status"] for r in answer["results"])
     if tally.keys() - {"accepted", "duplicate"}:
         # what needs a person: an integrity alarm or the suspense queue grew

@@ -1,0 +1,278 @@
+"""Scale soak of the real server (two workers, `central-server serve`) on a durable PostgreSQL:
+prints ONE JSON object.
+
+- Soak: `--counters` (default 440, ten times KESCO's 44) simulated counters at once, each pushing
+  its backlog (`--per-counter` chained receipts, 500 a request) and polling the consumer changes
+  feed every `--poll-s`, for at most `--duration` seconds: `ingest_receipts_per_s` (receipts
+  accepted / time until the last backlog was in), `p99_push_ms` (of 500-record pushes), `errors`
+  (non-200 answers, exceptions, records not accepted), `server_rss_mb` (peak, all processes).
+- Month-end reopening: 67 counters x 4 days of backlog each (KESCO: 5.5 lakh counter visits a
+  month = about 274 a counter a day), all arriving at once: `reopen_67x4days_s` to drain.
+
+Loopback only, bounded in time. The load generator runs on the same 2 cores as the server and
+PostgreSQL (asyncio, one thread), so the figures are a floor for a dedicated server.
+
+    .venv/bin/python benchmarks/bench_scale.py [--counters 440] [--per-counter 500] [--duration 120]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+import threading
+import time
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+import httpx  # noqa: E402
+import psutil  # noqa: E402
+import psycopg  # noqa: E402
+
+from benchmarks._common import pct  # noqa: E402
+from central_server import counters, db, master, migrate  # noqa: E402
+from central_server.config import Settings  # noqa: E402
+from kesco_demo.consumers import generate_consumers  # noqa: E402
+from tests.support.live_server import LiveServer, enroll  # noqa: E402
+from tests.support.pg import PostgresServer  # noqa: E402
+from tests.support.receipts import ReceiptChain, wires  # noqa: E402
+
+TARGETS = {"ingest_receipts_per_s": 5000, "p99_push_ms": 1000, "errors": 0}
+BATCH = 500
+KESCO_VISITS_PER_COUNTER_DAY = 550_000 // 30 // 67  # 273
+
+
+def _log(msg: str) -> None:
+    print(f"[bench_scale] {msg}", file=sys.stderr, flush=True)
+
+
+class RssSampler(threading.Thread):
+    """Peak resident memory of the server: the parent and its worker processes together."""
+
+    def __init__(self, pid: int) -> None:
+        super().__init__(daemon=True)
+        self.proc = psutil.Process(pid)
+        self.peak = 0
+        self.stop = threading.Event()
+
+    def run(self) -> None:
+        while not self.stop.is_set():
+            try:
+                procs = [self.proc, *self.proc.children(recursive=True)]
+                self.peak = max(self.peak, sum(p.memory_info().rss for p in procs))
+            except psutil.Error:
+                pass
+            self.stop.wait(0.5)
+
+
+def bodies_for(codes: list[str], per_counter: int, accounts: list[str], days: int = 1) -> dict[str, list[bytes]]:
+    first = date(2026, 11, 27) - timedelta(days=days - 1)
+    out = {}
+    for code in codes:
+        chain = ReceiptChain(code, accounts, seed=11)
+        rs = [chain.next(business_date=first + timedelta(days=i * days // per_counter)) for i in range(per_counter)]
+        out[code] = [json.dumps({"records": wires(rs[i:i + BATCH])}, separators=(",", ":")).encode()
+                     for i in range(0, len(rs), BATCH)]
+    return out
+
+
+async def soak(api: str, tokens: dict[str, str], bodies: dict[str, list[bytes]], *, since: int,
+               duration: float, poll_s: float) -> dict[str, Any]:
+    push_ms: list[float] = []
+    delivery_ms: list[float] = []
+    shed = [0]
+    errors = 0
+    kinds: dict[str, int] = {}
+
+    def failed(kind: str) -> None:
+        nonlocal errors
+        errors += 1
+        kinds[kind] = kinds.get(kind, 0) + 1
+    accepted = 0
+    polls = 0
+    last_push_done = 0.0
+    limits = httpx.Limits(max_connections=len(tokens) + 10, max_keepalive_connections=len(tokens) + 10)
+    start = time.perf_counter()
+    deadline = start + duration
+
+    async with httpx.AsyncClient(timeout=120, limits=limits) as http:
+        async def counter(code: str) -> None:
+            nonlocal accepted, polls, last_push_done
+            headers = {"Authorization": f"Bearer {tokens[code]}", "Content-Type": "application/json"}
+            for body in bodies[code]:
+                first_try = time.perf_counter()
+                while True:  # as the counter does: a busy answer is retried after Retry-After
+                    if time.perf_counter() > deadline:
+                        failed("backlog_not_done_in_bound")
+                        return
+                    t = time.perf_counter()
+                    try:
+                        r = await http.post(f"{api}/counters/{code}/records", content=body, headers=headers)
+                    except httpx.HTTPError as e:
+                        failed(f"push_{type(e).__name__}")
+                        break
+                    if r.status_code == 503 and "busy" in r.text:
+                        shed[0] += 1
+                        await asyncio.sleep(float(r.headers.get("retry-after", "1")))
+                        continue
+                    push_ms.append((time.perf_counter() - t) * 1000)
+                    delivery_ms.append((time.perf_counter() - first_try) * 1000)
+                    if r.status_code != 200:
+                        failed(f"push_http_{r.status_code}")
+                        break
+                    results = r.json()["results"]
+                    ok = sum(1 for x in results if x["status"] == "accepted")
+                    accepted += ok
+                    for _ in range(len(results) - ok):
+                        failed("record_not_accepted")
+                    break
+            last_push_done = max(last_push_done, time.perf_counter())
+            version, after = since, None
+            while time.perf_counter() + poll_s < deadline:
+                await asyncio.sleep(poll_s)
+                params: dict[str, str | int] = {"since": version, "limit": 5000}
+                if after:
+                    params["after"] = after
+                try:
+                    r = await http.get(f"{api}/consumers/changes", params=params, headers=headers)
+                    if r.status_code != 200:
+                        failed(f"poll_http_{r.status_code}")
+                        continue
+                    feed = r.json()
+                    version, after = feed["version"], feed["after"]
+                    polls += 1
+                except httpx.HTTPError as e:
+                    failed(f"poll_{type(e).__name__}")
+
+        await asyncio.gather(*(counter(c) for c in tokens))
+    drain_s = (last_push_done or time.perf_counter()) - start
+    return {"accepted": accepted, "errors": errors, "error_kinds": kinds, "drain_s": drain_s, "polls": polls,
+            "p99_push_ms": pct(push_ms, 99), "p50_push_ms": pct(push_ms, 50), "pushes": len(push_ms),
+            "p99_delivery_ms": pct(delivery_ms, 99), "shed": shed[0]}
+
+
+async def reopen(api: str, tokens: dict[str, str], bodies: dict[str, list[bytes]]) -> tuple[float, int, int, float]:
+    errors = 0
+    accepted = 0
+    push_ms: list[float] = []
+    async with httpx.AsyncClient(timeout=300, limits=httpx.Limits(max_connections=len(tokens) + 5)) as http:
+        async def counter(code: str) -> None:
+            nonlocal errors, accepted
+            headers = {"Authorization": f"Bearer {tokens[code]}", "Content-Type": "application/json"}
+            for body in bodies[code]:  # oldest first, one batch after the other, as the counter does
+                while True:
+                    t = time.perf_counter()
+                    r = await http.post(f"{api}/counters/{code}/records", content=body, headers=headers)
+                    push_ms.append((time.perf_counter() - t) * 1000)
+                    if r.status_code == 503 and "busy" in r.text:
+                        await asyncio.sleep(float(r.headers.get("retry-after", "1")))
+                        continue
+                    break
+                if r.status_code != 200:
+                    errors += 1
+                    continue
+                results = r.json()["results"]
+                ok = sum(1 for x in results if x["status"] == "accepted")
+                accepted += ok
+                errors += len(results) - ok
+
+        start = time.perf_counter()
+        await asyncio.gather(*(counter(c) for c in tokens))
+        return time.perf_counter() - start, accepted, errors, pct(push_ms, 99)
+
+
+def main() -> int:
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--consumers", type=int, default=100_000)
+    p.add_argument("--counters", type=int, default=440)
+    p.add_argument("--per-counter", type=int, default=500, help="backlog receipts of each soak counter")
+    p.add_argument("--duration", type=float, default=120.0, help="bound of the soak, seconds")
+    p.add_argument("--poll-s", type=float, default=5.0, help="changes-feed poll interval of each counter")
+    p.add_argument("--workers", type=int, default=2)
+    p.add_argument("--reopen-counters", type=int, default=67)
+    p.add_argument("--reopen-days", type=int, default=4)
+    args = p.parse_args()
+
+    with PostgresServer(fast=False, settings={"shared_buffers": "256MB", "max_connections": "200"}) as pg:
+        url = pg.create_database("scale")
+        engine = db.make_engine(Settings(database_url=url))
+        migrate.upgrade(engine)
+        with db.write_tx(engine) as conn:
+            master.load_consumers(conn, generate_consumers(args.consumers))
+        with psycopg.connect(pg.dsn("scale"), autocommit=True) as c:
+            c.execute("VACUUM ANALYZE consumers")
+            since = int(c.execute("SELECT max(version) FROM consumers").fetchone()[0])
+        accounts = [r[0] for r in generate_consumers(args.consumers) if r[8] == "active"]
+        soak_codes = [f"S{i:03d}" for i in range(args.counters)]
+        reopen_codes = [f"R{i:02d}" for i in range(args.reopen_counters)]
+        with db.write_tx(engine) as conn:
+            enrollment = {c: counters.add(conn, c, f"Counter {c}") for c in [*soak_codes, *reopen_codes]}
+        engine.dispose()
+        soak_bodies = bodies_for(soak_codes, args.per_counter, accounts)
+        per_reopen = KESCO_VISITS_PER_COUNTER_DAY * args.reopen_days
+        reopen_bodies = bodies_for(reopen_codes, per_reopen, accounts, days=args.reopen_days)
+        _log(f"{args.consumers} consumers; {len(soak_codes)} x {args.per_counter} soak receipts, "
+             f"{len(reopen_codes)} x {per_reopen} reopening receipts prepared")
+
+        with LiveServer(url, subprocess=True, workers=args.workers) as srv:
+            with httpx.Client(timeout=60) as http:
+                tokens = {}
+                for c in [*soak_codes, *reopen_codes]:
+                    tokens[c] = enroll(srv.api, c, enrollment[c], client=http)
+            rss = RssSampler(srv._proc.pid)
+            rss.start()
+            s = asyncio.run(soak(srv.api, {c: tokens[c] for c in soak_codes}, soak_bodies, since=since,
+                                 duration=args.duration, poll_s=args.poll_s))
+            _log(f"soak: {s['accepted']} accepted in {s['drain_s']:.1f} s, p99 {s['p99_push_ms']:.0f} ms, "
+                 f"{s['errors']} errors, {s['polls']} polls")
+            reopen_s, reopen_ok, reopen_err, reopen_p99 = asyncio.run(reopen(srv.api, {c: tokens[c] for c in reopen_codes},
+                                                                 reopen_bodies))
+            _log(f"reopening: {reopen_ok} receipts from {len(reopen_codes)} counters in {reopen_s:.1f} s")
+            rss.stop.set()
+            rss.join()
+            with psycopg.connect(pg.dsn("scale")) as c:
+                stored = int(c.execute("SELECT count(*) FROM receipts").fetchone()[0])
+                # table + indexes + TOAST per receipt: the storage figure of docs/SCALE.md
+                receipt_bytes = int(c.execute("SELECT pg_total_relation_size('receipts')").fetchone()[0])
+
+    want = len(soak_codes) * args.per_counter + len(reopen_codes) * per_reopen
+    result = {
+        "ingest_receipts_per_s": round(s["accepted"] / s["drain_s"], 1) if s["drain_s"] else 0.0,
+        "p99_push_ms": round(s["p99_push_ms"], 1),
+        "p50_push_ms": round(s["p50_push_ms"], 1),
+        # from a batch's first try to its accepted answer, busy answers and waits included
+        "p99_delivery_ms": round(s["p99_delivery_ms"], 1),
+        "shed_busy_answers": s["shed"],
+        "errors": int(s["errors"] + reopen_err + (want - stored)),
+        "error_kinds": s["error_kinds"],
+        "server_rss_mb": round(rss.peak / 2**20, 1),
+        "reopen_67x4days_s": round(reopen_s, 2),
+        "reopen_receipts": reopen_ok,
+        "reopen_p99_push_ms": round(reopen_p99, 1),
+        "soak_counters": len(soak_codes),
+        "soak_receipts": s["accepted"],
+        "soak_pushes": s["pushes"],
+        "changes_polls": s["polls"],
+        "soak_bound_s": args.duration,
+        "server_workers": args.workers,
+        "consumers": args.consumers,
+        "stored_receipts": stored,
+        "receipt_bytes_on_disk": round(receipt_bytes / max(stored, 1)),
+        "postgres": "15, durable (fsync on, synchronous_commit on), unix socket; load generator on the same 2 cores",
+    }
+    result["targets_met"] = {
+        "ingest_receipts_per_s": result["ingest_receipts_per_s"] >= TARGETS["ingest_receipts_per_s"],
+        "p99_push_ms": result["p99_push_ms"] <= TARGETS["p99_push_ms"],
+        "errors": result["errors"] == TARGETS["errors"],
+    }
+    print(json.dumps(result))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
