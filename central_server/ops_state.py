@@ -11,8 +11,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, func, insert, inspect, select, table, update
-from sqlalchemy import column as sql_column
+from sqlalchemy import Connection, func, insert, select, update
 
 from central_server import period as period_mod
 from central_server.counters import _aware
@@ -87,29 +86,11 @@ def last_backup(conn: Connection) -> dict[str, Any] | None:
 
 # --- postings not yet in billing ------------------------------------------------------------------
 
-# the billing integration's table, when its migration has run; the first of these columns it has
-# says "not yet posted in billing" when NULL (or, for a state column, any value but these)
-_POSTED_COLUMNS = ("posted_at", "acked_at", "ack_at", "billed_at")
-_STATE_COLUMNS = ("state", "status", "ack_status")
-_DONE_STATES = ("posted", "acked", "accepted", "billed")
-
-
 def postings_unbilled(conn: Connection) -> int:
-    """0 until a `postings` table exists (checked with the database's inspector, so this works
-    before and after the billing migration)."""
-    insp = inspect(conn)
-    if not insp.has_table("postings"):
-        return 0
-    names = {col["name"] for col in insp.get_columns("postings")}
-    t = table("postings", *[sql_column(n) for n in names])
-    q = select(func.count()).select_from(t)
-    posted = next((n for n in _POSTED_COLUMNS if n in names), None)
-    state = next((n for n in _STATE_COLUMNS if n in names), None)
-    if posted:
-        q = q.where(t.c[posted].is_(None))
-    elif state:
-        q = q.where(t.c[state].not_in(_DONE_STATES))
-    return int(conn.execute(q).scalar_one())
+    """Postings not yet posted in the billing system (central_server/billing/board.py decides)."""
+    from central_server.billing import board
+
+    return board.unposted_count(conn)
 
 
 # --- the whole state ------------------------------------------------------------------------------

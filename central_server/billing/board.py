@@ -15,15 +15,31 @@ from central_server.models import billing_batches, billing_clarifications, billi
 _FIGURES = ("collected_paise", "posted_paise", "sent_paise", "unbatched_paise", "rejected_paise", "unposted")
 
 
-def by_counter(conn: Connection) -> dict[str, dict[str, Any]]:
+def _rejected_open() -> Any:
+    """A rejected posting still waiting in the clarification queue (a resolved one is offset)."""
     p, q = billing_postings.c, billing_clarifications.c
     open_item = select(q.posting_id).where(q.state.in_(("open", "proposed"))).scalar_subquery()
-    rejected_open = (p.state == "rejected") & p.posting_id.in_(open_item)
+    return (p.state == "rejected") & p.posting_id.in_(open_item)
+
+
+def _unposted() -> Any:
+    """Money not posted in billing yet: not in a batch, sent and unanswered, or rejected and open."""
+    return billing_postings.c.state.in_(("sent", "pending")) | _rejected_open()
+
+
+def unposted_count(conn: Connection) -> int:
+    """Postings not yet posted in billing (the metrics' gauge; the board's `unposted`)."""
+    return int(conn.execute(select(func.count()).select_from(billing_postings).where(_unposted())).scalar_one())
+
+
+def by_counter(conn: Connection) -> dict[str, dict[str, Any]]:
+    p = billing_postings.c
+    rejected_open = _rejected_open()
 
     def total(cond: Any) -> Any:
         return func.coalesce(func.sum(case((cond, p.amount_paise), else_=0)), 0)
 
-    unposted = (p.state.in_(("sent", "pending"))) | rejected_open
+    unposted = _unposted()
     rows = conn.execute(select(
         p.counter_code, total(p.state.is_not(None)), total(p.state == "posted"), total(p.state == "sent"),
         total(p.state == "pending"), total(rejected_open), func.sum(case((unposted, 1), else_=0)),

@@ -72,7 +72,8 @@ def test_metrics_move_when_receipts_arrive(database_url: str) -> None:
     assert 0 <= value(after, "kesco_counter_sync_lag_seconds", counter="K07") < 60
     # the test receipts were issued on 27 Nov 2026 at 10:00 IST: that old when they arrived
     assert value(after, "kesco_counter_pending_age_seconds", counter="K07") > 3600
-    assert value(after, "kesco_postings_unbilled") == 0
+    # every accepted receipt became a posting at ingest; none is in billing yet
+    assert value(after, "kesco_postings_unbilled") == _pending_postings(database_url) > 0
     assert value(after, "kesco_period_closing") == 0
     assert value(after, "kesco_db_pool_capacity") >= 1
     assert ("kesco_db_pool_checked_out", ()) in after
@@ -90,15 +91,27 @@ def test_a_conflict_raises_the_open_alarms_gauge(database_url: str) -> None:
     assert value(after, "kesco_alarms_open", kind="conflict") == 1
 
 
-def test_postings_gauge_reads_a_postings_table_once_it_exists(database_url: str) -> None:
-    # the billing integration's migration adds `postings`; the gauge must work before and after
+def _pending_postings(database_url: str) -> int:
+    engine = db.make_engine(Settings(database_url=database_url))
+    try:
+        with db.read_tx(engine) as conn:
+            return int(conn.execute(text("SELECT COUNT(*) FROM billing_postings WHERE state = 'pending'")).scalar_one())
+    finally:
+        engine.dispose()
+
+
+def test_postings_gauge_falls_when_billing_answers(database_url: str) -> None:
+    """The gauge counts postings not yet in billing: it falls as billing marks them posted."""
+    accounts = _active(database_url, 100)
     with LiveServer(database_url) as srv:
-        assert value(scrape(srv), "kesco_postings_unbilled") == 0
+        token = enroll(srv.api, "K09", register_counter(database_url, "K09"))
+        chain = ReceiptChain("K09", accounts)
+        push(srv, "K09", token, [wire(chain.next()) for _ in range(3)])
+        assert value(scrape(srv), "kesco_postings_unbilled") == 3
         engine = db.make_engine(Settings(database_url=database_url))
-        with db.write_tx(engine) as conn:
-            conn.execute(text("CREATE TABLE postings (id INTEGER PRIMARY KEY, posted_at TIMESTAMP NULL)"))
-            conn.execute(text("INSERT INTO postings (id, posted_at) VALUES (1, NULL), (2, NULL), "
-                              "(3, CURRENT_TIMESTAMP)"))
+        with db.write_tx(engine) as conn:  # as an acknowledgement from billing would leave them
+            conn.execute(text("UPDATE billing_postings SET state = 'posted' WHERE counter_code = 'K09' AND "
+                              "posting_id IN (SELECT MIN(posting_id) FROM billing_postings WHERE counter_code = 'K09')"))
         engine.dispose()
         assert value(scrape(srv), "kesco_postings_unbilled") == 2
 
