@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import subprocess
 import sys
@@ -44,9 +45,9 @@ def child_import(url: str, path: str, kind: str) -> None:
     t = time.perf_counter()
     rep = import_master(engine, path, mapping, kind=kind, loaded_by="bench", force=True)
     elapsed = time.perf_counter() - t
-    rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(json.dumps({"s": elapsed, "rss_mb": rss_mb, "outcome": rep.outcome, "rows": rep.rows_read,
-                      "rejected": rep.rows_rejected}))
+    use = resource.getrusage(resource.RUSAGE_SELF)
+    print(json.dumps({"s": elapsed, "rss_mb": use.ru_maxrss / 1024, "cpu_s": use.ru_utime + use.ru_stime,
+                      "outcome": rep.outcome, "rows": rep.rows_read, "rejected": rep.rows_rejected}))
 
 
 def _run_import(url: str, path: Path, kind: str) -> dict[str, float]:
@@ -140,13 +141,15 @@ def main() -> int:
     from tests.support.pg import PostgresServer
 
     full = _full_file(args.consumers)
-    out: dict[str, object] = {"consumers": args.consumers, "file_mb": round(full.stat().st_size / 1e6, 1)}
+    out: dict[str, object] = {"consumers": args.consumers, "file_mb": round(full.stat().st_size / 1e6, 1),
+                              "load_average_at_start": round(os.getloadavg()[0], 1), "cpus": os.cpu_count()}
     with tempfile.TemporaryDirectory(prefix="bench-integration-") as tmp, PostgresServer() as pg:
         work = Path(tmp)
         url = pg.create_database("bench")
         res = _run_import(url, full, "full")
         out["import_530k_s"] = res["s"]
         out["import_peak_rss_mb"] = res["rss_mb"]
+        out["import_530k_client_cpu_s"] = res["cpu_s"]  # the importer's own CPU (the box is shared)
         accounts = []
         with full.open(encoding="utf-8-sig") as f:
             next(f)
@@ -161,10 +164,12 @@ def main() -> int:
         lite = f"sqlite:///{work / 'central.sqlite3'}"
         res = _run_import(lite, full, "full")
         out["import_530k_sqlite_s"] = res["s"]
+        out["import_530k_sqlite_cpu_s"] = res["cpu_s"]
         out["import_sqlite_peak_rss_mb"] = res["rss_mb"]
         out["bills_delta_100k_sqlite_s"] = _run_import(lite, bills, "bills")["s"]
         res = _export_and_ack(f"sqlite:///{work / 'postings.sqlite3'}", args.postings, work / "lite")
         out["postings_export_100k_sqlite_s"], out["ack_100k_sqlite_s"] = res["export_s"], res["ack_s"]
+    out["load_average_at_end"] = round(os.getloadavg()[0], 1)
     out["targets"] = {"import_530k_s": 20, "bills_delta_100k_s": 5, "postings_export_100k_s": 5,
                       "import_peak_rss_mb": 300}
     emit(out)
