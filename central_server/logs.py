@@ -10,6 +10,8 @@ import time
 from datetime import UTC, datetime
 from typing import Any
 
+from central_server.asgi import HttpMiddleware
+
 _STD = set(logging.LogRecord("", 0, "", 0, "", (), None).__dict__) | {"message", "asctime"}
 
 log = logging.getLogger("central_server")
@@ -47,16 +49,10 @@ def configure(level: str = "INFO", stream: Any = None) -> None:
     logging.getLogger("uvicorn.access").disabled = True
 
 
-class RequestLog:
-    """Pure ASGI middleware (BaseHTTPMiddleware would buffer the snapshot stream)."""
+class RequestLog(HttpMiddleware):
+    """One log line a request, written when the answer has been sent."""
 
-    def __init__(self, app: Any) -> None:
-        self.app = app
-
-    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
+    async def http(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
         start = time.perf_counter()
         status = {"code": 500}
 

@@ -12,6 +12,7 @@ import ipaddress
 from functools import lru_cache
 from typing import Any
 
+from central_server.asgi import HttpMiddleware
 from central_server.config import Settings
 
 HSTS = b"max-age=31536000"
@@ -50,14 +51,8 @@ def secure(settings: Settings, scheme: str) -> bool:
     return settings.cookie_secure if settings.cookie_secure is not None else scheme == "https"
 
 
-class TrustedProxy:
-    def __init__(self, app: Any) -> None:
-        self.app = app
-
-    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
+class TrustedProxy(HttpMiddleware):
+    async def http(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
         settings: Settings = scope["app"].state.settings
         nets = _networks(tuple(settings.trusted_proxies))
         client = scope.get("client")

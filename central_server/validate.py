@@ -28,15 +28,18 @@ def _bad(name: str, why: str) -> Invalid:
     return Invalid(f"{name}: {why}")
 
 
-def storable(s: str) -> bool:
-    """Text that every database column and every JSON answer takes."""
-    if "\x00" in s:
-        return False
+def encodable(s: str) -> bool:
+    """Valid Unicode: no lone surrogate (JSON lets a client send one; UTF-8 cannot hold it)."""
     try:
         s.encode("utf-8")
     except UnicodeEncodeError:
         return False
     return True
+
+
+def storable(s: str) -> bool:
+    """Text that every database column and every JSON answer takes."""
+    return "\x00" not in s and encodable(s)
 
 
 def safe_text(s: str) -> str:

@@ -35,6 +35,12 @@ class KeyedError(Exception):
 
     key: str = "error.unknown"
 
+    def __init_subclass__(cls, key: str | None = None, **kwargs: Any) -> None:
+        # `class NotFound(KeyedError, key="error.not_found")`: the key is part of the declaration
+        super().__init_subclass__(**kwargs)
+        if key is not None:
+            cls.key = key
+
     def __init__(self, key: str | None = None, **params: Any) -> None:
         if key is not None:
             self.key = key
@@ -48,18 +54,15 @@ class KeyedError(Exception):
         return self.message("en")
 
 
-class ValidationError(KeyedError):
+class ValidationError(KeyedError, key="error.invalid"):
     """Input from a clerk, a file or the network that we refuse. Nothing was stored."""
 
-    key = "error.invalid"
+
+class AmountError(ValidationError, key="amount.invalid"):
+    """An amount typed or received that we refuse (empty, not a number, out of range)."""
 
 
-class AmountError(ValidationError):
-    key = "amount.invalid"
-
-
-class SealError(ValidationError):
+class SealError(ValidationError, key="sync.seal_invalid"):
     """An export file whose seal does not verify, or that is not an export file at all."""
 
-    key = "sync.seal_invalid"
     kind = "seal"  # what the counter's sync status reports, like its other sync failures

@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import asdict, dataclass, field
+from dataclasses import Field, dataclass, field, fields
 from datetime import datetime
 from enum import StrEnum
-from typing import Any
+from typing import Any, ClassVar
 
 from kesco_protocol.chain import GENESIS_HASH
 from kesco_protocol.errors import ValidationError
@@ -163,9 +163,28 @@ def _int(v: Any) -> int:
     return v
 
 
+class KindRecord:
+    """A record whose body is every field plus its kind (voids, dishonours, shift and day
+    closes); the receipt builds its own body, as the hash covers only some of its fields."""
+
+    __slots__ = ()
+    __dataclass_fields__: ClassVar[dict[str, Field[Any]]]
+    KIND: ClassVar[RecordKind]
+
+    def body(self) -> dict[str, Any]:
+        d = {f.name: getattr(self, f.name) for f in fields(self)}
+        d["kind"] = self.KIND.value
+        return d
+
+    def canonical(self) -> str:
+        return canonical_json(self.body())
+
+
 @dataclass(frozen=True, slots=True)
-class Void:
+class Void(KindRecord):
     """Cancels a receipt. A new record; the receipt itself is never changed."""
+
+    KIND: ClassVar[RecordKind] = RecordKind.VOID
 
     void_id: str
     counter_code: str
@@ -179,18 +198,12 @@ class Void:
     shift_id: str
     voided_at: str
 
-    def body(self) -> dict[str, Any]:
-        d = asdict(self)
-        d["kind"] = RecordKind.VOID.value
-        return d
-
-    def canonical(self) -> str:
-        return canonical_json(self.body())
-
 
 @dataclass(frozen=True, slots=True)
-class Dishonour:
+class Dishonour(KindRecord):
     """A cheque or DD that the bank returned: reverses the payment on the consumer's account."""
+
+    KIND: ClassVar[RecordKind] = RecordKind.DISHONOUR
 
     dishonour_id: str
     counter_code: str
@@ -201,11 +214,3 @@ class Dishonour:
     reason: str
     recorded_by: str  # supervisor
     recorded_at: str
-
-    def body(self) -> dict[str, Any]:
-        d = asdict(self)
-        d["kind"] = RecordKind.DISHONOUR.value
-        return d
-
-    def canonical(self) -> str:
-        return canonical_json(self.body())

@@ -15,18 +15,11 @@ from pydantic import ValidationError
 
 from central_server.api.schemas import RecordsIn
 from central_server.ingest import RecordIn
+from central_server.validate import encodable
 
 
 def _problem(msg: str, kind: str = "json_invalid") -> RequestValidationError:
     return RequestValidationError([{"loc": ["body"], "msg": msg, "type": kind}])
-
-
-def _has_surrogate(s: str) -> bool:
-    try:
-        s.encode("utf-8")
-    except UnicodeEncodeError:
-        return True
-    return False
 
 
 def _envelope_view(obj: Any) -> Any:
@@ -39,7 +32,7 @@ def _envelope_view(obj: Any) -> Any:
     for r in obj["records"]:
         if isinstance(r, dict):
             r = {**r, **{k: "?" * len(r[k]) for k in ("kind", "record_id")
-                         if isinstance(r.get(k), str) and _has_surrogate(r[k])}}
+                         if isinstance(r.get(k), str) and not encodable(r[k])}}
         out.append(r)
     return {**obj, "records": out}
 

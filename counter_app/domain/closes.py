@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
 from counter_app.domain.errors import ValidationError
-from kesco_protocol.records import RecordKind, canonical_json
+from kesco_protocol.records import KindRecord, RecordKind
 
 # (key, value in paise, label). Notes and coins of the same value are counted apart: they come
 # in different trays and the bank's pay-in slip lists them apart.
@@ -55,7 +55,9 @@ class InstrumentLine:
 
 
 @dataclass(frozen=True, slots=True)
-class ShiftClose:
+class ShiftClose(KindRecord):
+    KIND: ClassVar[RecordKind] = RecordKind.SHIFT_CLOSE
+
     shift_close_id: str
     counter_code: str
     shift_id: str
@@ -78,17 +80,11 @@ class ShiftClose:
     closed_by: str
     closed_at: str
 
-    def body(self) -> dict[str, Any]:
-        d = {k: getattr(self, k) for k in self.__slots__}
-        d["kind"] = RecordKind.SHIFT_CLOSE.value
-        return d
-
-    def canonical(self) -> str:
-        return canonical_json(self.body())
-
 
 @dataclass(frozen=True, slots=True)
-class DayClose:
+class DayClose(KindRecord):
+    KIND: ClassVar[RecordKind] = RecordKind.DAY_CLOSE
+
     day_close_id: str
     counter_code: str
     business_date: str
@@ -104,11 +100,3 @@ class DayClose:
     receipt_ids: list[str] = field(default_factory=list)
     closed_by: str = ""
     closed_at: str = ""
-
-    def body(self) -> dict[str, Any]:
-        d = {k: getattr(self, k) for k in self.__slots__}
-        d["kind"] = RecordKind.DAY_CLOSE.value
-        return d
-
-    def canonical(self) -> str:
-        return canonical_json(self.body())

@@ -18,31 +18,25 @@ __all__ = [
 CounterError = KeyedError
 
 
-class NotFoundError(CounterError):
-    key = "error.not_found"
+class NotFoundError(CounterError, key="error.not_found"):
+    """What was asked for does not exist (an account, a receipt, a user)."""
 
 
-class AuthError(CounterError):
-    key = "auth.failed"
+class AuthError(CounterError, key="auth.failed"):
+    """Sign-in refused: wrong user name or password, or the user locked out."""
 
 
-class PermissionDenied(CounterError):
-    key = "auth.permission_denied"
+class PermissionDenied(CounterError, key="auth.permission_denied"):
+    """The signed-in user may not do this (a supervisor is needed)."""
 
 
-class StateError(CounterError):
+class StateError(CounterError, key="error.state"):
     """The operation is not allowed in the current state (no open shift, shift closed, ...)."""
 
-    key = "error.state"
 
-
-class StorageError(CounterError):
+class StorageError(CounterError, key="storage.error"):
     """The local database cannot be used (damaged, full, locked, from a newer version)."""
 
-    key = "storage.error"
 
-
-class IntegrityError(CounterError):
+class IntegrityError(CounterError, key="integrity.error"):
     """Stored data fails verification (broken chain, sequence gap)."""
-
-    key = "integrity.error"

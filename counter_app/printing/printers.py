@@ -11,7 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Protocol
 
-from PySide6.QtGui import QImage, QPdfWriter
+from PySide6.QtGui import QImage, QPdfWriter, QTextDocument
 
 from counter_app.domain.errors import CounterError
 from counter_app.printing.qr import qr_image, qr_payload
@@ -97,6 +97,12 @@ class SystemPrinter:
         self.description = name or "default printer"
 
     def print_html(self, html: str, images: dict[str, QImage], layout: PageLayout, title: str) -> str | None:
+        self.print_document(lambda printer: build_document(html, images, layout, printer), layout, title)
+        return None
+
+    def print_document(self, build: Callable[[Any], QTextDocument], layout: PageLayout, title: str) -> None:
+        """Lay out a document for this printer (`build` gets the QPrinter, so text is set with its
+        metrics) and print it: receipts and reports alike."""
         from PySide6.QtPrintSupport import QPrinter, QPrinterInfo  # loaded when first needed, not at start
 
         with self._lock:
@@ -112,14 +118,13 @@ class SystemPrinter:
                 raise PrintError("print.printer_missing", printer=self.description)
             printer.setDocName(title)
             printer.setFullPage(True)
-            doc = build_document(html, images, layout, printer)
+            doc = build(printer)
             try:
                 paint(doc, printer, layout)
             except RuntimeError as e:
                 raise PrintError("print.failed", detail=str(e)) from None
             if printer.printerState() == QPrinter.PrinterState.Error:
                 raise PrintError("print.failed", detail="printer error")
-        return None
 
 
 def printer_from_setting(setting: str, data_dir: Path) -> ReceiptPrinter:

@@ -35,7 +35,7 @@ from counter_app.printing.printers import (
     SystemPrinter,
     write_document_pdf,
 )
-from counter_app.printing.render import MM_PER_INCH, PageLayout, build_document, paint
+from counter_app.printing.render import MM_PER_INCH, PageLayout, build_document
 
 TAB_DPI = 96.0  # QTextDocument takes tab positions in 96-dpi pixels, whatever the device
 GAP_MM = 3.0
@@ -171,30 +171,6 @@ def write_report_pdf(report: Report, layout: PageLayout, path: Path) -> Path:
     return write_document_pdf(lambda writer: build_report(report, layout, writer), layout, path, report.title)
 
 
-def _system_print(printer: SystemPrinter, report: Report, layout: PageLayout) -> None:
-    from PySide6.QtPrintSupport import QPrinter, QPrinterInfo
-
-    with SystemPrinter._lock:
-        if printer.name and printer.name not in QPrinterInfo.availablePrinterNames():
-            raise PrintError("print.printer_missing", printer=printer.name)
-        if not printer.name and not QPrinterInfo.defaultPrinterName():
-            raise PrintError("print.no_printer")
-        qp = QPrinter(QPrinter.PrinterMode.HighResolution)
-        if printer.name:
-            qp.setPrinterName(printer.name)
-        if not qp.isValid():
-            raise PrintError("print.printer_missing", printer=printer.description)
-        qp.setDocName(report.title)
-        qp.setFullPage(True)
-        doc = build_report(report, layout, qp)
-        try:
-            paint(doc, qp, layout)
-        except RuntimeError as e:
-            raise PrintError("print.failed", detail=str(e)) from None
-        if qp.printerState() == QPrinter.PrinterState.Error:
-            raise PrintError("print.failed", detail="printer error")
-
-
 def print_report(printer: ReceiptPrinter, report: Report, layout: PageLayout) -> str | None:
     """Print (or write, for a PDF printer) the report; returns the file written, if any."""
     try:
@@ -205,7 +181,7 @@ def print_report(printer: ReceiptPrinter, report: Report, layout: PageLayout) ->
                 raise PrintError("print.pdf_failed", path=str(printer.folder), detail=str(e)) from None
             return str(write_report_pdf(report, layout, printer.path_for(report.title)))
         if isinstance(printer, SystemPrinter):
-            _system_print(printer, report, layout)
+            printer.print_document(lambda qp: build_report(report, layout, qp), layout, report.title)
             return None
         return printer.print_html(h.STYLE + report.html(), {}, layout, report.title)
     except PrintError:

@@ -15,6 +15,13 @@ class SyncFailure(CounterError):
     key = "sync.failed"
     kind = "server"
 
+    def __init_subclass__(cls, kind: str | None = None, **kwargs: Any) -> None:
+        # `class Offline(SyncFailure, key="sync.offline", kind="offline")`; a subclass without a
+        # kind keeps its parent's (BatchTooLarge is a ClientBug)
+        super().__init_subclass__(**kwargs)
+        if kind is not None:
+            cls.kind = kind
+
     def __init__(self, key: str | None = None, *, detail: str = "", http_status: int | None = None,
                  retry_after: float | None = None, **params: Any) -> None:
         super().__init__(key, detail=detail, **params)
@@ -23,73 +30,43 @@ class SyncFailure(CounterError):
         self.retry_after = retry_after
 
 
-class Offline(SyncFailure):
+class Offline(SyncFailure, key="sync.offline", kind="offline"):
     """No answer: refused, DNS, timeout, reset, or a cut-off answer. The server may or may not
     have committed what we sent; re-sending is always safe."""
 
-    key = "sync.offline"
-    kind = "offline"
 
-
-class TlsFailure(Offline):
+class TlsFailure(Offline, key="sync.tls", kind="tls"):
     """The server's certificate did not verify: never ignored, the counter stays offline."""
 
-    key = "sync.tls"
-    kind = "tls"
 
-
-class Closing(SyncFailure):
+class Closing(SyncFailure, key="sync.closing", kind="closing"):
     """503 during month-end closing (legacy mode): keep everything, retry after Retry-After."""
 
-    key = "sync.closing"
-    kind = "closing"
 
-
-class AuthFailure(SyncFailure):
+class AuthFailure(SyncFailure, key="sync.auth", kind="auth"):
     """401/403: the token is unknown, revoked or another counter's. Pushing stops until IT
     re-enrolls the counter; nothing is dropped."""
 
-    key = "sync.auth"
-    kind = "auth"
 
-
-class ServerFailure(SyncFailure):
+class ServerFailure(SyncFailure, key="sync.server_error", kind="server"):
     """5xx (other than closing), 429, or a 200 whose body we cannot read."""
 
-    key = "sync.server_error"
-    kind = "server"
 
-
-class ClientBug(SyncFailure):
+class ClientBug(SyncFailure, key="sync.client_bug", kind="client_bug"):
     """Another 4xx: the server could not take what we sent. A bug on one side or the other."""
 
-    key = "sync.client_bug"
-    kind = "client_bug"
 
-
-class BatchTooLarge(ClientBug):
+class BatchTooLarge(ClientBug, key="sync.batch_too_large"):
     """413: send fewer records a request."""
 
-    key = "sync.batch_too_large"
 
-
-class NotEnrolled(SyncFailure):
+class NotEnrolled(SyncFailure, key="sync.not_enrolled", kind="not_enrolled"):
     """No server address or no token for this counter."""
 
-    key = "sync.not_enrolled"
-    kind = "not_enrolled"
 
-
-class KeyringUnavailable(SyncFailure):
+class KeyringUnavailable(SyncFailure, key="sync.keyring_unavailable", kind="keyring"):
     """The operating system offers no usable keyring to keep the counter's token in."""
 
-    key = "sync.keyring_unavailable"
-    kind = "keyring"
 
-
-class EnrollRefused(SyncFailure):
+class EnrollRefused(SyncFailure, key="sync.enroll_refused", kind="auth"):
     """The server refused the enrollment code (unknown counter, wrong, used or expired code)."""
-
-    key = "sync.enroll_refused"
-    kind = "auth"
-

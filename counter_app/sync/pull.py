@@ -10,7 +10,7 @@ from __future__ import annotations
 import sqlite3
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import KW_ONLY, dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -94,24 +94,26 @@ class PullReport:
     reset: bool = False
 
 
+def _never() -> bool:
+    return False
+
+
+@dataclass(eq=False)
 class Puller:
     """Keeps the consumer cache up to date. One page of the snapshot per call to `step()`, so the
     engine can push receipts between pages."""
 
-    def __init__(self, store: Store, client: ServerClient, clock: Clock, *, page_rows: int = 100_000,
-                 changes_limit: int = 5000,
-                 on_progress: Callable[[SnapshotProgress], None] | None = None,
-                 should_stop: Callable[[], bool] = lambda: False) -> None:
-        self.store = store
-        self.client = client
-        self.clock = clock
-        self.page_rows = page_rows
-        self.changes_limit = changes_limit
-        self.on_progress = on_progress
-        self.should_stop = should_stop
-        self._rate_start: tuple[float, int] | None = None
-        self.bytes_done = 0  # compressed bytes of the snapshot so far (this process)
-        self.pacer = Pacer()
+    store: Store
+    client: ServerClient
+    clock: Clock
+    _: KW_ONLY
+    page_rows: int = 100_000
+    changes_limit: int = 5000
+    on_progress: Callable[[SnapshotProgress], None] | None = None
+    should_stop: Callable[[], bool] = _never
+    _rate_start: tuple[float, int] | None = field(init=False, default=None)
+    bytes_done: int = field(init=False, default=0)  # compressed bytes of the snapshot so far (this process)
+    pacer: Pacer = field(init=False, default_factory=Pacer)
 
     # --- what the cache holds ---------------------------------------------------------------
     def progress(self, running: bool = False) -> SnapshotProgress:

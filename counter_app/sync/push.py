@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import KW_ONLY, dataclass, field
 from typing import Any
 
 from counter_app.services.clock import Clock, iso
@@ -35,19 +35,22 @@ class PushReport:
             self.marked[k] = self.marked.get(k, 0) + v
 
 
+@dataclass(eq=False)
 class Pusher:
     """Sends the outbox. Not thread-safe: the engine's one worker thread owns it."""
 
-    def __init__(self, store: Store, client: ServerClient, clock: Clock, *, batch_size: int = DEFAULT_BATCH,
-                 on_status: Callable[[dict[str, Any]], None] | None = None) -> None:
-        self.store = store
-        self.client = client
-        self.clock = clock
-        self.max_batch = batch_size
-        self.batch_size = batch_size
-        self.on_status = on_status
-        self._server_errors: dict[str, int] = {}  # record id -> failures while sent alone
-        self._suspect: tuple[outbox.OutboxRow, SyncFailure] | None = None
+    store: Store
+    client: ServerClient
+    clock: Clock
+    _: KW_ONLY
+    batch_size: int = DEFAULT_BATCH  # halved while a batch is refused, grown back to max_batch
+    on_status: Callable[[dict[str, Any]], None] | None = None
+    max_batch: int = field(init=False)
+    _server_errors: dict[str, int] = field(init=False, default_factory=dict)  # record id -> failures sent alone
+    _suspect: tuple[outbox.OutboxRow, SyncFailure] | None = field(init=False, default=None)
+
+    def __post_init__(self) -> None:
+        self.max_batch = self.batch_size
 
     def push_all(self, *, max_requests: int | None = None) -> PushReport:
         """Send pending records until none are left; raises SyncFailure when the server cannot be

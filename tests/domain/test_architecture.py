@@ -148,7 +148,8 @@ def test_negative_control_the_runtime_check_sees_the_counter_and_qt():
 
 def _keys_raised_in(package: str, root: Path = ROOT) -> set[str]:
     raised = re.compile(r"""(?:Error|Denied)\(\s*["']([a-z_]+\.[a-z_]+)["']""")
-    default = re.compile(r"""^\s+key = ["']([a-z_]+\.[a-z_]+)["']""", re.M)
+    # a class's key: `key = "..."` in its body or `class X(Base, key="...")` in its declaration
+    default = re.compile(r"""(?:^\s+key = |^class .*\bkey=)["']([a-z_]+\.[a-z_]+)["']""", re.M)
     keys = set()
     for f in (root / package).rglob("*.py"):
         text = f.read_text(encoding="utf-8")
@@ -172,6 +173,15 @@ def test_the_protocol_renders_its_own_keys_without_the_counters_table():
 def test_negative_control_a_key_missing_from_the_protocols_table_is_seen(tmp_path):
     (tmp_path / "kesco_protocol").mkdir()
     (tmp_path / "kesco_protocol" / "x.py").write_text('raise ValidationError("amount.made_up")\n', encoding="utf-8")
+    from kesco_protocol.messages import MESSAGES as PROTOCOL
+
+    assert _keys_raised_in("kesco_protocol", tmp_path) - set(PROTOCOL) == {"amount.made_up"}
+
+
+def test_negative_control_a_key_declared_with_the_class_is_seen(tmp_path):
+    (tmp_path / "kesco_protocol").mkdir()
+    (tmp_path / "kesco_protocol" / "x.py").write_text(
+        'class MadeUp(ValidationError, key="amount.made_up"):\n    """A made-up error."""\n', encoding="utf-8")
     from kesco_protocol.messages import MESSAGES as PROTOCOL
 
     assert _keys_raised_in("kesco_protocol", tmp_path) - set(PROTOCOL) == {"amount.made_up"}
