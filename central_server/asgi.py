@@ -1,4 +1,4 @@
-"""The base of the server's pure ASGI middlewares (request log, trusted proxy): pure ASGI because
+"""The base of the server's pure ASGI middlewares (request log, trusted proxy, metrics): pure ASGI because
 Starlette's BaseHTTPMiddleware would buffer the streamed snapshot."""
 
 from __future__ import annotations

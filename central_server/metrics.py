@@ -37,6 +37,7 @@ from sqlalchemy import Engine, event
 from sqlalchemy.exc import SQLAlchemyError
 
 from central_server import db, ops_state
+from central_server.asgi import HttpMiddleware
 
 # prometheus_client picks its value class from this variable when it is imported: the same test
 MULTIPROCESS = bool(os.environ.get("PROMETHEUS_MULTIPROC_DIR"))
@@ -70,17 +71,11 @@ def count_results(kinds: Sequence[str], results: Iterable[dict[str, Any]]) -> No
         RECORDS.labels(kind if kind in KINDS else "other", str(result.get("status"))).inc()
 
 
-class HttpMetrics:
+class HttpMetrics(HttpMiddleware):
     """ASGI middleware: status per route template (never the raw path: bounded labels), the
     records requests' latency and batch size, snapshot downloads."""
 
-    def __init__(self, app: Any) -> None:
-        self.app = app
-
-    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
+    async def http(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
         started = time.perf_counter()
         status = [500]
 
