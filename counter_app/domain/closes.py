@@ -77,6 +77,8 @@ class ShiftClose:
     approved_by: str | None
     closed_by: str
     closed_at: str
+    # the cash round-off of the shift's receipts not cancelled: expected cash includes it
+    round_off_paise: int = 0
 
     def body(self) -> dict[str, Any]:
         d = {k: getattr(self, k) for k in self.__slots__}
@@ -104,6 +106,7 @@ class DayClose:
     receipt_ids: list[str] = field(default_factory=list)
     closed_by: str = ""
     closed_at: str = ""
+    round_off_total_paise: int = 0  # cash round-off of the day's receipts not cancelled
 
     def body(self) -> dict[str, Any]:
         d = {k: getattr(self, k) for k in self.__slots__}
