@@ -113,6 +113,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{amount} is far above the amount due of {due}. Check the amount typed.",
         "{amount} देय राशि {due} से बहुत अधिक है। लिखी गई राशि जाँचें।",
     ),
+    "payment.cash_to_take": (
+        "Cash to take: {cash} (rounded to the rupee, round-off {round_off})",
+        "लेनी है नकद: {cash} (रुपये तक पूर्णांकित, पूर्णांकन {round_off})",
+    ),
     "payment.confirm": (
         "&Yes, take this payment (Alt+Y)",
         "हाँ, यह भुगतान लें (&Y / Alt+Y)",
