@@ -133,3 +133,26 @@ def test_cash_with_paise_is_taken_to_the_rupee(qtbot: Any, window: MainWindow) -
     wait_printed(qtbot, w, 1)
     [r] = receipts(w)
     assert (r.amount_paise, r.cash_paise, r.change_paise) == (due, rounded, 100_00)
+
+
+def test_in_hindi_the_warning_names_the_receipt_and_alt_y_still_confirms(qtbot: Any, make_window: Any) -> None:
+    w = make_window(lang="hi")
+    cp = w.collect_page
+    open_shift(qtbot, w)
+    acct, due = _due_account(w)
+    find_consumer(qtbot, w, acct)
+    qtbot.keyClick(w, Qt.Key.Key_F9)
+    wait_printed(qtbot, w, 1)
+    [first] = receipts(w)
+    find_consumer(qtbot, w, acct)
+    assert first.receipt_no in cp.guard.text.text() and "रसीद" in cp.guard.text.text()
+    assert cp.guard.confirmed.text().startswith("हाँ")
+    qtbot.keyClicks(cp.form.amount, "100")
+    qtbot.keyClick(w, Qt.Key.Key_F9)
+    w.ctx.runner.wait_idle()
+    assert len(receipts(w)) == 1 and "Alt+Y" in cp.alert.text()
+    _press(qtbot, w, Qt.Key.Key_Y, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(cp.guard.confirmed.isChecked, timeout=2_000)
+    qtbot.keyClick(w, Qt.Key.Key_F9)
+    wait_printed(qtbot, w, 2)
+    assert [r.amount_paise for r in receipts(w)] == [due, 100_00]
