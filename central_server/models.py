@@ -60,6 +60,8 @@ receipts = Table(
     Column("receipt_no", String(40), nullable=False),
     Column("account_no", String(32), nullable=False),
     Column("amount_paise", BigInteger, nullable=False),
+    # cash rounded to the rupee: the drawer took amount_paise + round_off_paise (PROTOCOL.md)
+    Column("round_off_paise", BigInteger, nullable=False, server_default="0"),
     Column("mode", String(16), nullable=False),
     Column("business_date", String(10), nullable=False),
     Column("issued_at", String(40), nullable=False),

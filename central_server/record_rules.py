@@ -25,6 +25,9 @@ RECEIPT: dict[str, Rule] = {
     "seq": integer(1),
     "amount_paise": MONEY,
     "tendered_paise": integer(0, optional=True),
+    # cash rounded to the rupee: less than a rupee either way (docs/PROTOCOL.md, "Cash rounding")
+    "round_off_paise": integer(-99, 99, optional=True),
+    "balance_before_paise": integer(optional=True),
     "collected_in_closing": boolean,
     "instrument": INSTRUMENT,
 }
@@ -57,6 +60,7 @@ SHIFT_CLOSE: dict[str, Rule] = {
     "opening_float_paise": integer(optional=True), "blind_count_paise": integer(optional=True),
     "cash_collected_paise": integer(optional=True), "voided_cash_paise": integer(optional=True),
     "cash_receipts": integer(0, optional=True),
+    "round_off_paise": integer(optional=True),
     "counts": mapping(PIECES, optional=True),
     "instruments": items(_SHIFT_INSTRUMENT, optional=True),
     "instruments_missing": items(text(lim.RECEIPT["receipt_no"]), optional=True),
@@ -72,7 +76,7 @@ DAY_CLOSE: dict[str, Rule] = {
     "receipt_ids": items(text(lim.ID)),
     "void_count": integer(0, optional=True),
     "void_total_paise": integer(optional=True), "net_total_paise": integer(optional=True),
-    "variance_total_paise": integer(optional=True),
+    "variance_total_paise": integer(optional=True), "round_off_total_paise": integer(optional=True),
     "by_mode": mapping(MONEY, lim.MODE, optional=True),
     "by_category": mapping(MONEY, optional=True),
     "shift_ids": items(text(lim.ID), optional=True),

@@ -50,6 +50,11 @@ class Config:
     utility_name_hi: str = "कानपुर इलेक्ट्रिसिटी सप्लाई कंपनी लि. (केस्को)"
     printer: str = ""  # empty: the system's default printer
     receipt_layout: str = "80mm"  # or "a5"
+    cash_rounding: str = "rupee"  # or "none": cash to the nearest rupee, the round-off on the receipt
+    recent_payment_hours: int = 72  # a payment on an account paid this recently needs a confirmation
+    # an amount more than this many times the amount due AND this much above it needs a confirmation
+    far_above_due_factor: int = 10
+    far_above_due_margin_paise: int = 5_000_00
     extra: dict[str, Any] = field(default_factory=dict)
 
     @classmethod

@@ -90,6 +90,13 @@ class Receipt:
     business_date: str  # ISO date the money was collected (value date)
     collected_in_closing: bool
     balance_as_of: str | None  # when the cached balances shown to the clerk were current
+    # Cash rounded to the rupee (docs/PROTOCOL.md, "Cash rounding"): the account is credited
+    # amount_paise, the drawer takes amount_paise + round_off_paise. On the wire only when not 0.
+    round_off_paise: int = 0
+    # The balance as the counter knew it when it took the money (negative: an advance held),
+    # printed as due before, paid, and what remains.
+    # On the wire only when known.
+    balance_before_paise: int | None = None
     prev_hash: str = GENESIS_HASH
     hash: str = field(default="", compare=False)
 
@@ -97,7 +104,7 @@ class Receipt:
         """Every field that is covered by the hash (all but prev_hash and hash)."""
         # Built by hand: dataclasses.asdict deep-copies recursively and is the slowest part of
         # issuing a receipt.
-        return {
+        d: dict[str, Any] = {
             "receipt_id": self.receipt_id, "counter_code": self.counter_code, "seq": self.seq,
             "receipt_no": self.receipt_no, "account_no": self.account_no, "consumer_name": self.consumer_name,
             "category": self.category, "bill_no": self.bill_no, "amount_paise": self.amount_paise,
@@ -107,6 +114,13 @@ class Receipt:
             "collected_in_closing": self.collected_in_closing, "balance_as_of": self.balance_as_of,
             "kind": RecordKind.RECEIPT.value,
         }
+        # Optional fields are left out when empty, so that a receipt made before they existed
+        # keeps the canonical form (and the hash) it was sealed with.
+        if self.round_off_paise:
+            d["round_off_paise"] = self.round_off_paise
+        if self.balance_before_paise is not None:
+            d["balance_before_paise"] = self.balance_before_paise
+        return d
 
     def canonical(self) -> str:
         return canonical_json(self.body())
@@ -118,10 +132,15 @@ class Receipt:
         return d
 
     @property
+    def cash_paise(self) -> int:
+        """What the drawer took for this receipt: the amount credited plus the cash round-off."""
+        return self.amount_paise + self.round_off_paise
+
+    @property
     def change_paise(self) -> int:
         if self.tendered_paise is None:
             return 0
-        return self.tendered_paise - self.amount_paise
+        return self.tendered_paise - self.cash_paise
 
     @property
     def issued_datetime(self) -> datetime:
@@ -150,6 +169,8 @@ class Receipt:
                 business_date=str(d["business_date"]),
                 collected_in_closing=bool(d["collected_in_closing"]),
                 balance_as_of=None if d.get("balance_as_of") is None else str(d["balance_as_of"]),
+                round_off_paise=_int(d.get("round_off_paise", 0)),
+                balance_before_paise=None if d.get("balance_before_paise") is None else _int(d["balance_before_paise"]),
                 prev_hash=str(d.get("prev_hash", GENESIS_HASH)),
                 hash=str(d.get("hash", "")),
             )

@@ -81,8 +81,8 @@ def _read_receipt(b: Batch, i: int, rid: str, payload: dict[str, Any]) -> str:
         reason = f"mode: unknown payment mode {r.mode!a}"
     b.receipt_rows.append({
         "receipt_id": rid, "counter_code": r.counter_code, "seq": r.seq, "receipt_no": r.receipt_no,
-        "account_no": r.account_no, "amount_paise": r.amount_paise, "mode": r.mode,
-        "business_date": r.business_date, "issued_at": r.issued_at, "shift_id": r.shift_id,
+        "account_no": r.account_no, "amount_paise": r.amount_paise, "round_off_paise": r.round_off_paise,
+        "mode": r.mode, "business_date": r.business_date, "issued_at": r.issued_at, "shift_id": r.shift_id,
         "prev_hash": r.prev_hash, "hash": r.hash, "hash_ok": hash_ok, "payload": text,
         "received_at": b.now, "received_during_closing": b.closing, "parked_reason": reason,
         "posted": False, "reversed_by": None, "_i": i,

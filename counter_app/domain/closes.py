@@ -79,6 +79,8 @@ class ShiftClose(KindRecord):
     approved_by: str | None
     closed_by: str
     closed_at: str
+    # the cash round-off of the shift's receipts not cancelled: expected cash includes it
+    round_off_paise: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,3 +102,4 @@ class DayClose(KindRecord):
     receipt_ids: list[str] = field(default_factory=list)
     closed_by: str = ""
     closed_at: str = ""
+    round_off_total_paise: int = 0  # cash round-off of the day's receipts not cancelled

@@ -101,6 +101,34 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Already paid today at this counter.",
         "आज इस काउंटर पर पहले ही भुगतान हो चुका है।",
     ),
+    "payment.recent_receipt": (
+        "This account was paid {amount} at {time}, receipt {receipt} (within {hours} hours). A second payment needs a confirmation.",
+        "इस खाते का {time} पर {amount} का भुगतान हो चुका है, रसीद {receipt} ({hours} घंटे के भीतर)। दूसरे भुगतान के लिए पुष्टि आवश्यक है।",
+    ),
+    "payment.recent_elsewhere": (
+        "This account was paid {amount} on {date} (another counter or online, within {hours} hours). A second payment needs a confirmation.",
+        "इस खाते का {date} को {amount} का भुगतान हो चुका है (किसी अन्य काउंटर या ऑनलाइन, {hours} घंटे के भीतर)। दूसरे भुगतान के लिए पुष्टि आवश्यक है।",
+    ),
+    "payment.far_above_due": (
+        "{amount} is far above the amount due of {due}. Check the amount typed.",
+        "{amount} देय राशि {due} से बहुत अधिक है। लिखी गई राशि जाँचें।",
+    ),
+    "payment.cash_to_take": (
+        "Cash to take: {cash} (rounded to the rupee, round-off {round_off})",
+        "लेनी है नकद: {cash} (रुपये तक पूर्णांकित, पूर्णांकन {round_off})",
+    ),
+    "payment.confirm": (
+        "&Yes, take this payment (Alt+Y)",
+        "हाँ, यह भुगतान लें (&Y / Alt+Y)",
+    ),
+    "payment.confirm_needed": (
+        "Tick \"Yes, take this payment\" (Alt+Y) first, or change the amount.",
+        "पहले \"हाँ, यह भुगतान लें\" (Alt+Y) चुनें, या राशि बदलें।",
+    ),
+    "config.bad_cash_rounding": (
+        "cash_rounding must be \"rupee\" or \"none\", not {rule}.",
+        "cash_rounding \"rupee\" या \"none\" होना चाहिए, {rule} नहीं।",
+    ),
     "consumer.warn_disconnected": ("Connection is DISCONNECTED.", "कनेक्शन कटा हुआ है।"),
     "consumer.warn_closed": ("Connection is CLOSED (permanently).", "कनेक्शन स्थायी रूप से बंद है।"),
     "consumer.warn_dishonoured": (

@@ -95,6 +95,40 @@ p { margin: 0; }
 </style>"""
 
 
+def _account_rows(r: Receipt, roll: bool) -> _Rows | _Line:
+    """What the payment did to the account, as the counter knew it: due (or advance) before, the
+    amount paid, still due (or the advance now). One line of three on a page, rows on a roll."""
+    before = r.balance_before_paise
+    paid = ("Amount paid", "भुगतान राशि",
+            f'<span style="font-size:18pt"><b>{_e(format_inr(r.amount_paise))}</b></span>')
+    cells: list[tuple[str, str, str]] = []
+    if before is not None:
+        cells.append(("Advance held before", "पहले से जमा अग्रिम", _e(format_inr(-before))) if before < 0
+                     else ("Due before", "पहले देय राशि", _e(format_inr(before))))
+    cells.append(paid)
+    if before is not None:
+        after = before - r.amount_paise
+        cells.append(("Advance now", "अब अग्रिम", f"<b>{_e(format_inr(-after))}</b>") if after < 0
+                     else ("Still due", "शेष देय", f"<b>{_e(format_inr(after))}</b>"))
+    if roll:
+        rows = _Rows(roll)
+        for en, hi, value in cells:
+            rows.add(en, hi, value)
+        return rows
+    return _Line(cells)
+
+
+class _Line:
+    """Label-over-value cells side by side on one line (a page has the width a roll lacks)."""
+
+    def __init__(self, cells: list[tuple[str, str, str]]) -> None:
+        self.cells = cells
+
+    def html(self) -> str:
+        tds = "".join(f'<td class="k">{_e(en)} / {_e(hi)}<br/>{value}</td>' for en, hi, value in self.cells)
+        return f'<table width="100%" cellspacing="0"><tr>{tds}</tr></table>'
+
+
 def receipt_html(rp: ReceiptPrint, *, roll: bool = True) -> str:
     """The receipt, all text 12 pt or larger: Hindi labels under the English ones on a roll, beside
     them on a page."""
@@ -128,8 +162,7 @@ def receipt_html(rp: ReceiptPrint, *, roll: bool = True) -> str:
         rows.add("Category", "श्रेणी", _e(f"{cat[0]} / {cat[1]}"))
     rows.add("Bill ref.", "बिल सं.", _e(r.bill_no or "-"))
 
-    amount = _Rows(roll)
-    amount.add("Amount", "राशि", f'<span style="font-size:18pt"><b>{_e(format_inr(r.amount_paise))}</b></span>')
+    amount = _account_rows(r, roll)
     words = (f'<p style="margin-top:4px">{_e(amount_in_words_en(r.amount_paise))}</p>'
              f'<p style="margin-top:2px">{_e(amount_in_words_hi(r.amount_paise))}</p>')
     mode_en, mode_hi = vocabulary.mode(r.mode).both()
@@ -143,9 +176,14 @@ def receipt_html(rp: ReceiptPrint, *, roll: bool = True) -> str:
         mrows.add("IFSC/MICR", "बैंक कोड", _e(inst.get("ifsc", "-")))
     elif Mode(r.mode).needs_reference:
         mrows.add("Reference", "संदर्भ सं.", _e(inst.get("reference", "-")))
-    elif r.tendered_paise is not None:
-        mrows.add("Tendered", "दी गई नकदी", _e(format_inr(r.tendered_paise)))
-        mrows.add("Change", "लौटाई राशि", _e(format_inr(r.change_paise)))
+    else:  # cash: what the drawer took (to the rupee), what was handed over, the change
+        if r.round_off_paise:
+            sign = "+" if r.round_off_paise > 0 else "−"
+            mrows.add("Rounding", "पूर्णांकन", _e(sign + format_inr(abs(r.round_off_paise))))
+            mrows.add("Cash received", "प्राप्त नकद", _e(format_inr(r.cash_paise)), strong=True)
+        tendered = r.cash_paise if r.tendered_paise is None else r.tendered_paise
+        mrows.add("Tendered", "दी गई नकदी", _e(format_inr(tendered)))
+        mrows.add("Change", "लौटाई राशि", _e(format_inr(tendered - r.cash_paise)))
     notes: list[str] = []
     if Mode(r.mode).is_instrument:
         notes.append("<b>Subject to realisation of the cheque/DD.<br/>चेक/डीडी की वसूली के अधीन।</b>")
@@ -153,7 +191,11 @@ def receipt_html(rp: ReceiptPrint, *, roll: bool = True) -> str:
         notes.append("Collected during month-end closing.<br/>माह-अंत क्लोज़िंग के दौरान प्राप्त।")
     if r.balance_as_of:
         when = _e(display_datetime(r.balance_as_of))
-        notes.append(f"Balances as of {when}.<br/>बकाया {when} की स्थिति के अनुसार।")
+        if r.balance_before_paise is not None:
+            notes.append(f"Due before: the utility's records as of {when}, with this counter's receipts since."
+                         f"<br/>पहले देय: {when} तक के अभिलेख, और उसके बाद इस काउंटर की रसीदें।")
+        else:
+            notes.append(f"Balances as of {when}.<br/>बकाया {when} की स्थिति के अनुसार।")
     footer = ("Computer generated receipt; no signature needed.<br/>कंप्यूटर जनित रसीद; हस्ताक्षर आवश्यक नहीं।",
               "Payment receipt, not a tax invoice.<br/>भुगतान रसीद, कर बीजक नहीं।")
     notes_html = "".join(f'<p style="margin-top:3px">{n}</p>' for n in notes)

@@ -49,12 +49,13 @@ class Column:
     hi: str
     width_mm: float
     right: bool = False  # amounts and counts
+    wrap: bool = False  # long text goes on under itself (a reason), instead of being cut
 
 
 @dataclass(frozen=True, slots=True)
 class Listing:
     """Rows of plain text (not HTML) under bilingual column headings; too-long cells are cut
-    with an ellipsis rather than pushed into the next column."""
+    with an ellipsis rather than pushed into the next column, except in a column that wraps."""
 
     columns: Sequence[Column]
     rows: Sequence[Sequence[str]]
@@ -95,16 +96,34 @@ def _tabs(cols: Sequence[Column]) -> list[QTextOption.Tab]:
     return tabs
 
 
+def _wrapped(text: str, fm: QFontMetricsF, width: float) -> list[str]:
+    """Greedy word wrap to `width`; a word longer than the column is cut with an ellipsis."""
+    lines: list[str] = []
+    current = ""
+    for word in text.split():
+        trial = f"{current} {word}" if current else word
+        if current and fm.horizontalAdvance(trial) > width:
+            lines.append(current)
+            current = word
+        else:
+            current = trial
+    lines.append(current)
+    return [fm.elidedText(ln, Qt.TextElideMode.ElideRight, width) for ln in lines]
+
+
 def _line(cur: QTextCursor, cells: Sequence[str], cols: Sequence[Column], fm: QFontMetricsF, dpi: float,
           block: QTextBlockFormat, char: QTextCharFormat) -> None:
-    texts = []
+    columns: list[list[str]] = []
     for i, c in enumerate(cols):
         text = str(cells[i]) if i < len(cells) else ""
         width = (c.width_mm - GAP_MM) / MM_PER_INCH * dpi
-        texts.append(fm.elidedText(text, Qt.TextElideMode.ElideRight, width))
-    cur.insertBlock(block, char)
-    # a right-aligned first column needs a tab to reach its stop
-    cur.insertText(("\t" if cols[0].right else "") + "\t".join(texts))
+        columns.append(_wrapped(text, fm, width) if c.wrap else [fm.elidedText(text, Qt.TextElideMode.ElideRight, width)])
+    # a wrapping cell continues on the lines below, the other columns empty there
+    for n in range(max(len(col) for col in columns)):
+        texts = [col[n] if n < len(col) else "" for col in columns]
+        cur.insertBlock(block, char)
+        # a right-aligned first column needs a tab to reach its stop
+        cur.insertText(("\t" if cols[0].right else "") + "\t".join(texts))
 
 
 def add_listing(cur: QTextCursor, lst: Listing, font: QFont, device: QPagedPaintDevice) -> None:

@@ -99,10 +99,22 @@ def table(headers: Sequence[tuple[str, str]], rows: Iterable[Sequence[str]], *, 
             f"<tr>{head}</tr>{''.join(body)}</table>")
 
 
-def signatures(*who: tuple[str, str]) -> str:
+def signatures(*who: tuple[str, str], roll: bool = False) -> str:
+    """Lines to sign on: side by side on a page; on an 80 mm roll one under the other, each line
+    short enough for the paper (side by side they wrapped into pieces)."""
+    if roll:
+        rows = "".join(f'<tr><td align="center" style="padding-top:30px">________________<br/>{both(en, hi)}</td></tr>'
+                       for en, hi in who)
+        return f'<table width="100%" cellspacing="0" style="margin-top:12px">{rows}</table>'
     cells = "".join(f'<td align="center" style="padding-top:36px">______________________<br/>{both(en, hi)}</td>'
                     for en, hi in who)
     return f'<table width="100%" cellspacing="0" style="margin-top:18px"><tr>{cells}</tr></table>'
+
+
+def count_of(n: int, en_one: str, en_many: str, hi: str) -> str:
+    """A count in words in both languages: "1 item / 1 नग", "2 items / 2 नग" (Hindi's counted
+    noun is given in the form it takes after a number)."""
+    return f"{n} {en_one if n == 1 else en_many} / {n} {hi}"
 
 
 def footer(printed_at: datetime) -> str:

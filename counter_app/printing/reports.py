@@ -68,6 +68,11 @@ def denomination_name(key: str) -> str:
     return denomination_label(key)
 
 
+def _signed(paise: int) -> str:
+    """A round-off with its sign: +₹0.50, −₹0.40, ₹0.00."""
+    return ("+" if paise > 0 else "−" if paise < 0 else "") + format_inr(abs(paise))
+
+
 def _words(paise: int) -> str:
     from counter_app.domain.words import amount_in_words_en, amount_in_words_hi  # num2words loads slowly
 
@@ -99,6 +104,8 @@ def shift_report_html(sc: ShiftClose, lh: Letterhead, denoms: Sequence[tuple[str
         ("Opening float", "प्रारंभिक नकद", h.money(sc.opening_float_paise)),
         ("Cash receipts", "नकद रसीदें", f"{sc.cash_receipts} ({h.money(sc.cash_collected_paise)})"),
         ("Cancelled cash", "रद्द नकद", h.money(sc.voided_cash_paise)),
+        # cash is taken to the rupee: the drawer holds the receipts' amounts plus this
+        ("Cash rounding", "नकद पूर्णांकन", h.e(_signed(sc.round_off_paise))),
         ("Expected cash", "अपेक्षित नकद", '<b>' + h.money(sc.expected_cash_paise) + '</b>'),
         ("Counted cash", "गिना गया नकद", '<b>' + h.money(sc.counted_cash_paise) + '</b>'),
     ]
@@ -122,7 +129,7 @@ def shift_report_html(sc: ShiftClose, lh: Letterhead, denoms: Sequence[tuple[str
             there = "in the drawer / दराज़ में" if i.get("ticked") else "<b>NOT in the drawer / दराज़ में नहीं</b>"
             parts.append(f'<p style="margin-top:3px">{h.e(i["receipt_no"])}: <b>{h.money(int(i["amount_paise"]))}</b>'
                          f'<br/>{h.e(i["mode"].upper())} {h.e(i["number"])}, {h.e(i["bank"])}<br/>{there}</p>')
-    parts.append(h.signatures(("Clerk", "लिपिक"), ("Supervisor", "सुपरवाइज़र")))
+    parts.append(h.signatures(("Clerk", "लिपिक"), ("Supervisor", "सुपरवाइज़र"), roll=roll))
     return "".join(parts)
 
 
@@ -130,7 +137,7 @@ def shift_report_html(sc: ShiftClose, lh: Letterhead, denoms: Sequence[tuple[str
 CASH = vocabulary.MODES["cash"].both()  # the mode's words, as headings of the cash columns
 DD_SHORT = vocabulary.MODES["dd"].short_en
 VOID_COLUMNS = (Column("Receipt no.", "रसीद सं.", 42), Column("Account", "खाता", 28),
-                Column("Amount", "राशि", 30, right=True), Column("Reason", "कारण", 60),
+                Column("Amount", "राशि", 30, right=True), Column("Reason", "कारण", 60, wrap=True),
                 Column("Approved", "स्वीकृत", 26))
 CHEQUE_COLUMNS = (Column("Receipt no.", "रसीद सं.", 42), Column("Type", "प्रकार", 14), Column("Number", "संख्या", 24),
                   Column("Bank", "बैंक", 48), Column("Dated", "दिनांकित", 24), Column("Amount", "राशि", 34, right=True))
@@ -150,6 +157,8 @@ def z_report(rep: DayReport, lh: Letterhead, *, day_close: DayClose | None = Non
         ("Gross total", "सकल योग", f"<b>{h.money(rep.total_paise)}</b>"),
         ("Cancelled", "रद्द", f"{rep.void_count} ({h.money(rep.void_total_paise)})"),
         ("Net collection", "शुद्ध संग्रह", f"<b>{h.money(rep.net_total_paise)}</b>"),
+        ("Cash rounding", "नकद पूर्णांकन", h.e(_signed(rep.round_off_total_paise))),
+        ("Cash taken in", "प्राप्त नकद", h.money(rep.cash_in_drawer_paise)),
         ("Reprints", "पुनर्मुद्रण", str(rep.reprints)),
         ("Cash variance", "नकद अंतर", " / ".join(h.e(w) for w in h.variance_words(rep.variance_total_paise))),
         ("Sent to the server", "सर्वर को भेजी गईं",
@@ -209,7 +218,7 @@ def cheque_listing(rep: DayReport) -> Listing:
         i = ln.instrument or {}
         rows.append([ln.receipt_no, DD_SHORT if ln.mode == "dd" else "Chq", str(i.get("number", "")),
                      str(i.get("bank", "")), display_date(i.get("date")), format_inr(ln.amount_paise)])
-    foot = [f"{len(inst)} items / नग", "", "", "", "Total / योग", format_inr(sum(ln.amount_paise for ln in inst))]
+    foot = [h.count_of(len(inst), "item", "items", "नग"), "", "", "", "Total / योग", format_inr(sum(ln.amount_paise for ln in inst))]
     return Listing(CHEQUE_COLUMNS, rows, foot if inst else None)
 
 

@@ -1,6 +1,7 @@
 """Shift close (the clerk's blind cash count) and day close (the supervisor's Z), with every rupee
-accounted for: expected cash = opening float + cash receipts - cancelled cash receipts. Change
-handed back is never collection: receipts record the amount paid, not the cash tendered."""
+accounted for: expected cash = opening float + cash receipts - cancelled cash receipts + their
+cash round-off (cash is taken to the rupee, docs/PROTOCOL.md). Change handed back is never
+collection: receipts record the amount paid, not the cash tendered."""
 
 from __future__ import annotations
 
@@ -62,6 +63,12 @@ class DayReport:
     acknowledged: int  # receipts the server has confirmed
     pending: int
     open_shifts: list[str] = field(default_factory=list)
+    round_off_total_paise: int = 0  # cash round-off of the receipts not cancelled
+
+    @property
+    def cash_in_drawer_paise(self) -> int:
+        """Cash the day's receipts brought in: cash credited (not cancelled) plus the round-off."""
+        return self.by_mode.get("cash", 0) + self.round_off_total_paise
 
     @property
     def voids(self) -> list[ReceiptLine]:
@@ -132,11 +139,14 @@ class CloseService:
             lines = closes_repo.shift_lines(conn, shift.shift_id)
         return [_instrument(ln) for ln in lines if ln.mode in ("cheque", "dd") and not ln.voided]
 
-    def _expected(self, shift: users_repo.ShiftRow, lines: list[ReceiptLine]) -> tuple[int, int, int, int]:
+    def _expected(self, shift: users_repo.ShiftRow, lines: list[ReceiptLine]) -> tuple[int, int, int, int, int]:
+        """Expected cash, cash receipts, their credited total, the cancelled part of it, and the
+        round-off of the receipts not cancelled (a cancelled receipt's cash went back whole)."""
         cash = [ln for ln in lines if ln.mode == "cash"]
         collected = sum(ln.amount_paise for ln in cash)
         voided = sum(ln.amount_paise for ln in cash if ln.voided)
-        return shift.opening_float_paise + collected - voided, len(cash), collected, voided
+        round_off = sum(ln.round_off_paise for ln in cash if not ln.voided)
+        return shift.opening_float_paise + collected - voided + round_off, len(cash), collected, voided, round_off
 
     def preview_shift_close(self, session: Session, counts: Mapping[str, int],
                             ticked: Sequence[str]) -> ClosePreview:
@@ -172,7 +182,7 @@ class CloseService:
         with self.db.read() as conn:
             lines = closes_repo.shift_lines(conn, shift.shift_id)
             first = closes_repo.first_cash_count(conn, shift.shift_id)
-        expected, n_cash, collected, voided = self._expected(shift, lines)
+        expected, n_cash, collected, voided, round_off = self._expected(shift, lines)
         missing = self._missing_instruments(lines, ticked)
         variance = counted - expected
         if (variance or missing) and len(remark) < 3:
@@ -195,7 +205,7 @@ class CloseService:
             counted if first is None else first, expected, variance, n_cash, collected, voided,
             [_instrument(ln).to_dict() | {"ticked": ln.receipt_id in set(ticked)}
              for ln in lines if ln.mode in ("cheque", "dd") and not ln.voided],
-            missing, dict(other), remark, approver, session.username, now,
+            missing, dict(other), remark, approver, session.username, now, round_off,
         )
         with self.db.write() as conn:
             current = users_repo.get_shift(conn, shift.shift_id)
@@ -230,6 +240,7 @@ class CloseService:
             sum(1 for ln in lines if ln.sync_state in ("synced", "parked")),
             sum(1 for ln in lines if ln.sync_state == "pending"),
             [s.clerk for s in shifts if s.is_open],
+            sum(ln.round_off_paise for ln in lines if not ln.voided and ln.mode == "cash"),
         )
 
     def close_day(self, session: Session, business_date: str) -> DayClose:
@@ -245,7 +256,7 @@ class CloseService:
             new_id(), rep.counter_code, rep.business_date, rep.receipt_count, rep.total_paise, rep.void_count,
             rep.void_total_paise, rep.net_total_paise, rep.by_mode, rep.by_category,
             [s.shift_id for s in rep.shifts], rep.variance_total_paise,
-            [ln.receipt_id for ln in rep.lines], session.username, now,
+            [ln.receipt_id for ln in rep.lines], session.username, now, rep.round_off_total_paise,
         )
         with self.db.write() as conn:
             if closes_repo.day_close_of(conn, rep.business_date) is not None:

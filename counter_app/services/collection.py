@@ -27,8 +27,11 @@ from counter_app.domain.errors import (
     ValidationError,
 )
 from counter_app.domain.receipt import Instrument, new_id, receipt_number, validate_instrument
+from counter_app.domain.rounding import cash_round_off
 from counter_app.services.clock import Clock, iso, system_clock
+from counter_app.services.dues import RecentPayment, recent_payments, unreflected_paise
 from counter_app.services.security import hash_pin, verify_pin
+from counter_app.storage import account_activity
 from counter_app.storage import closes as closes_repo
 from counter_app.storage import consumers as consumers_repo
 from counter_app.storage import receipts as receipts_repo
@@ -78,6 +81,19 @@ class ConsumerView:
     consumer: Consumer
     paid_today_paise: int
     balances_as_of: str | None
+    # this counter's receipts, voids and dishonours that the cached balance does not count yet
+    # (services/dues.py says exactly which): negative after a payment here
+    unreflected_paise: int = 0
+    recent: tuple[RecentPayment, ...] = ()  # payments within config.recent_payment_hours, newest first
+
+    @property
+    def balance_paise(self) -> int:
+        """The cached balance with this counter's own records applied: what is owed now."""
+        return self.consumer.balance_paise + self.unreflected_paise
+
+    @property
+    def amount_due_paise(self) -> int:
+        return max(self.balance_paise, 0)
 
     @property
     def warnings(self) -> list[str]:
@@ -255,9 +271,12 @@ class CollectionService:
             return self._view(conn, found)
 
     def _view(self, conn: Connection, c: Consumer) -> ConsumerView:
-        today = self.clock().date().isoformat()
-        return ConsumerView(c, consumers_repo.paid_today(conn, c.account_no, today),
-                            get_kv(conn, "consumers_as_of"))
+        now = self.clock()
+        as_of = get_kv(conn, "consumers_as_of")
+        own = account_activity.own_receipts(conn, c.account_no)
+        return ConsumerView(c, consumers_repo.paid_today(conn, c.account_no, now.date().isoformat()), as_of,
+                            unreflected_paise(own, as_of),
+                            tuple(recent_payments(c, own, now, self.config.recent_payment_hours)))
 
     def search(self, text: str, limit: int = 20) -> list[Consumer]:
         """Prefix search over name, father's/husband's name, address and locality; digits look up
@@ -302,6 +321,8 @@ class CollectionService:
             raise ValidationError("receipt.mode_invalid", mode=str(payment.mode)[:20]) from None
         now = self.clock()
         instrument = validate_instrument(mode, payment.instrument, now.date())
+        # the account is credited the amount; the drawer takes it rounded to the rupee (PROTOCOL.md)
+        round_off = cash_round_off(payment.amount_paise, self.config.cash_rounding) if mode is Mode.CASH else 0
         tendered = payment.tendered_paise
         if tendered is not None:
             if mode is not Mode.CASH:
@@ -309,9 +330,9 @@ class CollectionService:
             else:
                 if isinstance(tendered, bool) or not isinstance(tendered, int):
                     raise AmountError("amount.not_a_number")
-                if tendered < payment.amount_paise:
+                if tendered < payment.amount_paise + round_off:
                     raise AmountError("amount.tendered_short")
-                if tendered > payment.amount_paise + 2000_00:
+                if tendered > payment.amount_paise + round_off + 2000_00:
                     raise AmountError("amount.tendered_too_much")
         code = self.counter_code
         with self.db.write() as conn:
@@ -319,6 +340,8 @@ class CollectionService:
             if shift is None:
                 raise StateError("shift.none_open")
             consumer = consumers_repo.by_account(conn, account)
+            kv = get_kvs(conn, "server_period_state", "consumers_as_of", "server_status", "restored_behind_seq")
+            balance_before: int | None = None
             if consumer is None:
                 name = " ".join((payment.consumer_name or "").split())
                 if not name:
@@ -326,8 +349,10 @@ class CollectionService:
                 category, bill_no = "", None
             else:
                 name, category, bill_no = consumer.name, consumer.category, consumer.last_bill_no
+                # the balance as the clerk saw it: negative is an advance already held
+                balance_before = consumer.balance_paise + unreflected_paise(
+                    account_activity.own_receipts(conn, account), kv["consumers_as_of"])
             seq, head = receipts_repo.chain_head(conn)
-            kv = get_kvs(conn, "server_period_state", "consumers_as_of", "server_status", "restored_behind_seq")
             issued_elsewhere = _highest_known_seq(kv)
             if issued_elsewhere > seq:
                 # Restored from an older backup: numbers seq+1..issued_elsewhere were already given to
@@ -353,6 +378,8 @@ class CollectionService:
                 business_date=shift.business_date,
                 collected_in_closing=kv["server_period_state"] == "closing",
                 balance_as_of=kv["consumers_as_of"],
+                round_off_paise=round_off,
+                balance_before_paise=balance_before,
             )
             _check_text_limits(receipt)
             sealed = chain.seal(receipt, head)

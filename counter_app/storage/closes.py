@@ -34,6 +34,12 @@ class ReceiptLine:
     dishonoured: bool
     sync_state: str  # outbox state: pending / synced / conflict / parked / invalid
     reprints: int
+    round_off_paise: int = 0  # cash rounded to the rupee: the drawer took amount + round_off
+
+    @property
+    def cash_paise(self) -> int:
+        """What the drawer took (cash) for this receipt."""
+        return self.amount_paise + self.round_off_paise
 
     @property
     def voided(self) -> bool:
@@ -61,7 +67,7 @@ def _lines(conn: Connection, where: str, params: tuple[Any, ...]) -> list[Receip
             int(seq), r["receipt_id"], r["receipt_no"], r["account_no"], r["consumer_name"], r["category"],
             int(r["amount_paise"]), r["mode"], r.get("instrument"), r["clerk"], r["shift_id"], r["issued_at"],
             r["business_date"], None if v is None else v["reason"], None if v is None else v["approved_by"],
-            dish is not None, state or "missing", int(reprints),
+            dish is not None, state or "missing", int(reprints), int(r.get("round_off_paise", 0)),
         ))
     return out
 

@@ -29,6 +29,7 @@ from counter_app.ui.context import UiContext
 from counter_app.ui.models import ConsumerRole, SearchResultsModel
 from counter_app.ui.ops import BusyPage, Changes, Op, error_text
 from counter_app.ui.payment_form import FieldError, PaymentForm
+from counter_app.ui.payment_guard import PaymentGuard
 from counter_app.ui.print_jobs import Printed, print_op
 from counter_app.ui.widgets import AlertLabel, Retranslates, add_row, line_edit, set_label
 from kesco_protocol.money import format_inr
@@ -59,7 +60,9 @@ class CollectPage(BusyPage, Retranslates, QWidget):
         self.more_label = QLabel(self)
         self.more_label.hide()
         self.card = ConsumerCard(ctx.language, self)
-        self.form = PaymentForm(ctx.language, ctx.service.config.max_receipt_paise, self)
+        self.form = PaymentForm(ctx.language, ctx.service.config.max_receipt_paise, self,
+                                cash_rounding=ctx.service.config.cash_rounding)
+        self.guard = PaymentGuard(ctx.language, ctx.service.config, self)
         self.confirm_button = QPushButton(self)
         self.confirm_button.setObjectName("primary")
         self.clear_button = QPushButton(self)
@@ -75,6 +78,7 @@ class CollectPage(BusyPage, Retranslates, QWidget):
         buttons.addWidget(self.clear_button, 1)
         right = QVBoxLayout()
         right.addWidget(self.form)
+        right.addWidget(self.guard)
         right.addLayout(buttons)
         middle = QHBoxLayout()
         middle.addWidget(self.card, 1)
@@ -100,6 +104,7 @@ class CollectPage(BusyPage, Retranslates, QWidget):
         self.print_again_button.clicked.connect(self.print_again)
         self.card.unknown_name.returnPressed.connect(self.form.amount.setFocus)
         self.form.amount.returnPressed.connect(self.confirm_hint)
+        self.form.changed.connect(lambda: self.guard.amount_changed(self.form.amount_paise()))
         self._payment_enabled(False)
         self.retranslate()
 
@@ -203,7 +208,10 @@ class CollectPage(BusyPage, Retranslates, QWidget):
         self._hide_results()
         self.card.show_consumer(view)
         self._payment_enabled(True)
-        self.form.set_due(view.consumer.amount_due_paise)
+        # the amount due with this counter's own receipts applied (a second look-up after a
+        # payment shows what is left, not the bill again)
+        self.guard.set_consumer(list(view.recent), view.amount_due_paise)
+        self.form.set_due(view.amount_due_paise)
         self.form.amount.setFocus()
         self.form.amount.selectAll()
         self.card_shown.emit(view)
@@ -213,6 +221,7 @@ class CollectPage(BusyPage, Retranslates, QWidget):
         if isinstance(e, NotFoundError) and e.key == "consumer.not_found" and re.fullmatch(r"\d{10}", digits):
             self.card.show_unknown(digits)
             self._payment_enabled(True)
+            self.guard.clear()
             self.form.set_due(None)
             self.card.unknown_name.setFocus()
             self.card_shown.emit(None)
@@ -249,6 +258,11 @@ class CollectPage(BusyPage, Retranslates, QWidget):
             fe.field.setFocus()
             if hasattr(fe.field, "selectAll"):
                 fe.field.selectAll()
+            return
+        if self.guard.blocks:
+            # a payment that may be a mistake is never saved by the fast path alone
+            self.alert.error(self.ctx.language.message("payment.confirm_needed"))
+            self.guard.confirmed.setFocus()
             return
         # The button comes back only on a refusal: after a save the form is cleared and disabled.
         self.confirm_button.setEnabled(False)
@@ -298,6 +312,7 @@ class CollectPage(BusyPage, Retranslates, QWidget):
     # ------------------------------------------------------------------ backing out
     def clear_consumer(self) -> None:
         self.card.show_consumer(None)
+        self.guard.clear()
         self.form.clear()
         self._payment_enabled(False)
         self.account.clear()

@@ -121,10 +121,11 @@ class ConsumerCard(QFrame):
                                                 .replace("%2", display_date(c.last_payment_date)))
         else:
             self.values["last_payment"].setText("-")
-        if c.balance_paise < 0:
-            self.values["due"].setText(self.tr("nothing (advance of %1)").replace("%1", format_inr(-c.balance_paise)))
+        balance = view.balance_paise  # this counter's own receipts applied at once
+        if balance < 0:
+            self.values["due"].setText(self.tr("nothing (advance of %1)").replace("%1", format_inr(-balance)))
         else:
-            self.values["due"].setText(format_inr(c.balance_paise))
+            self.values["due"].setText(format_inr(balance))
         as_of = display_datetime(view.balances_as_of) if view.balances_as_of else self.tr("unknown")
         self.as_of.setText(self.tr("Balances as of %1").replace("%1", as_of))
         warns = [self.language.message(k) for k in view.warnings]

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QLineEdit, QStacke
 
 from counter_app.domain.errors import CounterError, ValidationError
 from counter_app.domain.receipt import Instrument
+from counter_app.domain.rounding import cash_round_off
 from counter_app.services.collection import Payment
 from counter_app.ui.i18n import Language, say
 from counter_app.ui.widgets import Retranslates, add_row, line_edit, set_label
@@ -47,10 +48,12 @@ def parse_cheque_date(text: str) -> str:
 class PaymentForm(Retranslates, QWidget):
     changed = Signal()
 
-    def __init__(self, language: Language, max_paise: int, parent: QWidget | None = None) -> None:
+    def __init__(self, language: Language, max_paise: int, parent: QWidget | None = None, *,
+                 cash_rounding: str = "none") -> None:
         super().__init__(parent)
         self.language = language
         self.max_paise = max_paise
+        self.cash_rounding = cash_rounding
         self.due_paise: int | None = None
         self.amount = line_edit("amount", self, max_length=40)
         self.words_en = QLabel(self)
@@ -67,6 +70,10 @@ class PaymentForm(Retranslates, QWidget):
         self.tendered = line_edit("tendered", self, max_length=40)
         self.change = QLabel(self)
         self.change.setObjectName("change")
+        # cash is taken to the rupee: what to take and the round-off (hidden when there is none)
+        self.to_take = QLabel(self)
+        self.to_take.setObjectName("cashToTake")
+        self.to_take.hide()
         # cheque / DD
         self.number = line_edit("instrumentNumber", self, max_length=6)
         self.inst_date = line_edit("instrumentDate", self, max_length=10)
@@ -80,6 +87,7 @@ class PaymentForm(Retranslates, QWidget):
         self.l_number, self.l_date, self.l_bank, self.l_ifsc, self.l_ref = (QLabel(self) for _ in range(5))
         cash, inst, ref = QWidget(self), QWidget(self), QWidget(self)
         f = QFormLayout(cash)
+        f.addRow(self.to_take)
         add_row(f, self.l_tendered, self.tendered)
         f.addRow(self.l_change, self.change)
         f = QFormLayout(inst)
@@ -154,6 +162,7 @@ class PaymentForm(Retranslates, QWidget):
     def _mode_changed(self, _index: int) -> None:
         m = self.current_mode
         self.pages.setCurrentIndex(0 if m is Mode.CASH else 1 if m.is_instrument else 2)
+        self._update_change()
         self.changed.emit()
 
     def _amount_changed(self, text: str) -> None:
@@ -173,12 +182,27 @@ class PaymentForm(Retranslates, QWidget):
         self._update_change()
         self.changed.emit()
 
+    def amount_paise(self) -> int | None:
+        """The amount typed, or None while it is not a valid amount."""
+        try:
+            return parse_amount(self.amount.text(), max_paise=self.max_paise)
+        except CounterError:
+            return None
+
     def _update_change(self, *_: object) -> None:
         try:
             amount = parse_amount(self.amount.text(), max_paise=self.max_paise)
         except CounterError:
             self.change.setText("-")
+            self.to_take.hide()
             return
+        round_off = cash_round_off(amount, self.cash_rounding) if self.current_mode is Mode.CASH else 0
+        if round_off:
+            self.to_take.setText(self.language.message(
+                "payment.cash_to_take", cash=format_inr(amount + round_off),
+                round_off=("+" if round_off > 0 else "−") + format_inr(abs(round_off))))
+        self.to_take.setVisible(bool(round_off))
+        amount += round_off  # the change is counted from the cash taken
         text = self.tendered.text().strip()
         if not text:
             self.change.setText(format_inr(0))

@@ -68,6 +68,7 @@ def devanagari_embedded(pdf: Path) -> bool:
 
 
 def a_day(counter: Application, clerk: Any, shift: Any, clock: Any) -> tuple[list[Receipt], Receipt, Any]:
+    counter.service.config.cash_rounding = "none"  # paise in the drawer: the counter without cash rounding
     svc = counter.service
     dated = (clock.now.date() - timedelta(days=1)).isoformat()
     issued = [

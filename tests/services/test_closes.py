@@ -42,6 +42,7 @@ def _fill(counter, clerk, clock):
 
 
 def test_exact_count_closes_and_locks_the_shift(counter, clerk, shift, clock, closing):
+    counter.service.config.cash_rounding = "none"  # paise in the drawer: the counter without cash rounding
     a, b, c, q, u = _fill(counter, clerk, clock)
     # expected = float 1000 + 1500 + 730.50 (the voided 200 is not there; change given back is not collection)
     counts = {"N500": 6, "N200": 1, "N10": 3, "C1": 0}
@@ -71,6 +72,7 @@ def test_exact_count_closes_and_locks_the_shift(counter, clerk, shift, clock, cl
 
 
 def test_excess_above_threshold_needs_supervisor(counter, clerk, shift, clock, closing):
+    counter.service.config.cash_rounding = "none"  # paise in the drawer: the counter without cash rounding
     _fill(counter, clerk, clock)
     counts = {"N500": 8}  # 4000 counted vs 3230.50 expected: 769.50 excess
     prev = closing.preview_shift_close(clerk, counts, [])
@@ -107,6 +109,7 @@ def test_bad_counts_are_refused(counter, clerk, shift, closing):
 
 
 def test_day_close_totals_equal_the_receipts(counter, clerk, shift, clock, closing):
+    counter.service.config.cash_rounding = "none"  # paise in the drawer: the counter without cash rounding
     rng = random.Random(3)
     svc = counter.service
     issued = []

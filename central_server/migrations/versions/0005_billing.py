@@ -1,9 +1,9 @@
 """billing integration: master/bills loads, bills, postings, batches, acks, clarification queue, audit, billing clients
 
-(It follows 0003: the hardening needed no migration of its own.)
+(It follows 0004, the receipts' cash round-off.)
 
 Revision ID: 0005
-Revises: 0003
+Revises: 0004
 Create Date: 2026-12-01 09:25:02.247403
 """
 from alembic import op
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 
 revision = '0005'
-down_revision = '0003'
+down_revision = '0004'
 branch_labels = None
 depends_on = None
 
