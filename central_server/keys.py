@@ -20,6 +20,7 @@ class CounterKey:
     public_key: str
     valid_from: datetime
     valid_to: datetime | None
+    first_seq: int | None = None
 
 
 def register(conn: Connection, code: str, public_key: str, now: datetime) -> str:
@@ -39,7 +40,8 @@ def register(conn: Connection, code: str, public_key: str, now: datetime) -> str
 
 def _row(r: object) -> CounterKey:
     m = r._mapping  # type: ignore[attr-defined]
-    return CounterKey(m["key_id"], m["counter_code"], m["public_key"], m["valid_from"], m["valid_to"])
+    return CounterKey(m["key_id"], m["counter_code"], m["public_key"], m["valid_from"], m["valid_to"],
+                      m["first_seq"])
 
 
 def by_id(conn: Connection, kid: str) -> CounterKey | None:
@@ -59,3 +61,10 @@ def current(conn: Connection, code: str) -> CounterKey | None:
         if k.valid_to is None:
             return k
     return None
+
+
+def saw_signed(conn: Connection, kid: str, seq: int) -> None:
+    """Remember that `kid` signed receipt number `seq` (the lowest such number is kept)."""
+    conn.execute(update(counter_keys).where(counter_keys.c.key_id == kid,
+                                            (counter_keys.c.first_seq.is_(None)) | (counter_keys.c.first_seq > seq))
+                 .values(first_seq=seq))

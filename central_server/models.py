@@ -62,6 +62,9 @@ counter_keys = Table(
     Column("public_key", String(64), nullable=False),
     Column("valid_from", DateTime(timezone=True), nullable=False),
     Column("valid_to", DateTime(timezone=True)),
+    # the lowest sequence number seen signed by this key: a counter signs every receipt from its
+    # enrolment on, so an unsigned receipt above it was stripped of its signature
+    Column("first_seq", BigInteger),
 )
 Index("ix_counter_keys_counter", counter_keys.c.counter_code)
 
@@ -125,7 +128,8 @@ alarms = Table(
     metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("counter_code", String(16), nullable=False),
-    Column("kind", String(24), nullable=False),  # conflict | chain_break | hash_mismatch | invalid | foreign_reversal
+    # conflict | chain_break | hash_mismatch | invalid | foreign_reversal | bad_signature | unsigned
+    Column("kind", String(24), nullable=False),
     Column("record_id", String(100), nullable=False),
     Column("seq", BigInteger),
     Column("payload_sha", String(64), nullable=False),

@@ -119,7 +119,7 @@ class Receipt:
         d = self.body()
         d["prev_hash"] = self.prev_hash
         d["hash"] = self.hash
-        if self.signature is not None:
+        if self.signature is not None or self.key_id is not None:
             d["key_id"] = self.key_id
             d["signature"] = self.signature
         return d

@@ -25,6 +25,7 @@ def upgrade() -> None:
         sa.Column('public_key', sa.String(length=64), nullable=False),
         sa.Column('valid_from', sa.DateTime(timezone=True), nullable=False),
         sa.Column('valid_to', sa.DateTime(timezone=True), nullable=True),
+        sa.Column('first_seq', sa.BigInteger(), nullable=True),
         sa.ForeignKeyConstraint(['counter_code'], ['counters.code']),
         sa.PrimaryKeyConstraint('key_id', name=op.f('pk_counter_keys')),
     )
