@@ -15,7 +15,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from central_server import __version__, limits, migrate, proxy
 from central_server.api import body as records_body
 from central_server.api import errors as api_errors
-from central_server.api.routes import consumers, enroll, health, hq, records
+from central_server.api.routes import consumers, enroll, health, hq, records, verify
 from central_server.config import Settings
 from central_server.db import make_engine
 from central_server.hq import web as hq_web
@@ -47,6 +47,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for module in (health, enroll, records, consumers):
         app.include_router(module.router, prefix=API_PREFIX)
     app.include_router(hq.router)
+    app.include_router(verify.router)  # public: no login
 
     api_errors.install(app)
 
