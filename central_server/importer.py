@@ -2,9 +2,10 @@
 during an outage of days, carried on a USB stick) checked and ingested under the same
 exactly-once rules as the records endpoint: the same ingest_records, in the same batches.
 
-The seal is an HMAC-SHA256 under SHA-256 of the counter's token, which is exactly the token hash
-the server keeps; a revoked or re-enrolled counter has no (or another) hash, and its old files
-are refused until an operator looks at them."""
+The seal is the counter's Ed25519 signature, checked with the public keys it registered at its
+enrolments (central_server.keys): the server holds nothing that could make one. A revoked counter,
+or one waiting for its re-enrolment, has no token, and its files are refused until an operator
+looks at them."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from typing import Any
 
 from sqlalchemy import Engine, select
 
-from central_server import db
+from central_server import db, keys
 from central_server.config import Settings
 from central_server.ingest import RecordIn, ingest_records
 from central_server.models import counters
@@ -32,21 +33,18 @@ class ImportReport:
 
 
 def _key_lookup(engine: Engine) -> Any:
-    def key_for(code: str) -> bytes | None:
+    def keys_for(code: str) -> dict[str, str] | None:
         with db.read_tx(engine) as conn:
             h = conn.execute(select(counters.c.token_hash).where(counters.c.code == code)).scalar_one_or_none()
-        if not h:
-            return None
-        try:
-            return bytes.fromhex(h)
-        except ValueError:
-            return None
+            if not h:
+                return None
+            return {k.key_id: k.public_key for k in keys.of_counter(conn, code)}
 
-    return key_for
+    return keys_for
 
 
 def verify_file(engine: Engine, path: str | Path) -> ExportFile:
-    """Check the seal against the counter's stored token hash; raises SealError."""
+    """Check the seal against the counter's registered public keys; raises SealError."""
     return read_export(path, _key_lookup(engine))
 
 

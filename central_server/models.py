@@ -11,6 +11,7 @@ from sqlalchemy import (
     CheckConstraint,
     Column,
     DateTime,
+    ForeignKey,
     Index,
     Integer,
     MetaData,
@@ -50,6 +51,22 @@ counters = Table(
     Column("total_paise", BigInteger, nullable=False, server_default="0"),
     Column("last_seen_at", DateTime(timezone=True)),
 )
+
+# every Ed25519 public key a counter registered at an enrolment (kesco_protocol.signing): a
+# re-enrolment closes the old key (valid_to) but keeps it, so what it signed still verifies
+counter_keys = Table(
+    "counter_keys",
+    metadata,
+    Column("key_id", String(16), primary_key=True),
+    Column("counter_code", String(16), ForeignKey("counters.code"), nullable=False),
+    Column("public_key", String(64), nullable=False),
+    Column("valid_from", DateTime(timezone=True), nullable=False),
+    Column("valid_to", DateTime(timezone=True)),
+    # the lowest sequence number seen signed by this key: a counter signs every receipt from its
+    # enrolment on, so an unsigned receipt above it was stripped of its signature
+    Column("first_seq", BigInteger),
+)
+Index("ix_counter_keys_counter", counter_keys.c.counter_code)
 
 receipts = Table(
     "receipts",
@@ -113,7 +130,8 @@ alarms = Table(
     metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("counter_code", String(16), nullable=False),
-    Column("kind", String(24), nullable=False),  # conflict | chain_break | hash_mismatch | invalid | foreign_reversal
+    # conflict | chain_break | hash_mismatch | invalid | foreign_reversal | bad_signature | unsigned
+    Column("kind", String(24), nullable=False),
     Column("record_id", String(100), nullable=False),
     Column("seq", BigInteger),
     Column("payload_sha", String(64), nullable=False),

@@ -21,7 +21,8 @@ INSTRUMENT = record({k: text(v, optional=True) for k, v in lim.INSTRUMENT.items(
                     closed=True)
 
 RECEIPT: dict[str, Rule] = {
-    **_texts(lim.RECEIPT, {"bill_no", "balance_as_of", "prev_hash", "hash", "kind"}),
+    **_texts(lim.RECEIPT, {"bill_no", "balance_as_of", "prev_hash", "hash", "kind",
+                                  "key_id", "signature"}),
     "seq": integer(1),
     "amount_paise": MONEY,
     "tendered_paise": integer(0, optional=True),

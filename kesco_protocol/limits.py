@@ -28,6 +28,7 @@ RECEIPT: dict[str, int] = {
     "consumer_name": 200, "category": 8, "bill_no": 40, "mode": MODE, "clerk": USER_NAME,
     "shift_id": ID, "issued_at": TIMESTAMP, "business_date": DATE, "balance_as_of": TIMESTAMP,
     "prev_hash": HASH, "hash": HASH, "kind": 16,
+    "key_id": 16, "signature": 88,  # Ed25519: 16 hex digits of the key's hash, 64 bytes in base64url
 }
 
 # a cheque's or DD's details, or a UPI/card payment's reference

@@ -35,4 +35,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "The export file cannot be trusted: {detail}.",
         "निर्यात फ़ाइल पर भरोसा नहीं किया जा सकता: {detail}।",
     ),
+    "verify.unreadable": (
+        "This is not a KESCO receipt code that can be checked: {detail}.",
+        "यह जाँचने योग्य KESCO रसीद कोड नहीं है: {detail}।",
+    ),
 }

@@ -99,6 +99,10 @@ class Receipt:
     balance_before_paise: int | None = None
     prev_hash: str = GENESIS_HASH
     hash: str = field(default="", compare=False)
+    # the counter's Ed25519 signature over the receipt's claim (kesco_protocol.signing) and the
+    # key that made it; outside the hash (signing follows sealing), absent on unsigned receipts
+    key_id: str | None = field(default=None, compare=False)
+    signature: str | None = field(default=None, compare=False)
 
     def body(self) -> dict[str, Any]:
         """Every field that is covered by the hash (all but prev_hash and hash)."""
@@ -129,6 +133,9 @@ class Receipt:
         d = self.body()
         d["prev_hash"] = self.prev_hash
         d["hash"] = self.hash
+        if self.signature is not None or self.key_id is not None:
+            d["key_id"] = self.key_id
+            d["signature"] = self.signature
         return d
 
     @property
@@ -173,6 +180,8 @@ class Receipt:
                 balance_before_paise=None if d.get("balance_before_paise") is None else _int(d["balance_before_paise"]),
                 prev_hash=str(d.get("prev_hash", GENESIS_HASH)),
                 hash=str(d.get("hash", "")),
+                key_id=None if d.get("key_id") is None else str(d["key_id"]),
+                signature=None if d.get("signature") is None else str(d["signature"]),
             )
         except (KeyError, TypeError, ValueError) as e:
             raise ValidationError("error.invalid", detail=str(e)) from None

@@ -15,6 +15,9 @@ class Problem(BaseModel):
 class EnrollIn(BaseModel):
     counter_code: str = Field(max_length=16, pattern=r"^[A-Z0-9][A-Z0-9-]{1,15}$")
     enrollment_code: str = Field(max_length=64)
+    public_key: str | None = Field(default=None, max_length=64, pattern=r"^[A-Za-z0-9_-]{43}$",
+                                   description="the counter's new Ed25519 public key, raw 32 bytes in "
+                                               "base64url (kesco_protocol.signing); rotates the old one")
 
 
 class EnrollOut(BaseModel):

@@ -85,7 +85,7 @@ def _read_receipt(b: Batch, i: int, rid: str, payload: dict[str, Any]) -> str:
         "mode": r.mode, "business_date": r.business_date, "issued_at": r.issued_at, "shift_id": r.shift_id,
         "prev_hash": r.prev_hash, "hash": r.hash, "hash_ok": hash_ok, "payload": text,
         "received_at": b.now, "received_during_closing": b.closing, "parked_reason": reason,
-        "posted": False, "reversed_by": None, "_i": i,
+        "posted": False, "reversed_by": None, "_i": i, "_receipt": r,
     })
     return text
 

@@ -24,6 +24,7 @@ from sqlalchemy import Connection, select, update
 from central_server import db
 from central_server import period as period_mod
 from central_server.billing import postings as billing_postings
+from central_server.ingest import signatures
 from central_server.ingest.batch import (
     ACCEPTED,
     CONFLICT,
@@ -80,6 +81,7 @@ def ingest_records(conn: Connection, counter_code: str, items: Sequence[RecordIn
 
     _park_receipts_by_account(conn, b)
     new_receipts = _insert_receipts(conn, b)
+    signatures.check(conn, b, new_receipts)
     insert_other(conn, b, new_receipts)
     apply_postings(conn, b)
     _advance_chain(conn, b, new_receipts)

@@ -103,14 +103,17 @@ def cmd_export_pending(args: argparse.Namespace) -> int:
     from counter_app.sync.errors import NotEnrolled
     from counter_app.sync.export import write_export
     from counter_app.sync.setup import default_token_store
+    from counter_app.sync.signing_keys import attach
 
     with open_application(args.data_dir) as c:
         code = c.service.counter_code
         url = c.config.server_url
-        token = default_token_store().get(url, code) if url else None
+        tokens = default_token_store()
+        token = tokens.get(url, code) if url else None
         if not token:
             raise NotEnrolled(detail="the export is sealed with the counter's key: enrol the counter first")
-        exp = write_export(c, args.file, token)
+        attach(c, tokens)
+        exp = write_export(c, args.file)
     print(f"wrote {len(exp.records)} unsynced records ({exp.receipts} receipts, "
           f"{exp.receipts_total_paise} paise) of counter {exp.counter_code} to {args.file}")
     print("take it to the central office: central-server import FILE", file=sys.stderr)

@@ -140,12 +140,14 @@ def printer_from_setting(setting: str, data_dir: Path) -> ReceiptPrinter:
 # -------------------------------------------------------------------------------- documents
 
 
-def print_receipt(printer: ReceiptPrinter, rp: ReceiptPrint, layout: PageLayout | str) -> tuple[str | None, float]:
-    """Render and print one receipt; returns (output path if any, seconds taken)."""
+def print_receipt(printer: ReceiptPrinter, rp: ReceiptPrint, layout: PageLayout | str,
+                  verify_base: str | None = None) -> tuple[str | None, float]:
+    """Render and print one receipt; returns (output path if any, seconds taken). `verify_base`
+    is the server whose /verify page the QR of a signed receipt links to."""
     lay = layout_named(layout) if isinstance(layout, str) else layout
     t = time.perf_counter()
     html = receipt_html(rp, roll=lay.roll)
-    images = {QR_URL: qr_image(qr_payload(rp.receipt))}
+    images = {QR_URL: qr_image(qr_payload(rp.receipt, verify_base))}
     title = rp.receipt.receipt_no + ("-DUPLICATE" if rp.reprint_no else "")
     out = printer.print_html(html, images, lay, title)
     return out, time.perf_counter() - t

@@ -1,5 +1,7 @@
-"""The QR code printed on a receipt: receipt id, number, account, amount and chain hash, so anyone
-with a phone (or headquarters' scanner) can check a paper receipt against the server's records."""
+"""The QR code printed on a receipt. A signed receipt (the counter enrolled with a key) carries the
+protocol's compact signed form (kesco_protocol.signing) as a link to the server's public /verify
+page, so a phone's camera opens it and anyone can check the paper; an unsigned one carries receipt
+id, number, account, amount and chain hash as plain text, as before."""
 
 from __future__ import annotations
 
@@ -10,6 +12,7 @@ import segno
 from PySide6.QtGui import QImage
 
 from kesco_protocol.records import Receipt
+from kesco_protocol.signing import compact, verify_url
 
 PREFIX = "KESCO-RCPT"
 VERSION = "1"
@@ -24,9 +27,13 @@ class QrData:
     hash: str
 
 
-def qr_payload(r: Receipt) -> str:
-    """`KESCO-RCPT|1|<receipt_id>|<receipt_no>|<account>|<amount paise>|<chain hash>`: '|' appears
+def qr_payload(r: Receipt, verify_base: str | None = None) -> str:
+    """For a signed receipt `<verify_base>/verify?r=KR1~...` (or the compact form alone when no
+    server address is known: it can still be pasted into the page). For an unsigned one
+    `KESCO-RCPT|1|<receipt_id>|<receipt_no>|<account>|<amount paise>|<chain hash>`: '|' appears
     in none of the fields, and plain text reads on any scanner."""
+    if r.signature is not None:
+        return verify_url(verify_base, r) if verify_base else compact(r)
     return "|".join((PREFIX, VERSION, r.receipt_id, r.receipt_no, r.account_no, str(r.amount_paise), r.hash))
 
 

@@ -6,7 +6,7 @@ transaction: a receipt, its outbox row and its audit row are committed together 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -40,6 +40,7 @@ from counter_app.storage.store import Store, get_kv, get_kvs
 from kesco_protocol import limits as protocol_limits
 from kesco_protocol.digits import to_ascii_digits
 from kesco_protocol.records import Dishonour, Mode, Receipt, RecordKind, Void
+from kesco_protocol.signing import Signer, sign_receipt
 
 MAX_FAILED_LOGINS = 5
 LOCKOUT_MINUTES = 15
@@ -133,6 +134,9 @@ class CollectionService:
         self.db = store.db
         self.config = config or Config()
         self.clock = clock
+        # the counter's Ed25519 key (kesco_protocol.signing), set by the sync wiring from the
+        # keyring once enrolled; None before enrolment, and receipts are then unsigned
+        self.signer: Signer | None = None
 
     # ---------------------------------------------------------------- identity
     @property
@@ -383,7 +387,12 @@ class CollectionService:
             )
             _check_text_limits(receipt)
             sealed = chain.seal(receipt, head)
+            signer = self.signer
+            if signer is not None:
+                sealed = replace(sealed, key_id=signer.key_id, signature=sign_receipt(signer, sealed))
             receipts_repo.insert_receipt(conn, sealed)
+            if sealed.signature is not None:
+                receipts_repo.insert_signature(conn, sealed)
             receipts_repo.insert_outbox(conn, sealed.receipt_id, RecordKind.RECEIPT, sealed.wire(), sealed.issued_at)
             receipts_repo.audit(conn, sealed.issued_at, session.username, "receipt", sealed.receipt_id,
                                 {"seq": seq, "amount_paise": sealed.amount_paise, "mode": sealed.mode})

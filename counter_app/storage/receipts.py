@@ -20,6 +20,7 @@ _INSERT_RECEIPT = (
 _INSERT_OUTBOX = "INSERT INTO outbox (record_id, kind, payload, created_at) VALUES (?, ?, ?, ?)"
 _INSERT_AUDIT = "INSERT INTO audit (at, actor, action, subject, detail) VALUES (?, ?, ?, ?, ?)"
 _HEAD = "SELECT seq, hash FROM receipts ORDER BY seq DESC LIMIT 1"
+_INSERT_SIGNATURE = "INSERT INTO receipt_signatures (receipt_id, key_id, signature) VALUES (?, ?, ?)"
 
 
 def chain_head(conn: Connection) -> tuple[int, str]:
@@ -38,6 +39,12 @@ def insert_receipt(conn: Connection, r: Receipt, canonical: str | None = None) -
     )
 
 
+def insert_signature(conn: Connection, r: Receipt) -> None:
+    """The receipt's signature, in the receipt's own transaction (a signed receipt is never stored
+    without it)."""
+    raw(conn).execute(_INSERT_SIGNATURE, (r.receipt_id, r.key_id, r.signature))
+
+
 def insert_outbox(conn: Connection, record_id: str, kind: RecordKind, payload: dict[str, Any], at: str) -> None:
     from kesco_protocol.records import canonical_json
 
@@ -53,19 +60,23 @@ def audit(conn: Connection, at: str, actor: str | None, action: str, subject: st
     )
 
 
-def _receipt_from_row(canonical: str, prev_hash: str, hash_: str) -> Receipt:
+def _receipt_from_row(canonical: str, prev_hash: str, hash_: str, key_id: str | None = None,
+                      signature: str | None = None) -> Receipt:
     d = json.loads(canonical)
     d["prev_hash"] = prev_hash
     d["hash"] = hash_
+    d["key_id"], d["signature"] = key_id, signature
     return Receipt.from_wire(d)
 
 
 def get_receipt(conn: Connection, key: str) -> Receipt | None:
     """By receipt_id or printed receipt number."""
     row = conn.execute(
-        text("SELECT canonical, prev_hash, hash FROM receipts WHERE receipt_id=:k OR receipt_no=:k"), {"k": key}
+        text("SELECT r.canonical, r.prev_hash, r.hash, s.key_id, s.signature FROM receipts r "
+             "LEFT JOIN receipt_signatures s ON s.receipt_id = r.receipt_id "
+             "WHERE r.receipt_id=:k OR r.receipt_no=:k"), {"k": key}
     ).first()
-    return None if row is None else _receipt_from_row(row[0], row[1], row[2])
+    return None if row is None else _receipt_from_row(row[0], row[1], row[2], row[3], row[4])
 
 
 def iter_receipts(conn: Connection, from_seq: int = 1, batch: int = 2000) -> Iterator[Receipt]:

@@ -152,11 +152,14 @@ class ServerClient:
     def health(self) -> dict[str, Any]:
         return _need_dict(self._json(self._request("GET", "/health", auth=False)), "health")
 
-    def enroll(self, enrollment_code: str) -> str:
-        """Exchange the one-time enrollment code for this counter's token."""
+    def enroll(self, enrollment_code: str, public_key: str | None = None) -> str:
+        """Exchange the one-time enrollment code for this counter's token, registering the public
+        half of its new signing key."""
+        body: dict[str, Any] = {"counter_code": self.counter_code, "enrollment_code": enrollment_code}
+        if public_key is not None:
+            body["public_key"] = public_key
         try:
-            resp = self._request("POST", "/enroll", auth=False,
-                                 json={"counter_code": self.counter_code, "enrollment_code": enrollment_code})
+            resp = self._request("POST", "/enroll", auth=False, json=body)
         except AuthFailure as e:
             raise EnrollRefused(detail=e.detail, http_status=e.http_status) from e
         body = _need_dict(self._json(resp), "enroll")

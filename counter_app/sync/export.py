@@ -12,13 +12,19 @@ from typing import Any
 
 from counter_app.services.clock import iso
 from counter_app.storage import outbox
-from kesco_protocol.export import ExportFile, seal_key, write_sealed
+from counter_app.sync.errors import NotEnrolled
+from kesco_protocol.export import ExportFile, write_sealed
 
 
-def write_export(counter: Any, path: str | Path, token: str) -> ExportFile:
-    """Write every pending record of the counter to `path`, sealed; atomic (temp file, fsync,
-    rename). Nothing in the store changes: the records stay pending until the server says so."""
+def write_export(counter: Any, path: str | Path, token: str | None = None) -> ExportFile:
+    """Write every pending record of the counter to `path`, signed with the counter's key; atomic
+    (temp file, fsync, rename). Nothing in the store changes: the records stay pending until the
+    server says so. (`token` is no longer part of the seal: the server holds its hash.)"""
+    signer = counter.service.signer
+    if signer is None:
+        raise NotEnrolled(detail="the export is signed with the counter's key, made at enrolment: "
+                                 "enrol the counter again to get one")
     with counter.store.db.read() as conn:
         rows = outbox.all_pending(conn)
-    return write_sealed(path, seal_key(token), counter.service.counter_code, iso(counter.service.clock()),
+    return write_sealed(path, signer, counter.service.counter_code, iso(counter.service.clock()),
                         [r.wire() for r in rows])

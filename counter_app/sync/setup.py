@@ -13,6 +13,8 @@ from counter_app.sync.client import ServerClient, api_base
 from counter_app.sync.engine import SyncEngine
 from counter_app.sync.errors import KeyringUnavailable, NotEnrolled
 from counter_app.sync.keyring_store import KeyringTokenStore, TokenStore
+from counter_app.sync.signing_keys import attach, new_key_text, save_key
+from kesco_protocol.signing import Signer, public_text
 
 
 def default_token_store() -> TokenStore:
@@ -38,14 +40,20 @@ def enroll(counter: Any, server_url: str, enrollment_code: str, *, tokens: Token
     api_base(server_url)  # refuse a malformed address before anything else
     client = ServerClient(server_url, code, None, ca_bundle=ca_bundle, connect_timeout=timeouts[0],
                           read_timeout=timeouts[1], session=session)
+    # a new key pair at every enrolment: the server registers the public half and keeps the old
+    # ones valid for what they signed (rotation)
+    key_text = new_key_text()
+    signer = Signer.from_text(key_text)
     try:
-        token = client.enroll(enrollment_code.strip())
+        token = client.enroll(enrollment_code.strip(), public_key=public_text(signer.private))
     finally:
         if session is None:
             client.close()
     tokens.set(server_url, code, token)
     if tokens.get(server_url, code) != token:
         raise KeyringUnavailable(detail="the keyring did not keep the token")
+    save_key(tokens, server_url, code, key_text)
+    counter.service.signer = signer
     from counter_app.config import Config
 
     cfg = Config.load(counter.data_dir)  # what is on disk now (init may have just written it)
@@ -71,6 +79,10 @@ def make_client(counter: Any, *, tokens: TokenStore | None = None, session: requ
         return None
     store = tokens or default_token_store()
     url = cfg.server_url
+    try:
+        attach(counter, store)
+    except KeyringUnavailable:  # reported by the token read below, on first use
+        pass
 
     def token() -> str | None:
         value = store.get(url, code)

@@ -54,7 +54,8 @@ def print_job(ctx: UiContext, session: Session, receipt: Receipt, *, again: bool
         receipt, reprint_no = service.reprint(session, receipt.receipt_id)
     rp = receipt_print(ctx, receipt, reprint_no)
     try:
-        out, secs = print_receipt(ctx.printer, rp, ctx.counter.config.receipt_layout)
+        out, secs = print_receipt(ctx.printer, rp, ctx.counter.config.receipt_layout,
+                                  ctx.counter.config.server_url or None)
     except PrintError as e:
         service.record_print(session, receipt.receipt_id, ok=False, error=e.message("en"))
         raise

@@ -9,9 +9,10 @@ import hashlib
 import pytest
 
 from kesco_protocol.errors import SealError
-from kesco_protocol.export import read_export, seal_key, write_sealed
+from kesco_protocol.export import read_export, write_sealed
 from kesco_protocol.passwords import scrypt_hash, scrypt_verify
 from kesco_protocol.records import RecordState
+from kesco_protocol.signing import Signer, new_private_key, private_to_text, public_text
 
 
 def _old_format(secret: str, salt: bytes, n: int, r: int, p: int) -> str:
@@ -34,16 +35,17 @@ def test_the_parameters_travel_with_the_hash():
 
 
 def test_a_sealed_export_reads_back_and_a_changed_byte_is_refused(tmp_path):
-    key = seal_key("token-of-K07")
+    key = Signer.from_text(private_to_text(new_private_key()))
+    keys = {key.key_id: public_text(key.private)}
     records = [{"kind": "receipt", "record_id": "r1", "payload": {"amount_paise": 12345, "seq": 1}}]
     path = tmp_path / "K07.kesco"
     written = write_sealed(path, key, "K07", "2026-12-01T10:00:00+05:30", records)
-    back = read_export(path, lambda code: key if code == "K07" else None)
+    back = read_export(path, lambda code: keys if code == "K07" else None)
     assert back == written and back.receipts == 1 and back.receipts_total_paise == 12345
     data = path.read_bytes()
     path.write_bytes(data.replace(b"12345", b"12346"))
     with pytest.raises(SealError) as e:
-        read_export(path, lambda code: key)
+        read_export(path, lambda code: keys)
     assert "seal does not match" in e.value.message("en")
 
 

@@ -1,8 +1,10 @@
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from fastapi import APIRouter, HTTPException, Request
 
-from central_server import counters, db, throttle
+from central_server import counters, db, keys, throttle
 from central_server.api.deps import EngineDep, SettingsDep, now_iso
 from central_server.api.schemas import EnrollIn, EnrollOut, Problem
 
@@ -35,6 +37,8 @@ def enroll(body: EnrollIn, request: Request, eng: EngineDep, settings: SettingsD
     if plausible:
         with db.write_tx(eng) as conn:
             done = counters.enroll(conn, body.counter_code, body.enrollment_code)
+            if done is not None and body.public_key is not None:
+                keys.register(conn, done.counter_code, body.public_key, datetime.now(UTC))
     if done is None:
         raise HTTPException(401, "enrollment refused: unknown counter, or a wrong, used or expired code")
     limits.succeeded(address, body.counter_code)

@@ -1,0 +1,132 @@
+"""The consumer's side (issue 15): signing a receipt (alone, and the issue latency with and
+without signing, interleaved), and the public /verify page answering a receipt's QR. Prints one
+JSON object.
+
+Sizes: BENCH_CONSUMERS (50,000), BENCH_RECEIPTS (50,000) for the counter; BENCH_ISSUES (600);
+BENCH_VERIFY_RECEIPTS (5,000) on the server, BENCH_VERIFY_CHECKS (500). Targets:
+sign_receipt_ms_p99 <= 1, issue_signed_ms_p99 <= 5, verify_page_ms_p99 <= 50."""
+
+from __future__ import annotations
+
+import os
+import random
+import sys
+import tempfile
+from dataclasses import replace
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from benchmarks._common import Timer, big_counter_dir, emit, median, pct  # noqa: E402
+
+CONSUMERS = int(os.environ.get("BENCH_CONSUMERS", 50_000))
+RECEIPTS = int(os.environ.get("BENCH_RECEIPTS", 50_000))
+ISSUES = int(os.environ.get("BENCH_ISSUES", 600))
+VERIFY_RECEIPTS = int(os.environ.get("BENCH_VERIFY_RECEIPTS", 5_000))
+VERIFY_CHECKS = int(os.environ.get("BENCH_VERIFY_CHECKS", 500))
+
+
+def counter_side(tmp: Path) -> dict[str, float]:
+    from counter_app.app import open_application
+    from counter_app.services.collection import Payment
+    from kesco_demo.consumers import account_no_for_index
+    from kesco_protocol.signing import Signer, new_private_key, private_to_text, sign_receipt
+
+    signer = Signer.from_text(private_to_text(new_private_key()))
+    c = open_application(big_counter_dir(CONSUMERS, RECEIPTS, workdir=tmp))
+    svc = c.service
+    clerk = svc.login("clerk1", "1111")
+    svc.open_shift(clerk, 0)
+    rng = random.Random(15)
+    signed_ms: list[float] = []
+    plain_ms: list[float] = []
+    sign_ms: list[float] = []
+    last = None
+    for block in range(0, ISSUES, 50):  # interleaved: both see the same disk and neighbours
+        for with_key, out in ((signer, signed_ms), (None, plain_ms)):
+            svc.signer = with_key
+            for i in range(block, min(block + 25, ISSUES)):
+                with Timer() as tm:
+                    last = svc.issue_receipt(clerk, Payment(account_no_for_index(rng.randrange(CONSUMERS)),
+                                                            100_00 + i))
+                out.append(tm.ms)
+    assert last is not None
+    for _ in range(2000):
+        with Timer() as tm:
+            sign_receipt(signer, last)
+        sign_ms.append(tm.ms)
+    c.close()
+    return {"sign_receipt_ms_p50": median(sign_ms), "sign_receipt_ms_p99": pct(sign_ms, 99),
+            "issue_signed_ms_p50": median(signed_ms), "issue_signed_ms_p99": pct(signed_ms, 99),
+            "issue_unsigned_ms_p50": median(plain_ms), "issue_unsigned_ms_p99": pct(plain_ms, 99)}
+
+
+def server_side(tmp: Path) -> dict[str, float]:
+    from fastapi.testclient import TestClient
+
+    from central_server import counters, db, keys
+    from central_server.app import create_app
+    from central_server.config import Settings
+    from central_server.ingest import RecordIn, ingest_records
+    from central_server.throttle import SlidingLimit
+    from counter_app.domain.chain import seal
+    from kesco_protocol.chain import GENESIS_HASH
+    from kesco_protocol.records import Receipt
+    from kesco_protocol.signing import (
+        Signer,
+        compact,
+        new_private_key,
+        private_to_text,
+        public_text,
+        sign_receipt,
+    )
+
+    settings = Settings(database_url=f"sqlite:///{tmp / 'central.sqlite3'}", migrate_on_start=True)
+    app = create_app(settings)
+    engine = app.state.engine
+    signer = Signer.from_text(private_to_text(new_private_key()))
+    from datetime import UTC, datetime
+
+    with db.write_tx(engine) as conn:
+        counters.add(conn, "B15", "Bench counter")
+        keys.register(conn, "B15", public_text(signer.private), datetime.now(UTC))
+    head, codes = GENESIS_HASH, []
+    batch: list[Receipt] = []
+    for seq in range(1, VERIFY_RECEIPTS + 1):
+        r = seal(Receipt(f"00000000-0000-4000-8000-{seq:012d}", "B15", seq, f"B15/2026-27/{seq:07d}",
+                         f"{2110000000 + seq}", "Ram Prasad", "LMV1", None, 500_00 + seq, "cash", None, None,
+                         "clerk1", "shift-1", "2026-11-29T10:00:00+05:30", "2026-11-29", False, None), head)
+        r = replace(r, key_id=signer.key_id, signature=sign_receipt(signer, r))
+        head = r.hash
+        batch.append(r)
+        codes.append(compact(r))
+        if len(batch) == 500 or seq == VERIFY_RECEIPTS:
+            with db.write_tx(engine) as conn:
+                ingest_records(conn, "B15", [RecordIn("receipt", x.receipt_id, x.wire()) for x in batch])
+            batch = []
+    app.state.verify_limit = SlidingLimit(10**9)  # the benchmark is one address
+    rng = random.Random(15)
+    ms: list[float] = []
+    with TestClient(app) as client:
+        for _ in range(VERIFY_CHECKS):
+            code = rng.choice(codes)
+            with Timer() as tm:
+                resp = client.get("/verify", params={"r": code})
+            assert resp.status_code == 200 and "Genuine receipt" in resp.text, resp.text[:300]
+            ms.append(tm.ms)
+    engine.dispose()
+    return {"verify_page_ms_p50": median(ms), "verify_page_ms_p99": pct(ms, 99)}
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory(dir=os.environ.get("BENCH_TMP")) as tmp:
+        out = counter_side(Path(tmp))
+        server_dir = Path(tmp) / "server"
+        server_dir.mkdir()
+        out.update(server_side(server_dir))
+    emit({"consumers": CONSUMERS, "receipts_before": RECEIPTS, "issues": ISSUES,
+          "verify_receipts": VERIFY_RECEIPTS, "verify_checks": VERIFY_CHECKS, **out})
+
+
+if __name__ == "__main__":
+    main()
