@@ -54,7 +54,8 @@ def ingest_records(conn: Connection, counter_code: str, items: Sequence[RecordIn
     """Store one batch of a counter's records; one result per record, in the same order."""
     db.lock_counter_row(conn, counter_code)
     per = period_mod.current(conn)
-    b = Batch(counter_code, datetime.now(UTC), per.closing, sanity_limit_paise, [None] * len(items))
+    b = Batch(counter_code, datetime.now(UTC), per.closing, sanity_limit_paise, [None] * len(items),
+              windows=period_mod.windows(conn))
     seen: dict[str, str] = {}  # record_id -> payload text, for repeats inside one request
     for i, item in enumerate(items):
         try:
