@@ -53,6 +53,14 @@ class AuthFailure(SyncFailure):
     kind = "auth"
 
 
+class WrongInstallation(AuthFailure):
+    """409 installation_mismatch: the server knows another PC as this counter (this one is a copy,
+    or was restored onto a different PC). Sending stops; everything is kept; IT re-enrols."""
+
+    key = "sync.wrong_installation"
+    kind = "installation"
+
+
 class ServerFailure(SyncFailure):
     """5xx (other than closing), 429, or a 200 whose body we cannot read."""
 
