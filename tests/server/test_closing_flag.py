@@ -63,6 +63,8 @@ def test_flag_follows_the_value_date_however_the_receipt_arrives(client, engine,
     board = client.get("/hq/?date=2026-12-02").text
     assert "Collected during month-end closing" in board and "3 in closing" in board
     assert "in closing" not in client.get("/hq/?date=2026-12-04").text
+    assert "collected in closing" in client.get("/hq/counters/K21?date=2026-12-03").text
+    assert "collected in closing" not in client.get("/hq/counters/K21?date=2026-11-30").text
 
 
 def test_a_closing_started_late_flags_what_arrived_before_it(client, engine, accounts):
