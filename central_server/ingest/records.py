@@ -37,6 +37,7 @@ from central_server.ingest.batch import (
     insert_returning_ids,
     insert_stmt,
 )
+from central_server.ingest.clock import flag_times
 from central_server.ingest.others import answer_day_closes, apply_postings, insert_other
 from central_server.ingest.receipts import raw, read
 from central_server.models import alarms, consumers, counters, receipts
@@ -80,6 +81,7 @@ def ingest_records(conn: Connection, counter_code: str, items: Sequence[RecordIn
 
     _park_receipts_by_account(conn, b)
     new_receipts = _insert_receipts(conn, b)
+    flag_times(conn, b, new_receipts)
     insert_other(conn, b, new_receipts)
     apply_postings(conn, b)
     _advance_chain(conn, b, new_receipts)

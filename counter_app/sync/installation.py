@@ -78,6 +78,14 @@ def create(counter: Any, tokens: TokenStore, server_url: str, machine: str | Non
     return value
 
 
+def copy_secret(src: TokenStore, dst: TokenStore, counter_code: str) -> None:
+    """Carry this PC's installation part from one token store to another (moving the counter's
+    secrets to another store on the same PC; the token is copied by the caller)."""
+    part = src.get(_PLACE, _entry(counter_code))
+    if part:
+        dst.set(_PLACE, _entry(counter_code), part)
+
+
 def presented(counter: Any, tokens: TokenStore, server_url: str, machine: str | None = None) -> str | None:
     """The id this PC presents: the token store's part on this PC's tag (None: no part stored)."""
     part = tokens.get(_PLACE, _entry(counter.service.counter_code))
