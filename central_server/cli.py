@@ -11,7 +11,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from central_server import counters, db, logs, master, migrate, reports
+from central_server import counters, db, installations, logs, master, migrate, reports
 from central_server import period as period_mod
 from central_server.config import Settings
 from kesco_protocol.money import format_inr
@@ -163,6 +163,20 @@ def cmd_counters(args: argparse.Namespace) -> int:
             with db.write_tx(engine) as conn:
                 counters.revoke(conn, args.code)
             print(f"counter {args.code} revoked: its token no longer works.")
+        elif args.action == "held":
+            with db.read_tx(engine) as conn:
+                rows = installations.held(conn, args.code)
+            if not rows:
+                print(f"counter {args.code}: nothing held from another installation.")
+            for r in rows:
+                print(f"counter {args.code}, installation {r['installation_id']}: {r['records']} records held, "
+                      f"{r['receipts']} receipts, {_money(r['total_paise'])}, {r['released']} released")
+        elif args.action == "resolve-clone":
+            with db.write_tx(engine) as conn:
+                rep = installations.resolve(conn, args.code, args.installation, decided_by=args.by)
+            print(f"counter {args.code}, installation {args.installation}: {rep.posted} receipts posted, "
+                  f"{_money(rep.posted_paise)}" + "".join(f"; {n} {what}" for what, n in sorted(rep.kept.items())))
+            print("the other PC stays refused: register it under a new counter code and enrol it there.")
         else:
             with db.read_tx(engine) as conn:
                 rows = counters.list_all(conn)
@@ -204,15 +218,17 @@ def cmd_period(args: argparse.Namespace) -> int:
     engine = _engine(args)
     with db.write_tx(engine) as conn:
         if args.action == "close":
-            per = period_mod.close(conn, legacy=args.legacy, label=args.label, retry_after_s=args.retry_after)
+            per = period_mod.close(conn, legacy=args.legacy, label=args.label, retry_after_s=args.retry_after,
+                                   start_date=args.first_day)
         elif args.action == "open":
-            per = period_mod.open_(conn)
+            per = period_mod.open_(conn, end_date=args.last_day)
         else:
             per = period_mod.current(conn)
     if per.closing:
         what = ("sync refused with 503 (legacy mode), counters retry after "
                 f"{per.retry_after_s} s" if per.mode == "legacy"
-                else "collection goes on; receipts are marked received during closing")
+                else "collection goes on")
+        what += "; receipts whose value date is in the closed period are marked collected during closing"
         print(f"period {per.label or ''} closing since {per.changed_at}: {what}".replace("  ", " "))
     else:
         print(f"period open since {per.changed_at}")
@@ -247,14 +263,14 @@ def cmd_reconcile(args: argparse.Namespace) -> int:
         return 0
     print(f"Collection on {day} (gross includes cancelled and parked receipts; net = gross - voids - dishonoured)")
     print(f"{'counter':<8} {'receipts':>8} {'gross':>18} {'voids':>5} {'voided':>14} {'net':>18} "
-          f"{'variance':>12} {'parked':>6} {'alarms':>6}  day close")
+          f"{'variance':>12} {'parked':>6} {'alarms':>6} {'closing':>7}  day close")
     for r in [*rows, {**reports.totals(rows), "counter_code": "all", "day_close": None}]:
         dc = r["day_close"]
         close = "" if r["counter_code"] == "all" else "not received" if dc is None else (
             f"{dc['count']} / {_money(dc['total_paise'])} " + ("matches" if dc["matches"] else "DIFFERS"))
         print(f"{r['counter_code']:<8} {r['receipts']:>8} {_money(r['total_paise']):>18} {r['voids']:>5} "
               f"{_money(r['void_paise']):>14} {_money(r['net_paise']):>18} {_money(r['variance_paise']):>12} "
-              f"{r['parked'] + r['parked_records']:>6} {r['alarms']:>6}  {close}")
+              f"{r['parked'] + r['parked_records']:>6} {r['alarms']:>6} {r['closing_receipts']:>7}  {close}")
     return 0
 
 
@@ -399,6 +415,13 @@ def build_parser() -> argparse.ArgumentParser:
         a = csub.add_parser(action, parents=[common], help=text)
         a.add_argument("code")
     csub.add_parser("list", parents=[common], help="all counters")
+    a = csub.add_parser("held", parents=[common], help="records a second PC sent with this counter's code, held")
+    a.add_argument("code")
+    a = csub.add_parser("resolve-clone", parents=[common],
+                        help="release what a second PC collected (after a person checked it): post its receipts")
+    a.add_argument("code")
+    a.add_argument("--installation", required=True, help="the other installation's id (see 'counters held')")
+    a.add_argument("--by", required=True, help="who decided (kept with each released record)")
     s.set_defaults(func=cmd_counters)
 
     s = sub.add_parser("demo-data", parents=[common], help="load generated demo consumers")
@@ -413,7 +436,11 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--legacy", action="store_true", help="refuse sync with 503 + Retry-After, like the old system")
     c.add_argument("--label", default=None, help="the month being closed, e.g. 2026-11")
     c.add_argument("--retry-after", type=int, default=600, help="seconds, for --legacy")
-    psub.add_parser("open", parents=[common], help="end closing")
+    c.add_argument("--first-day", default=None, metavar="YYYY-MM-DD",
+                   help="first value date of the closed period (default today in India)")
+    o = psub.add_parser("open", parents=[common], help="end closing")
+    o.add_argument("--last-day", default=None, metavar="YYYY-MM-DD",
+                   help="last value date of the closed period (default today in India)")
     psub.add_parser("status", parents=[common], help="show the state")
     s.set_defaults(func=cmd_period)
 

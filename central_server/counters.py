@@ -85,8 +85,10 @@ def enrollment_matches(conn: Connection, code: str, enrollment_code: str) -> boo
     return security.same(stored, security.enrollment_hash(code, enrollment_code))
 
 
-def enroll(conn: Connection, code: str, enrollment_code: str) -> Enrolled | None:
-    """Exchange a valid one-time enrollment code for a new token; None if refused."""
+def enroll(conn: Connection, code: str, enrollment_code: str, installation: str | None = None) -> Enrolled | None:
+    """Exchange a valid one-time enrollment code for a new token; None if refused. The enrolling
+    installation (the PC's X-Kesco-Installation) is bound to the counter: requests from any other
+    are a second PC (central_server.installations). None binds the first one that speaks."""
     row = conn.execute(select(counters).where(counters.c.code == code)).first()
     if row is None or row.enrollment_hash is None:
         return None
@@ -99,7 +101,8 @@ def enroll(conn: Connection, code: str, enrollment_code: str) -> Enrolled | None
     done = conn.execute(update(counters).where(
         counters.c.code == code, counters.c.enrollment_hash == row.enrollment_hash
     ).values(token_hash=security.token_hash(token), enrollment_hash=None, enrollment_expires_at=None,
-             enrolled_at=_now(), revoked_at=None))
+             enrolled_at=_now(), revoked_at=None, installation_id=installation,
+             installation_bound_at=_now() if installation else None))
     return Enrolled(code, token) if done.rowcount == 1 else None
 
 

@@ -19,6 +19,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    false,
 )
 
 metadata = MetaData(
@@ -50,6 +51,10 @@ counters = Table(
     Column("receipt_count", BigInteger, nullable=False, server_default="0"),
     Column("total_paise", BigInteger, nullable=False, server_default="0"),
     Column("last_seen_at", DateTime(timezone=True)),
+    # the installation (one PC's copy of the counter) that enrolment bound; every request presents
+    # its own in X-Kesco-Installation, and another one is a second PC using this counter's code
+    Column("installation_id", String(80)),
+    Column("installation_bound_at", DateTime(timezone=True)),
 )
 
 # every Ed25519 public key a counter registered at an enrolment (kesco_protocol.signing): a
@@ -90,6 +95,9 @@ receipts = Table(
     Column("payload", Text, nullable=False),
     Column("received_at", DateTime(timezone=True), nullable=False),
     Column("received_during_closing", Boolean, nullable=False),
+    # taken on a value date inside a closed period (central_server.period), however late it arrived:
+    # what the bill run reads, where received_during_closing only says when it arrived
+    Column("collected_during_closing", Boolean, nullable=False, server_default=false()),
     Column("parked_reason", String(200)),
     Column("posted", Boolean, nullable=False),
     Column("reversed_by", String(64)),
@@ -131,6 +139,7 @@ alarms = Table(
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("counter_code", String(16), nullable=False),
     # conflict | chain_break | hash_mismatch | invalid | foreign_reversal | bad_signature | unsigned
+    # | second_installation | clock
     Column("kind", String(24), nullable=False),
     Column("record_id", String(100), nullable=False),
     Column("seq", BigInteger),
@@ -179,6 +188,37 @@ period = Table(
     CheckConstraint("id = 1", name="single_row"),
     CheckConstraint("state in ('open', 'closing')", name="state"),
     CheckConstraint("mode in ('collect', 'legacy')", name="mode"),
+)
+
+# every month-end closing, by value dates: start_date .. end_date (both included; end_date null while
+# the period is still closing). Whether a receipt was collected during closing is decided against
+# these rows by its business date (period.collected_during_closing), never by when it arrived.
+closed_periods = Table(
+    "closed_periods",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("label", String(20)),
+    Column("start_date", String(10), nullable=False),
+    Column("end_date", String(10)),
+    Column("closed_at", DateTime(timezone=True), nullable=False),
+    Column("opened_at", DateTime(timezone=True)),
+)
+
+# records sent by a PC that is not the counter's enrolled installation (a clone, or a restore onto
+# another PC): kept here whole, never posted, until a person decides (`counters resolve-clone`)
+suspense_records = Table(
+    "suspense_records",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("counter_code", String(16), nullable=False),
+    Column("installation_id", String(80), nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("record_id", String(64), nullable=False),
+    Column("payload", Text, nullable=False),
+    Column("received_at", DateTime(timezone=True), nullable=False),
+    Column("released_at", DateTime(timezone=True)),
+    Column("outcome", String(200)),
+    UniqueConstraint("counter_code", "installation_id", "record_id", name="uq_suspense_records_once"),
 )
 
 master_version = Table(

@@ -15,7 +15,8 @@ from central_server.models import alarms, counters, receipts, records
 from kesco_protocol.records import RecordKind
 
 TOTAL_KEYS = ("receipts", "total_paise", "voids", "void_paise", "dishonoured", "dishonoured_paise",
-              "reversed_paise", "net_paise", "variance_paise", "parked", "parked_records", "alarms", "missing")
+              "reversed_paise", "net_paise", "variance_paise", "parked", "parked_records", "alarms", "missing",
+              "closing_receipts", "closing_paise")
 
 
 def _int(v: Any) -> int:
@@ -38,6 +39,7 @@ def reconcile(conn: Connection, business_date: str, counter_code: str | None = N
     if not codes:
         return []
     money = _receipts_of_day(conn, codes, business_date)
+    in_closing = _collected_during_closing(conn, codes, business_date)
     closes, shifts, parked_records = _records_of_day(conn, codes, business_date)
     open_alarms: dict[str, int] = dict(conn.execute(
         select(alarms.c.counter_code, func.count()).where(alarms.c.resolved_at.is_(None),
@@ -66,6 +68,8 @@ def reconcile(conn: Connection, business_date: str, counter_code: str | None = N
             "variance_paise": shifts.get(code, (0, 0))[1], "shift_closes": shifts.get(code, (0, 0))[0],
             "parked": _int(m.get("parked")), "parked_records": parked_records.get(code, 0),
             "alarms": int(open_alarms.get(code, 0)),
+            # receipts of the day taken during a month-end closing (by value date): the bill run's
+            "closing_receipts": in_closing.get(code, (0, 0))[0], "closing_paise": in_closing.get(code, (0, 0))[1],
             "last_seen_at": last_seen.isoformat() if last_seen else None,
             "high_water_seq": hw, "max_seq": max_seq, "missing": missing,
             "first_missing": hw + 1 if missing else None,
@@ -115,6 +119,21 @@ def _receipts_of_day(conn: Connection, codes: list[str], day: str) -> dict[str, 
             out[code][keys[0]] += int(n)
             out[code][keys[1]] += int(total)
     return out
+
+
+def _collected_during_closing(conn: Connection, codes: list[str], day: str) -> dict[str, tuple[int, int]]:
+    """Per counter: count and total of the day's receipts flagged collected during closing. Only a
+    day inside a closed period can have any (the flag follows the value date), so other days cost
+    no query and the board's day sum keeps its index-only scan."""
+    from central_server import period
+
+    if not period.collected_during_closing(conn, day):
+        return {}
+    r = receipts.c
+    return {code: (int(n), int(total)) for code, n, total in conn.execute(
+        select(r.counter_code, func.count(), func.sum(r.amount_paise))
+        .where(db.member_of(r.counter_code, codes, conn), r.business_date == day, r.collected_during_closing.is_(True))
+        .group_by(r.counter_code))}
 
 
 def _records_of_day(conn: Connection, codes: list[str], day: str) -> tuple[

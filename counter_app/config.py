@@ -48,6 +48,10 @@ class Config:
     variance_approval_paise: int = 100_00  # shift-close variance above Rs 100 needs a supervisor
     utility_name_en: str = "Kanpur Electricity Supply Company Ltd. (KESCO)"
     utility_name_hi: str = "कानपुर इलेक्ट्रिसिटी सप्लाई कंपनी लि. (केस्को)"
+    # issuing is refused when the clock is this far off the central server's (0: not checked) or
+    # this far behind the last receipt's time (counter_app.services.clock_guard)
+    clock_max_skew_minutes: int = 10
+    clock_max_backwards_minutes: int = 2
     printer: str = ""  # empty: the system's default printer
     receipt_layout: str = "80mm"  # or "a5"
     cash_rounding: str = "rupee"  # or "none": cash to the nearest rupee, the round-off on the receipt

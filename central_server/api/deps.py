@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Annotated
 
@@ -9,10 +11,12 @@ from fastapi import Depends, HTTPException, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy import Engine
 
-from central_server import counters, db
+from central_server import db, installations, security
 from central_server.api.schemas import Problem
 from central_server.config import Settings
+from kesco_protocol.installation import HEADER, valid_installation_id
 
+log = logging.getLogger("central_server.auth")
 bearer = HTTPBearer(auto_error=False, description="the token that enrollment returned")
 
 AUTH_ERRORS: dict[int | str, dict[str, object]] = {
@@ -21,6 +25,8 @@ AUTH_ERRORS: dict[int | str, dict[str, object]] = {
 OWN_ERRORS: dict[int | str, dict[str, object]] = {
     **AUTH_ERRORS,
     403: {"model": Problem, "description": "the token belongs to another counter"},
+    409: {"model": Problem, "description": "installation_mismatch: this PC is not the counter's enrolled "
+                                           "installation (X-Kesco-Installation); re-enrol"},
 }
 
 
@@ -36,31 +42,70 @@ def now_iso() -> str:
     return datetime.now(UTC).isoformat()
 
 
-def authenticated_counter(
+@dataclass(frozen=True, slots=True)
+class Caller:
+    """The counter the token names and whether the request comes from its enrolled installation."""
+
+    code: str
+    installation: str | None  # as presented in X-Kesco-Installation
+    foreign: bool  # a second PC using this counter's token
+
+
+def counter_caller(
     request: Request,
     creds: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
     eng: Annotated[Engine, Depends(engine)],
-) -> str:
-    """The code of the counter holding the token; 401 otherwise (checked on every request, so a
-    revocation takes effect at once)."""
+) -> Caller:
+    """The counter holding the token (401 otherwise; checked on every request, so a revocation
+    takes effect at once) and the installation it speaks from. A second installation is noticed
+    here, at its first request, and raises its one alarm."""
     if creds is None or creds.scheme.lower() != "bearer" or not creds.credentials:
         raise HTTPException(401, "a bearer token is required", headers={"WWW-Authenticate": "Bearer"})
+    presented = request.headers.get(HEADER)
+    if presented is not None and not valid_installation_id(presented):
+        raise HTTPException(422, f"{HEADER} is not an installation id")
     with db.read_tx(eng) as conn:
-        code = counters.code_for_token(conn, creds.credentials)
-    if code is None:
+        holder = installations.holder_of(conn, security.token_hash(creds.credentials))
+    if holder is None:
         raise HTTPException(401, "unknown or revoked token", headers={"WWW-Authenticate": "Bearer"})
-    request.scope.setdefault("state", {})["counter_code"] = code
-    return code
+    request.scope.setdefault("state", {})["counter_code"] = holder.code
+    verdict = installations.verdict(holder.installation_id, presented)
+    if verdict == "bind" and presented is not None:
+        with db.write_tx(eng) as conn:
+            verdict = "ok" if installations.bind(conn, holder.code, presented) else "foreign"
+    if verdict == "foreign":
+        with db.write_tx(eng) as conn:
+            installations.raise_alarm(conn, holder.code, holder.installation_id, presented)
+        log.warning("second installation", extra={"counter": holder.code,
+                                                   "installation": installations.describe(presented)})
+    return Caller(holder.code, presented, verdict == "foreign")
 
 
-def own_counter(code: str, holder: Annotated[str, Depends(authenticated_counter)]) -> str:
+def refuse_foreign(caller: Caller) -> None:
+    if caller.foreign:
+        raise HTTPException(409, installations.message(caller.code))
+
+
+def authenticated_counter(caller: Annotated[Caller, Depends(counter_caller)]) -> str:
+    """The code of the counter, for a request from its enrolled installation (409 otherwise)."""
+    refuse_foreign(caller)
+    return caller.code
+
+
+def own_caller(code: str, caller: Annotated[Caller, Depends(counter_caller)]) -> Caller:
     """The counter in the path must be the token's: a counter reads and writes only its own."""
-    if code != holder:
-        raise HTTPException(403, f"this token belongs to counter {holder}, not {code[:16]}")
-    return code
+    if code != caller.code:
+        raise HTTPException(403, f"this token belongs to counter {caller.code}, not {code[:16]}")
+    return caller
+
+
+def own_counter(caller: Annotated[Caller, Depends(own_caller)]) -> str:
+    refuse_foreign(caller)
+    return caller.code
 
 
 EngineDep = Annotated[Engine, Depends(engine)]
 SettingsDep = Annotated[Settings, Depends(settings)]
 AnyCounter = Annotated[str, Depends(authenticated_counter)]
 OwnCounter = Annotated[str, Depends(own_counter)]
+OwnCaller = Annotated[Caller, Depends(own_caller)]

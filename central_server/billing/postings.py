@@ -125,17 +125,17 @@ def db_insert(conn: Connection) -> Any:
 
 def _payment(row: dict[str, Any], now: datetime) -> dict[str, Any]:
     # the payload is canonical JSON (sorted keys, no spaces, quotes inside strings escaped), so
-    # these two keys can be told without parsing 500 payloads a batch: only an instrument is read
+    # whether it has an instrument can be told without parsing 500 payloads a batch: only an instrument is read
     text_ = row["payload"]
     inst = json.loads(text_).get("instrument") if '"instrument":null' not in text_ else None
-    closing = '"collected_in_closing":true' in text_
     return {
         "source": "receipt", "source_id": row["receipt_id"], "kind": "payment", "receipt_id": row["receipt_id"],
         "receipt_no": row["receipt_no"], "counter_code": row["counter_code"], "account_no": row["account_no"],
         "amount_paise": row["amount_paise"], "value_date": row["business_date"], "mode": row["mode"],
         "instrument": json.dumps(inst, sort_keys=True, ensure_ascii=False) if isinstance(inst, dict) else None,
-        # collected while the month was closing, by the counter's own flag or the server's
-        "collected_during_closing": closing or bool(row["received_during_closing"]),
+        # taken during a month-end closing: decided at ingest by the receipt's value date against the
+        # closed periods (central_server.period.collected_during_closing), not by when it arrived
+        "collected_during_closing": bool(row["collected_during_closing"]),
         "reverses_posting_id": None, "created_at": now, "batch_id": None, "state": "pending",
         "answer_reason": None, "answered_at": None,
     }

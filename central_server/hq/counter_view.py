@@ -52,7 +52,7 @@ def _receipt_rows(conn: Connection, code: str, day: str, *, limit: int | None = 
     r, v = receipts.c, records.alias("v")
     q = (select(r.seq, r.receipt_no, r.receipt_id, r.business_date, r.issued_at, r.account_no, r.mode,
                 r.amount_paise, r.payload, r.parked_reason, r.reversed_by, r.received_at,
-                r.received_during_closing, v.c.kind.label("reversed_kind"))
+                r.received_during_closing, r.collected_during_closing, v.c.kind.label("reversed_kind"))
          .select_from(receipts.outerjoin(v, v.c.record_id == r.reversed_by))
          .where(r.counter_code == code, r.business_date == day).order_by(r.seq).offset(offset))
     if limit is not None:

@@ -61,6 +61,9 @@ class Batch:
     # account_no -> [balance delta, last payment (date, issued_at, paise) or None, dishonours]
     postings: dict[str, list[Any]] = field(default_factory=dict)
     day_closes: list[tuple[int, dict[str, Any]]] = field(default_factory=list)
+    # the closed periods of value dates (period.windows): a receipt dated inside one was collected
+    # during closing, whenever it arrives
+    windows: list[tuple[str, str | None]] = field(default_factory=list)
 
     def alarm(self, kind: str, record_id: str, detail: dict[str, Any], *, payload: str | None = None,
               seq: int | None = None, counter_code: str | None = None) -> None:

@@ -39,6 +39,7 @@ from central_server.ingest.batch import (
     insert_returning_ids,
     insert_stmt,
 )
+from central_server.ingest.clock import flag_times
 from central_server.ingest.others import answer_day_closes, apply_postings, insert_other
 from central_server.ingest.receipts import raw, read
 from central_server.models import alarms, consumers, counters, receipts
@@ -56,7 +57,8 @@ def ingest_records(conn: Connection, counter_code: str, items: Sequence[RecordIn
     """Store one batch of a counter's records; one result per record, in the same order."""
     db.lock_counter_row(conn, counter_code)
     per = period_mod.current(conn)
-    b = Batch(counter_code, datetime.now(UTC), per.closing, sanity_limit_paise, [None] * len(items))
+    b = Batch(counter_code, datetime.now(UTC), per.closing, sanity_limit_paise, [None] * len(items),
+              windows=period_mod.windows(conn))
     seen: dict[str, str] = {}  # record_id -> payload text, for repeats inside one request
     for i, item in enumerate(items):
         try:
@@ -82,6 +84,7 @@ def ingest_records(conn: Connection, counter_code: str, items: Sequence[RecordIn
     _park_receipts_by_account(conn, b)
     new_receipts = _insert_receipts(conn, b)
     signatures.check(conn, b, new_receipts)
+    flag_times(conn, b, new_receipts)
     insert_other(conn, b, new_receipts)
     apply_postings(conn, b)
     _advance_chain(conn, b, new_receipts)

@@ -432,6 +432,32 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "रिकॉर्ड {record} समीक्षा के लिए प्रतीक्षा में नहीं है।",
     ),
     # --- end ---
+    # --- installation identity and the clock (issue 11 items 13, 14) ---
+    "sync.wrong_installation": (
+        "This PC is not the enrolled installation of counter {counter}: the central server knows another PC as this counter. Sending has stopped; all receipts are kept. Do not issue receipts here; call IT to re-enrol this PC.",
+        "यह पीसी काउंटर {counter} का नामांकित इंस्टॉलेशन नहीं है: केंद्रीय सर्वर किसी और पीसी को यह काउंटर मानता है। भेजना रुका है; सभी रसीदें सुरक्षित हैं। यहाँ रसीदें जारी न करें; इस पीसी को फिर से नामांकित करने के लिए आईटी को बुलाएँ।",
+    ),
+    "doctor.not_enrolled_installation": (
+        "This PC is not the enrolled installation of {counter}: re-enrol ({why}).",
+        "यह पीसी {counter} का नामांकित इंस्टॉलेशन नहीं है: फिर से नामांकित करें ({why})।",
+    ),
+    "doctor.installation_ok": ("This PC is the enrolled installation of {counter}.", "यह पीसी {counter} का नामांकित इंस्टॉलेशन है।"),
+    "doctor.do.reenrol": (
+        "Do not issue receipts on this PC. Ask headquarters for a new counter code (or 'counters reissue' if the other PC is retired) and run 'counter-app init --enroll'; headquarters releases what this PC collected with 'central-server counters resolve-clone'.",
+        "इस पीसी पर रसीदें जारी न करें। मुख्यालय से नया काउंटर कोड (या दूसरा पीसी हटाया गया हो तो 'counters reissue') लें और 'counter-app init --enroll' चलाएँ; इस पीसी की वसूली मुख्यालय 'central-server counters resolve-clone' से जारी करता है।",
+    ),
+    "clock.off_server": (
+        "This computer's clock is {minutes} minutes off the central server's. Receipts cannot be issued with a wrong date and time. Ask IT to set the clock to Indian Standard Time (automatic time sync), then try again.",
+        "इस कंप्यूटर की घड़ी केंद्रीय सर्वर से {minutes} मिनट अलग है। गलत तारीख और समय से रसीदें जारी नहीं हो सकतीं। आईटी से घड़ी भारतीय मानक समय पर (स्वचालित समय सिंक) सेट करवाएँ, फिर प्रयास करें।",
+    ),
+    "clock.before_last_receipt": (
+        "This computer's clock ({now}) is behind the last receipt's time ({last}). The clock went back: ask IT to set it right, then try again.",
+        "इस कंप्यूटर की घड़ी ({now}) पिछली रसीद के समय ({last}) से पीछे है। घड़ी पीछे चली गई है: आईटी से इसे ठीक करवाएँ, फिर प्रयास करें।",
+    ),
+    "shift.spans_days": (
+        "This shift was opened on {opened}; today is {today}. Close the shift (count the cash), then open a new shift for today.",
+        "यह पाली {opened} को खोली गई थी; आज {today} है। पाली बंद करें (नकद गिनें), फिर आज के लिए नई पाली खोलें।",
+    ),
 }
 
 

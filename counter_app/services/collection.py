@@ -28,6 +28,7 @@ from counter_app.domain.errors import (
 )
 from counter_app.domain.receipt import Instrument, new_id, receipt_number, validate_instrument
 from counter_app.domain.rounding import cash_round_off
+from counter_app.services import clock_guard
 from counter_app.services.clock import Clock, iso, system_clock
 from counter_app.services.dues import RecentPayment, recent_payments, unreflected_paise
 from counter_app.services.security import hash_pin, verify_pin
@@ -343,6 +344,12 @@ class CollectionService:
             shift = users_repo.open_shift_of(conn, session.username)
             if shift is None:
                 raise StateError("shift.none_open")
+            clock_guard.check(conn, now, self.config)
+            today = now.date().isoformat()
+            if shift.business_date != today:
+                # A shift must not silently span days: the clerk closes it (a blind count of the cash,
+                # which only the clerk can make, so it is never closed for them) and opens today's.
+                raise StateError("shift.spans_days", opened=shift.business_date, today=today)
             consumer = consumers_repo.by_account(conn, account)
             kv = get_kvs(conn, "server_period_state", "consumers_as_of", "server_status", "restored_behind_seq")
             balance_before: int | None = None
@@ -379,7 +386,7 @@ class CollectionService:
                 clerk=session.username,
                 shift_id=shift.shift_id,
                 issued_at=iso(now),
-                business_date=shift.business_date,
+                business_date=today,  # the day the money was taken
                 collected_in_closing=kv["server_period_state"] == "closing",
                 balance_as_of=kv["consumers_as_of"],
                 round_off_paise=round_off,

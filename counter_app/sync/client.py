@@ -28,7 +28,10 @@ from counter_app.sync.errors import (
     ServerFailure,
     SyncFailure,
     TlsFailure,
+    WrongInstallation,
 )
+from kesco_protocol.installation import HEADER as INSTALLATION_HEADER
+from kesco_protocol.installation import MISMATCH
 
 API_PREFIX = "/api/v1"
 MAX_RETRY_AFTER_S = 3600.0
@@ -76,11 +79,14 @@ class ServerClient:
 
     def __init__(self, server_url: str, counter_code: str, token: str | Callable[[], str | None] | None = None,
                  *, ca_bundle: str | None = None, connect_timeout: float = 5.0, read_timeout: float = 30.0,
-                 session: requests.Session | None = None) -> None:
+                 session: requests.Session | None = None,
+                 installation: str | Callable[[], str | None] | None = None) -> None:
         self.api = api_base(server_url)
         self.server_url = server_url
         self.counter_code = counter_code
         self._token = token
+        # this PC's installation id (kesco_protocol.installation), sent with every request
+        self._installation = installation
         self.timeout = (connect_timeout, read_timeout)
         self.session = session or requests.Session()
         # a path to extra CA certificates, or the default store; never False
@@ -100,6 +106,9 @@ class ServerClient:
     def _request(self, method: str, path: str, *, auth: bool = True, stream: bool = False,
                  timeout: tuple[float, float] | None = None, **kw: Any) -> requests.Response:
         headers = dict(kw.pop("headers", None) or {})
+        installation = self._installation() if callable(self._installation) else self._installation
+        if installation:
+            headers[INSTALLATION_HEADER] = installation
         if auth:
             headers.update(self._auth())
         verify = self.session.verify
@@ -125,6 +134,8 @@ class ServerClient:
         detail = _detail(resp)
         retry = parse_retry_after(resp.headers.get("Retry-After"))
         resp.close()
+        if code == 409 and MISMATCH in detail:
+            raise WrongInstallation(detail=detail, http_status=code, counter=self.counter_code)
         if code in (401, 403):
             raise AuthFailure(detail=detail, http_status=code)
         if code == 413:

@@ -40,6 +40,7 @@ from counter_app.sync.errors import (
     NotEnrolled,
     Offline,
     SyncFailure,
+    WrongInstallation,
 )
 from counter_app.sync.pull import Puller
 from counter_app.sync.push import DEFAULT_BATCH, Pusher, PushReport, apply_status
@@ -158,9 +159,17 @@ class SyncEngine:
         self._set(busy=True)
         try:
             now = self.monotonic()
+            wrong: WrongInstallation | None = None
             if self._status_at is None or now - self._status_at >= self.status_interval_s:
-                self._apply_status(self.client.status())
+                try:
+                    self._apply_status(self.client.status())
+                except WrongInstallation as e:
+                    # not the enrolled PC: still hand the server what was collected here (it holds
+                    # it in suspense for a person and answers the same refusal), then stop
+                    wrong = e
             report = self.pusher.push_all()
+            if wrong is not None:
+                raise wrong
             self.last_push = report
             if report.requests:
                 self._status_at = self.monotonic()  # each answer carried the status

@@ -48,6 +48,11 @@ class AuthFailure(SyncFailure, key="sync.auth", kind="auth"):
     re-enrolls the counter; nothing is dropped."""
 
 
+class WrongInstallation(AuthFailure, key="sync.wrong_installation", kind="installation"):
+    """409 installation_mismatch: the server knows another PC as this counter (this one is a copy,
+    or was restored onto a different PC). Sending stops; everything is kept; IT re-enrols."""
+
+
 class ServerFailure(SyncFailure, key="sync.server_error", kind="server"):
     """5xx (other than closing), 429, or a 200 whose body we cannot read."""
 

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import KW_ONLY, dataclass, field
 from typing import Any
 
+from counter_app.services import clock_guard
 from counter_app.services.clock import Clock, iso
 from counter_app.storage import outbox
 from counter_app.storage.store import Store, set_kv
@@ -165,6 +166,7 @@ def apply_status(conn: Any, status: dict[str, Any], at: str, report: PushReport 
     if report is not None:
         report.requeued = (report.requeued[0] + requeued[0], report.requeued[1] + requeued[1])
         report.confirmed += confirmed
+    clock_guard.remember_server_time(conn, status.get("server_time"), at)
     period = status.get("period")
     if isinstance(period, dict) and period.get("state") in ("open", "closing"):
         set_kv(conn, "server_period_state", str(period["state"]))

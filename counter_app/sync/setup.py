@@ -9,6 +9,7 @@ import requests
 
 from counter_app.services.clock import iso
 from counter_app.storage.store import set_kv
+from counter_app.sync import installation as installation_mod
 from counter_app.sync.client import ServerClient, api_base
 from counter_app.sync.engine import SyncEngine
 from counter_app.sync.errors import KeyringUnavailable, NotEnrolled
@@ -29,7 +30,7 @@ def _check_store(tokens: TokenStore) -> None:
 
 def enroll(counter: Any, server_url: str, enrollment_code: str, *, tokens: TokenStore | None = None,
            ca_bundle: str | None = None, session: requests.Session | None = None,
-           timeouts: tuple[float, float] = (5.0, 30.0)) -> str:
+           timeouts: tuple[float, float] = (5.0, 30.0), machine: str | None = None) -> str:
     """Exchange the one-time enrollment code for the counter's token and keep it in the keyring;
     remember the server address. The keyring is checked *before* the one-time code is spent.
     Returns the counter code."""
@@ -38,8 +39,11 @@ def enroll(counter: Any, server_url: str, enrollment_code: str, *, tokens: Token
     server_url = server_url.strip().rstrip("/")
     code = counter.service.counter_code
     api_base(server_url)  # refuse a malformed address before anything else
+    # a new installation at each enrolment: the server binds this PC (and this data folder) to
+    # the counter, and refuses any copy of it that was not enrolled itself
+    installation = installation_mod.create(counter, tokens, server_url, machine)
     client = ServerClient(server_url, code, None, ca_bundle=ca_bundle, connect_timeout=timeouts[0],
-                          read_timeout=timeouts[1], session=session)
+                          read_timeout=timeouts[1], session=session, installation=installation)
     # a new key pair at every enrolment: the server registers the public half and keeps the old
     # ones valid for what they signed (rotation)
     key_text = new_key_text()
@@ -69,7 +73,7 @@ def enroll(counter: Any, server_url: str, enrollment_code: str, *, tokens: Token
 
 
 def make_client(counter: Any, *, tokens: TokenStore | None = None, session: requests.Session | None = None,
-                timeouts: tuple[float, float] = (5.0, 30.0)) -> ServerClient | None:
+                timeouts: tuple[float, float] = (5.0, 30.0), machine: str | None = None) -> ServerClient | None:
     """The client for the configured server, or None when the counter has no server address or
     no code yet. The token is read from the keyring on each call (a re-enrollment takes effect
     without a restart)."""
@@ -90,8 +94,14 @@ def make_client(counter: Any, *, tokens: TokenStore | None = None, session: requ
             raise NotEnrolled(detail="no token in the keyring for this counter: run counter-app init --enroll")
         return value
 
+    # `machine` stands for another PC's machine id in tests (two "PCs" in one process)
+    installation_mod.ensure(counter, store, url, machine)
+
+    def installation() -> str | None:
+        return installation_mod.presented(counter, store, url, machine)
+
     return ServerClient(url, code, token, ca_bundle=cfg.ca_bundle or None, connect_timeout=timeouts[0],
-                        read_timeout=timeouts[1], session=session)
+                        read_timeout=timeouts[1], session=session, installation=installation)
 
 
 def make_engine(counter: Any, *, tokens: TokenStore | None = None, session: requests.Session | None = None,

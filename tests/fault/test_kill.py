@@ -16,10 +16,11 @@ import pytest
 
 from counter_app.app import open_application
 from counter_app.config import Config
+from counter_app.sync.installation import copy_secret
 from counter_app.sync.keyring_store import KeyringTokenStore
 from tests.fault.proxy import FaultProxy
 from tests.sync.file_keyring import FileKeyring
-from tests.sync.harness import Clock, LiveEnv
+from tests.sync.harness import LiveEnv
 from tests.sync.invariants import LocalView, ServerView, check_delivered, check_safe
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -31,6 +32,7 @@ def test_sigkill_during_push_loses_and_duplicates_nothing(env: LiveEnv, proxy: F
     k.issue(1500)
     data_dir = k.counter.data_dir
     token = env.tokens.get(proxy.url, "KILL1") or ""
+    clock = k.service.clock  # the same clock goes on after each restart (never back behind the receipts)
     k.close()
     cfg = Config.load(data_dir)
     cfg.server_url = proxy.url  # the subprocess goes through the proxy too
@@ -38,12 +40,12 @@ def test_sigkill_during_push_loses_and_duplicates_nothing(env: LiveEnv, proxy: F
     keyring_file = tmp_path / "keyring.json"
     monkeypatch.setenv("KESCO_TEST_KEYRING", str(keyring_file))
     KeyringTokenStore(FileKeyring()).set(proxy.url, "KILL1", token)
+    copy_secret(env.tokens, KeyringTokenStore(FileKeyring()), "KILL1")  # the same PC's token store
     penv = {**os.environ, "PYTHONPATH": str(ROOT), "PYTHON_KEYRING_BACKEND": "tests.sync.file_keyring.FileKeyring",
             "KESCO_TEST_KEYRING": str(keyring_file)}
     proxy.mode = "slow"  # each answer takes ~0.4 s to arrive after the server committed
     rng = random.Random(7)
     kills_after_commit = 0
-    clock = Clock()
     for _ in range(8):
         c = open_application(data_dir, clock=clock)
         k.counter = c

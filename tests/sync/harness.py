@@ -20,6 +20,7 @@ from central_server import db as sdb
 from central_server import master
 from central_server.config import Settings
 from counter_app.app import Application, open_application
+from counter_app.config import Config
 from counter_app.domain.receipt import Instrument
 from counter_app.services.clock import IST
 from counter_app.services.collection import Payment, Session
@@ -109,6 +110,11 @@ class LiveEnv:
                          code=TEMPLATE_CODE, clock=clock)
         c.service.open_shift(c.service.login(*CLERK), 1000_00)
         c.close()
+        # the counters' test clock stands on 28 Nov 2026 whatever the server's real time: a clock days
+        # off the server, which the counter would rightly refuse to issue with (test_clock_guard)
+        cfg = Config.load(tpl)
+        cfg.clock_max_skew_minutes = 0
+        cfg.save(tpl)
         self.template = tpl
         return self
 

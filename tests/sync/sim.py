@@ -27,6 +27,7 @@ from central_server import master
 from central_server.app import create_app
 from central_server.config import Settings
 from counter_app.app import open_application
+from counter_app.config import Config
 from counter_app.domain.receipt import Instrument
 from counter_app.services.clock import IST
 from counter_app.services.collection import Payment, Session
@@ -62,6 +63,11 @@ def make_templates(root: Path | None = None) -> Templates:
     clerk = c.service.login(*CLERK)
     c.service.open_shift(clerk, 1000_00)
     c.close()
+    # the simulated clock stands on 28 Nov 2026 whatever the server's real time (a clock days off
+    # the server, which the counter would refuse to issue with: tests/services/test_clock_guard.py)
+    cfg = Config.load(base / "counter")
+    cfg.clock_max_skew_minutes = 0
+    cfg.save(base / "counter")
     server_db = base / "server.sqlite3"
     app = create_app(Settings(database_url=f"sqlite:///{server_db}"))
     eng = app.state.engine

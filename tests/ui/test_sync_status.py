@@ -81,6 +81,7 @@ def test_collection_goes_on_with_the_server_stopped_and_pending_shows(
     try:
         tokens = MemoryTokenStore()
         enroll(ui_counter, srv.url, code, tokens=tokens)
+        ui_counter.config.clock_max_skew_minutes = 0  # the test clock stands on 29 Nov 2026, days off the server
         engine = make_engine(ui_counter, tokens=tokens, pull=False, poll_s=0.2)
         engine.start()
         w: MainWindow = make_window(engine=engine)

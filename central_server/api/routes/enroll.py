@@ -7,6 +7,7 @@ from fastapi import APIRouter, HTTPException, Request
 from central_server import counters, db, keys, throttle
 from central_server.api.deps import EngineDep, SettingsDep, now_iso
 from central_server.api.schemas import EnrollIn, EnrollOut, Problem
+from kesco_protocol.installation import HEADER, valid_installation_id
 
 router = APIRouter(tags=["enrollment"])
 
@@ -25,6 +26,9 @@ def _limits(request: Request, settings: SettingsDep) -> throttle.EnrolmentLimits
                                                               "counter: retry after Retry-After seconds"}})
 def enroll(body: EnrollIn, request: Request, eng: EngineDep, settings: SettingsDep) -> dict[str, str]:
     """Exchange the one-time enrollment code for the counter's long-lived token."""
+    installation = request.headers.get(HEADER)
+    if installation is not None and not valid_installation_id(installation):
+        raise HTTPException(422, f"{HEADER} is not an installation id")
     limits = _limits(request, settings)
     address = request.client.host if request.client else "unknown"
     wait = limits.take(address, body.counter_code)
@@ -36,7 +40,7 @@ def enroll(body: EnrollIn, request: Request, eng: EngineDep, settings: SettingsD
     done = None
     if plausible:
         with db.write_tx(eng) as conn:
-            done = counters.enroll(conn, body.counter_code, body.enrollment_code)
+            done = counters.enroll(conn, body.counter_code, body.enrollment_code, installation)
             if done is not None and body.public_key is not None:
                 keys.register(conn, done.counter_code, body.public_key, datetime.now(UTC))
     if done is None:

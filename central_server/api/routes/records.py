@@ -9,10 +9,10 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
-from central_server import counters, db, metrics, ops_state
+from central_server import counters, db, installations, metrics, ops_state
 from central_server import period as period_mod
 from central_server.api import body as body_mod
-from central_server.api.deps import OWN_ERRORS, EngineDep, OwnCounter, SettingsDep, now_iso
+from central_server.api.deps import OWN_ERRORS, EngineDep, OwnCaller, OwnCounter, SettingsDep, now_iso
 from central_server.api.schemas import CounterStatus, Problem, RecordsOut
 from central_server.config import Settings
 from central_server.ingest import ingest_records
@@ -33,12 +33,24 @@ def _status(conn: Any, code: str) -> dict[str, Any]:
                503: {"model": Problem, "description": "month-end closing in legacy mode: retry after Retry-After"}},
     openapi_extra=body_mod.openapi_body(),
 )
-async def post_records(code: OwnCounter, request: Request, eng: EngineDep, settings: SettingsDep) -> Any:
+async def post_records(caller: OwnCaller, request: Request, eng: EngineDep, settings: SettingsDep) -> Any:
     """Store a batch of the counter's records exactly once; one result per record, in order."""
-    # The token was checked (OwnCounter) before this reads a byte of the body; the body is capped
+    # The token was checked (OwnCaller) before this reads a byte of the body; the body is capped
     # and timed by central_server.limits while it is read, and parsed in a worker thread.
     raw = await request.body()
-    return await run_in_threadpool(_store, code, raw, request, eng, settings)
+    if caller.foreign:
+        return await run_in_threadpool(_hold, caller.code, caller.installation, raw, eng, settings)
+    return await run_in_threadpool(_store, caller.code, raw, request, eng, settings)
+
+
+def _hold(code: str, installation: str | None, raw: bytes, eng: Any, settings: Settings) -> Any:
+    """A second installation's records: kept whole in suspense (never posted, never lost), and
+    the PC is told it is not the enrolled one. The counter keeps them in its outbox too."""
+    items = body_mod.parse_records(raw, settings.max_batch)
+    with db.write_tx(eng) as conn:
+        n = installations.hold(conn, code, installation, items)
+    log.warning("records of a second installation held", extra={"counter": code, "records": n})
+    return JSONResponse({"detail": installations.message(code)}, status_code=409)
 
 
 def _store(code: str, raw: bytes, request: Request, eng: Any, settings: Settings) -> Any:

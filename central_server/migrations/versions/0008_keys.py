@@ -4,7 +4,7 @@ A re-enrolment closes the previous key (valid_to) and adds the new one; old keys
 receipts they signed still verify, at ingest, at import and on the public /verify page.
 
 Revision ID: 0008
-Revises: 0006
+Revises: 0007
 Create Date: 2026-12-01 10:40:00
 """
 from alembic import op
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 
 revision = '0008'
-down_revision = '0006'
+down_revision = '0007'
 branch_labels = None
 depends_on = None
 
