@@ -62,6 +62,11 @@ class Config:
         known = {f.name for f in fields(cls)} - {"extra"}
         cfg = cls(**{k: v for k, v in raw.items() if k in known})
         cfg.extra = {k: v for k, v in raw.items() if k not in known}
+        if cfg.server_url:
+            from counter_app.sync.address import check_server_url
+
+            # an address edited into the file by hand gets the same rule as one typed at setup
+            cfg.server_url = check_server_url(str(cfg.server_url))
         return cfg
 
     def save(self, data_dir: Path) -> Path:

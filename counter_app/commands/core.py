@@ -50,6 +50,10 @@ def register(sub: Any) -> None:
 
 def cmd_init(args: argparse.Namespace) -> int:
     data_dir = resolve_data_dir(args.data_dir)
+    if args.server:
+        from counter_app.sync.address import check_server_url
+
+        args.server = check_server_url(args.server)  # before anything is written or sent
     with open_application(data_dir) as c:
         if args.counter_code:
             c.service.initialise(args.counter_code, args.counter_name)

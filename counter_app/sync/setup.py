@@ -9,7 +9,8 @@ import requests
 
 from counter_app.services.clock import iso
 from counter_app.storage.store import set_kv
-from counter_app.sync.client import ServerClient, api_base
+from counter_app.sync.address import check_server_url
+from counter_app.sync.client import ServerClient
 from counter_app.sync.engine import SyncEngine
 from counter_app.sync.errors import KeyringUnavailable, NotEnrolled
 from counter_app.sync.keyring_store import KeyringTokenStore, TokenStore
@@ -33,9 +34,8 @@ def enroll(counter: Any, server_url: str, enrollment_code: str, *, tokens: Token
     Returns the counter code."""
     tokens = tokens or default_token_store()
     _check_store(tokens)
-    server_url = server_url.strip().rstrip("/")
+    server_url = check_server_url(server_url)  # refuse a bad or clear-text address before anything
     code = counter.service.counter_code
-    api_base(server_url)  # refuse a malformed address before anything else
     client = ServerClient(server_url, code, None, ca_bundle=ca_bundle, connect_timeout=timeouts[0],
                           read_timeout=timeouts[1], session=session)
     try:
