@@ -51,6 +51,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "The disk is full: the receipt was NOT saved. Free disk space and try again.",
         "डिस्क भरी है: रसीद सहेजी नहीं गई। डिस्क में जगह खाली करके फिर प्रयास करें।",
     ),
+    "storage.disk_full_write": (
+        "The disk is full: this change was NOT saved (what was saved before is safe). Free disk space and try again.",
+        "डिस्क भरी है: यह बदलाव सहेजा नहीं गया (पहले सहेजा गया सब सुरक्षित है)। डिस्क में जगह खाली करके फिर प्रयास करें।",
+    ),
+    "cli.unexpected": (
+        "counter-app {command} failed: {error}. Details are in the log: {log}",
+        "counter-app {command} विफल: {error}। विवरण लॉग में है: {log}",
+    ),
     "storage.newer_schema": (
         "This database was made by a newer version of the counter software (schema {found}). Install that version or newer; this one understands up to {known}.",
         "यह डेटाबेस काउंटर सॉफ़्टवेयर के नए संस्करण (स्कीमा {found}) से बना है। वही या नया संस्करण स्थापित करें; यह संस्करण {known} तक समझता है।",

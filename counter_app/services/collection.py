@@ -5,6 +5,7 @@ transaction: a receipt, its outbox row and its audit row are committed together 
 
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -44,6 +45,8 @@ MIN_PIN_DIGITS = 4
 ROLES = ("clerk", "supervisor", "admin")
 _USERNAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{1,31}$")
 _ACCOUNT = re.compile(r"^[0-9]{10}$")
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -174,16 +177,24 @@ class CollectionService:
         if not verify_pin(pin, user.pin_hash):
             attempts = user.failed_attempts + 1
             locked = iso(now + timedelta(minutes=LOCKOUT_MINUTES)) if attempts >= MAX_FAILED_LOGINS else None
-            with self.db.write() as conn:
-                users_repo.record_login_failure(conn, user.username, 0 if locked else attempts, locked)
-                receipts_repo.audit(conn, iso(now), user.username, "login_failed", user.username,
-                                    {"attempts": attempts})
+            try:
+                with self.db.write() as conn:
+                    users_repo.record_login_failure(conn, user.username, 0 if locked else attempts, locked)
+                    receipts_repo.audit(conn, iso(now), user.username, "login_failed", user.username,
+                                        {"attempts": attempts})
+            except StorageError as e:  # the answer is still "wrong PIN"; the count is lost with the disk
+                log.warning("failed login of %s not recorded: %s", user.username, e.key)
             if locked:
                 raise AuthError("auth.locked", minutes=LOCKOUT_MINUTES)
             raise AuthError("auth.failed")
-        with self.db.write() as conn:
-            users_repo.reset_login_failures(conn, user.username)
-            receipts_repo.audit(conn, iso(now), user.username, "login", user.username)
+        try:
+            with self.db.write() as conn:
+                users_repo.reset_login_failures(conn, user.username)
+                receipts_repo.audit(conn, iso(now), user.username, "login", user.username)
+        except StorageError as e:
+            # Login only needs to read: at a full disk the clerk must still get in (to see, print,
+            # close); the lost audit line is logged instead of blocking the counter.
+            log.warning("login of %s not audited: %s", user.username, e.key)
         return Session(user.username, user.full_name, user.role)
 
     def authorise_supervisor(self, username: str, pin: str) -> Session:
@@ -292,6 +303,15 @@ class CollectionService:
             raise AmountError("amount.over_limit", limit=format_inr(self.config.max_receipt_paise))
 
     def issue_receipt(self, session: Session, payment: Payment) -> Receipt:
+        """See _issue_receipt; a full disk is reported as the receipt that was not saved."""
+        try:
+            return self._issue_receipt(session, payment)
+        except StorageError as e:
+            if e.key == "storage.disk_full_write":
+                raise StorageError("storage.disk_full") from e
+            raise
+
+    def _issue_receipt(self, session: Session, payment: Payment) -> Receipt:
         """Validate, then in one transaction: allocate the next sequence number, chain the hash and
         insert receipt + outbox + audit. Returns the committed receipt (ready to print)."""
         account = normalise_account(payment.account_no)
