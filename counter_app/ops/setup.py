@@ -20,6 +20,7 @@ from counter_app.config import CONFIG_FILENAME, Config, resolve_data_dir
 from counter_app.domain.errors import ValidationError
 from counter_app.storage.dbfile import DB_FILENAME
 from counter_app.sync.address import check_server_url
+from kesco_protocol.digits import to_ascii_digits
 from kesco_protocol.records import valid_counter_code
 
 log = logging.getLogger(__name__)
@@ -66,7 +67,7 @@ def apply_setup(data_dir: str | Path | None, counter_code: str, server_url: str,
     (an offline counter, enrolled later). `tokens` is the sync engine's token store (the OS keyring
     by default; tests pass an in-memory one)."""
     d = resolve_data_dir(data_dir)
-    code = counter_code.strip().upper()
+    code = to_ascii_digits(counter_code).strip().upper()
     if not valid_counter_code(code):
         raise ValidationError("counter.bad_code")
     url = normalise_server_url(server_url) if server_url.strip() else ""

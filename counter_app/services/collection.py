@@ -36,7 +36,7 @@ from counter_app.storage import receipts as receipts_repo
 from counter_app.storage import users as users_repo
 from counter_app.storage.store import Store, get_kv, get_kvs
 from kesco_protocol import limits as protocol_limits
-from kesco_protocol.digits import to_ascii_digits
+from kesco_protocol.digits import is_ascii_digits, to_ascii_digits
 from kesco_protocol.records import Dishonour, Mode, Receipt, RecordKind, Void
 
 MAX_FAILED_LOGINS = 5
@@ -129,7 +129,7 @@ class CollectionService:
     def initialise(self, counter_code: str, counter_name: str = "") -> None:
         from kesco_protocol.records import valid_counter_code
 
-        code = counter_code.strip().upper()
+        code = to_ascii_digits(counter_code).strip().upper()
         if not valid_counter_code(code):
             raise ValidationError("counter.bad_code")
         existing = self.store.get_meta("counter_code")
@@ -149,7 +149,8 @@ class CollectionService:
             raise ValidationError("auth.bad_username")
         if role not in ROLES:
             raise ValidationError("auth.bad_role", role=role)
-        if not pin.isdigit() or len(pin) < MIN_PIN_DIGITS or len(pin) > 12:
+        pin = to_ascii_digits(pin)  # a Hindi keyboard's १२३४ is the PIN 1234, at login too
+        if not is_ascii_digits(pin) or len(pin) < MIN_PIN_DIGITS or len(pin) > 12:
             raise ValidationError("auth.pin_too_short", min=MIN_PIN_DIGITS)
         full_name = " ".join(full_name.split()) or username
         now = iso(self.clock())
@@ -174,7 +175,7 @@ class CollectionService:
             minutes = max(1, int((datetime.fromisoformat(user.locked_until) - now).total_seconds() // 60) + 1)
             self._audit(user.username, "login_locked", user.username)
             raise AuthError("auth.locked", minutes=minutes)
-        if not verify_pin(pin, user.pin_hash):
+        if not verify_pin(to_ascii_digits(pin), user.pin_hash):
             attempts = user.failed_attempts + 1
             locked = iso(now + timedelta(minutes=LOCKOUT_MINUTES)) if attempts >= MAX_FAILED_LOGINS else None
             try:
