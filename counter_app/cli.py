@@ -47,6 +47,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     from counter_app.ops.logs import ensure_std_streams, setup_logging
 
     ensure_std_streams()  # the windowed build starts with no stdout/stderr at all
+    from counter_app.storage.private import private_umask
+
+    private_umask()  # logs, database, backups, exports: readable by this account only
     args_list = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser()
     args = parser.parse_args(args_list)

@@ -50,6 +50,8 @@ class Config:
     utility_name_hi: str = "कानपुर इलेक्ट्रिसिटी सप्लाई कंपनी लि. (केस्को)"
     printer: str = ""  # empty: the system's default printer
     receipt_layout: str = "80mm"  # or "a5"
+    token_store: str = "keyring"  # or "file": a Linux counter without a Secret Service (docs/INSTALL.md)
+    token_file: str = ""  # with token_store = "file"; empty: the service user's config folder
     extra: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
@@ -78,7 +80,8 @@ class Config:
         extra = d.pop("extra")
         d.update(extra)
         tmp = path.with_suffix(".toml.tmp")
-        with open(tmp, "wb") as fh:
+        # 0600 whatever the umask: it names the server and the token's home (counter_app/storage/private.py)
+        with os.fdopen(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb") as fh:
             tomli_w.dump(d, fh)
             fh.flush()
             os.fsync(fh.fileno())

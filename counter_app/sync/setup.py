@@ -20,6 +20,16 @@ def default_token_store() -> TokenStore:
     return KeyringTokenStore()
 
 
+def token_store_for(config: Any) -> TokenStore:
+    """The private token file when config.toml says `token_store = "file"` (a Linux counter
+    without a Secret Service: counter_app/sync/token_file.py), else the OS keyring."""
+    if getattr(config, "token_store", "keyring") == "file":
+        from counter_app.sync.token_file import FileTokenStore
+
+        return FileTokenStore(getattr(config, "token_file", "") or None)
+    return default_token_store()
+
+
 def _check_store(tokens: TokenStore) -> None:
     check = getattr(tokens, "check", None)
     if callable(check):
@@ -32,7 +42,7 @@ def enroll(counter: Any, server_url: str, enrollment_code: str, *, tokens: Token
     """Exchange the one-time enrollment code for the counter's token and keep it in the keyring;
     remember the server address. The keyring is checked *before* the one-time code is spent.
     Returns the counter code."""
-    tokens = tokens or default_token_store()
+    tokens = tokens or token_store_for(counter.config)
     _check_store(tokens)
     server_url = check_server_url(server_url)  # refuse a bad or clear-text address before anything
     code = counter.service.counter_code
@@ -69,7 +79,7 @@ def make_client(counter: Any, *, tokens: TokenStore | None = None, session: requ
     code = counter.store.get_meta("counter_code")
     if not cfg.server_url or not code:
         return None
-    store = tokens or default_token_store()
+    store = tokens or token_store_for(cfg)
     url = cfg.server_url
 
     def token() -> str | None:
