@@ -73,6 +73,7 @@ SHIFT_CLOSE: dict[str, Rule] = {
     "instruments": items(_SHIFT_INSTRUMENT, optional=True),
     "instruments_missing": items(text(lim.RECEIPT["receipt_no"]), optional=True),
     "other_modes": mapping(MONEY, lim.MODE, optional=True),
+    "chain_head_seq": integer(0, optional=True), "chain_head_hash": ident(lim.HASH, optional=True),
 }
 
 DAY_CLOSE: dict[str, Rule] = {

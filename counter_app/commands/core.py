@@ -41,6 +41,8 @@ def register(sub: Any) -> None:
 
     p = sub.add_parser("verify", help="integrity check, receipt chain, sequence gaps (non-zero exit on a problem)")
     p.add_argument("--json", action="store_true")
+    p.add_argument("--anchor", action="append", default=[], metavar="SEQ:HASH",
+                   help="the 'Chain head' of a signed shift report; may be given several times")
     p.set_defaults(func=cmd_verify)
 
     p = sub.add_parser("status", help="what this counter holds and its sync state")
@@ -112,7 +114,7 @@ def cmd_demo_data(args: argparse.Namespace) -> int:
 
 def cmd_verify(args: argparse.Namespace) -> int:
     with open_application(args.data_dir) as c:
-        report = c.service.verify()
+        report = c.service.verify(args.anchor)
     if args.json:
         print(json.dumps(report, indent=2, ensure_ascii=False))
     else:

@@ -77,9 +77,15 @@ class ShiftClose:
     approved_by: str | None
     closed_by: str
     closed_at: str
+    # the receipt chain's head when the shift closed: printed for the supervisor to sign (an anchor
+    # a clerk cannot rewrite, counter_app/storage/anchors.py) and sent to the server with the close
+    chain_head_seq: int = 0
+    chain_head_hash: str = ""
 
     def body(self) -> dict[str, Any]:
         d = {k: getattr(self, k) for k in self.__slots__}
+        if not self.chain_head_hash:  # a close made before anchors: its sealed form is unchanged
+            d.pop("chain_head_seq"), d.pop("chain_head_hash")
         d["kind"] = RecordKind.SHIFT_CLOSE.value
         return d
 

@@ -115,6 +115,22 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "A cheque from this consumer was dishonoured before.",
         "इस उपभोक्ता का एक चेक पहले अनादरित हो चुका है।",
     ),
+    "integrity.anchor_mismatch": (
+        "Receipt {seq} does not match its anchor ({source}: {expected}, the database has {found}): receipts up to {seq} were changed after the anchor was taken. Do not sync; call the supervisor and IT.",
+        "रसीद {seq} अपने एंकर से मेल नहीं खाती ({source}: {expected}, डेटाबेस में {found}): एंकर के बाद {seq} तक की रसीदें बदली गईं। सिंक न करें; सुपरवाइज़र और आईटी को बुलाएँ।",
+    ),
+    "integrity.anchor_missing": (
+        "Receipt {seq} named by an anchor ({source}) is not in the database: receipts were removed.",
+        "एंकर ({source}) में दी गई रसीद {seq} डेटाबेस में नहीं है: रसीदें हटाई गईं।",
+    ),
+    "integrity.bad_anchor": (
+        "'{anchor}' is not an anchor: type it as on the shift report, SEQ:HASH (e.g. 1234:9f86d081884c).",
+        "'{anchor}' एंकर नहीं है: पाली रिपोर्ट जैसा लिखें, क्रम:हैश (जैसे 1234:9f86d081884c)।",
+    ),
+    "integrity.outbox_mismatch": (
+        "The sync queue copy of receipts {seqs} differs from the sealed receipt: it was edited. Do not sync; call IT.",
+        "रसीदों {seqs} की सिंक कतार प्रति मुहरबंद रसीद से अलग है: उसे बदला गया। सिंक न करें; आईटी को बुलाएँ।",
+    ),
     "integrity.outbox_missing": (
         "Receipts without a sync queue entry: {seqs}.",
         "बिना सिंक कतार प्रविष्टि की रसीदें: {seqs}।",

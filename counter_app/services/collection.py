@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -30,10 +31,12 @@ from counter_app.domain.errors import (
 from counter_app.domain.receipt import Instrument, new_id, receipt_number, validate_instrument
 from counter_app.services.clock import Clock, iso, system_clock
 from counter_app.services.security import hash_pin, verify_pin
+from counter_app.storage import anchors as anchors_repo
 from counter_app.storage import closes as closes_repo
 from counter_app.storage import consumers as consumers_repo
 from counter_app.storage import receipts as receipts_repo
 from counter_app.storage import users as users_repo
+from counter_app.storage.db import raw
 from counter_app.storage.store import Store, get_kv, get_kvs
 from kesco_protocol import limits as protocol_limits
 from kesco_protocol.digits import is_ascii_digits, to_ascii_digits
@@ -458,8 +461,11 @@ class CollectionService:
         return d
 
     # ---------------------------------------------------------------- checks
-    def verify(self) -> dict[str, Any]:
-        """Integrity check, chain and sequence gaps, outbox completeness. `ok` is False on any problem."""
+    def verify(self, anchors: Sequence[str] = ()) -> dict[str, Any]:
+        """Integrity check, chain and sequence gaps, outbox completeness and its copies against the
+        sealed receipts, and the chain against its anchors: the server's, and `anchors` typed from
+        signed shift reports ("SEQ:HASH"). `ok` is False on any problem."""
+        typed = [(*anchors_repo.parse_anchor(a), "shift report") for a in anchors]
         problems: list[dict[str, Any]] = []
         damage = self.db.quick_check()
         if damage is not None:
@@ -469,6 +475,11 @@ class CollectionService:
             gaps = receipts_repo.sequence_gaps(conn)
             no_outbox = receipts_repo.outbox_missing(conn)
             head_seq, _ = receipts_repo.chain_head(conn)
+            con = raw(conn)
+            server = anchors_repo.server_anchor(con)
+            found = [(*server, "server")] if server else []
+            anchor_problems = anchors_repo.anchor_problems(con, [*found, *typed])
+            outbox_changed = anchors_repo.outbox_mismatches(con)
         if gaps:
             problems.append({"key": "integrity.sequence_gap", "missing": format_ranges(gaps)})
         if not report.ok and not gaps:
@@ -477,7 +488,11 @@ class CollectionService:
             problems.append({"key": "integrity.chain_broken", "seq": report.broken_at_seq, "detail": report.reason})
         if no_outbox:
             problems.append({"key": "integrity.outbox_missing", "seqs": format_ranges(no_outbox)})
-        return {"ok": not problems, "receipts": head_seq, "chain_checked": report.checked, "problems": problems}
+        if outbox_changed:
+            problems.append({"key": "integrity.outbox_mismatch", "seqs": format_ranges(outbox_changed)})
+        problems.extend(anchor_problems)
+        return {"ok": not problems, "receipts": head_seq, "chain_checked": report.checked, "problems": problems,
+                "anchors_checked": len(found) + len(typed)}
 
     def _audit(self, actor: str | None, action: str, subject: str | None,
                detail: dict[str, Any] | None = None) -> None:
