@@ -31,7 +31,7 @@ from counter_app.ops.findings import (
     schema_state,
 )
 from counter_app.storage import migrate, outbox
-from counter_app.storage.anchors import anchor_problems, outbox_mismatches, server_anchor
+from counter_app.storage.anchors import anchor_problems, outbox_mismatches, server_anchors
 from counter_app.storage.dbfile import connect_read_only, quick_check
 from kesco_protocol.records import Receipt
 
@@ -120,8 +120,7 @@ def check_records(ctx: Context) -> list[Finding]:
                 "SELECT seq FROM receipts r WHERE NOT EXISTS "
                 "(SELECT 1 FROM outbox o WHERE o.record_id = r.receipt_id) ORDER BY seq")]
             # what a clerk with the file cannot rewrite: the server's anchor; and the outbox copies
-            server = server_anchor(con)
-            anchored = anchor_problems(con, [(*server, "server")] if server else [])
+            anchored = anchor_problems(con, server_anchors(con))
             outbox_changed = outbox_mismatches(con)
         finally:
             con.close()

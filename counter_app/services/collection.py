@@ -476,8 +476,7 @@ class CollectionService:
             no_outbox = receipts_repo.outbox_missing(conn)
             head_seq, _ = receipts_repo.chain_head(conn)
             con = raw(conn)
-            server = anchors_repo.server_anchor(con)
-            found = [(*server, "server")] if server else []
+            found = anchors_repo.server_anchors(con)
             anchor_problems = anchors_repo.anchor_problems(con, [*found, *typed])
             outbox_changed = anchors_repo.outbox_mismatches(con)
         if gaps:

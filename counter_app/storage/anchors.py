@@ -35,17 +35,24 @@ def parse_anchor(text: str) -> tuple[int, str]:
     return int(m.group(1)), m.group(2)
 
 
-def server_anchor(con: sqlite3.Connection) -> tuple[int, str] | None:
-    """(seq, hash) the server last said it holds contiguously, or None."""
+def server_anchors(con: sqlite3.Connection) -> list[tuple[int, str, str]]:
+    """(seq, hash, "server") for what the server last said: its contiguous high-water seq and hash,
+    and the chain heads of the shift closes it holds."""
     row = con.execute("SELECT value FROM kv WHERE key = 'server_status'").fetchone()
     if not row or not row[0]:
-        return None
+        return []
+    out: list[tuple[int, str, str]] = []
     try:
         st = json.loads(row[0])
         seq, head = int(st.get("high_water_seq") or 0), str(st.get("chain_head_hash") or "")
+        if seq > 0 and head:
+            out.append((seq, head, "server"))
+        for a in st.get("anchors") or []:
+            if isinstance(a, dict) and isinstance(a.get("seq"), int) and isinstance(a.get("hash"), str):
+                out.append((int(a["seq"]), str(a["hash"]).lower(), "server"))
     except (ValueError, TypeError, AttributeError):
-        return None
-    return (seq, head) if seq > 0 and head else None
+        return out
+    return out
 
 
 def anchor_problems(con: sqlite3.Connection, anchors: Iterable[tuple[int, str, str]]) -> list[dict[str, Any]]:

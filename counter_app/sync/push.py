@@ -168,5 +168,5 @@ def apply_status(conn: Any, status: dict[str, Any], at: str, report: PushReport 
     set_kv(conn, "server_status", json.dumps(
         # chain_head_hash: the server's anchor, checked by verify and doctor (storage/anchors.py)
         {k: status.get(k) for k in ("high_water_seq", "max_seq", "receipts", "total_paise", "chain_ok",
-                                    "chain_head_hash")}
+                                    "chain_head_hash", "anchors")}
         | {"at": at}))

@@ -176,10 +176,17 @@ def test_the_servers_anchor_is_kept_at_each_sync_and_catches_a_rewrite(tmp_path:
             c.service.open_shift(clerk, 0)
             for i in range(N):
                 c.service.issue_receipt(clerk, Payment(account_no_for_index(i + 1), (i + 1) * 100_00))
+            sc = CloseService(c.service).close_shift(clerk, {"N500": 2}, [], remark="test close")
             st = make_engine(c, tokens=tokens, pull=False).drain()
             assert st.pending == 0, st
             rep = c.service.verify()
-            assert rep["ok"] and rep["anchors_checked"] >= 1, rep  # control: the anchor is there and matches
+            # control: both anchors are there (the high-water head, the shift close's head) and match
+            assert rep["ok"] and rep["anchors_checked"] >= 2, rep
+            from counter_app.storage.store import get_kv
+
+            with c.store.db.read() as conn:
+                kept = json.loads(get_kv(conn, "server_status") or "{}")
+            assert {"seq": sc.chain_head_seq, "hash": sc.chain_head_hash} in kept["anchors"]
         finally:
             c.close()
     _rewrite(d / "counter.sqlite3", 2, 1_00)
