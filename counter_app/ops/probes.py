@@ -120,7 +120,7 @@ def check_records(ctx: Context) -> list[Finding]:
                 "SELECT seq FROM receipts r WHERE NOT EXISTS "
                 "(SELECT 1 FROM outbox o WHERE o.record_id = r.receipt_id) ORDER BY seq")]
             # what a clerk with the file cannot rewrite: the server's anchor; and the outbox copies
-            anchored = anchor_problems(con, server_anchors(con))
+            anchored = anchor_problems(con, [*server_anchors(con), *ctx.facts.get("anchors", [])])
             outbox_changed = outbox_mismatches(con)
         finally:
             con.close()
@@ -239,6 +239,17 @@ def check_backup(ctx: Context) -> list[Finding]:
 def check_keyring(ctx: Context) -> list[Finding]:
     from counter_app.ops.keyring_probe import keyring_backend
 
+    if ctx.config.token_store == "file":  # a Linux counter's private token file (docs/INSTALL.md)
+        from counter_app.sync.errors import KeyringUnavailable
+        from counter_app.sync.token_file import FileTokenStore
+
+        store = FileTokenStore(ctx.config.token_file or None)
+        try:
+            store.check()
+        except KeyringUnavailable as e:
+            return [Finding("keyring", FAIL, "doctor.keyring_unusable", {"backend": f"file: {e.detail}"},
+                            "doctor.do.keyring")]
+        return [Finding("keyring", OK, "doctor.keyring_ok", {"backend": f"file {store.path}"})]
     name, usable = keyring_backend()
     if not usable:
         return [Finding("keyring", FAIL, "doctor.keyring_unusable", {"backend": name}, "doctor.do.keyring")]

@@ -109,6 +109,10 @@ def test_rewritten_receipts_are_caught_by_the_printed_anchor(tmp_path: Path, cap
     capsys.readouterr()
     assert counter_main(["--data-dir", str(d), "verify", "--anchor", anchor]) == 1
     assert "anchor" in capsys.readouterr().out.lower()
+    assert [f for f in run_doctor(d, server=False, anchors=[anchor]) if f.key == "integrity.anchor_mismatch"]
+    assert not [f for f in run_doctor(d, server=False, anchors=[short_form(1, rs[0].hash)])
+                if f.key.startswith("integrity.anchor")]  # control
+    assert counter_main(["--data-dir", str(d), "doctor", "--offline", "--anchor", anchor]) != 0
 
 
 def test_rewrite_is_caught_against_the_servers_anchor_by_verify_and_doctor(tmp_path: Path) -> None:

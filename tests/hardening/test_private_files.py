@@ -124,3 +124,10 @@ def test_linux_counter_enrols_and_syncs_with_the_token_file(tmp_path: Path, monk
             c.close()
         assert counter_main(["--data-dir", str(d), "sync", "--once", "--no-pull"]) == 0
         assert _everything_private(d) == []
+        from counter_app.ops.doctor import run_doctor
+
+        keyring = [f for f in run_doctor(d, server=False) if f.check == "keyring"]
+        assert [f.key for f in keyring] == ["doctor.keyring_ok"], keyring  # the file store, not "no keyring"
+        os.chmod(token_file, 0o644)
+        keyring = [f for f in run_doctor(d, server=False) if f.check == "keyring"]
+        assert [f.key for f in keyring] == ["doctor.keyring_unusable"], keyring

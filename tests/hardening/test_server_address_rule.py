@@ -83,5 +83,8 @@ def test_config_file_with_remote_http_is_refused_when_read(tmp_path: Path) -> No
     with pytest.raises(ValidationError) as info:
         Config.load(d)
     assert info.value.key == "ops.bad_server_url"
+    from counter_app.ops.doctor import run_doctor
+
+    assert [f.key for f in run_doctor(d, server=False) if f.check == "config"][:1] == ["doctor.config_unreadable"]
     (d / "config.toml").write_text('counter_code = "K07"\nserver_url = "https://kesco.invalid"\n')
     assert Config.load(d).server_url == "https://kesco.invalid"  # control
