@@ -3,6 +3,7 @@ each counter's receipts (high-water mark, gaps, chain head)."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -10,7 +11,7 @@ from typing import Any
 from sqlalchemy import Connection, func, insert, select, text, update
 
 from central_server import security
-from central_server.models import counters, receipts
+from central_server.models import counters, receipts, records
 from kesco_protocol.records import valid_counter_code
 
 ENROLLMENT_VALID = timedelta(days=7)
@@ -154,4 +155,27 @@ def status(conn: Connection, code: str) -> dict[str, Any]:
         "chain_ok": row["chain_broken_at"] is None,
         "chain_broken_at": row["chain_broken_at"],
         "chain_head_hash": row["chain_head_hash"],
+        "anchors": anchors(conn, code),
     }
+
+
+MAX_ANCHORS = 10
+
+
+def anchors(conn: Connection, code: str) -> list[dict[str, Any]]:
+    """The chain heads this counter told the server in its last shift closes (the head the
+    supervisor signed on paper): given back in every status answer, so that the counter's verify
+    and doctor check its chain against what a clerk cannot rewrite (issue 11 item 12)."""
+    rows = conn.execute(
+        select(records.c.payload).where(records.c.counter_code == code, records.c.kind == "shift_close")
+        .order_by(records.c.received_at.desc()).limit(MAX_ANCHORS)).all()
+    out: list[dict[str, Any]] = []
+    for (payload,) in rows:
+        try:
+            d = json.loads(payload)
+            seq, head = d.get("chain_head_seq"), d.get("chain_head_hash")
+        except (ValueError, AttributeError):
+            continue
+        if isinstance(seq, int) and not isinstance(seq, bool) and seq > 0 and isinstance(head, str) and head:
+            out.append({"seq": seq, "hash": head})
+    return out

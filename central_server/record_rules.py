@@ -5,7 +5,7 @@ unreadable date is money collected, so it is parked (ingest/receipts.py), never 
 
 from __future__ import annotations
 
-from central_server.validate import Rule, boolean, day, integer, items, mapping, moment, record, text
+from central_server.validate import Rule, boolean, day, ident, integer, items, mapping, moment, record, text
 from kesco_protocol import limits as lim
 
 MONEY = integer()
@@ -13,11 +13,23 @@ COUNT = integer(0)
 PIECES = integer(0, 100_000)
 
 
+# identifiers: ASCII only on the wire (issue 11 item 8); the digit-only ones ASCII 0-9
+IDENTS = {"receipt_id", "void_id", "dishonour_id", "shift_close_id", "day_close_id", "counter_code", "receipt_no",
+          "bill_no", "shift_id", "ifsc", "reference"}
+DIGIT_IDENTS = {"account_no", "number"}
+
+
+def _rule(k: str, limit: int, optional: bool) -> Rule:
+    if k in DIGIT_IDENTS or k in IDENTS:
+        return ident(limit, optional=optional, digits=k in DIGIT_IDENTS)
+    return text(limit, optional=optional)
+
+
 def _texts(table: dict[str, int], optional: set[str]) -> dict[str, Rule]:
-    return {k: text(v, optional=k in optional) for k, v in table.items()}
+    return {k: _rule(k, v, k in optional) for k, v in table.items()}
 
 
-INSTRUMENT = record({k: text(v, optional=True) for k, v in lim.INSTRUMENT.items()}, optional=True,
+INSTRUMENT = record({k: _rule(k, v, True) for k, v in lim.INSTRUMENT.items()}, optional=True,
                     closed=True)
 
 RECEIPT: dict[str, Rule] = {
@@ -47,8 +59,8 @@ DISHONOUR: dict[str, Rule] = {
 
 # one cheque or DD line of a shift close
 _SHIFT_INSTRUMENT = record({
-    "receipt_id": text(lim.ID, optional=True), "receipt_no": text(lim.RECEIPT["receipt_no"], optional=True),
-    "mode": text(lim.MODE, optional=True), "number": text(lim.INSTRUMENT["number"], optional=True),
+    "receipt_id": ident(lim.ID, optional=True), "receipt_no": ident(lim.RECEIPT["receipt_no"], optional=True),
+    "mode": text(lim.MODE, optional=True), "number": ident(lim.INSTRUMENT["number"], optional=True, digits=True),
     "bank": text(lim.INSTRUMENT["bank"], optional=True), "date": text(lim.DATE, optional=True),
     "amount_paise": integer(optional=True),
 })
@@ -66,6 +78,7 @@ SHIFT_CLOSE: dict[str, Rule] = {
     "instruments": items(_SHIFT_INSTRUMENT, optional=True),
     "instruments_missing": items(text(lim.RECEIPT["receipt_no"]), optional=True),
     "other_modes": mapping(MONEY, lim.MODE, optional=True),
+    "chain_head_seq": integer(0, optional=True), "chain_head_hash": ident(lim.HASH, optional=True),
 }
 
 DAY_CLOSE: dict[str, Rule] = {

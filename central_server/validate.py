@@ -14,6 +14,7 @@ from typing import Any
 
 from central_server.ingest.batch import MAX_INT, Invalid
 from kesco_protocol import limits
+from kesco_protocol.digits import is_ascii_digits
 
 Rule = Callable[[Any, str], None]
 _MISSING = object()
@@ -82,6 +83,22 @@ def text(limit: int, *, optional: bool = False) -> Rule:
             raise _bad(name, "missing or of the wrong type")
         if len(v) > limit:
             raise Invalid(f"{name} longer than {limit} characters")
+    return rule
+
+
+def ident(limit: int, *, optional: bool = False, digits: bool = False) -> Rule:
+    """An identifier on the wire (account, receipt, bill, cheque number, IFSC, counter code, ids):
+    text of at most `limit`, ASCII only; `digits`: ASCII 0-9 only. Other scripts' digits pass \\d
+    and isdigit(), so a record carrying them is refused here rather than parked or posted."""
+    check_text = text(limit, optional=optional)
+
+    def rule(v: Any, name: str) -> None:
+        check_text(v, name)
+        if isinstance(v, str) and v:
+            if digits and not is_ascii_digits(v):
+                raise _bad(name, "not ASCII digits 0-9 (digits of another script are refused)")
+            if not v.isascii():
+                raise _bad(name, "not ASCII (an identifier is ASCII only)")
     return rule
 
 

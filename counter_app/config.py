@@ -59,6 +59,8 @@ class Config:
     # an amount more than this many times the amount due AND this much above it needs a confirmation
     far_above_due_factor: int = 10
     far_above_due_margin_paise: int = 5_000_00
+    token_store: str = "keyring"  # or "file": a Linux counter without a Secret Service (docs/INSTALL.md)
+    token_file: str = ""  # with token_store = "file"; empty: the service user's config folder
     extra: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
@@ -71,6 +73,11 @@ class Config:
         known = {f.name for f in fields(cls)} - {"extra"}
         cfg = cls(**{k: v for k, v in raw.items() if k in known})
         cfg.extra = {k: v for k, v in raw.items() if k not in known}
+        if cfg.server_url:
+            from counter_app.sync.address import check_server_url
+
+            # an address edited into the file by hand gets the same rule as one typed at setup
+            cfg.server_url = check_server_url(str(cfg.server_url))
         return cfg
 
     def save(self, data_dir: Path) -> Path:
@@ -82,7 +89,8 @@ class Config:
         extra = d.pop("extra")
         d.update(extra)
         tmp = path.with_suffix(".toml.tmp")
-        with open(tmp, "wb") as fh:
+        # 0600 whatever the umask: it names the server and the token's home (counter_app/storage/private.py)
+        with os.fdopen(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb") as fh:
             tomli_w.dump(d, fh)
             fh.flush()
             os.fsync(fh.fileno())

@@ -50,6 +50,11 @@ class PeriodOut(BaseModel):
     changed_at: str
 
 
+class ChainAnchor(BaseModel):
+    seq: int
+    hash: str
+
+
 class CounterStatus(BaseModel):
     counter_code: str
     high_water_seq: int
@@ -60,6 +65,7 @@ class CounterStatus(BaseModel):
     chain_ok: bool
     chain_broken_at: int | None
     chain_head_hash: str
+    anchors: list[ChainAnchor] = Field(default_factory=list)  # heads from the counter's shift closes
     period: PeriodOut
     server_time: str
 

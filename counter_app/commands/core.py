@@ -41,6 +41,8 @@ def register(sub: Any) -> None:
 
     p = sub.add_parser("verify", help="integrity check, receipt chain, sequence gaps (non-zero exit on a problem)")
     p.add_argument("--json", action="store_true")
+    p.add_argument("--anchor", action="append", default=[], metavar="SEQ:HASH",
+                   help="the 'Chain head' of a signed shift report; may be given several times")
     p.set_defaults(func=cmd_verify)
 
     p = sub.add_parser("status", help="what this counter holds and its sync state")
@@ -50,6 +52,10 @@ def register(sub: Any) -> None:
 
 def cmd_init(args: argparse.Namespace) -> int:
     data_dir = resolve_data_dir(args.data_dir)
+    if args.server:
+        from counter_app.sync.address import check_server_url
+
+        args.server = check_server_url(args.server)  # before anything is written or sent
     with open_application(data_dir) as c:
         if args.counter_code:
             c.service.initialise(args.counter_code, args.counter_name)
@@ -108,7 +114,7 @@ def cmd_demo_data(args: argparse.Namespace) -> int:
 
 def cmd_verify(args: argparse.Namespace) -> int:
     with open_application(args.data_dir) as c:
-        report = c.service.verify()
+        report = c.service.verify(args.anchor)
     if args.json:
         print(json.dumps(report, indent=2, ensure_ascii=False))
     else:

@@ -35,6 +35,8 @@ def register(sub: Any) -> None:
     p.add_argument("--json", action="store_true")
     p.add_argument("--offline", action="store_true", help="do not contact the central server")
     p.add_argument("--timeout", type=float, default=5.0, help="seconds to wait for the server")
+    p.add_argument("--anchor", action="append", default=[], metavar="SEQ:HASH",
+                   help="the 'Chain head' of a signed shift report; may be given several times")
     p.set_defaults(func=cmd_doctor)
 
     p = sub.add_parser("smoke-test", help="prove this installation works (offscreen Qt, temporary database, PDF)")
@@ -96,7 +98,7 @@ def cmd_restore(args: argparse.Namespace) -> int:
 def cmd_doctor(args: argparse.Namespace) -> int:
     from counter_app.ops.doctor import exit_code, report_json, report_text, run_doctor
 
-    findings = run_doctor(args.data_dir, server=not args.offline, timeout_s=args.timeout)
+    findings = run_doctor(args.data_dir, server=not args.offline, timeout_s=args.timeout, anchors=args.anchor)
     print(report_json(findings, args.lang) if args.json else report_text(findings, args.lang))
     return exit_code(findings)
 

@@ -102,13 +102,13 @@ def _forever(engine: Any, args: argparse.Namespace) -> int:
 def cmd_export_pending(args: argparse.Namespace) -> int:
     from counter_app.sync.errors import NotEnrolled
     from counter_app.sync.export import write_export
-    from counter_app.sync.setup import default_token_store
+    from counter_app.sync.setup import token_store_for
     from counter_app.sync.signing_keys import attach
 
     with open_application(args.data_dir) as c:
         code = c.service.counter_code
         url = c.config.server_url
-        tokens = default_token_store()
+        tokens = token_store_for(c.config)
         token = tokens.get(url, code) if url else None
         if not token:
             raise NotEnrolled(detail="the export is sealed with the counter's key: enrol the counter first")

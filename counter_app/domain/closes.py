@@ -81,6 +81,16 @@ class ShiftClose(KindRecord):
     closed_at: str
     # the cash round-off of the shift's receipts not cancelled: expected cash includes it
     round_off_paise: int = 0
+    # the receipt chain's head when the shift closed: printed for the supervisor to sign (an anchor
+    # a clerk cannot rewrite, counter_app/storage/anchors.py) and sent to the server with the close
+    chain_head_seq: int = 0
+    chain_head_hash: str = ""
+
+    def body(self) -> dict[str, Any]:
+        d = KindRecord.body(self)
+        if not self.chain_head_hash:  # a close made before anchors: its sealed form is unchanged
+            del d["chain_head_seq"], d["chain_head_hash"]
+        return d
 
 
 @dataclass(frozen=True, slots=True)

@@ -51,6 +51,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "The disk is full: the receipt was NOT saved. Free disk space and try again.",
         "डिस्क भरी है: रसीद सहेजी नहीं गई। डिस्क में जगह खाली करके फिर प्रयास करें।",
     ),
+    "storage.disk_full_write": (
+        "The disk is full: this change was NOT saved (what was saved before is safe). Free disk space and try again.",
+        "डिस्क भरी है: यह बदलाव सहेजा नहीं गया (पहले सहेजा गया सब सुरक्षित है)। डिस्क में जगह खाली करके फिर प्रयास करें।",
+    ),
+    "cli.unexpected": (
+        "counter-app {command} failed: {error}. Details are in the log: {log}",
+        "counter-app {command} विफल: {error}। विवरण लॉग में है: {log}",
+    ),
     "storage.newer_schema": (
         "This database was made by a newer version of the counter software (schema {found}). Install that version or newer; this one understands up to {known}.",
         "यह डेटाबेस काउंटर सॉफ़्टवेयर के नए संस्करण (स्कीमा {found}) से बना है। वही या नया संस्करण स्थापित करें; यह संस्करण {known} तक समझता है।",
@@ -134,6 +142,22 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "consumer.warn_dishonoured": (
         "A cheque from this consumer was dishonoured before.",
         "इस उपभोक्ता का एक चेक पहले अनादरित हो चुका है।",
+    ),
+    "integrity.anchor_mismatch": (
+        "Receipt {seq} does not match its anchor ({source}: {expected}, the database has {found}): receipts up to {seq} were changed after the anchor was taken. Do not sync; call the supervisor and IT.",
+        "रसीद {seq} अपने एंकर से मेल नहीं खाती ({source}: {expected}, डेटाबेस में {found}): एंकर के बाद {seq} तक की रसीदें बदली गईं। सिंक न करें; सुपरवाइज़र और आईटी को बुलाएँ।",
+    ),
+    "integrity.anchor_missing": (
+        "Receipt {seq} named by an anchor ({source}) is not in the database: receipts were removed.",
+        "एंकर ({source}) में दी गई रसीद {seq} डेटाबेस में नहीं है: रसीदें हटाई गईं।",
+    ),
+    "integrity.bad_anchor": (
+        "'{anchor}' is not an anchor: type it as on the shift report, SEQ:HASH (e.g. 1234:9f86d081884c).",
+        "'{anchor}' एंकर नहीं है: पाली रिपोर्ट जैसा लिखें, क्रम:हैश (जैसे 1234:9f86d081884c)।",
+    ),
+    "integrity.outbox_mismatch": (
+        "The sync queue copy of receipts {seqs} differs from the sealed receipt: it was edited. Do not sync; call IT.",
+        "रसीदों {seqs} की सिंक कतार प्रति मुहरबंद रसीद से अलग है: उसे बदला गया। सिंक न करें; आईटी को बुलाएँ।",
     ),
     "integrity.outbox_missing": (
         "Receipts without a sync queue entry: {seqs}.",

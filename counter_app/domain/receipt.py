@@ -10,6 +10,7 @@ from datetime import date
 from typing import Any
 
 from counter_app.domain.errors import ValidationError
+from kesco_protocol.digits import to_ascii_digits
 from kesco_protocol.records import Mode
 
 
@@ -27,9 +28,11 @@ def receipt_number(counter_code: str, d: date, seq: int) -> str:
     return f"{counter_code}/{financial_year(d)}/{seq:07d}"
 
 
+# ASCII by construction (an explicit [0-9], never \d): other scripts' digits are turned into
+# ASCII before these run (kesco_protocol.digits), anything else digit-like is refused.
 _IFSC = re.compile(r"^[A-Z]{4}0[A-Z0-9]{6}$")
-_MICR = re.compile(r"^\d{9}$")
-_INSTRUMENT_NO = re.compile(r"^\d{6}$")
+_MICR = re.compile(r"^[0-9]{9}$")
+_INSTRUMENT_NO = re.compile(r"^[0-9]{6}$")
 _REFERENCE = re.compile(r"^[A-Za-z0-9]{4,40}$")
 
 
@@ -72,13 +75,13 @@ def validate_instrument(mode: Mode, inst: Instrument | None, today: date) -> Ins
         return None
     inst = inst or Instrument()
     if mode.needs_reference:
-        ref = (inst.reference or "").strip()
+        ref = to_ascii_digits(inst.reference or "").strip()
         if not ref:
             raise ValidationError("receipt.reference_required", mode=mode.value.upper())
         if not _REFERENCE.match(ref):
             raise ValidationError("receipt.reference_invalid")
         return Instrument(reference=ref)
-    number = (inst.number or "").strip()
+    number = to_ascii_digits(inst.number or "").strip()
     if not _INSTRUMENT_NO.match(number):
         raise ValidationError("instrument.number_invalid")
     try:
@@ -92,7 +95,7 @@ def validate_instrument(mode: Mode, inst: Instrument | None, today: date) -> Ins
     bank = " ".join((inst.bank or "").split())
     if not bank or len(bank) > 80:
         raise ValidationError("instrument.bank_required")
-    code = (inst.ifsc or "").strip().upper()
+    code = to_ascii_digits(inst.ifsc or "").strip().upper()
     if not (_IFSC.match(code) or _MICR.match(code)):
         raise ValidationError("instrument.ifsc_invalid")
     return Instrument(number=number, date=when.isoformat(), bank=bank, ifsc=code)

@@ -9,31 +9,36 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from counter_app.config import Config, resolve_data_dir
+from counter_app.domain.errors import ValidationError
 from counter_app.domain.messages import render
 from counter_app.ops import identity_probe, probes
 from counter_app.ops.findings import FAIL, OK, SKIP, WARN, Context, Finding
 from counter_app.services.clock import Clock, system_clock
+from counter_app.storage.anchors import parse_anchor
 
 log = logging.getLogger(__name__)
 
 
 def run_doctor(data_dir: str | Path | None = None, *, server: bool = True, clock: Clock = system_clock,
-               timeout_s: float = 5.0) -> list[Finding]:
-    """Every check, in an order that reads well: database first, then sync, disk, backup, server."""
+               timeout_s: float = 5.0, anchors: Sequence[str] = ()) -> list[Finding]:
+    """Every check, in an order that reads well: database first, then sync, disk, backup, server.
+    `anchors`: 'SEQ:HASH' chain heads from signed shift reports, checked with the server's."""
     path = resolve_data_dir(data_dir)
+    typed = [(*parse_anchor(a), "shift report") for a in anchors]  # a typing mistake: said at once
     try:
         config = Config.load(path)
-    except (OSError, ValueError) as e:
+    except (OSError, ValueError, ValidationError) as e:  # ValidationError: a refused server address
         config = Config()
         bad_config: Finding | None = Finding("config", FAIL, "doctor.config_unreadable", {"detail": str(e)},
                                              "doctor.do.config")
     else:
         bad_config = None
     ctx = Context(path, config, clock(), server, timeout_s)
+    ctx.facts["anchors"] = typed
     findings: list[Finding] = [bad_config] if bad_config else []
     checks: list[Callable[[Context], list[Finding]]] = [
         probes.check_config, probes.check_database, probes.check_records, probes.check_outbox,

@@ -31,6 +31,7 @@ from counter_app.ops.findings import (
     schema_state,
 )
 from counter_app.storage import migrate, outbox
+from counter_app.storage.anchors import anchor_problems, outbox_mismatches, server_anchors
 from counter_app.storage.dbfile import connect_read_only, quick_check
 from kesco_protocol.records import Receipt
 
@@ -118,6 +119,9 @@ def check_records(ctx: Context) -> list[Finding]:
             no_outbox = [r[0] for r in con.execute(
                 "SELECT seq FROM receipts r WHERE NOT EXISTS "
                 "(SELECT 1 FROM outbox o WHERE o.record_id = r.receipt_id) ORDER BY seq")]
+            # what a clerk with the file cannot rewrite: the server's anchor; and the outbox copies
+            anchored = anchor_problems(con, [*server_anchors(con), *ctx.facts.get("anchors", [])])
+            outbox_changed = outbox_mismatches(con)
         finally:
             con.close()
     except sqlite3.DatabaseError as e:
@@ -133,6 +137,11 @@ def check_records(ctx: Context) -> list[Finding]:
     if no_outbox:
         out.append(Finding("receipts", FAIL, "integrity.outbox_missing", {"seqs": format_ranges(no_outbox)},
                            "doctor.do.report"))
+    if outbox_changed:
+        out.append(Finding("receipts", FAIL, "integrity.outbox_mismatch", {"seqs": format_ranges(outbox_changed)},
+                           "doctor.do.chain"))
+    for p in anchored:
+        out.append(Finding("receipts", FAIL, p["key"], {k: v for k, v in p.items() if k != "key"}, "doctor.do.chain"))
     if not out:
         out.append(Finding("receipts", OK, "doctor.records_ok", {"receipts": report.checked}))
     return out
@@ -230,6 +239,17 @@ def check_backup(ctx: Context) -> list[Finding]:
 def check_keyring(ctx: Context) -> list[Finding]:
     from counter_app.ops.keyring_probe import keyring_backend
 
+    if ctx.config.token_store == "file":  # a Linux counter's private token file (docs/INSTALL.md)
+        from counter_app.sync.errors import KeyringUnavailable
+        from counter_app.sync.token_file import FileTokenStore
+
+        store = FileTokenStore(ctx.config.token_file or None)
+        try:
+            store.check()
+        except KeyringUnavailable as e:
+            return [Finding("keyring", FAIL, "doctor.keyring_unusable", {"backend": f"file: {e.detail}"},
+                            "doctor.do.keyring")]
+        return [Finding("keyring", OK, "doctor.keyring_ok", {"backend": f"file {store.path}"})]
     name, usable = keyring_backend()
     if not usable:
         return [Finding("keyring", FAIL, "doctor.keyring_unusable", {"backend": name}, "doctor.do.keyring")]

@@ -8,7 +8,6 @@ writable by administrators only."""
 
 from __future__ import annotations
 
-import ipaddress
 import logging
 import subprocess
 import sys
@@ -16,11 +15,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 from counter_app.config import CONFIG_FILENAME, Config, resolve_data_dir
 from counter_app.domain.errors import ValidationError
 from counter_app.storage.dbfile import DB_FILENAME
+from counter_app.sync.address import check_server_url
+from kesco_protocol.digits import to_ascii_digits
 from kesco_protocol.records import valid_counter_code
 
 log = logging.getLogger(__name__)
@@ -43,7 +43,7 @@ def needs_setup(data_dir: str | Path | None = None) -> bool:
     d = resolve_data_dir(data_dir)
     try:
         cfg = Config.load(d)
-    except (OSError, ValueError):
+    except (OSError, ValueError, ValidationError):  # unreadable, or an address the rule refuses
         return True
     if not cfg.counter_code or not (d / DB_FILENAME).exists():
         return True
@@ -56,24 +56,8 @@ def needs_setup(data_dir: str | Path | None = None) -> bool:
 
 
 def normalise_server_url(url: str) -> str:
-    """https://host[:port][/path] without a trailing slash; plain http only to this machine (the
-    demo and the tests), because the token travels in every request."""
-    url = url.strip().rstrip("/")
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise ValidationError("ops.bad_server_url")
-    if parts.scheme == "http" and not _is_loopback(parts.hostname):
-        raise ValidationError("ops.bad_server_url")
-    return url
-
-
-def _is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
+    """The one server-address rule (counter_app.sync.address): https, or plain http to this machine."""
+    return check_server_url(url)
 
 
 def apply_setup(data_dir: str | Path | None, counter_code: str, server_url: str, enrollment_code: str, *,
@@ -83,7 +67,7 @@ def apply_setup(data_dir: str | Path | None, counter_code: str, server_url: str,
     (an offline counter, enrolled later). `tokens` is the sync engine's token store (the OS keyring
     by default; tests pass an in-memory one)."""
     d = resolve_data_dir(data_dir)
-    code = counter_code.strip().upper()
+    code = to_ascii_digits(counter_code).strip().upper()
     if not valid_counter_code(code):
         raise ValidationError("counter.bad_code")
     url = normalise_server_url(server_url) if server_url.strip() else ""

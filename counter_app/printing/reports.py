@@ -30,6 +30,7 @@ from counter_app.printing.report_doc import (
 from counter_app.services.clock import IST
 from counter_app.services.closes import DayCloseStatus, DayReport
 from counter_app.services.reports import DayBookRow
+from counter_app.storage.anchors import short_form
 from kesco_protocol import vocabulary
 from kesco_protocol.money import format_inr
 
@@ -115,6 +116,8 @@ def shift_report_html(sc: ShiftClose, lh: Letterhead, denoms: Sequence[tuple[str
     if sc.remark:
         rows.append(("Remark", "टिप्पणी", h.e(sc.remark)))
     rows.append(("Approved by", "स्वीकृतकर्ता", h.e(sc.approved_by or "-")))
+    if sc.chain_head_hash:  # the anchor the supervisor signs: `counter-app verify --anchor` checks it
+        rows.append(("Chain head", "श्रृंखला शीर्ष", f"<b>{h.e(short_form(sc.chain_head_seq, sc.chain_head_hash))}</b>"))
     for mode, paise in sorted(sc.other_modes.items()):
         rows.append((h.mode_name(mode).split(" / ")[0], h.mode_name(mode).split(" / ")[-1], h.money(paise)))
     denom_rows, _ = _denomination_rows(sc.counts, denoms)

@@ -5,6 +5,7 @@ collection: receipts record the amount paid, not the cash tendered."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections import Counter as Tally
 from collections.abc import Mapping, Sequence
@@ -211,6 +212,9 @@ class CloseService:
             current = users_repo.get_shift(conn, shift.shift_id)
             if current is None or not current.is_open:
                 raise StateError("shift.closed")
+            head_seq, head_hash = receipts_repo.chain_head(conn)  # in the close's transaction
+            if head_seq:
+                sc = dataclasses.replace(sc, chain_head_seq=head_seq, chain_head_hash=head_hash)
             closes_repo.insert_shift_close(conn, sc)
             users_repo.close_shift(conn, shift.shift_id, now)
             receipts_repo.insert_outbox(conn, sc.shift_close_id, RecordKind.SHIFT_CLOSE, sc.body(), now)

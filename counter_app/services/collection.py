@@ -5,7 +5,9 @@ transaction: a receipt, its outbox row and its audit row are committed together 
 
 from __future__ import annotations
 
+import logging
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
@@ -33,13 +35,15 @@ from counter_app.services.clock import Clock, iso, system_clock
 from counter_app.services.dues import RecentPayment, recent_payments, unreflected_paise
 from counter_app.services.security import hash_pin, verify_pin
 from counter_app.storage import account_activity
+from counter_app.storage import anchors as anchors_repo
 from counter_app.storage import closes as closes_repo
 from counter_app.storage import consumers as consumers_repo
 from counter_app.storage import receipts as receipts_repo
 from counter_app.storage import users as users_repo
+from counter_app.storage.db import raw
 from counter_app.storage.store import Store, get_kv, get_kvs
 from kesco_protocol import limits as protocol_limits
-from kesco_protocol.digits import to_ascii_digits
+from kesco_protocol.digits import is_ascii_digits, to_ascii_digits
 from kesco_protocol.records import Dishonour, Mode, Receipt, RecordKind, Void
 from kesco_protocol.signing import Signer, sign_receipt
 
@@ -49,6 +53,8 @@ MIN_PIN_DIGITS = 4
 ROLES = ("clerk", "supervisor", "admin")
 _USERNAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{1,31}$")
 _ACCOUNT = re.compile(r"^[0-9]{10}$")
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,7 +153,7 @@ class CollectionService:
     def initialise(self, counter_code: str, counter_name: str = "") -> None:
         from kesco_protocol.records import valid_counter_code
 
-        code = counter_code.strip().upper()
+        code = to_ascii_digits(counter_code).strip().upper()
         if not valid_counter_code(code):
             raise ValidationError("counter.bad_code")
         existing = self.store.get_meta("counter_code")
@@ -167,7 +173,8 @@ class CollectionService:
             raise ValidationError("auth.bad_username")
         if role not in ROLES:
             raise ValidationError("auth.bad_role", role=role)
-        if not pin.isdigit() or len(pin) < MIN_PIN_DIGITS or len(pin) > 12:
+        pin = to_ascii_digits(pin)  # a Hindi keyboard's १२३४ is the PIN 1234, at login too
+        if not is_ascii_digits(pin) or len(pin) < MIN_PIN_DIGITS or len(pin) > 12:
             raise ValidationError("auth.pin_too_short", min=MIN_PIN_DIGITS)
         full_name = " ".join(full_name.split()) or username
         now = iso(self.clock())
@@ -192,19 +199,27 @@ class CollectionService:
             minutes = max(1, int((datetime.fromisoformat(user.locked_until) - now).total_seconds() // 60) + 1)
             self._audit(user.username, "login_locked", user.username)
             raise AuthError("auth.locked", minutes=minutes)
-        if not verify_pin(pin, user.pin_hash):
+        if not verify_pin(to_ascii_digits(pin), user.pin_hash):
             attempts = user.failed_attempts + 1
             locked = iso(now + timedelta(minutes=LOCKOUT_MINUTES)) if attempts >= MAX_FAILED_LOGINS else None
-            with self.db.write() as conn:
-                users_repo.record_login_failure(conn, user.username, 0 if locked else attempts, locked)
-                receipts_repo.audit(conn, iso(now), user.username, "login_failed", user.username,
-                                    {"attempts": attempts})
+            try:
+                with self.db.write() as conn:
+                    users_repo.record_login_failure(conn, user.username, 0 if locked else attempts, locked)
+                    receipts_repo.audit(conn, iso(now), user.username, "login_failed", user.username,
+                                        {"attempts": attempts})
+            except StorageError as e:  # the answer is still "wrong PIN"; the count is lost with the disk
+                log.warning("failed login of %s not recorded: %s", user.username, e.key)
             if locked:
                 raise AuthError("auth.locked", minutes=LOCKOUT_MINUTES)
             raise AuthError("auth.failed")
-        with self.db.write() as conn:
-            users_repo.reset_login_failures(conn, user.username)
-            receipts_repo.audit(conn, iso(now), user.username, "login", user.username)
+        try:
+            with self.db.write() as conn:
+                users_repo.reset_login_failures(conn, user.username)
+                receipts_repo.audit(conn, iso(now), user.username, "login", user.username)
+        except StorageError as e:
+            # Login only needs to read: at a full disk the clerk must still get in (to see, print,
+            # close); the lost audit line is logged instead of blocking the counter.
+            log.warning("login of %s not audited: %s", user.username, e.key)
         return Session(user.username, user.full_name, user.role)
 
     def authorise_supervisor(self, username: str, pin: str) -> Session:
@@ -316,6 +331,15 @@ class CollectionService:
             raise AmountError("amount.over_limit", limit=format_inr(self.config.max_receipt_paise))
 
     def issue_receipt(self, session: Session, payment: Payment) -> Receipt:
+        """See _issue_receipt; a full disk is reported as the receipt that was not saved."""
+        try:
+            return self._issue_receipt(session, payment)
+        except StorageError as e:
+            if e.key == "storage.disk_full_write":
+                raise StorageError("storage.disk_full") from e
+            raise
+
+    def _issue_receipt(self, session: Session, payment: Payment) -> Receipt:
         """Validate, then in one transaction: allocate the next sequence number, chain the hash and
         insert receipt + outbox + audit. Returns the committed receipt (ready to print)."""
         account = normalise_account(payment.account_no)
@@ -480,8 +504,11 @@ class CollectionService:
         return d
 
     # ---------------------------------------------------------------- checks
-    def verify(self) -> dict[str, Any]:
-        """Integrity check, chain and sequence gaps, outbox completeness. `ok` is False on any problem."""
+    def verify(self, anchors: Sequence[str] = ()) -> dict[str, Any]:
+        """Integrity check, chain and sequence gaps, outbox completeness and its copies against the
+        sealed receipts, and the chain against its anchors: the server's, and `anchors` typed from
+        signed shift reports ("SEQ:HASH"). `ok` is False on any problem."""
+        typed = [(*anchors_repo.parse_anchor(a), "shift report") for a in anchors]
         problems: list[dict[str, Any]] = []
         damage = self.db.quick_check()
         if damage is not None:
@@ -491,6 +518,10 @@ class CollectionService:
             gaps = receipts_repo.sequence_gaps(conn)
             no_outbox = receipts_repo.outbox_missing(conn)
             head_seq, _ = receipts_repo.chain_head(conn)
+            con = raw(conn)
+            found = anchors_repo.server_anchors(con)
+            anchor_problems = anchors_repo.anchor_problems(con, [*found, *typed])
+            outbox_changed = anchors_repo.outbox_mismatches(con)
         if gaps:
             problems.append({"key": "integrity.sequence_gap", "missing": format_ranges(gaps)})
         if not report.ok and not gaps:
@@ -499,7 +530,11 @@ class CollectionService:
             problems.append({"key": "integrity.chain_broken", "seq": report.broken_at_seq, "detail": report.reason})
         if no_outbox:
             problems.append({"key": "integrity.outbox_missing", "seqs": format_ranges(no_outbox)})
-        return {"ok": not problems, "receipts": head_seq, "chain_checked": report.checked, "problems": problems}
+        if outbox_changed:
+            problems.append({"key": "integrity.outbox_mismatch", "seqs": format_ranges(outbox_changed)})
+        problems.extend(anchor_problems)
+        return {"ok": not problems, "receipts": head_seq, "chain_checked": report.checked, "problems": problems,
+                "anchors_checked": len(found) + len(typed)}
 
     def _audit(self, actor: str | None, action: str, subject: str | None,
                detail: dict[str, Any] | None = None) -> None:

@@ -199,7 +199,8 @@ def translate_operational(e: OperationalError | sqlite3.OperationalError) -> Sto
     orig = getattr(e, "orig", None)
     msg = str(orig if orig is not None else e).lower()
     if "full" in msg:
-        return StorageError("storage.disk_full")
+        # which change was lost is the caller's to say (issue_receipt says "the receipt")
+        return StorageError("storage.disk_full_write")
     if "locked" in msg or "busy" in msg:
         return StorageError("storage.busy")
     if "malformed" in msg or "not a database" in msg or "corrupt" in msg:

@@ -11,6 +11,7 @@ from counter_app.domain.errors import StorageError
 from counter_app.storage import migrate
 from counter_app.storage.db import Database, InstanceLock, raw
 from counter_app.storage.dbfile import DB_FILENAME
+from counter_app.storage.private import private_dir, private_umask, tighten
 
 
 class Store:
@@ -93,7 +94,9 @@ def open_store(data_dir: Path, *, lock: bool = True, create: bool = True, check:
     - a damaged database opens read-only: every write raises storage.damaged.
     """
     data_dir = Path(data_dir)
-    data_dir.mkdir(parents=True, exist_ok=True)
+    private_umask()  # the database, its -wal/-shm, backups, exports, logs: this account's only
+    private_dir(data_dir)
+    tighten(data_dir)  # an installation made before the rule had 0755 folders, 0644 files
     instance = InstanceLock(data_dir) if lock else None
     if instance is not None:
         instance.acquire()

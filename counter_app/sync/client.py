@@ -17,6 +17,7 @@ from typing import Any
 
 import requests
 
+from counter_app.sync.address import check_server_url
 from counter_app.sync.errors import (
     AuthFailure,
     BatchTooLarge,
@@ -43,6 +44,7 @@ def api_base(server_url: str) -> str:
     base = server_url.strip().rstrip("/")
     if not base.startswith(("http://", "https://")):
         raise ClientBug("sync.bad_server_url", detail=f"not an http(s) URL: {server_url[:100]!r}")
+    base = check_server_url(base)  # the one rule: https, or plain http to this machine only
     return base if base.endswith(API_PREFIX) else base + API_PREFIX
 
 

@@ -171,5 +171,7 @@ def apply_status(conn: Any, status: dict[str, Any], at: str, report: PushReport 
     if isinstance(period, dict) and period.get("state") in ("open", "closing"):
         set_kv(conn, "server_period_state", str(period["state"]))
     set_kv(conn, "server_status", json.dumps(
-        {k: status.get(k) for k in ("high_water_seq", "max_seq", "receipts", "total_paise", "chain_ok")}
+        # chain_head_hash: the server's anchor, checked by verify and doctor (storage/anchors.py)
+        {k: status.get(k) for k in ("high_water_seq", "max_seq", "receipts", "total_paise", "chain_ok",
+                                    "chain_head_hash", "anchors")}
         | {"at": at}))

@@ -10,7 +10,8 @@ import requests
 from counter_app.services.clock import iso
 from counter_app.storage.store import set_kv
 from counter_app.sync import installation as installation_mod
-from counter_app.sync.client import ServerClient, api_base
+from counter_app.sync.address import check_server_url
+from counter_app.sync.client import ServerClient
 from counter_app.sync.engine import SyncEngine
 from counter_app.sync.errors import KeyringUnavailable, NotEnrolled
 from counter_app.sync.keyring_store import KeyringTokenStore, TokenStore
@@ -20,6 +21,16 @@ from kesco_protocol.signing import Signer, public_text
 
 def default_token_store() -> TokenStore:
     return KeyringTokenStore()
+
+
+def token_store_for(config: Any) -> TokenStore:
+    """The private token file when config.toml says `token_store = "file"` (a Linux counter
+    without a Secret Service: counter_app/sync/token_file.py), else the OS keyring."""
+    if getattr(config, "token_store", "keyring") == "file":
+        from counter_app.sync.token_file import FileTokenStore
+
+        return FileTokenStore(getattr(config, "token_file", "") or None)
+    return default_token_store()
 
 
 def _check_store(tokens: TokenStore) -> None:
@@ -34,11 +45,10 @@ def enroll(counter: Any, server_url: str, enrollment_code: str, *, tokens: Token
     """Exchange the one-time enrollment code for the counter's token and keep it in the keyring;
     remember the server address. The keyring is checked *before* the one-time code is spent.
     Returns the counter code."""
-    tokens = tokens or default_token_store()
+    tokens = tokens or token_store_for(counter.config)
     _check_store(tokens)
-    server_url = server_url.strip().rstrip("/")
+    server_url = check_server_url(server_url)  # refuse a bad or clear-text address before anything
     code = counter.service.counter_code
-    api_base(server_url)  # refuse a malformed address before anything else
     # a new installation at each enrolment: the server binds this PC (and this data folder) to
     # the counter, and refuses any copy of it that was not enrolled itself
     installation = installation_mod.create(counter, tokens, server_url, machine)
@@ -81,7 +91,7 @@ def make_client(counter: Any, *, tokens: TokenStore | None = None, session: requ
     code = counter.store.get_meta("counter_code")
     if not cfg.server_url or not code:
         return None
-    store = tokens or default_token_store()
+    store = tokens or token_store_for(cfg)
     url = cfg.server_url
     try:
         attach(counter, store)

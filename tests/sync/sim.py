@@ -42,7 +42,7 @@ from tests.sync.sim_transport import FaultPlan, Server, SimAdapter, SimCrash
 
 CODE = "S1"
 N_CONSUMERS = 200
-HOST = "http://sim.invalid"
+HOST = "https://sim.invalid"
 
 
 # --- templates: made once per test session, copied per seed -------------------------------------

@@ -158,7 +158,7 @@ def test_refused_connection_and_dns_failure_are_offline() -> None:
         _client(f"http://127.0.0.1:{port}").health()
     assert type(info.value) is Offline
     with pytest.raises(Offline):
-        _client("http://no-such-host.invalid").health()
+        _client("https://no-such-host.invalid").health()
 
 
 def test_a_server_that_never_answers_times_out_as_offline(http_server: str) -> None:
