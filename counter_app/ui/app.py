@@ -48,7 +48,8 @@ def local_outbox_source(ctx: UiContext, link: Link) -> None:
     """Without a sync engine: read the outbox (on the task runner) into the bridge."""
 
     def done(s: StatusBarSummary) -> None:
-        ctx.sync.update(link=link, pending=s.pending, oldest_pending_at=s.oldest_pending_at,
+        ctx.sync.update(link=link, pending=s.pending, pending_by_kind=dict(s.pending_by_kind),
+                        oldest_pending_at=s.oldest_pending_at,
                         conflicts=s.problems, last_push_ok_at=s.last_synced_at,
                         consumers_as_of=s.consumers_as_of, server_period_state=s.server_period_state)
 

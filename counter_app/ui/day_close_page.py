@@ -31,6 +31,7 @@ from counter_app.services.reports import write_receipts_csv
 from counter_app.ui.close_models import TextTableModel
 from counter_app.ui.context import UiContext
 from counter_app.ui.day_close_common import ask_save_path, names, run_report_job, ui_date, variance_text
+from counter_app.ui.day_close_confirm import DayCloseConfirm
 from counter_app.ui.ops import BusyPage, Changes, Op
 from counter_app.ui.widgets import AlertLabel, line_edit, set_label
 from kesco_protocol.money import format_inr
@@ -65,6 +66,7 @@ class DayClosePage(BusyPage, QWidget):
         self.report: DayReport | None = None
         self.status: DayCloseStatus | None = None
         self.polls = 0
+        self.closed_report: DayReport | None = None
         self.ask_save_path: Callable[[QWidget, str, str, str], str] = ask_save_path
 
         self.title = QLabel(self)
@@ -128,6 +130,9 @@ class DayClosePage(BusyPage, QWidget):
         self.save_z_button = QPushButton(self)
         self.csv_button = QPushButton(self)
         self.alert = AlertLabel(self)
+        self.confirm = DayCloseConfirm(self)
+        self.confirm.confirmed.connect(self.f9)
+        self.confirm.cancelled.connect(self.cancel_close)
 
         middle = QHBoxLayout()
         columns: list[tuple[list[tuple[QLabel, QTableView]], int]] = [
@@ -148,6 +153,7 @@ class DayClosePage(BusyPage, QWidget):
         box.addLayout(middle, 1)
         box.addWidget(self.server_box)
         box.addLayout(buttons)
+        box.addWidget(self.confirm)
         box.addWidget(self.alert)
 
         self.poll_timer = QTimer(self)
@@ -197,7 +203,7 @@ class DayClosePage(BusyPage, QWidget):
             t.setAccessibleName(text.text())
         self.server_box.setTitle(self.tr("Central server's confirmation"))
         self.resend_button.setText(self.tr("Send again"))
-        self.close_button.setText(self.tr("&Close the day"))
+        self.close_button.setText(self.tr("&Close the day..."))
         self.print_z_button.setText(self.tr("Print &Z-report (Ctrl+P)"))
         self.payin_button.setText(self.tr("Print pay-&in slip"))
         self.save_z_button.setText(self.tr("&Save Z-report as PDF..."))
@@ -283,18 +289,39 @@ class DayClosePage(BusyPage, QWidget):
 
     # ------------------------------------------------------------------ closing and the server's answer
     def close_day(self) -> None:
-        session, rep = self.ctx.session, self.report
-        if self.busy or session is None or rep is None:
+        """Alt+C: show what will be closed and ask once (F9 closes, Esc goes back)."""
+        rep = self.report
+        if self.busy or rep is None or not self.close_button.isEnabled():
             return
+        self.alert.clear_message()
+        self.confirm.ask(rep, self.date_edit.text().strip())
+
+    def cancel_close(self) -> bool:
+        """Esc while asked: nothing closed. False when nothing was being asked."""
+        if not self.confirm.asking:
+            return False
+        self.confirm.dismiss()
+        self.alert.note(self.tr("The day was not closed."))
+        self.date_edit.setFocus()
+        return True
+
+    def f9(self) -> None:
+        """F9 on the day-close screen: the answer to the question, and nothing without one."""
+        session, rep = self.ctx.session, self.confirm.report
+        if self.busy or session is None or rep is None or not self.confirm.asking:
+            return
+        self.confirm.dismiss()
+        self.closed_report = rep
         day = rep.business_date
         Op(self, lambda: self.closing.close_day(session, day), note=self.tr("Closing the day..."),
            changes=Changes(day_close=True, outbox=True)).success(self._closed).failure(self._failed).run()
         self._enable(True)  # busy now: the close button stays off until the day's report is back
 
     def _closed(self, dc: DayClose) -> None:
-        self.alert.ok(self.tr("Day %1 closed: %2 receipts, %3. Sending it to the central server...")
-                      .replace("%1", self.date_edit.text().strip()).replace("%2", str(dc.receipt_count))
-                      .replace("%3", format_inr(dc.total_paise)))
+        rep = self.closed_report or self.report
+        if rep is not None:
+            self.alert.ok(self.confirm.closed_text(rep, self.date_edit.text().strip(), self.ctx.sync.state,
+                                                   self.ctx.sync.engine is not None))
         self.day_closed.emit(dc)
         self._wait_for_server()  # the day's figures are read again on Changes(day_close)
 
@@ -361,9 +388,15 @@ class DayClosePage(BusyPage, QWidget):
                 kind = "mismatch"
                 text = who + " " + self.tr("The central server did not take the day close. Call IT.")
             else:
-                text = who + " " + (self.tr("Waiting for the central server's answer...") if self.ctx.sync.engine
-                                    else self.tr("Not sent yet: this counter is not connected to the central "
-                                                 "server now. It goes when the connection is back."))
+                link = str(getattr(self.ctx.sync.state.link, "value", self.ctx.sync.state.link))
+                if self.ctx.sync.engine and link == "online":
+                    text = who + " " + self.tr("Waiting for the central server's answer...")
+                elif self.ctx.sync.engine and link != "unconfigured":
+                    text = who + " " + self.tr("Not sent yet: this counter is OFFLINE. It goes when the "
+                                               "connection is back.")
+                else:
+                    text = who + " " + self.tr("Not sent yet: this counter is not connected to the central "
+                                               "server now. It goes when the connection is back.")
         self.server_label.setText(text)
         self.server_label.setProperty("kind", kind)
         self.server_label.setAccessibleName(text)

@@ -239,6 +239,8 @@ class MainWindow(QMainWindow):
             self.collect_page.confirm()
         elif self.stack.currentWidget() is self.closing_page:
             self.closing_page.f9()
+        elif self.stack.currentWidget() is self.supervisor_page:
+            self.supervisor_page.f9()
 
     def _escape(self) -> None:
         page = self.stack.currentWidget()
