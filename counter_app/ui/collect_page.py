@@ -10,11 +10,12 @@ import re
 import time
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtGui import QKeyEvent, QShowEvent
 from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QListView,
     QPushButton,
     QVBoxLayout,
@@ -30,6 +31,7 @@ from counter_app.ui.models import ConsumerRole, SearchResultsModel
 from counter_app.ui.ops import BusyPage, Changes, Op, error_text
 from counter_app.ui.payment_form import FieldError, PaymentForm
 from counter_app.ui.print_jobs import Printed, print_op
+from counter_app.ui.shift_tally import ShiftTallyLabel, Tally
 from counter_app.ui.widgets import AlertLabel, add_row, line_edit, set_label
 from kesco_protocol.money import format_inr
 from kesco_protocol.records import Receipt
@@ -65,6 +67,9 @@ class CollectPage(BusyPage, QWidget):
         self.clear_button = QPushButton(self)
         self.alert = AlertLabel(self)
         self.last_label = QLabel(self)
+        self.last_label.setObjectName("lastReceipt")
+        self.tally = ShiftTallyLabel(ctx, self)
+        self.tally.loaded.connect(lambda _t: self._show_last())
         self.print_again_button = QPushButton(self)
         self.print_again_button.setEnabled(False)
 
@@ -81,6 +86,7 @@ class CollectPage(BusyPage, QWidget):
         middle.addLayout(right, 1)
         last = QHBoxLayout()
         last.addWidget(self.last_label, 1)
+        last.addWidget(self.tally)
         last.addWidget(self.print_again_button)
         box = QVBoxLayout(self)
         box.addLayout(top)
@@ -100,6 +106,8 @@ class CollectPage(BusyPage, QWidget):
         self.print_again_button.clicked.connect(self.print_again)
         self.card.unknown_name.returnPressed.connect(self.form.amount.setFocus)
         self.form.amount.returnPressed.connect(self.confirm_hint)
+        for field in self.form.findChildren(QLineEdit):
+            field.textEdited.connect(self._payment_edited)
         self._payment_enabled(False)
         self.retranslate()
 
@@ -130,9 +138,24 @@ class CollectPage(BusyPage, QWidget):
         if r is None:
             self.last_label.setText(self.tr("No receipt yet in this session."))
         else:
-            self.last_label.setText(self.tr("Last receipt: %1, %2, account %3")
-                                    .replace("%1", r.receipt_no).replace("%2", format_inr(r.amount_paise))
-                                    .replace("%3", r.account_no))
+            text = self.tr("Last receipt: %1, %2, account %3").replace("%1", r.receipt_no) \
+                .replace("%2", format_inr(r.amount_paise)).replace("%3", r.account_no)
+            t: Tally | None = self.tally.tally
+            if t is not None and r.receipt_id in t.cancelled_ids:
+                # A cancelled receipt must not pass for the last money taken.
+                text = self.tr("CANCELLED:") + " " + text
+            self.last_label.setText(text)
+        self.last_label.setAccessibleName(self.last_label.text())
+
+    def showEvent(self, e: QShowEvent) -> None:
+        self.tally.refresh()
+        super().showEvent(e)
+
+    def _payment_edited(self, _text: str) -> None:
+        """A refusal ("Enter an amount") is about what was typed: once the clerk types again it
+        is stale, and a stale error next to a valid amount is misleading."""
+        if self.alert.kind == "error":
+            self.alert.clear_message()
 
     # ------------------------------------------------------------------ finding the consumer
     def focus_account(self) -> None:
@@ -264,8 +287,8 @@ class CollectPage(BusyPage, QWidget):
         self.last_receipt = r
         self._show_last()
         self.print_again_button.setEnabled(True)
-        self.alert.ok(self.tr("Receipt %1 saved: %2. Printing...").replace("%1", r.receipt_no)
-                      .replace("%2", format_inr(r.amount_paise)))
+        self.alert.ok(lambda: self.tr("Receipt %1 saved: %2. Printing...").replace("%1", r.receipt_no)
+                      .replace("%2", format_inr(r.amount_paise)) + self._change_text(r))
         self.clear_consumer()
         self.receipt_committed.emit(r)
         self._print(r, again=False)
@@ -282,12 +305,24 @@ class CollectPage(BusyPage, QWidget):
             field.setFocus()
             field.selectAll()
 
+    def _change_text(self, r: Receipt) -> str:
+        """The change to hand back, repeated in the done line until the next consumer: the form
+        that showed it is cleared on save, while the clerk is still counting the notes."""
+        change = r.change_paise
+        if not change:
+            return ""
+        return " " + self.tr("GIVE CHANGE: %1.").replace("%1", format_inr(change))
+
     def _printed(self, p: Printed) -> None:
-        if p.reprint_no:
-            text = self.tr("Receipt %1 printed again (DUPLICATE, reprint %2).").replace("%1", p.receipt_no) \
-                .replace("%2", str(p.reprint_no))
-        else:
-            text = self.tr("Receipt %1 saved and printed.").replace("%1", p.receipt_no)
+        last = self.last_receipt
+        mine = last if last is not None and last.receipt_no == p.receipt_no and not p.reprint_no else None
+
+        def text() -> str:
+            if p.reprint_no:
+                return self.tr("Receipt %1 printed again (DUPLICATE, reprint %2).").replace("%1", p.receipt_no) \
+                    .replace("%2", str(p.reprint_no))
+            return self.tr("Receipt %1 saved and printed.").replace("%1", p.receipt_no) + \
+                (self._change_text(mine) if mine is not None else "")
         self.alert.ok(text)
         self.print_finished.emit(p)
 

@@ -33,6 +33,7 @@ from counter_app.ui.context import UiContext
 from counter_app.ui.day_close_common import ask_save_path, names, run_report_job, ui_date, variance_text
 from counter_app.ui.day_close_confirm import DayCloseConfirm
 from counter_app.ui.ops import BusyPage, Changes, Op
+from counter_app.ui.report_errors import PAYIN_SLIP, Z_REPORT
 from counter_app.ui.widgets import AlertLabel, line_edit, set_label
 from kesco_protocol.money import format_inr
 
@@ -420,8 +421,8 @@ class DayClosePage(BusyPage, QWidget):
            changes=Changes(day_close=True, outbox=True)).success(done).failure(self._failed).run()
 
     # ------------------------------------------------------------------ reports and export
-    def _print(self, fn: Callable[[], str | None], what: str) -> None:
-        run_report_job(self, fn, self.tr("Printing..."), what)
+    def _print(self, fn: Callable[[], str | None], what: Callable[[], str], document: object) -> None:
+        run_report_job(self, fn, self.tr("Printing..."), what, document)
 
     def print_z(self) -> None:
         rep, st, ctx = self.report, self.status, self.ctx
@@ -429,14 +430,14 @@ class DayClosePage(BusyPage, QWidget):
             return
         dc = st.day_close if st else None
         self._print(lambda: print_z_report(ctx.printer, rep, ctx.counter.config, counter_name=ctx.counter_name,
-                                           day_close=dc, server=st), self.tr("Z-report printed."))
+                                           day_close=dc, server=st), lambda: self.tr("Z-report printed."), Z_REPORT)
 
     def print_payin(self) -> None:
         rep, ctx = self.report, self.ctx
         if rep is None:
             return
         self._print(lambda: print_payin_slip(ctx.printer, rep, ctx.counter.config, counter_name=ctx.counter_name),
-                    self.tr("Pay-in slip printed."))
+                    lambda: self.tr("Pay-in slip printed."), PAYIN_SLIP)
 
     def save_z_pdf(self) -> None:
         rep, st, ctx = self.report, self.status, self.ctx
@@ -448,7 +449,7 @@ class DayClosePage(BusyPage, QWidget):
             return
         dc = st.day_close if st else None
         self._print(lambda: str(render_z_report_pdf(rep, ctx.counter.config, Path(path), day_close=dc, server=st)),
-                    self.tr("Z-report saved as %1.").replace("%1", path))
+                    lambda: self.tr("Z-report saved as %1.").replace("%1", path), Z_REPORT)
 
     def export_csv(self) -> None:
         rep, ctx = self.report, self.ctx

@@ -80,6 +80,7 @@ class MainWindow(QMainWindow):
 
         self.login_page.logged_in.connect(self._logged_in)
         self.shift_page.shift_opened.connect(self._shift_opened)
+        self.shift_page.day_close_requested.connect(self.show_supervisor)
         self.collect_button.clicked.connect(self.show_collect)
         self.receipts_button.clicked.connect(self.show_receipts)
         self.close_shift_button.clicked.connect(self.show_close_shift)

@@ -145,6 +145,14 @@
         <source>Printing...</source>
         <translation>छप रही है...</translation>
     </message>
+    <message>
+        <source>CANCELLED:</source>
+        <translation>रद्द:</translation>
+    </message>
+    <message>
+        <source>GIVE CHANGE: %1.</source>
+        <translation>बाकी लौटाएँ: %1।</translation>
+    </message>
 </context>
 <context>
     <name>ConsumerCard</name>
@@ -1257,6 +1265,10 @@
         <source>Shift opened with %1.</source>
         <translation>पाली %1 के साथ खुली।</translation>
     </message>
+    <message>
+        <source>Only here for the day close? Day close (F7)</source>
+        <translation>केवल दिवस समापन के लिए आए हैं? दिवस समापन (F7)</translation>
+    </message>
 </context>
 <context>
     <name>SupervisorPage</name>
@@ -1369,6 +1381,52 @@
     <message>
         <source> and </source>
         <translation> और </translation>
+    </message>
+</context>
+<context>
+    <name>ReportErrors</name>
+    <message>
+        <source>shift report</source>
+        <translation>पाली रिपोर्ट</translation>
+    </message>
+    <message>
+        <source>Z-report</source>
+        <translation>Z-रिपोर्ट</translation>
+    </message>
+    <message>
+        <source>pay-in slip</source>
+        <translation>बैंक जमा पर्ची</translation>
+    </message>
+    <message>
+        <source>day book</source>
+        <translation>रोकड़ बही</translation>
+    </message>
+    <message>
+        <source>No printer is set up on this computer: the %2 was NOT printed.</source>
+        <translation>इस कंप्यूटर पर कोई प्रिंटर नहीं लगा है: %2 नहीं छपी।</translation>
+    </message>
+    <message>
+        <source>The printer %1 is not available: the %2 was NOT printed.</source>
+        <translation>प्रिंटर %1 उपलब्ध नहीं है: %2 नहीं छपी।</translation>
+    </message>
+    <message>
+        <source>The %2 was NOT printed (%1). Check the printer.</source>
+        <translation>%2 नहीं छपी (%1)। प्रिंटर जाँचें।</translation>
+    </message>
+    <message>
+        <source>Press Ctrl+P to print it again.</source>
+        <translation>फिर से छापने के लिए Ctrl+P दबाएँ।</translation>
+    </message>
+</context>
+<context>
+    <name>ShiftTallyLabel</name>
+    <message>
+        <source>This shift: %1 receipts, %2</source>
+        <translation>इस पाली में: %1 रसीदें, %2</translation>
+    </message>
+    <message>
+        <source>(%1 cancelled, not counted)</source>
+        <translation>(%1 रद्द, गिनी नहीं गईं)</translation>
     </message>
 </context>
 </TS>
