@@ -37,6 +37,14 @@ from kesco_protocol.money import format_inr
 from kesco_protocol.records import Receipt
 
 _ACCOUNT_LIKE = re.compile(r"^[\d०-९\s-]+$")
+RESULT_ROWS = 6
+_DIGITS = str.maketrans("०१२३४५६७८९", "0123456789")
+
+
+def _mobile_end(text: str) -> bool:
+    """4 to 9 digits: the end of a mobile number, searched as typed (10 digits is an account)."""
+    digits = re.sub(r"[\s-]", "", text.translate(_DIGITS))
+    return digits.isdigit() and 4 <= len(digits) <= 9
 
 
 class CollectPage(BusyPage, QWidget):
@@ -179,7 +187,7 @@ class CollectPage(BusyPage, QWidget):
 
     def _typed(self, text: str) -> None:
         q = text.strip()
-        if len(q) < 2 or _ACCOUNT_LIKE.match(q):
+        if len(q) < 2 or (_ACCOUNT_LIKE.match(q) and not _mobile_end(q)):
             self._hide_results()
             return
         self.search_started = time.perf_counter()
@@ -190,13 +198,23 @@ class CollectPage(BusyPage, QWidget):
         if result.query.strip() != self.account.text().strip():
             return  # the clerk has typed on; a newer search is coming
         self.results_model.set_results(result.consumers)
+        self._fit_results()
         self.results.setVisible(bool(result.consumers))
         self.more_label.setVisible(result.more)
         if result.consumers:
             self.results.setCurrentIndex(self.results_model.index(0, 0))
         else:
-            self.alert.note(self.tr("No consumer matches “%1”.").replace("%1", result.query.strip()))
+            self.alert.note(self._nothing_found(result.query.strip()))
         self.results_shown.emit(result.query)
+
+    def _fit_results(self) -> None:
+        """Whole rows only, up to RESULT_ROWS: a list that shows three and a half rows hides the
+        fourth consumer's account, and one that grows with the matches pushes the card away."""
+        n = min(self.results_model.rowCount(), RESULT_ROWS)
+        if n:
+            hint = self.results.sizeHintForRow(0)
+            row = hint if hint > 0 else self.results.fontMetrics().height() + 4
+            self.results.setFixedHeight(row * n + 2 * self.results.frameWidth())
 
     def _hide_results(self) -> None:
         self.results_model.set_results([])
@@ -236,6 +254,14 @@ class CollectPage(BusyPage, QWidget):
         self.form.amount.selectAll()
         self.card_shown.emit(view)
 
+    def _nothing_found(self, text: str) -> str:
+        """What was searched, and that nothing matched (never "no consumer with account AND")."""
+        if _mobile_end(text):
+            return self.tr("Nothing found for “%1”: no mobile number ends in these digits, and an account "
+                           "number has 10 digits.").replace("%1", text)
+        return self.tr("Nothing found for “%1”: no account, meter or mobile number, name or address "
+                       "matches.").replace("%1", text)
+
     def _lookup_failed(self, e: BaseException, text: str = "") -> None:
         digits = re.sub(r"[\s-]", "", text)
         if isinstance(e, NotFoundError) and e.key == "consumer.not_found" and re.fullmatch(r"\d{10}", digits):
@@ -245,7 +271,30 @@ class CollectPage(BusyPage, QWidget):
             self.card.unknown_name.setFocus()
             self.card_shown.emit(None)
             return
-        self.alert.error(error_text(self.ctx, e))
+        if text and isinstance(e, CounterError) and e.key in ("consumer.not_found", "consumer.bad_account"):
+            shown = text if len(text) <= 40 else text[:40] + "…"
+            if self.results.isVisible() and _mobile_end(text):
+                self.alert.note(self.tr("An account number has 10 digits. Consumers whose mobile number ends "
+                                        "in “%1” are listed: press Down to choose.").replace("%1", shown))
+                return
+            if not _ACCOUNT_LIKE.match(text) and len(text) <= 100:
+                # Enter before the results came (or a meter number that is not one): the search
+                # decides whether anything matches, so "nothing found" is true when it is said.
+                Op(self, lambda: search_consumers(self.ctx.service, text), channel="search", exclusive=False,
+                   show_error=False).success(lambda r: self._searched_on_enter(r, shown)) \
+                    .failure(lambda _e: self.alert.error(lambda: self._nothing_found(shown))).run()
+                return
+            self.alert.error(lambda: self._nothing_found(shown))
+        else:
+            self.alert.error(error_text(self.ctx, e))
+        self.focus_account()
+
+    def _searched_on_enter(self, result: SearchResult, shown: str) -> None:
+        if result.consumers and result.query.strip() == self.account.text().strip():
+            self._results(result)
+            self.results.setFocus()
+            return
+        self.alert.error(lambda: self._nothing_found(shown))
         self.focus_account()
 
     # ------------------------------------------------------------------ the payment

@@ -153,6 +153,18 @@
         <source>GIVE CHANGE: %1.</source>
         <translation>बाकी लौटाएँ: %1।</translation>
     </message>
+    <message>
+        <source>Nothing found for “%1”: no mobile number ends in these digits, and an account number has 10 digits.</source>
+        <translation>“%1” से कुछ नहीं मिला: कोई मोबाइल नंबर इन अंकों पर समाप्त नहीं होता, और खाता संख्या 10 अंकों की होती है।</translation>
+    </message>
+    <message>
+        <source>Nothing found for “%1”: no account, meter or mobile number, name or address matches.</source>
+        <translation>“%1” से कुछ नहीं मिला: कोई खाता, मीटर या मोबाइल नंबर, नाम या पता मेल नहीं खाता।</translation>
+    </message>
+    <message>
+        <source>An account number has 10 digits. Consumers whose mobile number ends in “%1” are listed: press Down to choose.</source>
+        <translation>खाता संख्या 10 अंकों की होती है। जिन उपभोक्ताओं का मोबाइल नंबर “%1” पर समाप्त होता है, वे सूची में हैं: चुनने के लिए नीचे का तीर दबाएँ।</translation>
+    </message>
 </context>
 <context>
     <name>ConsumerCard</name>
@@ -1427,6 +1439,17 @@
     <message>
         <source>(%1 cancelled, not counted)</source>
         <translation>(%1 रद्द, गिनी नहीं गईं)</translation>
+    </message>
+</context>
+<context>
+    <name>SearchResultsModel</name>
+    <message>
+        <source>due %1</source>
+        <translation>देय %1</translation>
+    </message>
+    <message>
+        <source>mobile %1</source>
+        <translation>मोबाइल %1</translation>
     </message>
 </context>
 </TS>
