@@ -7,7 +7,7 @@ import os
 import sys
 from collections.abc import Sequence
 
-from PySide6.QtCore import QLoggingCategory
+from PySide6.QtCore import QLoggingCategory, QTimer
 from PySide6.QtWidgets import QApplication
 
 from counter_app.app import Application
@@ -56,6 +56,9 @@ def local_outbox_source(ctx: UiContext, link: Link) -> None:
     ctx.runner.latest("outbox", lambda: outbox_summary(ctx.service), done, lambda e: None)
 
 
+PREWARM_AFTER_MS = 300
+
+
 def _prewarm() -> None:
     import PySide6.QtPrintSupport  # noqa: F401
 
@@ -76,8 +79,9 @@ def build_window(counter: Application, *, lang: str = "en", printer: ReceiptPrin
     runner.setParent(window)
     bridge.setParent(window)
     ctx.changes.setParent(window)
-    # Load what the first payment and the first print need while the clerk logs in.
-    runner.submit(_prewarm, None, lambda e: None)
+    # Load what the first payment and the first print need while the clerk logs in: after the
+    # first paint, not during it (on a busy two-core PC the two fought for the same CPU).
+    QTimer.singleShot(PREWARM_AFTER_MS, lambda: runner.submit(_prewarm, None, lambda e: None))
     if engine is not None:
         bridge.attach(engine)
     else:

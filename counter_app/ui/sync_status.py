@@ -120,6 +120,9 @@ class SyncBridge(QObject):
 
     def attach(self, engine: SyncEngineLike) -> None:
         self.detach()
+        if self._poll_timer is not None:
+            self._poll_timer.stop()  # the engine reports the outbox from now on
+        self._poll_fn = None
         self._engine = engine
         self._remove = engine.add_listener(self.on_state)
         self.on_state(engine.state())
