@@ -8,10 +8,12 @@ from typing import Any
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QCloseEvent, QIcon, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QFrame,
     QHBoxLayout,
     QLabel,
     QMainWindow,
     QPushButton,
+    QScrollArea,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -68,7 +70,16 @@ class MainWindow(QMainWindow):
         box = QVBoxLayout(central)
         box.setContentsMargins(4, 4, 4, 4)
         box.addWidget(self.header)
-        box.addWidget(self.stack, 1)
+        # A page taller than the screen (a long message with the result list at 1366×768) scrolls
+        # inside the window instead of making the window taller than the screen, which pushed
+        # the status bar off the bottom.
+        self.page_scroll = QScrollArea()
+        self.page_scroll.setObjectName("pageScroll")
+        self.page_scroll.setWidgetResizable(True)
+        self.page_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.page_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.page_scroll.setWidget(self.stack)
+        box.addWidget(self.page_scroll, 1)
         self.setCentralWidget(central)
 
         cfg = ctx.counter.config
