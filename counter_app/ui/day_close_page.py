@@ -151,10 +151,10 @@ class DayClosePage(BusyPage, QWidget):
         box = QVBoxLayout(self)
         box.addLayout(top)
         box.addWidget(self.figures)
+        box.addWidget(self.confirm)  # the question next to the figures it asks about, above the fold
         box.addLayout(middle, 1)
         box.addWidget(self.server_box)
         box.addLayout(buttons)
-        box.addWidget(self.confirm)
         box.addWidget(self.alert)
 
         self.poll_timer = QTimer(self)

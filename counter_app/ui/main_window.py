@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QPushButton,
     QScrollArea,
+    QSizePolicy,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -32,6 +33,19 @@ from counter_app.ui.supervisor_page import SupervisorPage
 from counter_app.ui.widgets import STYLE_SHEET
 
 
+class PageStack(QStackedWidget):
+    """The pages; as tall as the page on screen only (a QStackedLayout answers height-for-width with
+    its tallest page, which made the collect screen scroll for the day close's tables)."""
+
+    def heightForWidth(self, width: int) -> int:
+        page = self.currentWidget()
+        return page.heightForWidth(width) if page is not None else -1
+
+    def hasHeightForWidth(self) -> bool:
+        page = self.currentWidget()
+        return page is not None and page.hasHeightForWidth()
+
+
 class MainWindow(QMainWindow):
     def __init__(self, ctx: UiContext) -> None:
         super().__init__()
@@ -45,7 +59,7 @@ class MainWindow(QMainWindow):
         self.receipts_page = ReceiptsPage(ctx)
         self.closing_page = ShiftClosePage(ctx)
         self.supervisor_page = SupervisorPage(ctx)
-        self.stack = QStackedWidget()
+        self.stack = PageStack()
         for page in (self.login_page, self.shift_page, self.collect_page, self.receipts_page, self.closing_page,
                      self.supervisor_page):
             self.stack.addWidget(page)
@@ -79,6 +93,9 @@ class MainWindow(QMainWindow):
         self.page_scroll.setFrameShape(QFrame.Shape.NoFrame)
         self.page_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.page_scroll.setWidget(self.stack)
+        # A stack is as tall as its tallest page; only the page on screen may count, or the day
+        # close's tables make the collect screen scroll.
+        self.stack.currentChanged.connect(self._size_to_current_page)
         box.addWidget(self.page_scroll, 1)
         self.setCentralWidget(central)
 
@@ -104,8 +121,19 @@ class MainWindow(QMainWindow):
         self._shortcuts()
         self.retranslate()
         self.stack.setCurrentWidget(self.login_page)
+        self._size_to_current_page()
         self.login_page.reset()
         Op(self, ctx.load_identity, exclusive=False).success(self._identity).run()
+
+    def _size_to_current_page(self, _index: int = 0) -> None:
+        current = self.stack.currentWidget()
+        for i in range(self.stack.count()):
+            page = self.stack.widget(i)
+            if page is None:
+                continue
+            policy = QSizePolicy.Policy.Preferred if page is current else QSizePolicy.Policy.Ignored
+            page.setSizePolicy(policy, policy)
+            page.updateGeometry()
 
     def _identity(self, identity: tuple[str, str]) -> None:
         self.ctx.counter_code, self.ctx.counter_name = identity
