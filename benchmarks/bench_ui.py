@@ -1,5 +1,8 @@
 """Counter window benchmark (offscreen); prints ONE JSON object.
 
+- startup_to_login_s_530k: the real start (`counter-app gui`'s steps, window maximized, sync engine
+  after the first paint) to a painted login window with 5.3 lakh consumers, offscreen AND on a
+  real X server (Xvfb); the larger of the two is held to 2 s;
 - startup_to_login_s: a new Python process to a painted login window, on a counter holding 5.3 lakh
   consumers (median of 3 cold starts; the first start's figure is reported too);
 - account_enter_to_card_ms_p99: Enter in the account field to the consumer card on screen;
@@ -28,7 +31,7 @@ os.environ["QT_QPA_PLATFORM"] = "offscreen"
 os.environ.setdefault("QT_LOGGING_RULES", "qt.text.font.db=false")
 
 CACHE = Path(tempfile.gettempdir()) / "kesco-bench-ui"
-TARGETS = {"startup_to_login_s": 1.5, "account_enter_to_card_ms_p99": 50.0, "search_keystroke_ms_p99": 50.0,
+TARGETS = {"startup_to_login_s": 1.5, "startup_to_login_s_530k": 2.0, "account_enter_to_card_ms_p99": 50.0, "search_keystroke_ms_p99": 50.0,
            "receipt_pdf_ms_p50": 150.0}
 
 CHILD = r"""
@@ -49,6 +52,58 @@ print(time.time() - float(os.environ["BENCH_T0"]), time.process_time())
 w.ctx.runner.wait_idle()
 counter.close()
 """
+
+
+# What `counter-app gui` does up to a painted login window, step for step (BackgroundOpen, the Qt
+# application, the window maximized, the sync engine started after the first paint), on whichever
+# display QT_QPA_PLATFORM / DISPLAY give it: offscreen, or a real X server (Xvfb).
+REAL_CHILD = r"""
+import os, sys, time
+from counter_app.commands.gui import BackgroundOpen, schedule_daily_backup, start_engine_later
+opening = BackgroundOpen(sys.argv[1])
+from counter_app.ui.app import build_window, create_application
+app = create_application()
+counter = opening.result()
+w = build_window(counter)
+schedule_daily_backup(w, counter)
+w.showMaximized()
+start_engine_later(w, counter, [])
+app.processEvents()
+w.grab()
+assert w.login_page.isVisible()
+print(time.time() - float(os.environ["BENCH_T0"]), time.process_time(), app.platformName())
+w.ctx.runner.wait_idle()
+counter.close()
+"""
+
+
+def real_startup(data_dir: Path, *, xvfb: bool, runs: int = 3) -> tuple[list[float], str]:
+    """Wall-clock seconds from launch to the painted login window, as `counter-app gui` starts;
+    with xvfb, under a real X server started beforehand (its own start is not counted)."""
+    env = {k: v for k, v in os.environ.items() if k != "QT_QPA_PLATFORM"}
+    xv = None
+    if xvfb:
+        display = ":97"
+        xv = subprocess.Popen(["Xvfb", display, "-screen", "0", "1366x768x24", "-nolisten", "tcp"],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(1.0)
+        env["DISPLAY"] = display
+    else:
+        env["QT_QPA_PLATFORM"] = "offscreen"
+    wall: list[float] = []
+    platform = ""
+    try:
+        for _ in range(runs):
+            env["BENCH_T0"] = repr(time.time())
+            r = subprocess.run([sys.executable, "-c", REAL_CHILD, str(data_dir)], env=env, capture_output=True,
+                               text=True, check=True)
+            w, _c, platform = r.stdout.strip().splitlines()[-1].split()
+            wall.append(float(w))
+    finally:
+        if xv is not None:
+            xv.terminate()
+            xv.wait()
+    return wall, platform
 
 
 def pct(values: list[float], p: float) -> float:
@@ -212,10 +267,23 @@ def main() -> int:
         "load_average_1m_at_start": round(os.getloadavg()[0], 2),
         "cpus": os.cpu_count(),
     }
+    if args.consumers == 530_000:
+        for name, xvfb in (("offscreen", False), ("xvfb", True)):
+            try:
+                walls, platform = real_startup(data_dir, xvfb=xvfb)
+            except (OSError, subprocess.CalledProcessError) as e:  # no Xvfb on this machine
+                out[f"startup_to_login_s_530k_{name}_error"] = str(e)[:200]
+                continue
+            out[f"startup_to_login_s_530k_{name}"] = round(statistics.median(walls), 3)
+            out[f"startup_to_login_s_530k_{name}_runs"] = [round(s, 3) for s in walls]
+            out[f"startup_to_login_s_530k_{name}_platform"] = platform
+        real = [v for k, v in out.items() if k in ("startup_to_login_s_530k_offscreen", "startup_to_login_s_530k_xvfb")]
+        if real:
+            out["startup_to_login_s_530k"] = max(real)  # type: ignore[type-var]
     out.update(window_figures(data_dir, args.consumers, args.lookups))
     out.update(receipt_pdf(data_dir))
     out["targets"] = TARGETS
-    out["met"] = {k: float(out[k]) <= v for k, v in TARGETS.items()}  # type: ignore[arg-type]
+    out["met"] = {k: float(out[k]) <= v for k, v in TARGETS.items() if k in out}  # type: ignore[arg-type]
     print(json.dumps(out))
     return 0
 

@@ -111,6 +111,10 @@ class ClosingTour:
         wait_until(lambda: page.report is not None and not ctx.runner.busy)
         if page.close_button.isEnabled():
             QTest.keyClick(w, Qt.Key.Key_C, Qt.KeyboardModifier.AltModifier)
+            wait_until(lambda: page.confirm.isVisible())  # the day close asks once: F9 answers
+            settle(200)
+            self.tour.shot("14-day-close-question")
+            QTest.keyClick(w, Qt.Key.Key_F9)
             wait_until(lambda: page.status is not None, timeout_s=SERVER_WAIT_S)
             if ctx.sync.engine is not None:  # connected: the server's answer comes back
                 wait_until(lambda: page.status is not None and page.status.sync_state != "pending",

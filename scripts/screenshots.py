@@ -20,7 +20,8 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 KEEP = ("01-login", "04-consumer-card", "05-receipt-saved", "06-search", "07-cheque", "08-bad-amount",
-        "09-shift-receipts", "10-void-approval", "12-shift-close-count", "13-shift-close-variance", "14-day-close")
+        "09-shift-receipts", "10-void-approval", "12-shift-close-count", "13-shift-close-variance", "14-day-close-question",
+        "14-day-close")
 
 
 def main() -> int:
@@ -33,8 +34,11 @@ def main() -> int:
         prepare_counter,
     )
     from counter_app.ui.app import build_window, create_application
+    from kesco_demo import tour as tour_module
     from kesco_demo.close_tour import ClosingTour
     from kesco_demo.tour import Tour, settle, wait_until
+
+    tour_module.SIZE = (1366, 768)  # the README's pictures at the common counter monitor (issue 12)
 
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--out", default=str(REPO / "docs" / "screenshots"))

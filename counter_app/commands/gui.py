@@ -66,15 +66,33 @@ def cmd_gui(args: argparse.Namespace) -> int:
     assert opening is not None
     with opening.result() as counter:
         lang = args.lang if args.lang != "en" else (counter.config.language or "en")
-        engine = None if args.no_sync else start_engine(counter)
+        engines: list[Any] = []
         try:
-            window = build_window(counter, lang=lang, engine=engine)
+            window = build_window(counter, lang=lang)
             schedule_daily_backup(window, counter)
             window.showMaximized()
+            if not args.no_sync:
+                start_engine_later(window, counter, engines)
             return int(app.exec())
         finally:
-            if engine is not None:
+            for engine in engines:
                 engine.stop()
+
+
+def start_engine_later(window: Any, counter: Any, engines: list[Any]) -> None:
+    """The sync engine, started on the task runner once the login window is on screen: its imports
+    (HTTP, the keyring and its backends) and the keyring's first answer were a good part of the
+    start-up on a busy PC, and nothing on the login screen needs them. Until it runs, the status
+    bar shows the local outbox."""
+    from PySide6.QtCore import QTimer
+
+    def started(engine: Any) -> None:
+        if engine is not None:
+            engines.append(engine)
+            window.ctx.sync.attach(engine)
+
+    QTimer.singleShot(0, lambda: window.ctx.runner.submit(lambda: start_engine(counter), started,
+                                                          lambda e: log.warning("sync engine: %s", e)))
 
 
 BACKUP_CHECK_MS = 10 * 60 * 1000

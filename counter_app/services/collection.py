@@ -309,6 +309,8 @@ class CollectionService:
             if digits.isdigit() and len(digits) >= 10:
                 c = consumers_repo.by_account(conn, digits[:10])
                 return [c] if c else consumers_repo.by_meter_or_mobile(conn, digits)
+            if digits.isdigit() and len(digits) >= 4:
+                return consumers_repo.by_mobile_end(conn, digits, limit)
             if len(q) < 2:
                 return []
             return consumers_repo.search(conn, q, limit)

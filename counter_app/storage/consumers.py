@@ -34,7 +34,20 @@ def by_meter_or_mobile(conn: Connection, value: str) -> list[Consumer]:
     return [Consumer.from_row(tuple(r)) for r in rows]
 
 
+def by_mobile_end(conn: Connection, digits: str, limit: int = 20) -> list[Consumer]:
+    """Consumers whose mobile number ends in `digits` (4 to 9 of them): the index on the last four
+    digits (migration 0005) narrows the search to a few dozen rows before the rest is compared."""
+    if not (4 <= len(digits) <= 9 and digits.isdigit()):
+        return []
+    rows = conn.execute(
+        text(f"{_SELECT} WHERE substr(mobile, -4) = :last4 AND mobile LIKE :pattern ORDER BY name LIMIT :n"),
+        {"last4": digits[-4:], "pattern": "%" + digits, "n": limit},
+    ).all()
+    return [Consumer.from_row(tuple(r)) for r in rows]
+
+
 _TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
+_HOUSE = re.compile(r"\d+(?:\s*[/-]\s*\d+)+")  # a house number as addresses write it: 8/88, 128/420-A
 
 
 def fts_query(text_: str) -> str | None:
@@ -55,10 +68,22 @@ def search(conn: Connection, query: str, limit: int = 20) -> list[Consumer]:
     if q is None:
         return []
     db = raw(conn)
-    rowids: list[int] = [
+    rowids: list[int] = []
+    house = _HOUSE.search(query)
+    if house is not None:
+        # "8/88 Nawab": that house first. Its numbers as a phrase in the address ("8" "88" one
+        # after the other) is exact, where the prefix words would rank 880/12 alike.
+        phrase = " ".join(_TOKEN.findall(house.group(0)))
+        rest = fts_query(query[:house.start()] + " " + query[house.end():])
+        exact = f'{{address}} : "{phrase}"' + (f" {rest}" if rest else "")
+        rowids = [r[0] for r in db.execute("SELECT rowid FROM consumers_fts WHERE consumers_fts MATCH ? LIMIT ?",
+                                           (exact, limit))]
+    seen_house = set(rowids)
+    rowids += [
         r[0] for r in db.execute(
             "SELECT rowid FROM consumers_fts WHERE consumers_fts MATCH ? LIMIT ?", ("{name} : " + q, limit))
-    ]
+        if r[0] not in seen_house
+    ][: max(0, limit - len(rowids))]
     if len(rowids) < limit:
         seen = set(rowids)
         for (rid,) in db.execute("SELECT rowid FROM consumers_fts WHERE consumers_fts MATCH ? LIMIT ?",

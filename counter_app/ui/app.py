@@ -7,7 +7,7 @@ import os
 import sys
 from collections.abc import Sequence
 
-from PySide6.QtCore import QLoggingCategory
+from PySide6.QtCore import QLoggingCategory, QTimer
 from PySide6.QtWidgets import QApplication
 
 from counter_app.app import Application
@@ -48,11 +48,15 @@ def local_outbox_source(ctx: UiContext, link: Link) -> None:
     """Without a sync engine: read the outbox (on the task runner) into the bridge."""
 
     def done(s: StatusBarSummary) -> None:
-        ctx.sync.update(link=link, pending=s.pending, oldest_pending_at=s.oldest_pending_at,
+        ctx.sync.update(link=link, pending=s.pending, pending_by_kind=dict(s.pending_by_kind),
+                        oldest_pending_at=s.oldest_pending_at,
                         conflicts=s.problems, last_push_ok_at=s.last_synced_at,
                         consumers_as_of=s.consumers_as_of, server_period_state=s.server_period_state)
 
     ctx.runner.latest("outbox", lambda: outbox_summary(ctx.service), done, lambda e: None)
+
+
+PREWARM_AFTER_MS = 300
 
 
 def _prewarm() -> None:
@@ -75,8 +79,9 @@ def build_window(counter: Application, *, lang: str = "en", printer: ReceiptPrin
     runner.setParent(window)
     bridge.setParent(window)
     ctx.changes.setParent(window)
-    # Load what the first payment and the first print need while the clerk logs in.
-    runner.submit(_prewarm, None, lambda e: None)
+    # Load what the first payment and the first print need while the clerk logs in: after the
+    # first paint, not during it (on a busy two-core PC the two fought for the same CPU).
+    QTimer.singleShot(PREWARM_AFTER_MS, lambda: runner.submit(_prewarm, None, lambda e: None))
     if engine is not None:
         bridge.attach(engine)
     else:

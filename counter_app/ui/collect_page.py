@@ -10,11 +10,12 @@ import re
 import time
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtGui import QKeyEvent, QShowEvent
 from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QListView,
     QPushButton,
     QVBoxLayout,
@@ -31,11 +32,20 @@ from counter_app.ui.ops import BusyPage, Changes, Op, error_text
 from counter_app.ui.payment_form import FieldError, PaymentForm
 from counter_app.ui.payment_guard import PaymentGuard
 from counter_app.ui.print_jobs import Printed, print_op
+from counter_app.ui.shift_tally import ShiftTallyLabel, Tally
 from counter_app.ui.widgets import AlertLabel, Retranslates, add_row, line_edit, set_label
 from kesco_protocol.money import format_inr
 from kesco_protocol.records import Receipt
 
 _ACCOUNT_LIKE = re.compile(r"^[\d०-९\s-]+$")
+RESULT_ROWS = 6
+_DIGITS = str.maketrans("०१२३४५६७८९", "0123456789")
+
+
+def _mobile_end(text: str) -> bool:
+    """4 to 9 digits: the end of a mobile number, searched as typed (10 digits is an account)."""
+    digits = re.sub(r"[\s-]", "", text.translate(_DIGITS))
+    return digits.isdigit() and 4 <= len(digits) <= 9
 
 
 class CollectPage(BusyPage, Retranslates, QWidget):
@@ -68,6 +78,9 @@ class CollectPage(BusyPage, Retranslates, QWidget):
         self.clear_button = QPushButton(self)
         self.alert = AlertLabel(self)
         self.last_label = QLabel(self)
+        self.last_label.setObjectName("lastReceipt")
+        self.tally = ShiftTallyLabel(ctx, self)
+        self.tally.loaded.connect(lambda _t: self._show_last())
         self.print_again_button = QPushButton(self)
         self.print_again_button.setEnabled(False)
 
@@ -85,6 +98,7 @@ class CollectPage(BusyPage, Retranslates, QWidget):
         middle.addLayout(right, 1)
         last = QHBoxLayout()
         last.addWidget(self.last_label, 1)
+        last.addWidget(self.tally)
         last.addWidget(self.print_again_button)
         box = QVBoxLayout(self)
         box.addLayout(top)
@@ -105,6 +119,8 @@ class CollectPage(BusyPage, Retranslates, QWidget):
         self.card.unknown_name.returnPressed.connect(self.form.amount.setFocus)
         self.form.amount.returnPressed.connect(self.confirm_hint)
         self.form.changed.connect(lambda: self.guard.amount_changed(self.form.amount_paise()))
+        for field in self.form.findChildren(QLineEdit):
+            field.textEdited.connect(self._payment_edited)
         self._payment_enabled(False)
         self.retranslate()
 
@@ -130,9 +146,24 @@ class CollectPage(BusyPage, Retranslates, QWidget):
         if r is None:
             self.last_label.setText(self.tr("No receipt yet in this session."))
         else:
-            self.last_label.setText(self.tr("Last receipt: %1, %2, account %3")
-                                    .replace("%1", r.receipt_no).replace("%2", format_inr(r.amount_paise))
-                                    .replace("%3", r.account_no))
+            text = self.tr("Last receipt: %1, %2, account %3").replace("%1", r.receipt_no) \
+                .replace("%2", format_inr(r.amount_paise)).replace("%3", r.account_no)
+            t: Tally | None = self.tally.tally
+            if t is not None and r.receipt_id in t.cancelled_ids:
+                # A cancelled receipt must not pass for the last money taken.
+                text = self.tr("CANCELLED:") + " " + text
+            self.last_label.setText(text)
+        self.last_label.setAccessibleName(self.last_label.text())
+
+    def showEvent(self, e: QShowEvent) -> None:
+        self.tally.refresh()
+        super().showEvent(e)
+
+    def _payment_edited(self, _text: str) -> None:
+        """A refusal ("Enter an amount") is about what was typed: once the clerk types again it
+        is stale, and a stale error next to a valid amount is misleading."""
+        if self.alert.kind == "error":
+            self.alert.clear_message()
 
     # ------------------------------------------------------------------ finding the consumer
     def focus_account(self) -> None:
@@ -156,7 +187,7 @@ class CollectPage(BusyPage, Retranslates, QWidget):
 
     def _typed(self, text: str) -> None:
         q = text.strip()
-        if len(q) < 2 or _ACCOUNT_LIKE.match(q):
+        if len(q) < 2 or (_ACCOUNT_LIKE.match(q) and not _mobile_end(q)):
             self._hide_results()
             return
         self.search_started = time.perf_counter()
@@ -167,13 +198,23 @@ class CollectPage(BusyPage, Retranslates, QWidget):
         if result.query.strip() != self.account.text().strip():
             return  # the clerk has typed on; a newer search is coming
         self.results_model.set_results(result.consumers)
+        self._fit_results()
         self.results.setVisible(bool(result.consumers))
         self.more_label.setVisible(result.more)
         if result.consumers:
             self.results.setCurrentIndex(self.results_model.index(0, 0))
         else:
-            self.alert.note(self.tr("No consumer matches “%1”.").replace("%1", result.query.strip()))
+            self.alert.note(self._nothing_found(result.query.strip()))
         self.results_shown.emit(result.query)
+
+    def _fit_results(self) -> None:
+        """Whole rows only, up to RESULT_ROWS: a list that shows three and a half rows hides the
+        fourth consumer's account, and one that grows with the matches pushes the card away."""
+        n = min(self.results_model.rowCount(), RESULT_ROWS)
+        if n:
+            hint = self.results.sizeHintForRow(0)
+            row = hint if hint > 0 else self.results.fontMetrics().height() + 4
+            self.results.setFixedHeight(row * n + 2 * self.results.frameWidth())
 
     def _hide_results(self) -> None:
         self.results_model.set_results([])
@@ -216,6 +257,14 @@ class CollectPage(BusyPage, Retranslates, QWidget):
         self.form.amount.selectAll()
         self.card_shown.emit(view)
 
+    def _nothing_found(self, text: str) -> str:
+        """What was searched, and that nothing matched (never "no consumer with account AND")."""
+        if _mobile_end(text):
+            return self.tr("Nothing found for “%1”: no mobile number ends in these digits, and an account "
+                           "number has 10 digits.").replace("%1", text)
+        return self.tr("Nothing found for “%1”: no account, meter or mobile number, name or address "
+                       "matches.").replace("%1", text)
+
     def _lookup_failed(self, e: BaseException, text: str = "") -> None:
         digits = re.sub(r"[\s-]", "", text)
         if isinstance(e, NotFoundError) and e.key == "consumer.not_found" and re.fullmatch(r"\d{10}", digits):
@@ -226,7 +275,30 @@ class CollectPage(BusyPage, Retranslates, QWidget):
             self.card.unknown_name.setFocus()
             self.card_shown.emit(None)
             return
-        self.alert.error(error_text(self.ctx, e))
+        if text and isinstance(e, CounterError) and e.key in ("consumer.not_found", "consumer.bad_account"):
+            shown = text if len(text) <= 40 else text[:40] + "…"
+            if self.results.isVisible() and _mobile_end(text):
+                self.alert.note(self.tr("An account number has 10 digits. Consumers whose mobile number ends "
+                                        "in “%1” are listed: press Down to choose.").replace("%1", shown))
+                return
+            if not _ACCOUNT_LIKE.match(text) and len(text) <= 100:
+                # Enter before the results came (or a meter number that is not one): the search
+                # decides whether anything matches, so "nothing found" is true when it is said.
+                Op(self, lambda: search_consumers(self.ctx.service, text), channel="search", exclusive=False,
+                   show_error=False).success(lambda r: self._searched_on_enter(r, shown)) \
+                    .failure(lambda _e: self.alert.error(lambda: self._nothing_found(shown))).run()
+                return
+            self.alert.error(lambda: self._nothing_found(shown))
+        else:
+            self.alert.error(error_text(self.ctx, e))
+        self.focus_account()
+
+    def _searched_on_enter(self, result: SearchResult, shown: str) -> None:
+        if result.consumers and result.query.strip() == self.account.text().strip():
+            self._results(result)
+            self.results.setFocus()
+            return
+        self.alert.error(lambda: self._nothing_found(shown))
         self.focus_account()
 
     # ------------------------------------------------------------------ the payment
@@ -273,8 +345,8 @@ class CollectPage(BusyPage, Retranslates, QWidget):
         self.last_receipt = r
         self._show_last()
         self.print_again_button.setEnabled(True)
-        self.alert.ok(self.tr("Receipt %1 saved: %2. Printing...").replace("%1", r.receipt_no)
-                      .replace("%2", format_inr(r.amount_paise)))
+        self.alert.ok(lambda: self.tr("Receipt %1 saved: %2. Printing...").replace("%1", r.receipt_no)
+                      .replace("%2", format_inr(r.amount_paise)) + self._change_text(r))
         self.clear_consumer()
         self.receipt_committed.emit(r)
         self._print(r, again=False)
@@ -291,12 +363,24 @@ class CollectPage(BusyPage, Retranslates, QWidget):
             field.setFocus()
             field.selectAll()
 
+    def _change_text(self, r: Receipt) -> str:
+        """The change to hand back, repeated in the done line until the next consumer: the form
+        that showed it is cleared on save, while the clerk is still counting the notes."""
+        change = r.change_paise
+        if not change:
+            return ""
+        return " " + self.tr("GIVE CHANGE: %1.").replace("%1", format_inr(change))
+
     def _printed(self, p: Printed) -> None:
-        if p.reprint_no:
-            text = self.tr("Receipt %1 printed again (DUPLICATE, reprint %2).").replace("%1", p.receipt_no) \
-                .replace("%2", str(p.reprint_no))
-        else:
-            text = self.tr("Receipt %1 saved and printed.").replace("%1", p.receipt_no)
+        last = self.last_receipt
+        mine = last if last is not None and last.receipt_no == p.receipt_no and not p.reprint_no else None
+
+        def text() -> str:
+            if p.reprint_no:
+                return self.tr("Receipt %1 printed again (DUPLICATE, reprint %2).").replace("%1", p.receipt_no) \
+                    .replace("%2", str(p.reprint_no))
+            return self.tr("Receipt %1 saved and printed.").replace("%1", p.receipt_no) + \
+                (self._change_text(mine) if mine is not None else "")
         self.alert.ok(text)
         self.print_finished.emit(p)
 

@@ -4,7 +4,6 @@ range, with totals; printed or saved as PDF through the printing layer."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import timedelta
 from pathlib import Path
 
 from PySide6.QtCore import Signal
@@ -19,6 +18,7 @@ from counter_app.ui.day_close_common import ask_save_path, run_report_job, ui_da
 from counter_app.ui.day_close_page import table_view
 from counter_app.ui.i18n import say
 from counter_app.ui.ops import Op
+from counter_app.ui.report_errors import DAY_BOOK
 from counter_app.ui.widgets import AlertLabel, Retranslates, line_edit, set_label
 from kesco_protocol import vocabulary
 from kesco_protocol.money import format_inr
@@ -90,10 +90,12 @@ class DayBookPage(Retranslates, QWidget):
         self.pdf_button.setEnabled(self.range is not None)
 
     def reset(self) -> None:
+        """Opened: today's figures at once (the supervisor came for them); other dates by typing."""
         if not self.to_edit.text().strip():
-            today = self.ctx.service.clock().date()
-            self.from_edit.setText((today - timedelta(days=today.day - 1)).strftime("%d-%m-%Y"))
-            self.to_edit.setText(today.strftime("%d-%m-%Y"))
+            today = self.ctx.service.clock().date().strftime("%d-%m-%Y")
+            self.from_edit.setText(today)
+            self.to_edit.setText(today)
+        self.show_range()
         self.from_edit.setFocus()
         self.from_edit.selectAll()
 
@@ -124,8 +126,8 @@ class DayBookPage(Retranslates, QWidget):
         if not rows:
             self.alert.note(self.tr("No receipts in these dates."))
 
-    def _output(self, fn: Callable[[], str | None], what: str) -> None:
-        run_report_job(self, fn, self.tr("Printing..."), what)
+    def _output(self, fn: Callable[[], str | None], what: Callable[[], str]) -> None:
+        run_report_job(self, fn, self.tr("Printing..."), what, DAY_BOOK)
 
     def print_book(self) -> None:
         if self.range is None:
@@ -133,7 +135,7 @@ class DayBookPage(Retranslates, QWidget):
         (start, end), rows, ctx = self.range, list(self.rows), self.ctx
         code = ctx.counter_code
         self._output(lambda: print_day_book(ctx.printer, rows, start, end, ctx.counter.config, code,
-                                            counter_name=ctx.counter_name), self.tr("Day book printed."))
+                                            counter_name=ctx.counter_name), lambda: self.tr("Day book printed."))
 
     def save_pdf(self) -> None:
         if self.range is None:
@@ -145,4 +147,4 @@ class DayBookPage(Retranslates, QWidget):
         if not path:
             return
         self._output(lambda: str(render_day_book_pdf(rows, start, end, ctx.counter.config, code, Path(path))),
-                     self.tr("Day book saved as %1.").replace("%1", path))
+                     lambda: self.tr("Day book saved as %1.").replace("%1", path))

@@ -13,7 +13,8 @@ from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 from PySide6.QtWidgets import QFileDialog, QWidget
 
 from counter_app.ui.i18n import say
-from counter_app.ui.ops import Changes, Op
+from counter_app.ui.ops import Changes, Op, error_text
+from counter_app.ui.report_errors import report_error_text
 from kesco_protocol import vocabulary
 from kesco_protocol.money import format_inr
 
@@ -68,10 +69,12 @@ def variance_text(_widget: QWidget | None, paise: int) -> str:
     return _t(NO_VARIANCE)
 
 
-def run_report_job(page: Any, fn: Callable[[], str | None], printing: str, done_text: str) -> None:
+def run_report_job(page: Any, fn: Callable[[], str | None], printing: str, done_text: str | Callable[[], str],
+                   document: object = None) -> None:
     """A report to the printer or to a PDF, as an Op of the page (with .ctx, .alert and a
     print_finished signal): says `printing`, then `done_text` or the error, and emits
-    print_finished with the output or the error."""
+    print_finished with the output or the error. `document` (report_errors' names) makes a
+    printer problem name the report, not "the receipt"; texts given as functions follow F12."""
     ctx = page.ctx
 
     def job() -> str | None:
@@ -84,5 +87,10 @@ def run_report_job(page: Any, fn: Callable[[], str | None], printing: str, done_
         page.alert.ok(done_text)
         page.print_finished.emit(out)
 
-    Op(page, job, exclusive=False, note=printing, changes=Changes(printed=True)) \
-        .success(done).failure(page.print_finished.emit).run()
+    def failed(e: BaseException) -> None:
+        page.alert.error(lambda: report_error_text(e, document, lambda x: error_text(ctx, x)) if document is not None
+                         else error_text(ctx, e))
+        page.print_finished.emit(e)
+
+    Op(page, job, exclusive=False, note=printing, changes=Changes(printed=True), show_error=False) \
+        .success(done).failure(failed).run()

@@ -31,7 +31,9 @@ from counter_app.services.reports import write_receipts_csv
 from counter_app.ui.close_models import TextTableModel
 from counter_app.ui.context import UiContext
 from counter_app.ui.day_close_common import ask_save_path, names, run_report_job, ui_date, variance_text
+from counter_app.ui.day_close_confirm import DayCloseConfirm
 from counter_app.ui.ops import BusyPage, Changes, Op
+from counter_app.ui.report_errors import PAYIN_SLIP, Z_REPORT
 from counter_app.ui.widgets import AlertLabel, Retranslates, line_edit, set_label
 from kesco_protocol.money import format_inr
 
@@ -65,6 +67,7 @@ class DayClosePage(BusyPage, Retranslates, QWidget):
         self.report: DayReport | None = None
         self.status: DayCloseStatus | None = None
         self.polls = 0
+        self.closed_report: DayReport | None = None
         self.ask_save_path: Callable[[QWidget, str, str, str], str] = ask_save_path
 
         self.title = QLabel(self)
@@ -128,6 +131,9 @@ class DayClosePage(BusyPage, Retranslates, QWidget):
         self.save_z_button = QPushButton(self)
         self.csv_button = QPushButton(self)
         self.alert = AlertLabel(self)
+        self.confirm = DayCloseConfirm(self)
+        self.confirm.confirmed.connect(self.f9)
+        self.confirm.cancelled.connect(self.cancel_close)
 
         middle = QHBoxLayout()
         columns: list[tuple[list[tuple[QLabel, QTableView]], int]] = [
@@ -145,6 +151,7 @@ class DayClosePage(BusyPage, Retranslates, QWidget):
         box = QVBoxLayout(self)
         box.addLayout(top)
         box.addWidget(self.figures)
+        box.addWidget(self.confirm)  # the question next to the figures it asks about, above the fold
         box.addLayout(middle, 1)
         box.addWidget(self.server_box)
         box.addLayout(buttons)
@@ -192,7 +199,7 @@ class DayClosePage(BusyPage, Retranslates, QWidget):
             t.setAccessibleName(text.text())
         self.server_box.setTitle(self.tr("Central server's confirmation"))
         self.resend_button.setText(self.tr("Send again"))
-        self.close_button.setText(self.tr("&Close the day"))
+        self.close_button.setText(self.tr("&Close the day..."))
         self.print_z_button.setText(self.tr("Print &Z-report (Ctrl+P)"))
         self.payin_button.setText(self.tr("Print pay-&in slip"))
         self.save_z_button.setText(self.tr("&Save Z-report as PDF..."))
@@ -278,18 +285,39 @@ class DayClosePage(BusyPage, Retranslates, QWidget):
 
     # ------------------------------------------------------------------ closing and the server's answer
     def close_day(self) -> None:
-        session, rep = self.ctx.session, self.report
-        if self.busy or session is None or rep is None:
+        """Alt+C: show what will be closed and ask once (F9 closes, Esc goes back)."""
+        rep = self.report
+        if self.busy or rep is None or not self.close_button.isEnabled():
             return
+        self.alert.clear_message()
+        self.confirm.ask(rep, self.date_edit.text().strip())
+
+    def cancel_close(self) -> bool:
+        """Esc while asked: nothing closed. False when nothing was being asked."""
+        if not self.confirm.asking:
+            return False
+        self.confirm.dismiss()
+        self.alert.note(self.tr("The day was not closed."))
+        self.date_edit.setFocus()
+        return True
+
+    def f9(self) -> None:
+        """F9 on the day-close screen: the answer to the question, and nothing without one."""
+        session, rep = self.ctx.session, self.confirm.report
+        if self.busy or session is None or rep is None or not self.confirm.asking:
+            return
+        self.confirm.dismiss()
+        self.closed_report = rep
         day = rep.business_date
         Op(self, lambda: self.closing.close_day(session, day), note=self.tr("Closing the day..."),
            changes=Changes(day_close=True, outbox=True)).success(self._closed).failure(self._failed).run()
         self._enable(True)  # busy now: the close button stays off until the day's report is back
 
     def _closed(self, dc: DayClose) -> None:
-        self.alert.ok(self.tr("Day %1 closed: %2 receipts, %3. Sending it to the central server...")
-                      .replace("%1", self.date_edit.text().strip()).replace("%2", str(dc.receipt_count))
-                      .replace("%3", format_inr(dc.total_paise)))
+        rep = self.closed_report or self.report
+        if rep is not None:
+            self.alert.ok(self.confirm.closed_text(rep, self.date_edit.text().strip(), self.ctx.sync.state,
+                                                   self.ctx.sync.engine is not None))
         self.day_closed.emit(dc)
         self._wait_for_server()  # the day's figures are read again on Changes(day_close)
 
@@ -356,9 +384,15 @@ class DayClosePage(BusyPage, Retranslates, QWidget):
                 kind = "mismatch"
                 text = who + " " + self.tr("The central server did not take the day close. Call IT.")
             else:
-                text = who + " " + (self.tr("Waiting for the central server's answer...") if self.ctx.sync.engine
-                                    else self.tr("Not sent yet: this counter is not connected to the central "
-                                                 "server now. It goes when the connection is back."))
+                link = str(getattr(self.ctx.sync.state.link, "value", self.ctx.sync.state.link))
+                if self.ctx.sync.engine and link == "online":
+                    text = who + " " + self.tr("Waiting for the central server's answer...")
+                elif self.ctx.sync.engine and link != "unconfigured":
+                    text = who + " " + self.tr("Not sent yet: this counter is OFFLINE. It goes when the "
+                                               "connection is back.")
+                else:
+                    text = who + " " + self.tr("Not sent yet: this counter is not connected to the central "
+                                               "server now. It goes when the connection is back.")
         self.server_label.setText(text)
         self.server_label.setProperty("kind", kind)
         self.server_label.setAccessibleName(text)
@@ -382,8 +416,8 @@ class DayClosePage(BusyPage, Retranslates, QWidget):
            changes=Changes(day_close=True, outbox=True)).success(done).failure(self._failed).run()
 
     # ------------------------------------------------------------------ reports and export
-    def _print(self, fn: Callable[[], str | None], what: str) -> None:
-        run_report_job(self, fn, self.tr("Printing..."), what)
+    def _print(self, fn: Callable[[], str | None], what: Callable[[], str], document: object) -> None:
+        run_report_job(self, fn, self.tr("Printing..."), what, document)
 
     def print_z(self) -> None:
         rep, st, ctx = self.report, self.status, self.ctx
@@ -391,14 +425,14 @@ class DayClosePage(BusyPage, Retranslates, QWidget):
             return
         dc = st.day_close if st else None
         self._print(lambda: print_z_report(ctx.printer, rep, ctx.counter.config, counter_name=ctx.counter_name,
-                                           day_close=dc, server=st), self.tr("Z-report printed."))
+                                           day_close=dc, server=st), lambda: self.tr("Z-report printed."), Z_REPORT)
 
     def print_payin(self) -> None:
         rep, ctx = self.report, self.ctx
         if rep is None:
             return
         self._print(lambda: print_payin_slip(ctx.printer, rep, ctx.counter.config, counter_name=ctx.counter_name),
-                    self.tr("Pay-in slip printed."))
+                    lambda: self.tr("Pay-in slip printed."), PAYIN_SLIP)
 
     def save_z_pdf(self) -> None:
         rep, st, ctx = self.report, self.status, self.ctx
@@ -410,7 +444,7 @@ class DayClosePage(BusyPage, Retranslates, QWidget):
             return
         dc = st.day_close if st else None
         self._print(lambda: str(render_z_report_pdf(rep, ctx.counter.config, Path(path), day_close=dc, server=st)),
-                    self.tr("Z-report saved as %1.").replace("%1", path))
+                    lambda: self.tr("Z-report saved as %1.").replace("%1", path), Z_REPORT)
 
     def export_csv(self) -> None:
         rep, ctx = self.report, self.ctx

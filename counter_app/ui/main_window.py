@@ -8,10 +8,13 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QCloseEvent, QIcon, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QFrame,
     QHBoxLayout,
     QLabel,
     QMainWindow,
     QPushButton,
+    QScrollArea,
+    QSizePolicy,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -30,6 +33,19 @@ from counter_app.ui.supervisor_page import SupervisorPage
 from counter_app.ui.widgets import STYLE_SHEET, Retranslates
 
 
+class PageStack(QStackedWidget):
+    """The pages; as tall as the page on screen only (a QStackedLayout answers height-for-width with
+    its tallest page, which made the collect screen scroll for the day close's tables)."""
+
+    def heightForWidth(self, width: int) -> int:
+        page = self.currentWidget()
+        return page.heightForWidth(width) if page is not None else -1
+
+    def hasHeightForWidth(self) -> bool:
+        page = self.currentWidget()
+        return page is not None and page.hasHeightForWidth()
+
+
 class MainWindow(Retranslates, QMainWindow):
     def __init__(self, ctx: UiContext) -> None:
         super().__init__()
@@ -43,7 +59,7 @@ class MainWindow(Retranslates, QMainWindow):
         self.receipts_page = ReceiptsPage(ctx)
         self.closing_page = ShiftClosePage(ctx)
         self.supervisor_page = SupervisorPage(ctx)
-        self.stack = QStackedWidget()
+        self.stack = PageStack()
         for page in (self.login_page, self.shift_page, self.collect_page, self.receipts_page, self.closing_page,
                      self.supervisor_page):
             self.stack.addWidget(page)
@@ -68,7 +84,19 @@ class MainWindow(Retranslates, QMainWindow):
         box = QVBoxLayout(central)
         box.setContentsMargins(4, 4, 4, 4)
         box.addWidget(self.header)
-        box.addWidget(self.stack, 1)
+        # A page taller than the screen (a long message with the result list at 1366×768) scrolls
+        # inside the window instead of making the window taller than the screen, which pushed
+        # the status bar off the bottom.
+        self.page_scroll = QScrollArea()
+        self.page_scroll.setObjectName("pageScroll")
+        self.page_scroll.setWidgetResizable(True)
+        self.page_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.page_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.page_scroll.setWidget(self.stack)
+        # A stack is as tall as its tallest page; only the page on screen may count, or the day
+        # close's tables make the collect screen scroll.
+        self.stack.currentChanged.connect(self._size_to_current_page)
+        box.addWidget(self.page_scroll, 1)
         self.setCentralWidget(central)
 
         cfg = ctx.counter.config
@@ -80,6 +108,7 @@ class MainWindow(Retranslates, QMainWindow):
 
         self.login_page.logged_in.connect(self._logged_in)
         self.shift_page.shift_opened.connect(self._shift_opened)
+        self.shift_page.day_close_requested.connect(self.show_supervisor)
         self.collect_button.clicked.connect(self.show_collect)
         self.receipts_button.clicked.connect(self.show_receipts)
         self.close_shift_button.clicked.connect(self.show_close_shift)
@@ -92,8 +121,19 @@ class MainWindow(Retranslates, QMainWindow):
         self._shortcuts()
         self.retranslate()
         self.stack.setCurrentWidget(self.login_page)
+        self._size_to_current_page()
         self.login_page.reset()
         Op(self, ctx.load_identity, exclusive=False).success(self._identity).run()
+
+    def _size_to_current_page(self, _index: int = 0) -> None:
+        current = self.stack.currentWidget()
+        for i in range(self.stack.count()):
+            page = self.stack.widget(i)
+            if page is None:
+                continue
+            policy = QSizePolicy.Policy.Preferred if page is current else QSizePolicy.Policy.Ignored
+            page.setSizePolicy(policy, policy)
+            page.updateGeometry()
 
     def _identity(self, identity: tuple[str, str]) -> None:
         self.ctx.counter_code, self.ctx.counter_name = identity
@@ -234,6 +274,8 @@ class MainWindow(Retranslates, QMainWindow):
             self.collect_page.confirm()
         elif self.stack.currentWidget() is self.closing_page:
             self.closing_page.f9()
+        elif self.stack.currentWidget() is self.supervisor_page:
+            self.supervisor_page.f9()
 
     def _escape(self) -> None:
         page = self.stack.currentWidget()

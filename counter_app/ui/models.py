@@ -5,7 +5,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QAbstractListModel, QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import (
+    QAbstractListModel,
+    QAbstractTableModel,
+    QCoreApplication,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+)
 
 from counter_app.domain.consumer import Consumer
 from counter_app.printing.receipt_doc import display_datetime
@@ -36,7 +43,14 @@ class SearchResultsModel(QAbstractListModel):
             return None
         c = self.consumers[index.row()]
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
-            return f"{c.name}  ({c.relation_name})  —  {c.address}  —  {c.account_no}"
+            # What tells two "Ram Kumar"s apart at a glance: the address, the account, the amount
+            # due and the mobile the consumer can say aloud.
+            due = QCoreApplication.translate("SearchResultsModel", "due %1").replace(
+                "%1", format_inr(c.amount_due_paise))
+            parts = [f"{c.name}  ({c.relation_name})", c.address, c.account_no, due]
+            if c.mobile:
+                parts.append(QCoreApplication.translate("SearchResultsModel", "mobile %1").replace("%1", c.mobile))
+            return "  —  ".join(parts)
         if role == ConsumerRole:
             return c
         return None

@@ -31,6 +31,7 @@ from counter_app.services.closes import ClosePreview, CloseService
 from counter_app.ui.context import UiContext
 from counter_app.ui.i18n import say
 from counter_app.ui.ops import BusyPage, Changes, Op, error_text
+from counter_app.ui.report_errors import SHIFT_REPORT, report_error_text
 from counter_app.ui.widgets import AlertLabel, Retranslates, add_row, line_edit, set_label
 from kesco_protocol import vocabulary
 from kesco_protocol.money import format_inr
@@ -464,11 +465,11 @@ class ShiftClosePage(BusyPage, Retranslates, QWidget):
             return out
 
         def done(out: str | None) -> None:
-            self.alert.ok(self.tr("Shift report printed. Keep it with the cash."))
+            self.alert.ok(lambda: self.tr("Shift report printed. Keep it with the cash."))
             self.print_finished.emit(out)
 
         def failed(e: BaseException) -> None:
-            self.alert.error(error_text(ctx, e) + " " + self.tr("Press Ctrl+P to print it again."))
+            self.alert.error(lambda: report_error_text(e, SHIFT_REPORT, lambda x: error_text(ctx, x)))
             self.print_finished.emit(e)
 
         Op(self, job, exclusive=False, show_error=False, note=self.tr("Printing the shift report..."),

@@ -16,6 +16,7 @@ class ShiftPage(BusyPage, Retranslates, QWidget):
     """No open shift yet: count the opening cash float and open one."""
 
     shift_opened = Signal(object)  # ShiftRow
+    day_close_requested = Signal()  # a supervisor who came only for the day close (F7)
 
     def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -29,6 +30,9 @@ class ShiftPage(BusyPage, Retranslates, QWidget):
         self.float_edit.setText("0")
         self.open_button = QPushButton(self)
         self.open_button.setObjectName("primary")
+        self.day_close_button = QPushButton(self)
+        self.day_close_button.setObjectName("dayCloseOffer")
+        self.day_close_button.hide()
         self.alert = AlertLabel(self)
         form = QFormLayout()
         add_row(form, self.float_label, self.float_edit)
@@ -37,6 +41,7 @@ class ShiftPage(BusyPage, Retranslates, QWidget):
         box.addWidget(self.hint)
         box.addLayout(form)
         box.addWidget(self.open_button)
+        box.addWidget(self.day_close_button)
         box.addWidget(self.alert)
         box.addStretch(1)
         outer = QHBoxLayout(self)
@@ -45,6 +50,7 @@ class ShiftPage(BusyPage, Retranslates, QWidget):
         outer.addStretch(1)
         self.float_edit.returnPressed.connect(self.submit)
         self.open_button.clicked.connect(self.submit)
+        self.day_close_button.clicked.connect(self.day_close_requested.emit)
         self.retranslate()
 
     def retranslate(self) -> None:
@@ -54,6 +60,9 @@ class ShiftPage(BusyPage, Retranslates, QWidget):
                           .replace("%1", who))
         set_label(self.float_label, self.float_edit, self.tr("Opening &cash float (₹)"))
         self.open_button.setText(self.tr("Open shift (Enter)"))
+        self.day_close_button.setText(self.tr("Only here for the day close? Day close (F7)"))
+        s = self.ctx.session
+        self.day_close_button.setVisible(s is not None and s.is_supervisor)
 
     def reset(self) -> None:
         self.float_edit.setText("0")

@@ -8,11 +8,12 @@ from collections.abc import Callable
 from datetime import datetime
 
 from PySide6.QtCore import QEvent, QTimer
-from PySide6.QtWidgets import QLabel, QProgressBar, QStatusBar, QWidget
+from PySide6.QtWidgets import QLabel, QProgressBar, QStatusBar, QStyle, QWidget
 
 from counter_app.printing.receipt_doc import display_datetime
 from counter_app.sync.state import SyncState
 from counter_app.ui.i18n import Language
+from counter_app.ui.pending_words import pending_words
 from counter_app.ui.sync_status import StatusView, status_view
 
 _LEVEL_STYLE = {
@@ -20,11 +21,17 @@ _LEVEL_STYLE = {
     "amber": "background:#ffbf00; color:#000; font-weight:bold; padding:0 6px;",
     "red": "background:#b00020; color:#fff; font-weight:bold; padding:0 6px;",
 }
+# Being online is the normal case and needs no badge; every state where receipts stay here is a
+# strong badge with a warning sign in front, so it is seen without reading and without colour.
+_BADGE = "font-weight:bold; padding:1px 8px; border:2px solid #000;"
 _LINK_STYLE = {
-    "online": "background:#1b5e20; color:#fff; padding:0 6px;",
-    "closing": "background:#ffbf00; color:#000; padding:0 6px;",
-    "auth_error": "background:#b00020; color:#fff; padding:0 6px;",
+    "online": "color:#1b5e20; padding:0 6px;",
+    "offline": "background:#b00020; color:#fff; " + _BADGE,
+    "closing": "background:#ffbf00; color:#000; " + _BADGE,
+    "auth_error": "background:#b00020; color:#fff; " + _BADGE,
+    "server_error": "background:#ffbf00; color:#000; " + _BADGE,
 }
+_WARN_LINKS = ("offline", "closing", "auth_error", "server_error")
 
 
 class CounterStatusBar(QStatusBar):
@@ -36,7 +43,12 @@ class CounterStatusBar(QStatusBar):
         self.clock = clock
         self.amber_min = amber_min
         self.red_min = red_min
+        self.link_icon = QLabel(self)
+        self.link_icon.setObjectName("linkIcon")
+        self.link_icon.setPixmap(self.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning).pixmap(22, 22))
+        self.link_icon.hide()
         self.link_label = QLabel(self)
+        self.link_label.setObjectName("linkState")
         self.pending_label = QLabel(self)
         self.sync_label = QLabel(self)
         self.data_label = QLabel(self)
@@ -44,7 +56,7 @@ class CounterStatusBar(QStatusBar):
         self.progress.setMaximumWidth(220)
         self.progress.setTextVisible(True)
         self.progress.hide()
-        for w in (self.link_label, self.pending_label, self.sync_label, self.data_label):
+        for w in (self.link_icon, self.link_label, self.pending_label, self.sync_label, self.data_label):
             self.addWidget(w)
         self.addPermanentWidget(self.progress)
         self._state = SyncState()
@@ -88,10 +100,9 @@ class CounterStatusBar(QStatusBar):
         self.link_label.setText(link)
         self.link_label.setStyleSheet(_LINK_STYLE.get(v.link, "padding:0 6px;"))
         self.link_label.setAccessibleName(self.tr("Connection: %1").replace("%1", link))
-        if v.pending == 0:
-            pending = self.tr("Pending receipts: none")
-        else:
-            pending = self.tr("Pending receipts: %1").replace("%1", str(v.pending))
+        self.link_icon.setVisible(v.link in _WARN_LINKS)
+        pending = pending_words(v.pending, v.pending_by_kind)
+        if v.pending:
             if v.oldest_age_min is not None:
                 pending += " " + self.tr("(oldest %1)").replace("%1", self._age_text(v.oldest_age_min))
             if v.level == "red":

@@ -49,7 +49,14 @@ class SupervisorPage(Retranslates, QWidget):
 
     def escape(self) -> bool:
         """Esc inside the desk: close an open approval box; False when there was nothing to close."""
-        return self.tabs.currentWidget() is self.dishonour and self.dishonour.cancel()
+        page = self.tabs.currentWidget()
+        if page is self.day_close:
+            return self.day_close.cancel_close()
+        return page is self.dishonour and self.dishonour.cancel()
+
+    def f9(self) -> None:
+        if self.tabs.currentWidget() is self.day_close:
+            self.day_close.f9()
 
     def print_current(self) -> None:
         page = self.tabs.currentWidget()

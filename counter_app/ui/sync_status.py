@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any, Protocol
 
@@ -43,6 +43,7 @@ class StatusView:
     progress: tuple[int, int] | None  # (rows done, rows total) while the consumer data downloads
     error_key: str | None
     error_params: dict[str, Any]
+    pending_by_kind: dict[str, int] = field(default_factory=dict)  # {"receipt": 3, "shift_close": 1}
 
 
 def status_view(st: SyncState, now: datetime, amber_min: int, red_min: int) -> StatusView:
@@ -67,7 +68,7 @@ def status_view(st: SyncState, now: datetime, amber_min: int, red_min: int) -> S
         link=Link(st.link).value, pending=st.pending, oldest_age_min=age_min, level=level,
         problems=st.problems, last_sync_at=last, consumers_as_of=st.consumers_as_of, progress=progress,
         error_key=err.key if err and st.link != Link.ONLINE else None,
-        error_params=dict(err.params) if err else {},
+        error_params=dict(err.params) if err else {}, pending_by_kind=dict(st.pending_by_kind),
     )
 
 
@@ -119,6 +120,9 @@ class SyncBridge(QObject):
 
     def attach(self, engine: SyncEngineLike) -> None:
         self.detach()
+        if self._poll_timer is not None:
+            self._poll_timer.stop()  # the engine reports the outbox from now on
+        self._poll_fn = None
         self._engine = engine
         self._remove = engine.add_listener(self.on_state)
         self.on_state(engine.state())

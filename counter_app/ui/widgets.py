@@ -3,6 +3,8 @@ as colour), labelled fields with accessible names, and the window's style sheet.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit, QWidget
 
@@ -54,9 +56,14 @@ class AlertLabel(QLabel):
         self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.kind = ""
         self.body = ""
+        # The text as a function of the language, when the caller gave one: F12 then says the
+        # message on screen again in the other language, not only its "Done:".
+        self._source: Callable[[], str] | None = None
         self.hide()
 
-    def _show(self, kind: str, text: str) -> None:
+    def _show(self, kind: str, text: str | Callable[[], str]) -> None:
+        self._source = text if callable(text) else None
+        text = text() if callable(text) else text
         self.kind, self.body = kind, text
         self.setProperty("kind", kind)
         prefix = {"error": self.tr("Error:"), "ok": self.tr("Done:"), "note": self.tr("Note:")}[kind]
@@ -69,24 +76,24 @@ class AlertLabel(QLabel):
         self.setMinimumHeight(self.heightForWidth(width))
         self.show()
 
-    def error(self, text: str) -> None:
+    def error(self, text: str | Callable[[], str]) -> None:
         self._show("error", text)
 
-    def ok(self, text: str) -> None:
+    def ok(self, text: str | Callable[[], str]) -> None:
         self._show("ok", text)
 
-    def note(self, text: str) -> None:
+    def note(self, text: str | Callable[[], str]) -> None:
         self._show("note", text)
 
     def clear_message(self) -> None:
-        self.kind, self.body = "", ""
+        self.kind, self.body, self._source = "", "", None
         self.setText("")
         self.setMinimumHeight(0)
         self.hide()
 
     def changeEvent(self, e: QEvent) -> None:
         if e.type() == QEvent.Type.LanguageChange and self.kind:
-            self._show(self.kind, self.body)
+            self._show(self.kind, self._source or self.body)
         super().changeEvent(e)
 
 

@@ -145,6 +145,26 @@
         <source>Printing...</source>
         <translation>छप रही है...</translation>
     </message>
+    <message>
+        <source>CANCELLED:</source>
+        <translation>रद्द:</translation>
+    </message>
+    <message>
+        <source>GIVE CHANGE: %1.</source>
+        <translation>बाकी लौटाएँ: %1।</translation>
+    </message>
+    <message>
+        <source>Nothing found for “%1”: no mobile number ends in these digits, and an account number has 10 digits.</source>
+        <translation>“%1” से कुछ नहीं मिला: कोई मोबाइल नंबर इन अंकों पर समाप्त नहीं होता, और खाता संख्या 10 अंकों की होती है।</translation>
+    </message>
+    <message>
+        <source>Nothing found for “%1”: no account, meter or mobile number, name or address matches.</source>
+        <translation>“%1” से कुछ नहीं मिला: कोई खाता, मीटर या मोबाइल नंबर, नाम या पता मेल नहीं खाता।</translation>
+    </message>
+    <message>
+        <source>An account number has 10 digits. Consumers whose mobile number ends in “%1” are listed: press Down to choose.</source>
+        <translation>खाता संख्या 10 अंकों की होती है। जिन उपभोक्ताओं का मोबाइल नंबर “%1” पर समाप्त होता है, वे सूची में हैं: चुनने के लिए नीचे का तीर दबाएँ।</translation>
+    </message>
 </context>
 <context>
     <name>ConsumerCard</name>
@@ -668,6 +688,18 @@
     <message>
         <source>%1 receipts written to %2.</source>
         <translation>%1 रसीदें %2 में लिखी गईं।</translation>
+    </message>
+    <message>
+        <source>&amp;Close the day...</source>
+        <translation>दिन बंद करें... (&amp;C)</translation>
+    </message>
+    <message>
+        <source>The day was not closed.</source>
+        <translation>दिवस समापन नहीं किया गया।</translation>
+    </message>
+    <message>
+        <source>Not sent yet: this counter is OFFLINE. It goes when the connection is back.</source>
+        <translation>अभी भेजा नहीं गया: यह काउंटर ऑफ़लाइन है। कनेक्शन लौटते ही चला जाएगा।</translation>
     </message>
 </context>
 <context>
@@ -1245,6 +1277,10 @@
         <source>Shift opened with %1.</source>
         <translation>पाली %1 के साथ खुली।</translation>
     </message>
+    <message>
+        <source>Only here for the day close? Day close (F7)</source>
+        <translation>केवल दिवस समापन के लिए आए हैं? दिवस समापन (F7)</translation>
+    </message>
 </context>
 <context>
     <name>SupervisorPage</name>
@@ -1259,6 +1295,161 @@
     <message>
         <source>Cheque dis&amp;honour</source>
         <translation>चेक अनादरण (&amp;H)</translation>
+    </message>
+</context>
+<context>
+    <name>DayCloseConfirm</name>
+    <message>
+        <source>Yes, close the day (F9)</source>
+        <translation>हाँ, दिवस समापन करें (F9)</translation>
+    </message>
+    <message>
+        <source>Go back (Esc)</source>
+        <translation>वापस जाएँ (Esc)</translation>
+    </message>
+    <message>
+        <source>Close the day %1 at this counter? %2 receipts: net %3 (gross %4, %5 cancelled for %6). Nothing more can be collected on this day afterwards. Press F9 to close the day, Esc to go back.</source>
+        <translation>इस काउंटर पर दिन %1 का समापन करें? %2 रसीदें: शुद्ध %3 (सकल %4, %5 रद्द, %6)। इसके बाद इस दिन कोई वसूली नहीं हो सकेगी। दिवस समापन के लिए F9 दबाएँ, वापस जाने के लिए Esc।</translation>
+    </message>
+    <message>
+        <source>Day %1 closed and saved at this counter: %2 receipts, net %3 (gross %4, %5 cancelled).</source>
+        <translation>दिन %1 का समापन हुआ और इस काउंटर पर सुरक्षित है: %2 रसीदें, शुद्ध %3 (सकल %4, %5 रद्द)।</translation>
+    </message>
+    <message>
+        <source>It is waiting to be sent: this counter is not connected to the central server now.</source>
+        <translation>यह भेजे जाने की प्रतीक्षा में है: यह काउंटर अभी केंद्रीय सर्वर से जुड़ा नहीं है।</translation>
+    </message>
+    <message>
+        <source>Sending it to the central server...</source>
+        <translation>केंद्रीय सर्वर को भेजा जा रहा है...</translation>
+    </message>
+    <message>
+        <source>It is waiting to be sent: this counter is OFFLINE. It goes when the connection is back.</source>
+        <translation>यह भेजे जाने की प्रतीक्षा में है: यह काउंटर ऑफ़लाइन है। कनेक्शन लौटते ही चला जाएगा।</translation>
+    </message>
+</context>
+<context>
+    <name>PendingWords</name>
+    <message>
+        <source>%1 receipt</source>
+        <translation>%1 रसीद</translation>
+    </message>
+    <message>
+        <source>%1 receipts</source>
+        <translation>%1 रसीदें</translation>
+    </message>
+    <message>
+        <source>%1 cancellation</source>
+        <translation>%1 रद्दीकरण</translation>
+    </message>
+    <message>
+        <source>%1 cancellations</source>
+        <translation>%1 रद्दीकरण</translation>
+    </message>
+    <message>
+        <source>%1 dishonoured cheque</source>
+        <translation>%1 अनादरित चेक</translation>
+    </message>
+    <message>
+        <source>%1 dishonoured cheques</source>
+        <translation>%1 अनादरित चेक</translation>
+    </message>
+    <message>
+        <source>%1 shift close</source>
+        <translation>%1 पाली समापन</translation>
+    </message>
+    <message>
+        <source>%1 shift closes</source>
+        <translation>%1 पाली समापन</translation>
+    </message>
+    <message>
+        <source>%1 day close</source>
+        <translation>%1 दिवस समापन</translation>
+    </message>
+    <message>
+        <source>%1 day closes</source>
+        <translation>%1 दिवस समापन</translation>
+    </message>
+    <message>
+        <source>%1 other record</source>
+        <translation>%1 अन्य रिकॉर्ड</translation>
+    </message>
+    <message>
+        <source>%1 other records</source>
+        <translation>%1 अन्य रिकॉर्ड</translation>
+    </message>
+    <message>
+        <source>Pending receipts: none</source>
+        <translation>भेजने को बाकी रसीदें: कोई नहीं</translation>
+    </message>
+    <message>
+        <source>Pending receipts: %1</source>
+        <translation>भेजने को बाकी रसीदें: %1</translation>
+    </message>
+    <message>
+        <source>Pending: %1</source>
+        <translation>भेजने को बाकी: %1</translation>
+    </message>
+    <message>
+        <source> and </source>
+        <translation> और </translation>
+    </message>
+</context>
+<context>
+    <name>ReportErrors</name>
+    <message>
+        <source>shift report</source>
+        <translation>पाली रिपोर्ट</translation>
+    </message>
+    <message>
+        <source>Z-report</source>
+        <translation>Z-रिपोर्ट</translation>
+    </message>
+    <message>
+        <source>pay-in slip</source>
+        <translation>बैंक जमा पर्ची</translation>
+    </message>
+    <message>
+        <source>day book</source>
+        <translation>रोकड़ बही</translation>
+    </message>
+    <message>
+        <source>No printer is set up on this computer: the %2 was NOT printed.</source>
+        <translation>इस कंप्यूटर पर कोई प्रिंटर नहीं लगा है: %2 नहीं छपी।</translation>
+    </message>
+    <message>
+        <source>The printer %1 is not available: the %2 was NOT printed.</source>
+        <translation>प्रिंटर %1 उपलब्ध नहीं है: %2 नहीं छपी।</translation>
+    </message>
+    <message>
+        <source>The %2 was NOT printed (%1). Check the printer.</source>
+        <translation>%2 नहीं छपी (%1)। प्रिंटर जाँचें।</translation>
+    </message>
+    <message>
+        <source>Press Ctrl+P to print it again.</source>
+        <translation>फिर से छापने के लिए Ctrl+P दबाएँ।</translation>
+    </message>
+</context>
+<context>
+    <name>ShiftTallyLabel</name>
+    <message>
+        <source>This shift: %1 receipts, %2</source>
+        <translation>इस पाली में: %1 रसीदें, %2</translation>
+    </message>
+    <message>
+        <source>(%1 cancelled, not counted)</source>
+        <translation>(%1 रद्द, गिनी नहीं गईं)</translation>
+    </message>
+</context>
+<context>
+    <name>SearchResultsModel</name>
+    <message>
+        <source>due %1</source>
+        <translation>देय %1</translation>
+    </message>
+    <message>
+        <source>mobile %1</source>
+        <translation>मोबाइल %1</translation>
     </message>
 </context>
 </TS>
