@@ -76,12 +76,17 @@ def anchor_problems(con: sqlite3.Connection, anchors: Iterable[tuple[int, str, s
 def outbox_mismatches(con: sqlite3.Connection) -> list[int]:
     """Receipt seqs whose outbox payload is not the sealed receipt (its canonical text + hashes)."""
     bad: list[int] = []
-    cur = con.execute("SELECT r.seq, r.canonical, r.prev_hash, r.hash, o.payload FROM receipts r "
-                      "JOIN outbox o ON o.record_id = r.receipt_id ORDER BY r.seq")
-    for seq, canonical, prev_hash, hash_hex, payload in cur:
+    # a signed receipt's wire form carries its key id and signature, kept beside it in
+    # receipt_signatures (written in the receipt's own transaction)
+    cur = con.execute("SELECT r.seq, r.canonical, r.prev_hash, r.hash, o.payload, s.key_id, s.signature "
+                      "FROM receipts r JOIN outbox o ON o.record_id = r.receipt_id "
+                      "LEFT JOIN receipt_signatures s ON s.receipt_id = r.receipt_id ORDER BY r.seq")
+    for seq, canonical, prev_hash, hash_hex, payload, key_id, signature in cur:
         try:
             sealed = json.loads(canonical)
             sealed["prev_hash"], sealed["hash"] = prev_hash, hash_hex
+            if key_id is not None or signature is not None:
+                sealed["key_id"], sealed["signature"] = key_id, signature
             sent = json.loads(payload)
         except ValueError:
             bad.append(int(seq))

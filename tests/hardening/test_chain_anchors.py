@@ -199,3 +199,36 @@ def test_the_servers_anchor_is_kept_at_each_sync_and_catches_a_rewrite(tmp_path:
         assert "integrity.anchor_mismatch" in _keys(c.service.verify())
     finally:
         c.close()
+
+
+def test_a_signed_receipts_outbox_copy_matches_and_a_changed_signature_is_caught(tmp_path: Path) -> None:
+    """A signed receipt's outbox copy carries its key id and signature (kept in receipt_signatures):
+    untouched, verify is OK (it was not: every signed receipt was reported); a changed signature
+    in the outbox copy is reported."""
+    from counter_app.sync.signing_keys import new_key_text
+    from kesco_protocol.signing import Signer
+
+    d = tmp_path / "c"
+    c = make_counter(d, consumers=20)
+    try:
+        c.service.signer = Signer.from_text(new_key_text())
+        clerk = c.service.login(*CLERK)
+        c.service.open_shift(clerk, 0)
+        r = c.service.issue_receipt(clerk, Payment(account_no_for_index(1), 100_00))
+        assert r.signature
+        assert c.service.verify()["ok"], c.service.verify()
+    finally:
+        c.close()
+    con = sqlite3.connect(d / "counter.sqlite3")
+    con.execute("DROP TRIGGER outbox_payload_fixed")
+    (payload,) = con.execute("SELECT payload FROM outbox WHERE record_id = ?", (r.receipt_id,)).fetchone()
+    p = json.loads(payload)
+    p["signature"] = p["signature"][::-1]
+    con.execute("UPDATE outbox SET payload = ? WHERE record_id = ?", (json.dumps(p), r.receipt_id))
+    con.commit()
+    con.close()
+    c = _open(d)
+    try:
+        assert _keys(c.service.verify()) == ["integrity.outbox_mismatch"]
+    finally:
+        c.close()
