@@ -19,46 +19,6 @@
 <context>
     <name>ClosingTexts</name>
     <message>
-        <source>Cash</source>
-        <translation>नकद</translation>
-    </message>
-    <message>
-        <source>Cheque</source>
-        <translation>चेक</translation>
-    </message>
-    <message>
-        <source>DD</source>
-        <translation>डीडी</translation>
-    </message>
-    <message>
-        <source>UPI</source>
-        <translation>यूपीआई</translation>
-    </message>
-    <message>
-        <source>Card</source>
-        <translation>कार्ड</translation>
-    </message>
-    <message>
-        <source>Domestic</source>
-        <translation>घरेलू</translation>
-    </message>
-    <message>
-        <source>Commercial</source>
-        <translation>वाणिज्यिक</translation>
-    </message>
-    <message>
-        <source>Public institution</source>
-        <translation>सार्वजनिक संस्था</translation>
-    </message>
-    <message>
-        <source>Small/medium industry</source>
-        <translation>लघु/मध्यम उद्योग</translation>
-    </message>
-    <message>
-        <source>Not in the consumer data</source>
-        <translation>उपभोक्ता डेटा में नहीं</translation>
-    </message>
-    <message>
         <source>SHORT by %1</source>
         <translation>%1 कम</translation>
     </message>
@@ -114,10 +74,6 @@
         <translation>पिछली रसीद: %1, %2, खाता %3</translation>
     </message>
     <message>
-        <source>No consumer matches “%1”.</source>
-        <translation>“%1” से कोई उपभोक्ता नहीं मिला।</translation>
-    </message>
-    <message>
         <source>Press F9 (or Ctrl+Enter) to save and print the receipt.</source>
         <translation>रसीद सहेजने और छापने के लिए F9 (या Ctrl+Enter) दबाएँ।</translation>
     </message>
@@ -168,22 +124,6 @@
 </context>
 <context>
     <name>ConsumerCard</name>
-    <message>
-        <source>Domestic</source>
-        <translation>घरेलू</translation>
-    </message>
-    <message>
-        <source>Commercial</source>
-        <translation>वाणिज्यिक</translation>
-    </message>
-    <message>
-        <source>Public institution</source>
-        <translation>सार्वजनिक संस्था</translation>
-    </message>
-    <message>
-        <source>Small/medium industry</source>
-        <translation>लघु/मध्यम उद्योग</translation>
-    </message>
     <message>
         <source>Type or scan the account number from the bill and press Enter, or type a name, address or mobile number to search.</source>
         <translation>बिल से खाता संख्या लिखें या स्कैन करें और Enter दबाएँ, या खोजने के लिए नाम, पता या मोबाइल नंबर लिखें।</translation>
@@ -312,14 +252,6 @@
         <translation>कनेक्शन: %1</translation>
     </message>
     <message>
-        <source>Pending receipts: none</source>
-        <translation>भेजने को बाकी रसीदें: कोई नहीं</translation>
-    </message>
-    <message>
-        <source>Pending receipts: %1</source>
-        <translation>भेजने को बाकी रसीदें: %1</translation>
-    </message>
-    <message>
         <source>(oldest %1)</source>
         <translation>(सबसे पुरानी %1)</translation>
     </message>
@@ -391,10 +323,6 @@
         <translation>रद्द रसीदें</translation>
     </message>
     <message>
-        <source>Cash</source>
-        <translation>नकद</translation>
-    </message>
-    <message>
         <source>Cheque/DD</source>
         <translation>चेक/डीडी</translation>
     </message>
@@ -437,6 +365,37 @@
     <message>
         <source>Day book saved as %1.</source>
         <translation>रोकड़ बही %1 के रूप में सहेजी गई।</translation>
+    </message>
+</context>
+<context>
+    <name>DayCloseConfirm</name>
+    <message>
+        <source>Yes, close the day (F9)</source>
+        <translation>हाँ, दिवस समापन करें (F9)</translation>
+    </message>
+    <message>
+        <source>Go back (Esc)</source>
+        <translation>वापस जाएँ (Esc)</translation>
+    </message>
+    <message>
+        <source>Close the day %1 at this counter? %2 receipts: net %3 (gross %4, %5 cancelled for %6). Nothing more can be collected on this day afterwards. Press F9 to close the day, Esc to go back.</source>
+        <translation>इस काउंटर पर दिन %1 का समापन करें? %2 रसीदें: शुद्ध %3 (सकल %4, %5 रद्द, %6)। इसके बाद इस दिन कोई वसूली नहीं हो सकेगी। दिवस समापन के लिए F9 दबाएँ, वापस जाने के लिए Esc।</translation>
+    </message>
+    <message>
+        <source>Day %1 closed and saved at this counter: %2 receipts, net %3 (gross %4, %5 cancelled).</source>
+        <translation>दिन %1 का समापन हुआ और इस काउंटर पर सुरक्षित है: %2 रसीदें, शुद्ध %3 (सकल %4, %5 रद्द)।</translation>
+    </message>
+    <message>
+        <source>It is waiting to be sent: this counter is not connected to the central server now.</source>
+        <translation>यह भेजे जाने की प्रतीक्षा में है: यह काउंटर अभी केंद्रीय सर्वर से जुड़ा नहीं है।</translation>
+    </message>
+    <message>
+        <source>Sending it to the central server...</source>
+        <translation>केंद्रीय सर्वर को भेजा जा रहा है...</translation>
+    </message>
+    <message>
+        <source>It is waiting to be sent: this counter is OFFLINE. It goes when the connection is back.</source>
+        <translation>यह भेजे जाने की प्रतीक्षा में है: यह काउंटर ऑफ़लाइन है। कनेक्शन लौटते ही चला जाएगा।</translation>
     </message>
 </context>
 <context>
@@ -562,10 +521,6 @@
         <translation>फिर से भेजें</translation>
     </message>
     <message>
-        <source>&amp;Close the day</source>
-        <translation>दिन बंद करें (&amp;C)</translation>
-    </message>
-    <message>
         <source>Print &amp;Z-report (Ctrl+P)</source>
         <translation>Z-रिपोर्ट छापें (Ctrl+P) (&amp;Z)</translation>
     </message>
@@ -600,10 +555,6 @@
     <message>
         <source>Closing the day...</source>
         <translation>दिन बंद हो रहा है...</translation>
-    </message>
-    <message>
-        <source>Day %1 closed: %2 receipts, %3. Sending it to the central server...</source>
-        <translation>दिन %1 बंद: %2 रसीदें, %3। केंद्रीय सर्वर को भेजा जा रहा है...</translation>
     </message>
     <message>
         <source>The central server confirmed the day close.</source>
@@ -769,14 +720,6 @@
         <translation>उस दिन का कोई चेक या डीडी मेल नहीं खाता।</translation>
     </message>
     <message>
-        <source>DISHONOURED</source>
-        <translation>अनादरित</translation>
-    </message>
-    <message>
-        <source>CANCELLED</source>
-        <translation>रद्द की गई</translation>
-    </message>
-    <message>
         <source>Receipt %1, account %2, %3: %4</source>
         <translation>रसीद %1, खाता %2, %3: %4</translation>
     </message>
@@ -886,26 +829,6 @@
         <translation>भुगतान प्रकार (&amp;M)</translation>
     </message>
     <message>
-        <source>Cash</source>
-        <translation>नकद</translation>
-    </message>
-    <message>
-        <source>Cheque</source>
-        <translation>चेक</translation>
-    </message>
-    <message>
-        <source>Demand draft (DD)</source>
-        <translation>डिमांड ड्राफ्ट (डीडी)</translation>
-    </message>
-    <message>
-        <source>UPI</source>
-        <translation>यूपीआई</translation>
-    </message>
-    <message>
-        <source>Card</source>
-        <translation>कार्ड</translation>
-    </message>
-    <message>
         <source>Cash &amp;handed over (₹)</source>
         <translation>दी गई नकदी (₹) (&amp;H)</translation>
     </message>
@@ -948,6 +871,73 @@
     <message>
         <source>short by %1</source>
         <translation>%1 कम</translation>
+    </message>
+</context>
+<context>
+    <name>PendingWords</name>
+    <message>
+        <source>%1 receipt</source>
+        <translation>%1 रसीद</translation>
+    </message>
+    <message>
+        <source>%1 receipts</source>
+        <translation>%1 रसीदें</translation>
+    </message>
+    <message>
+        <source>%1 cancellation</source>
+        <translation>%1 रद्दीकरण</translation>
+    </message>
+    <message>
+        <source>%1 cancellations</source>
+        <translation>%1 रद्दीकरण</translation>
+    </message>
+    <message>
+        <source>%1 dishonoured cheque</source>
+        <translation>%1 अनादरित चेक</translation>
+    </message>
+    <message>
+        <source>%1 dishonoured cheques</source>
+        <translation>%1 अनादरित चेक</translation>
+    </message>
+    <message>
+        <source>%1 shift close</source>
+        <translation>%1 पाली समापन</translation>
+    </message>
+    <message>
+        <source>%1 shift closes</source>
+        <translation>%1 पाली समापन</translation>
+    </message>
+    <message>
+        <source>%1 day close</source>
+        <translation>%1 दिवस समापन</translation>
+    </message>
+    <message>
+        <source>%1 day closes</source>
+        <translation>%1 दिवस समापन</translation>
+    </message>
+    <message>
+        <source>%1 other record</source>
+        <translation>%1 अन्य रिकॉर्ड</translation>
+    </message>
+    <message>
+        <source>%1 other records</source>
+        <translation>%1 अन्य रिकॉर्ड</translation>
+    </message>
+    <message>
+        <source>Pending receipts: none</source>
+        <translation>भेजने को बाकी रसीदें: कोई नहीं</translation>
+    </message>
+    <message>
+        <source>Pending receipts: %1</source>
+        <translation>भेजने को बाकी रसीदें: %1</translation>
+    </message>
+    <message>
+        <source>Pending: %1</source>
+        <translation>भेजने को बाकी: %1</translation>
+    </message>
+    <message>
+        <source> and </source>
+        <translation> और </translation>
     </message>
 </context>
 <context>
@@ -1017,30 +1007,6 @@
         <translation>स्थिति</translation>
     </message>
     <message>
-        <source>Cash</source>
-        <translation>नकद</translation>
-    </message>
-    <message>
-        <source>Cheque</source>
-        <translation>चेक</translation>
-    </message>
-    <message>
-        <source>DD</source>
-        <translation>डीडी</translation>
-    </message>
-    <message>
-        <source>UPI</source>
-        <translation>यूपीआई</translation>
-    </message>
-    <message>
-        <source>Card</source>
-        <translation>कार्ड</translation>
-    </message>
-    <message>
-        <source>CANCELLED</source>
-        <translation>रद्द</translation>
-    </message>
-    <message>
         <source>%1 receipts, %2 collected (cash %3)</source>
         <translation>%1 रसीदें, कुल %2 प्राप्त (नकद %3)</translation>
     </message>
@@ -1067,6 +1033,52 @@
     <message>
         <source>Receipt %1 cancelled, approved by %2. Printing the cancellation slip...</source>
         <translation>रसीद %1 रद्द, स्वीकृति %2 द्वारा। रद्दीकरण पर्ची छप रही है...</translation>
+    </message>
+</context>
+<context>
+    <name>ReportErrors</name>
+    <message>
+        <source>shift report</source>
+        <translation>पाली रिपोर्ट</translation>
+    </message>
+    <message>
+        <source>Z-report</source>
+        <translation>Z-रिपोर्ट</translation>
+    </message>
+    <message>
+        <source>pay-in slip</source>
+        <translation>बैंक जमा पर्ची</translation>
+    </message>
+    <message>
+        <source>day book</source>
+        <translation>रोकड़ बही</translation>
+    </message>
+    <message>
+        <source>No printer is set up on this computer: the %2 was NOT printed.</source>
+        <translation>इस कंप्यूटर पर कोई प्रिंटर नहीं लगा है: %2 नहीं छपी।</translation>
+    </message>
+    <message>
+        <source>The printer %1 is not available: the %2 was NOT printed.</source>
+        <translation>प्रिंटर %1 उपलब्ध नहीं है: %2 नहीं छपी।</translation>
+    </message>
+    <message>
+        <source>The %2 was NOT printed (%1). Check the printer.</source>
+        <translation>%2 नहीं छपी (%1)। प्रिंटर जाँचें।</translation>
+    </message>
+    <message>
+        <source>Press Ctrl+P to print it again.</source>
+        <translation>फिर से छापने के लिए Ctrl+P दबाएँ।</translation>
+    </message>
+</context>
+<context>
+    <name>SearchResultsModel</name>
+    <message>
+        <source>due %1</source>
+        <translation>देय %1</translation>
+    </message>
+    <message>
+        <source>mobile %1</source>
+        <translation>मोबाइल %1</translation>
     </message>
 </context>
 <context>
@@ -1191,14 +1203,6 @@
         <translation>गिना गया नकद: %1</translation>
     </message>
     <message>
-        <source>Cheque</source>
-        <translation>चेक</translation>
-    </message>
-    <message>
-        <source>DD</source>
-        <translation>डीडी</translation>
-    </message>
-    <message>
         <source>No cheque or DD in this shift.</source>
         <translation>इस पाली में कोई चेक या डीडी नहीं।</translation>
     </message>
@@ -1250,10 +1254,6 @@
         <source>Shift report printed. Keep it with the cash.</source>
         <translation>पाली रिपोर्ट छप गई। इसे नकद के साथ रखें।</translation>
     </message>
-    <message>
-        <source>Press Ctrl+P to print it again.</source>
-        <translation>फिर से छापने के लिए Ctrl+P दबाएँ।</translation>
-    </message>
 </context>
 <context>
     <name>ShiftPage</name>
@@ -1283,6 +1283,17 @@
     </message>
 </context>
 <context>
+    <name>ShiftTallyLabel</name>
+    <message>
+        <source>This shift: %1 receipts, %2</source>
+        <translation>इस पाली में: %1 रसीदें, %2</translation>
+    </message>
+    <message>
+        <source>(%1 cancelled, not counted)</source>
+        <translation>(%1 रद्द, गिनी नहीं गईं)</translation>
+    </message>
+</context>
+<context>
     <name>SupervisorPage</name>
     <message>
         <source>&amp;Day close</source>
@@ -1295,161 +1306,6 @@
     <message>
         <source>Cheque dis&amp;honour</source>
         <translation>चेक अनादरण (&amp;H)</translation>
-    </message>
-</context>
-<context>
-    <name>DayCloseConfirm</name>
-    <message>
-        <source>Yes, close the day (F9)</source>
-        <translation>हाँ, दिवस समापन करें (F9)</translation>
-    </message>
-    <message>
-        <source>Go back (Esc)</source>
-        <translation>वापस जाएँ (Esc)</translation>
-    </message>
-    <message>
-        <source>Close the day %1 at this counter? %2 receipts: net %3 (gross %4, %5 cancelled for %6). Nothing more can be collected on this day afterwards. Press F9 to close the day, Esc to go back.</source>
-        <translation>इस काउंटर पर दिन %1 का समापन करें? %2 रसीदें: शुद्ध %3 (सकल %4, %5 रद्द, %6)। इसके बाद इस दिन कोई वसूली नहीं हो सकेगी। दिवस समापन के लिए F9 दबाएँ, वापस जाने के लिए Esc।</translation>
-    </message>
-    <message>
-        <source>Day %1 closed and saved at this counter: %2 receipts, net %3 (gross %4, %5 cancelled).</source>
-        <translation>दिन %1 का समापन हुआ और इस काउंटर पर सुरक्षित है: %2 रसीदें, शुद्ध %3 (सकल %4, %5 रद्द)।</translation>
-    </message>
-    <message>
-        <source>It is waiting to be sent: this counter is not connected to the central server now.</source>
-        <translation>यह भेजे जाने की प्रतीक्षा में है: यह काउंटर अभी केंद्रीय सर्वर से जुड़ा नहीं है।</translation>
-    </message>
-    <message>
-        <source>Sending it to the central server...</source>
-        <translation>केंद्रीय सर्वर को भेजा जा रहा है...</translation>
-    </message>
-    <message>
-        <source>It is waiting to be sent: this counter is OFFLINE. It goes when the connection is back.</source>
-        <translation>यह भेजे जाने की प्रतीक्षा में है: यह काउंटर ऑफ़लाइन है। कनेक्शन लौटते ही चला जाएगा।</translation>
-    </message>
-</context>
-<context>
-    <name>PendingWords</name>
-    <message>
-        <source>%1 receipt</source>
-        <translation>%1 रसीद</translation>
-    </message>
-    <message>
-        <source>%1 receipts</source>
-        <translation>%1 रसीदें</translation>
-    </message>
-    <message>
-        <source>%1 cancellation</source>
-        <translation>%1 रद्दीकरण</translation>
-    </message>
-    <message>
-        <source>%1 cancellations</source>
-        <translation>%1 रद्दीकरण</translation>
-    </message>
-    <message>
-        <source>%1 dishonoured cheque</source>
-        <translation>%1 अनादरित चेक</translation>
-    </message>
-    <message>
-        <source>%1 dishonoured cheques</source>
-        <translation>%1 अनादरित चेक</translation>
-    </message>
-    <message>
-        <source>%1 shift close</source>
-        <translation>%1 पाली समापन</translation>
-    </message>
-    <message>
-        <source>%1 shift closes</source>
-        <translation>%1 पाली समापन</translation>
-    </message>
-    <message>
-        <source>%1 day close</source>
-        <translation>%1 दिवस समापन</translation>
-    </message>
-    <message>
-        <source>%1 day closes</source>
-        <translation>%1 दिवस समापन</translation>
-    </message>
-    <message>
-        <source>%1 other record</source>
-        <translation>%1 अन्य रिकॉर्ड</translation>
-    </message>
-    <message>
-        <source>%1 other records</source>
-        <translation>%1 अन्य रिकॉर्ड</translation>
-    </message>
-    <message>
-        <source>Pending receipts: none</source>
-        <translation>भेजने को बाकी रसीदें: कोई नहीं</translation>
-    </message>
-    <message>
-        <source>Pending receipts: %1</source>
-        <translation>भेजने को बाकी रसीदें: %1</translation>
-    </message>
-    <message>
-        <source>Pending: %1</source>
-        <translation>भेजने को बाकी: %1</translation>
-    </message>
-    <message>
-        <source> and </source>
-        <translation> और </translation>
-    </message>
-</context>
-<context>
-    <name>ReportErrors</name>
-    <message>
-        <source>shift report</source>
-        <translation>पाली रिपोर्ट</translation>
-    </message>
-    <message>
-        <source>Z-report</source>
-        <translation>Z-रिपोर्ट</translation>
-    </message>
-    <message>
-        <source>pay-in slip</source>
-        <translation>बैंक जमा पर्ची</translation>
-    </message>
-    <message>
-        <source>day book</source>
-        <translation>रोकड़ बही</translation>
-    </message>
-    <message>
-        <source>No printer is set up on this computer: the %2 was NOT printed.</source>
-        <translation>इस कंप्यूटर पर कोई प्रिंटर नहीं लगा है: %2 नहीं छपी।</translation>
-    </message>
-    <message>
-        <source>The printer %1 is not available: the %2 was NOT printed.</source>
-        <translation>प्रिंटर %1 उपलब्ध नहीं है: %2 नहीं छपी।</translation>
-    </message>
-    <message>
-        <source>The %2 was NOT printed (%1). Check the printer.</source>
-        <translation>%2 नहीं छपी (%1)। प्रिंटर जाँचें।</translation>
-    </message>
-    <message>
-        <source>Press Ctrl+P to print it again.</source>
-        <translation>फिर से छापने के लिए Ctrl+P दबाएँ।</translation>
-    </message>
-</context>
-<context>
-    <name>ShiftTallyLabel</name>
-    <message>
-        <source>This shift: %1 receipts, %2</source>
-        <translation>इस पाली में: %1 रसीदें, %2</translation>
-    </message>
-    <message>
-        <source>(%1 cancelled, not counted)</source>
-        <translation>(%1 रद्द, गिनी नहीं गईं)</translation>
-    </message>
-</context>
-<context>
-    <name>SearchResultsModel</name>
-    <message>
-        <source>due %1</source>
-        <translation>देय %1</translation>
-    </message>
-    <message>
-        <source>mobile %1</source>
-        <translation>मोबाइल %1</translation>
     </message>
 </context>
 </TS>
