@@ -20,6 +20,7 @@ import argparse
 import json
 import os
 import random
+import shutil
 import statistics
 import subprocess
 import sys
@@ -119,6 +120,7 @@ def ensure_counter(n: int) -> Path:
     from kesco_demo.load import load_demo_consumers
 
     print(f"building the {n:,}-consumer counter in {d} (once)...", file=sys.stderr)
+    shutil.rmtree(d, ignore_errors=True)  # a build cut short left a counter without "ready": start again
     d.mkdir(parents=True, exist_ok=True)
     with open_application(d) as c:
         c.service.initialise("K07", "Bench")
