@@ -34,16 +34,14 @@ from counter_app.ui.widgets import STYLE_SHEET, Retranslates
 
 
 class PageStack(QStackedWidget):
-    """The pages; as tall as the page on screen only (a QStackedLayout answers height-for-width with
-    its tallest page, which made the collect screen scroll for the day close's tables)."""
-
-    def heightForWidth(self, width: int) -> int:
-        page = self.currentWidget()
-        return page.heightForWidth(width) if page is not None else -1
+    """The pages; as tall as the page on screen only. Its size hint comes from the current page
+    (the others are set to Ignored, which QStackedLayout skips), and it answers no height-for-width:
+    inside the window's scroll area a height-for-width stack could oscillate for ever (the
+    scrollbar comes and goes, the width with it, and the height with the width), freezing the
+    window in relayout."""
 
     def hasHeightForWidth(self) -> bool:
-        page = self.currentWidget()
-        return page is not None and page.hasHeightForWidth()
+        return False
 
 
 class MainWindow(Retranslates, QMainWindow):
