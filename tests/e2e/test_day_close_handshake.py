@@ -145,6 +145,8 @@ def run_the_day(qtbot: Any, w: MainWindow, counter: Application, engine: Any, ur
     page = w.supervisor_page.day_close
     qtbot.waitUntil(lambda: page.report is not None and page.close_button.isEnabled(), timeout=10_000)
     qtbot.keyClick(w, Qt.Key.Key_C, ALT)
+    qtbot.waitUntil(lambda: page.confirm.isVisible(), timeout=5000)
+    qtbot.keyClick(w, Qt.Key.Key_F9)  # the day close asks once (issue 12): F9 answers
     qtbot.waitUntil(lambda: page.status is not None and page.status.sync_state == "synced", timeout=30_000)
     everything = [*paid, cheque]
     held = [r for r in everything if r is not refused]
