@@ -32,6 +32,7 @@ def test_sigkill_during_push_loses_and_duplicates_nothing(env: LiveEnv, proxy: F
     k.issue(1500)
     data_dir = k.counter.data_dir
     token = env.tokens.get(proxy.url, "KILL1") or ""
+    signer = k.service.signer  # the key made at enrolment: the clerk's receipts are signed with it
     clock = k.service.clock  # the same clock goes on after each restart (never back behind the receipts)
     k.close()
     cfg = Config.load(data_dir)
@@ -48,6 +49,7 @@ def test_sigkill_during_push_loses_and_duplicates_nothing(env: LiveEnv, proxy: F
     kills_after_commit = 0
     for _ in range(8):
         c = open_application(data_dir, clock=clock)
+        c.service.signer = signer
         k.counter = c
         k.issue(600)  # the clerk keeps collecting between crashes
         c.close()

@@ -56,6 +56,10 @@ def test_data_folder_and_every_file_in_it_are_private(tmp_path: Path) -> None:
         c.config.save(d)
         make_backup(c.store.path, d / "backups")
         (d / "exports").mkdir()
+        from counter_app.sync.signing_keys import new_key_text
+        from kesco_protocol.signing import Signer
+
+        c.service.signer = Signer.from_text(new_key_text())  # the export is signed with the enrolled key
         write_export(c, d / "exports" / "pending.kesco", "token-for-the-seal")
         assert (d / "counter.sqlite3-wal").exists() or (d / f"{c.store.path.name}-wal").exists()
         assert _everything_private(d) == []
