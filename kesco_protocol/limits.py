@@ -32,7 +32,10 @@ RECEIPT: dict[str, int] = {
 }
 
 # a cheque's or DD's details, or a UPI/card payment's reference
-INSTRUMENT: dict[str, int] = {"number": 20, "date": DATE, "bank": 80, "ifsc": 11, "reference": 40}
+INSTRUMENT: dict[str, int] = {"number": 20, "date": DATE, "bank": 80, "ifsc": 11, "reference": 40,
+                              # one cheque for many accounts (issue 16): the instrument's own id,
+                              # shared by every receipt it pays
+                              "group_id": ID}
 
 VOID: dict[str, int] = {
     "void_id": ID, "counter_code": COUNTER_CODE, "receipt_id": ID, "receipt_no": 40, "mode": MODE,
@@ -54,4 +57,23 @@ SHIFT_CLOSE: dict[str, int] = {
 DAY_CLOSE: dict[str, int] = {
     "day_close_id": ID, "counter_code": COUNTER_CODE, "business_date": DATE, "closed_by": USER_NAME,
     "closed_at": TIMESTAMP, "kind": 16,
+}
+
+PICKUP: dict[str, int] = {
+    "pickup_id": ID, "counter_code": COUNTER_CODE, "shift_id": ID, "business_date": DATE,
+    "clerk": USER_NAME, "taken_by": USER_NAME, "destination": 8, "taken_at": TIMESTAMP,
+    "remark": REMARK, "kind": 16,
+}
+
+DEPOSIT: dict[str, int] = {
+    "deposit_id": ID, "counter_code": COUNTER_CODE, "business_date": DATE, "bank": 80, "branch": 80,
+    "slip_no": 20, "deposit_date": DATE, "recorded_by": USER_NAME, "recorded_at": TIMESTAMP, "kind": 16,
+}
+# cheques and DDs in one deposit (a counter takes a few hundred a day at most)
+DEPOSIT_INSTRUMENTS = 2_000
+
+REVERSAL: dict[str, int] = {
+    "reversal_id": ID, "counter_code": COUNTER_CODE, "receipt_id": ID, "receipt_no": 40, "account_no": 32,
+    "mode": MODE, "reason": REASON, "approved_by": USER_NAME, "business_date": DATE,
+    "recorded_at": TIMESTAMP, "kind": 16,
 }

@@ -40,6 +40,17 @@ class RecordKind(StrEnum):
     DISHONOUR = "dishonour"
     SHIFT_CLOSE = "shift_close"
     DAY_CLOSE = "day_close"
+    # issue 16: the money's way from the drawer to the bank
+    PICKUP = "pickup"  # cash taken out of the drawer during a shift by a supervisor
+    DEPOSIT = "deposit"  # a pay-in slip: cash and instruments handed to the bank
+    REVERSAL = "reversal"  # a supervisor's reversal of a receipt after its day or shift closed
+
+
+class PickupDestination(StrEnum):
+    """Where a pickup's cash goes."""
+
+    SAFE = "safe"  # the office safe
+    BANK = "bank"  # straight to the bank (a cash van)
 
 
 class RecordState(StrEnum):
@@ -243,4 +254,70 @@ class Dishonour(KindRecord):
     amount_paise: int
     reason: str
     recorded_by: str  # supervisor
+    recorded_at: str
+
+
+@dataclass(frozen=True, slots=True)
+class Pickup(KindRecord):
+    """Cash taken out of the drawer during an open shift by a supervisor. Append-only: it lowers
+    the shift's expected cash by amount_paise. `denominations` maps a note or coin's value in
+    rupees (as text, "500", "200", ..., "1") to a count; their sum is amount_paise."""
+
+    KIND: ClassVar[RecordKind] = RecordKind.PICKUP
+
+    pickup_id: str
+    counter_code: str
+    shift_id: str
+    business_date: str
+    clerk: str  # whose drawer
+    taken_by: str  # the supervisor who took it
+    destination: str  # PickupDestination
+    amount_paise: int
+    denominations: dict[str, int]
+    taken_at: str
+    remark: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Deposit(KindRecord):
+    """A pay-in slip: what went to the bank for one business day of one counter. `cash_paise` by
+    `denominations` (as in Pickup) and `instruments`, each {"receipt_ids": [...], "mode",
+    "number", "bank", "amount_paise"} (one line per cheque or DD; a multi-account cheque is one
+    line listing all its receipts). amount_paise = cash_paise + the instruments' amounts."""
+
+    KIND: ClassVar[RecordKind] = RecordKind.DEPOSIT
+
+    deposit_id: str
+    counter_code: str
+    business_date: str  # the collection day deposited
+    bank: str
+    branch: str
+    slip_no: str
+    deposit_date: str
+    cash_paise: int
+    denominations: dict[str, int]
+    instruments: list[dict[str, Any]]
+    amount_paise: int
+    recorded_by: str
+    recorded_at: str
+
+
+@dataclass(frozen=True, slots=True)
+class Reversal(KindRecord):
+    """A supervisor's reversal of a receipt whose business day or shift is over (a void is only
+    for the receipt's own day while its shift is open). Reverses the posting like a void; the
+    server keeps it as a reversal, so accounts see it on the day it was made."""
+
+    KIND: ClassVar[RecordKind] = RecordKind.REVERSAL
+
+    reversal_id: str
+    counter_code: str
+    receipt_id: str
+    receipt_no: str
+    account_no: str
+    amount_paise: int
+    mode: str
+    reason: str
+    approved_by: str  # supervisor
+    business_date: str  # the day the reversal was made (not the receipt's)
     recorded_at: str
