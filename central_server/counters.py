@@ -10,7 +10,7 @@ from typing import Any
 
 from sqlalchemy import Connection, func, insert, select, text, update
 
-from central_server import security
+from central_server import chain_anchors, security
 from central_server.models import counters, receipts, records
 from kesco_protocol.records import valid_counter_code
 
@@ -155,7 +155,7 @@ def status(conn: Connection, code: str) -> dict[str, Any]:
         "chain_ok": row["chain_broken_at"] is None,
         "chain_broken_at": row["chain_broken_at"],
         "chain_head_hash": row["chain_head_hash"],
-        "anchors": anchors(conn, code),
+        "anchors": anchors(conn, code) + chain_anchors.latest(conn, code),
     }
 
 

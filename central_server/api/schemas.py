@@ -3,9 +3,9 @@ generated from these."""
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, BeforeValidator, Field
 
 
 class Problem(BaseModel):
@@ -53,6 +53,26 @@ class PeriodOut(BaseModel):
 class ChainAnchor(BaseModel):
     seq: int
     hash: str
+
+
+def _not_text(v: Any) -> Any:
+    # JSON's integer: 212 or 212.0 (what JSON Schema calls an integer), never "212" or true
+    if isinstance(v, (str, bool)):
+        raise ValueError("must be a JSON number")
+    return v
+
+
+class AnchorIn(BaseModel):
+    """A counter's chain head: its newest receipt's seq and hash (docs/PROTOCOL.md, "Chain anchors")."""
+
+    seq: Annotated[int, BeforeValidator(_not_text)] = Field(ge=1, le=10**15)
+    hash: str = Field(min_length=64, max_length=64, pattern=r"^[0-9a-f]{64}$")
+
+
+class AnchorOut(BaseModel):
+    seq: int
+    stored: bool
+    matches: bool | None  # None: the server does not hold that receipt yet
 
 
 class CounterStatus(BaseModel):

@@ -21,7 +21,7 @@ from typing import Any
 
 from sqlalchemy import Connection, select, update
 
-from central_server import db
+from central_server import chain_anchors, db
 from central_server import period as period_mod
 from central_server.billing import postings as billing_postings
 from central_server.ingest import signatures
@@ -82,6 +82,7 @@ def ingest_records(conn: Connection, counter_code: str, items: Sequence[RecordIn
         seen[item.record_id] = text
 
     _park_receipts_by_account(conn, b)
+    chain_anchors.check_batch(conn, b)
     new_receipts = _insert_receipts(conn, b)
     signatures.check(conn, b, new_receipts)
     flag_times(conn, b, new_receipts)

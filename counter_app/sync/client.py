@@ -192,6 +192,13 @@ class ServerClient:
             raise ServerFailure("sync.bad_answer", detail="records answer without results and status")
         return PushAnswer([r for r in results if isinstance(r, dict)], status)
 
+    def report_anchor(self, seq: int, hash_hex: str) -> dict[str, Any]:
+        """Hand the server the chain head before the receipts (docs/PROTOCOL.md, "Chain anchors")."""
+        body = json.dumps({"seq": seq, "hash": hash_hex}).encode("ascii")
+        resp = self._request("POST", f"/counters/{self.counter_code}/anchors", data=body,
+                             headers={"Content-Type": "application/json"})
+        return _need_dict(self._json(resp), "anchor")
+
     def status(self) -> dict[str, Any]:
         return _need_dict(self._json(self._request("GET", f"/counters/{self.counter_code}/status")), "status")
 

@@ -29,6 +29,7 @@ from typing import Any
 from counter_app.domain.errors import CounterError, StorageError
 from counter_app.services.clock import Clock, iso
 from counter_app.storage import outbox
+from counter_app.storage import receipts as receipts_repo
 from counter_app.storage.store import get_kv, set_kv
 from counter_app.sync import pull as pull_mod
 from counter_app.sync.backoff import Backoff
@@ -49,6 +50,7 @@ from counter_app.sync.state import Link, SnapshotProgress, SyncError, SyncState
 log = logging.getLogger("counter_app.sync")
 Listener = Callable[[SyncState], None]
 PROGRESS_EVERY_S = 0.25
+K_ANCHOR_REPORTED = "anchor_reported_seq"  # the last chain head the server acknowledged
 
 
 class SyncEngine:
@@ -167,7 +169,11 @@ class SyncEngine:
                     # not the enrolled PC: still hand the server what was collected here (it holds
                     # it in suspense for a person and answers the same refusal), then stop
                     wrong = e
-            report = self.pusher.push_all()
+            try:
+                report = self.pusher.push_all()
+            except Closing:
+                self._report_anchor()  # the server takes no records for now: it keeps the head
+                raise
             if wrong is not None:
                 raise wrong
             self.last_push = report
@@ -176,6 +182,7 @@ class SyncEngine:
                 if report.requeued != (0, 0):
                     log.warning("server lost records; re-queued", extra={"requeued": report.requeued})
                     self.pusher.push_all()
+            self._report_anchor()
             snapshot_due = self.pull_enabled and not self.puller.snapshot_complete()
             if self.pull_enabled and (snapshot_due or self._pull_at is None
                                       or now - self._pull_at >= self.pull_interval_s):
@@ -210,6 +217,27 @@ class SyncEngine:
         return st
 
     # --- internals ----------------------------------------------------------------------------------
+    def _report_anchor(self) -> None:
+        """When the server lacks receipts this counter holds (it refused them during closing, or
+        parked the rest of a batch), hand it the chain head, once per head: a clerk who rewrites
+        those receipts afterwards is caught when they arrive (issue 11 item 12). Best effort: a
+        failure here never stops a sync cycle."""
+        if self.client is None:
+            return
+        try:
+            with self.store.db.read() as conn:
+                seq, head = receipts_repo.chain_head(conn)
+                reported = int(get_kv(conn, K_ANCHOR_REPORTED) or 0)
+                status = json.loads(get_kv(conn, "server_status") or "{}")
+            held = int(status.get("high_water_seq") or 0) if isinstance(status, dict) else 0
+            if seq <= max(held, reported):
+                return
+            self.client.report_anchor(seq, head)
+            with self.store.db.write() as conn:
+                set_kv(conn, K_ANCHOR_REPORTED, str(seq))
+        except (SyncFailure, CounterError, ValueError, TypeError) as e:
+            log.info("chain head not reported: %s", e)
+
     def _apply_status(self, status: dict[str, Any]) -> None:
         now = iso(self.clock())
         report = PushReport()

@@ -232,3 +232,96 @@ def test_a_signed_receipts_outbox_copy_matches_and_a_changed_signature_is_caught
         assert _keys(c.service.verify()) == ["integrity.outbox_mismatch"]
     finally:
         c.close()
+
+
+def _alarm_kinds(db_url: str, code: str) -> list[str]:
+    from sqlalchemy import create_engine, select
+
+    from central_server.models import alarms
+
+    eng = create_engine(db_url)
+    try:
+        with eng.connect() as conn:
+            return [r[0] for r in conn.execute(select(alarms.c.kind).where(alarms.c.counter_code == code))]
+    finally:
+        eng.dispose()
+
+
+def _period(db_url: str, *, close: bool) -> None:
+    from central_server import db as server_db
+    from central_server import period as period_mod
+    from central_server.config import Settings
+
+    eng = server_db.make_engine(Settings(database_url=db_url))
+    try:
+        with server_db.write_tx(eng) as conn:
+            if close:
+                period_mod.close(conn, legacy=True, retry_after_s=1)
+            else:
+                period_mod.open_(conn)
+    finally:
+        eng.dispose()
+
+
+@pytest.mark.parametrize("rewrite", [True, False], ids=["rewritten", "control"])
+def test_the_head_reported_while_the_server_takes_no_records_catches_a_rewrite(tmp_path: Path, rewrite: bool) -> None:
+    """During a legacy month-end closing the server refuses records for days (503) while the
+    counter is online. The counter hands the server its chain head anyway (POST .../anchors), so
+    a clerk who then rewrites an unsynced receipt and recomputes the chain is caught at the server
+    when the receipts arrive: an `anchor_mismatch` alarm, the anchored receipt parked (its money
+    kept), and the counter's verify sees the server's anchor. Control: no rewrite, no alarm."""
+    from sqlalchemy import create_engine, select
+
+    from central_server.models import receipts as server_receipts
+    from counter_app.ops.setup import apply_setup
+    from counter_app.sync.keyring_store import MemoryTokenStore
+    from counter_app.sync.setup import make_engine
+    from kesco_demo.load import load_demo_consumers
+    from tests.support.live_server import LiveServer, register_counter
+    from tests.support.live_server import load_demo_consumers as load_server_consumers
+
+    d = tmp_path / "c"
+    db_url = f"sqlite:///{tmp_path / 'central.sqlite3'}"
+    tokens = MemoryTokenStore()
+    with LiveServer(db_url) as srv:
+        load_server_consumers(db_url, 20)
+        apply_setup(d, "K07", srv.url, register_counter(db_url, "K07"), tokens=tokens)
+        _period(db_url, close=True)
+        c = _open(d)
+        try:
+            c.service.add_user(CLERK[0], "Clerk", "clerk", CLERK[1])
+            load_demo_consumers(c.store, 20)
+            clerk = c.service.login(*CLERK)
+            c.service.open_shift(clerk, 0)
+            rs = [c.service.issue_receipt(clerk, Payment(account_no_for_index(i + 1), (i + 1) * 100_00))
+                  for i in range(N)]
+            st = make_engine(c, tokens=tokens, pull=False).run_once(force=True)
+            assert st.pending == N, st  # the server took nothing: closing
+        finally:
+            c.close()
+        if rewrite:
+            _rewrite(d / "counter.sqlite3", 2, 1_00)
+        _period(db_url, close=False)
+        c = _open(d)
+        try:
+            st = make_engine(c, tokens=tokens, pull=False).drain()
+            assert st.pending == 0, st
+            rep = c.service.verify()
+        finally:
+            c.close()
+    kinds = _alarm_kinds(db_url, "K07")
+    eng = create_engine(db_url)
+    with eng.connect() as conn:
+        parked = dict(conn.execute(select(server_receipts.c.seq, server_receipts.c.parked_reason)
+                                   .where(server_receipts.c.counter_code == "K07")).all())
+    eng.dispose()
+    if rewrite:
+        assert "anchor_mismatch" in kinds, kinds
+        assert (parked[N] or "").startswith("anchor:"), parked
+        assert len(parked) == N  # the money is kept: every receipt stored
+        assert "integrity.anchor_mismatch" in _keys(rep), rep
+    else:
+        assert "anchor_mismatch" not in kinds, kinds
+        assert all(v is None for v in parked.values()), parked
+        assert rep["ok"], rep
+        assert len(rs) == N

@@ -9,11 +9,11 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
-from central_server import counters, db, installations, metrics, ops_state
+from central_server import chain_anchors, counters, db, installations, metrics, ops_state
 from central_server import period as period_mod
 from central_server.api import body as body_mod
 from central_server.api.deps import OWN_ERRORS, EngineDep, OwnCaller, OwnCounter, SettingsDep, now_iso
-from central_server.api.schemas import CounterStatus, Problem, RecordsOut
+from central_server.api.schemas import AnchorIn, AnchorOut, CounterStatus, Problem, RecordsOut
 from central_server.config import Settings
 from central_server.ingest import ingest_records
 
@@ -80,6 +80,14 @@ def _store(code: str, raw: bytes, request: Request, eng: Any, settings: Settings
         log.info("counter chain state", extra={"counter": code, "high_water_seq": st["high_water_seq"],
                                                "chain_broken_at": st["chain_broken_at"], "gaps": len(st["gaps"])})
     return answer
+
+
+@router.post("/counters/{code}/anchors", response_model=AnchorOut, responses=OWN_ERRORS)
+def post_anchor(code: OwnCounter, anchor: AnchorIn, eng: EngineDep) -> dict[str, Any]:
+    """Keep the counter's chain head before its receipts arrive (taken during closing too): the
+    receipt at that seq must later arrive with that hash (central_server/chain_anchors.py)."""
+    with db.write_tx(eng) as conn:
+        return chain_anchors.report(conn, code, anchor.seq, anchor.hash, datetime.now(UTC))
 
 
 @router.get("/counters/{code}/status", response_model=CounterStatus, responses=OWN_ERRORS)
