@@ -22,6 +22,7 @@ from central_server.config import Settings
 from central_server.db import make_engine
 from central_server.hq import web as hq_web
 from central_server.logs import RequestLog
+from central_server.push_gate import PushGate
 
 API_PREFIX = "/api/v1"
 log = logging.getLogger("central_server")
@@ -47,6 +48,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.engine = engine
+    app.state.push_gate = PushGate(settings.max_concurrent_pushes, settings.push_wait_s)
     for module in (health, enroll, records, consumers):
         app.include_router(module.router, prefix=API_PREFIX)
     app.include_router(billing_feed.router, prefix=API_PREFIX)

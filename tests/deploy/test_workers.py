@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -47,8 +48,12 @@ def test_two_workers_exactly_once_under_concurrent_pushes(pg_server: PostgresSer
             # a fresh connection per request: the kernel hands them to either worker
             for i in order:
                 try:
-                    r = httpx.post(f"{api}/counters/{code}/records", json={"records": batches[code][i]},
-                                   headers={"Authorization": f"Bearer {tokens[code]}"}, timeout=60)
+                    while True:  # as the counter does: a busy answer is retried after Retry-After
+                        r = httpx.post(f"{api}/counters/{code}/records", json={"records": batches[code][i]},
+                                       headers={"Authorization": f"Bearer {tokens[code]}"}, timeout=60)
+                        if r.status_code != 503 or "busy" not in r.text:
+                            break
+                        time.sleep(float(r.headers.get("Retry-After", "1")))
                     if r.status_code != 200:
                         raise RuntimeError(f"{r.status_code} {r.text[:200]}")
                     with lock:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import random
 import threading
+import time
 
 import httpx
 from sqlalchemy import func, select
@@ -43,7 +44,11 @@ def test_44_counters_push_and_resend_exactly_once(engine, accounts, database_url
                 with httpx.Client(timeout=120, headers={"Authorization": f"Bearer {tokens[code]}"}) as http:
                     sent: set[int] = set()
                     for b in plan:
-                        r = http.post(f"{srv.api}/counters/{code}/records", json={"records": batches[b]})
+                        while True:  # as the counter does: a busy answer is retried after Retry-After
+                            r = http.post(f"{srv.api}/counters/{code}/records", json={"records": batches[b]})
+                            if r.status_code != 503 or "busy" not in r.text:
+                                break
+                            time.sleep(float(r.headers.get("Retry-After", "1")))
                         r.raise_for_status()
                         got = {x["status"] for x in r.json()["results"]}
                         assert got == ({"duplicate"} if b in sent else {"accepted"}), (code, b, got)

@@ -16,6 +16,7 @@ from central_server.api.deps import OWN_ERRORS, EngineDep, OwnCaller, OwnCounter
 from central_server.api.schemas import AnchorIn, AnchorOut, CounterStatus, Problem, RecordsOut
 from central_server.config import Settings
 from central_server.ingest import ingest_records
+from central_server.push_gate import BUSY_DETAIL, Busy, PushGate
 
 router = APIRouter(tags=["records"])
 log = logging.getLogger("central_server.records")
@@ -30,17 +31,23 @@ def _status(conn: Any, code: str) -> dict[str, Any]:
     responses={**OWN_ERRORS,
                408: {"model": Problem, "description": "the body arrived too slowly"},
                413: {"model": Problem, "description": "more records or bytes than the server takes in one request"},
-               503: {"model": Problem, "description": "month-end closing in legacy mode: retry after Retry-After"}},
+               503: {"model": Problem, "description": "month-end closing in legacy mode, or the server busy with "
+                                                     "other counters' pushes: retry after Retry-After"}},
     openapi_extra=body_mod.openapi_body(),
 )
 async def post_records(caller: OwnCaller, request: Request, eng: EngineDep, settings: SettingsDep) -> Any:
     """Store a batch of the counter's records exactly once; one result per record, in order."""
     # The token was checked (OwnCaller) before this reads a byte of the body; the body is capped
     # and timed by central_server.limits while it is read, and parsed in a worker thread.
-    raw = await request.body()
-    if caller.foreign:
-        return await run_in_threadpool(_hold, caller.code, caller.installation, raw, eng, settings)
-    return await run_in_threadpool(_store, caller.code, raw, request, eng, settings)
+    gate: PushGate = request.app.state.push_gate
+    try:
+        async with gate.slot():
+            raw = await request.body()
+            if caller.foreign:
+                return await run_in_threadpool(_hold, caller.code, caller.installation, raw, eng, settings)
+            return await run_in_threadpool(_store, caller.code, raw, request, eng, settings)
+    except Busy as e:
+        return JSONResponse({"detail": BUSY_DETAIL}, status_code=503, headers={"Retry-After": str(e.retry_after_s)})
 
 
 def _hold(code: str, installation: str | None, raw: bytes, eng: Any, settings: Settings) -> Any:

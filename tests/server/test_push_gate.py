@@ -1,0 +1,93 @@
+"""The records endpoint's admission gate (central_server/push_gate.py): with more pushes in flight
+than the process stores at once, the rest are answered 503 busy with a Retry-After of 1-3 s,
+quickly and without storing anything; retried, every record is stored exactly once. The busy
+answer is not mistaken for a month-end closing by the counter. Control: with enough slots
+nobody is turned away."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import httpx
+import pytest
+from sqlalchemy import create_engine, func, select
+
+from central_server.models import receipts
+from central_server.push_gate import BUSY_DETAIL
+from counter_app.sync.client import ServerClient
+from counter_app.sync.errors import Closing, ServerFailure
+from tests.support.live_server import LiveServer, enroll, load_demo_consumers, register_counter
+from tests.support.receipts import ReceiptChain, wires
+
+COUNTERS = 6
+PER = 1500
+
+
+async def _push_all(api: str, tokens: dict[str, str], bodies: dict[str, list[dict]]) -> tuple[int, list[float]]:
+    busy, busy_s = 0, []
+    async with httpx.AsyncClient(timeout=120) as http:
+        async def one(code: str) -> None:
+            nonlocal busy
+            h = {"Authorization": f"Bearer {tokens[code]}"}
+            for body in bodies[code]:
+                while True:
+                    r = await http.post(f"{api}/counters/{code}/records", json=body, headers=h)
+                    if r.status_code == 503:
+                        assert r.json()["detail"] == BUSY_DETAIL
+                        assert 1 <= int(r.headers["Retry-After"]) <= 3
+                        busy += 1
+                        busy_s.append(r.elapsed.total_seconds())
+                        await asyncio.sleep(0.2)  # the test does not wait the full Retry-After
+                        continue
+                    assert r.status_code == 200, r.text
+                    assert {x["status"] for x in r.json()["results"]} <= {"accepted", "parked"}
+                    break
+        await asyncio.gather(*(one(c) for c in tokens))
+    return busy, busy_s
+
+
+@pytest.mark.parametrize("slots,expect_busy", [(1, True), (COUNTERS * 2, False)], ids=["gated", "control"])
+def test_pushes_past_the_gate_are_told_busy_and_stored_once_when_retried(tmp_path: Path, slots: int,
+                                                                        expect_busy: bool) -> None:
+    url = f"sqlite:///{tmp_path / 'central.sqlite3'}"
+    with LiveServer(url, settings={"max_concurrent_pushes": slots, "push_wait_s": 0.05}) as srv:
+        load_demo_consumers(url, 50)
+        from kesco_demo.consumers import account_no_for_index
+
+        accounts = [account_no_for_index(i + 1) for i in range(50)]
+        codes = [f"G{i:02d}" for i in range(COUNTERS)]
+        tokens = {c: enroll(srv.api, c, register_counter(url, c)) for c in codes}
+        bodies = {c: [{"records": wires(ReceiptChain(c, accounts, seed=i).take(PER))}] for i, c in enumerate(codes)}
+        busy, busy_s = asyncio.run(_push_all(srv.api, tokens, bodies))
+        if expect_busy:
+            assert busy > 0
+            assert max(busy_s) < 1.0  # turned away at once, not after the wait for the others
+        else:
+            assert busy == 0
+    eng = create_engine(url)
+    with eng.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(receipts)).scalar_one() == COUNTERS * PER
+    eng.dispose()
+
+
+def test_the_counter_reads_busy_as_a_retry_not_as_closing() -> None:
+    """The counter tells a month-end closing from other 503s by its wording: the busy answer must
+    come back as a server failure with its Retry-After, so the clerk is not told "closing"."""
+    import json
+
+    import requests
+
+    resp = requests.Response()
+    resp.status_code = 503
+    resp._content = json.dumps({"detail": BUSY_DETAIL}).encode()
+    resp.headers["Retry-After"] = "2"
+    resp.headers["Content-Type"] = "application/json"
+    client = ServerClient("http://127.0.0.1:9", "K01", "t")
+    try:
+        with pytest.raises(ServerFailure) as e:
+            client._check(resp)
+    finally:
+        client.close()
+    assert not isinstance(e.value, Closing)
+    assert e.value.retry_after == 2
