@@ -1,0 +1,55 @@
+"""`central-server disconnections check`: the consumer side on the command line. Registered by
+central_server/cli.py."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from central_server import db, migrate
+from central_server.config import Settings
+
+
+def _engine(args: argparse.Namespace) -> Any:
+    settings = Settings(database_url=args.database_url) if args.database_url else Settings()
+    engine = db.make_engine(settings)
+    migrate.upgrade(engine)
+    return engine
+
+
+def cmd_disconnections_check(args: argparse.Namespace) -> int:
+    from central_server.billing.mapping import MappingError
+    from central_server.consumer_side.disconnections import ListFormat, ListRefused, check_file
+
+    try:
+        fmt = ListFormat.from_mapping_file(args.mapping)
+    except MappingError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+    path = Path(args.file)
+    if not path.is_file():
+        print(f"error: no such file {path}", file=sys.stderr)
+        return 2
+    try:
+        summary = check_file(_engine(args), path, fmt, Path(args.out))
+    except ListRefused as e:
+        print(f"error: the list was refused, nothing written: {e}", file=sys.stderr)
+        return 1
+    print(json.dumps(summary.to_dict()) if args.json else summary.text() + f"; result in {args.out}")
+    return 0
+
+
+def register(sub: Any, common: argparse.ArgumentParser) -> None:
+    s = sub.add_parser("disconnections", help="check the billing system's disconnection list against payments")
+    dsub = s.add_subparsers(dest="action", required=True)
+    c = dsub.add_parser("check", parents=[common],
+                        help="per account: paid since the bill at any counter, and a verdict (paid / partly / not)")
+    c.add_argument("file", help="CSV: account_no, bill_no, amount_due[, bill_date] (or as --mapping names them)")
+    c.add_argument("--out", required=True, help="the result CSV")
+    c.add_argument("--mapping", default=None,
+                   help="the master import's TOML mapping; [disconnections] amount_due names that column")
+    c.add_argument("--json", action="store_true", help="print the summary counts as JSON")
+    s.set_defaults(func=cmd_disconnections_check)
