@@ -19,6 +19,7 @@ from central_server.api.routes import consumers, enroll, health, hq, records, ve
 from central_server.billing import feed as billing_feed
 from central_server.billing import hq_pages as billing_pages
 from central_server.config import Settings
+from central_server.consumer_side import field_api
 from central_server.consumer_side import hq_pages as consumer_pages
 from central_server.db import make_engine
 from central_server.hq import web as hq_web
@@ -51,6 +52,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for module in (health, enroll, records, consumers):
         app.include_router(module.router, prefix=API_PREFIX)
     app.include_router(billing_feed.router, prefix=API_PREFIX)
+    app.include_router(field_api.router, prefix=API_PREFIX)
     app.include_router(hq.router)
     app.include_router(billing_pages.router)
     app.include_router(consumer_pages.router)

@@ -1,5 +1,5 @@
-"""`central-server disconnections check`: the consumer side on the command line. Registered by
-central_server/cli.py."""
+"""`central-server disconnections check` and `central-server field-clients ...`: the consumer
+side on the command line. Registered by central_server/cli.py."""
 
 from __future__ import annotations
 
@@ -42,6 +42,33 @@ def cmd_disconnections_check(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_field_clients(args: argparse.Namespace) -> int:
+    from central_server.consumer_side import field_api
+
+    engine = _engine(args)
+    try:
+        if args.action == "add":
+            with db.write_tx(engine) as conn:
+                token = field_api.add_client(conn, args.name)
+            print(f"field client {args.name}: token (shown only now; it reads /api/v1/field/accounts/... "
+                  "and nothing else):")
+            print(token)
+        elif args.action == "revoke":
+            with db.write_tx(engine) as conn:
+                if not field_api.revoke_client(conn, args.name):
+                    print(f"error: no field client {args.name}", file=sys.stderr)
+                    return 1
+            print(f"field client {args.name} revoked")
+        else:
+            with db.read_tx(engine) as conn:
+                for c in field_api.list_clients(conn):
+                    print(f"{c['name']:<32} {'revoked' if c['revoked'] else 'active':<8} since {c['created_at']}")
+    except ValueError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 1
+    return 0
+
+
 def register(sub: Any, common: argparse.ArgumentParser) -> None:
     s = sub.add_parser("disconnections", help="check the billing system's disconnection list against payments")
     dsub = s.add_subparsers(dest="action", required=True)
@@ -53,3 +80,12 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
                    help="the master import's TOML mapping; [disconnections] amount_due names that column")
     c.add_argument("--json", action="store_true", help="print the summary counts as JSON")
     s.set_defaults(func=cmd_disconnections_check)
+
+    s = sub.add_parser("field-clients", help="tokens of the field devices (GET /api/v1/field/accounts/...)")
+    fsub = s.add_subparsers(dest="action", required=True)
+    a = fsub.add_parser("add", parents=[common], help="a new field token (or a new one for the name)")
+    a.add_argument("name")
+    a = fsub.add_parser("revoke", parents=[common], help="stop a field token now")
+    a.add_argument("name")
+    fsub.add_parser("list", parents=[common], help="all field clients")
+    s.set_defaults(func=cmd_field_clients)
