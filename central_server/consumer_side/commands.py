@@ -1,5 +1,6 @@
-"""`central-server disconnections check` and `central-server field-clients ...`: the consumer
-side on the command line. Registered by central_server/cli.py."""
+"""`central-server disconnections check`, `central-server field-clients ...` and
+`central-server notify ...`: the consumer side on the command line. Registered by
+central_server/cli.py."""
 
 from __future__ import annotations
 
@@ -69,6 +70,38 @@ def cmd_field_clients(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_notify(args: argparse.Namespace) -> int:
+    from central_server.consumer_side import delivery, outbox
+
+    engine = _engine(args)
+    if args.action == "run":
+        gateway = delivery.gateway_from_settings()
+        if gateway is None:
+            print("error: no gateway configured (CENTRAL_NOTIFY_URL, CENTRAL_NOTIFY_KIND, CENTRAL_NOTIFY_KEY)",
+                  file=sys.stderr)
+            return 2
+        worker = delivery.Worker(engine, gateway)
+        if args.once:
+            n = worker.run_once()
+            print(f"{n} notifications handled")
+        else:
+            worker.run_forever()
+        return 0
+    if args.action == "retry":
+        with db.write_tx(engine) as conn:
+            n = outbox.retry_dead(conn, args.id)
+        print(f"{n} dead notification(s) queued again")
+        return 0
+    with db.read_tx(engine) as conn:
+        rows = outbox.dead_letters(conn) if args.action == "dead" else []
+        counts = outbox.counts(conn)
+    print(json.dumps(counts))
+    for r in rows:
+        print(f"#{r['id']} {r['event']:<9} {r['receipt_no']:<24} {r['mobile']} attempts {r['attempts']}: "
+              f"{r['last_error']}")
+    return 0
+
+
 def register(sub: Any, common: argparse.ArgumentParser) -> None:
     s = sub.add_parser("disconnections", help="check the billing system's disconnection list against payments")
     dsub = s.add_subparsers(dest="action", required=True)
@@ -89,3 +122,13 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     a.add_argument("name")
     fsub.add_parser("list", parents=[common], help="all field clients")
     s.set_defaults(func=cmd_field_clients)
+
+    s = sub.add_parser("notify", help="payment confirmations to consumers' phones: run the worker, dead letters")
+    nsub = s.add_subparsers(dest="action", required=True)
+    a = nsub.add_parser("run", parents=[common], help="deliver queued notifications through the configured gateway")
+    a.add_argument("--once", action="store_true", help="one pass over what is due, then exit")
+    nsub.add_parser("status", parents=[common], help="counts by state")
+    nsub.add_parser("dead", parents=[common], help="the dead-letter list")
+    a = nsub.add_parser("retry", parents=[common], help="queue dead notifications again")
+    a.add_argument("id", type=int, nargs="?", default=None, help="one notification (default: all dead ones)")
+    s.set_defaults(func=cmd_notify)

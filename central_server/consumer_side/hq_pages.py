@@ -39,17 +39,27 @@ def _recent_checks(conn: Connection) -> list[dict[str, Any]]:
     return [{**r, "summary": json.loads(r["summary"])} for r in rows]
 
 
+def _dead(conn: Connection) -> tuple[list[dict[str, Any]], dict[str, int]]:
+    try:
+        from central_server.consumer_side import outbox
+    except ImportError:  # pragma: no cover - the outbox comes with the notifications
+        return [], {}
+    return outbox.dead_letters(conn), outbox.counts(conn)
+
+
 def page(request: Request, user: hq_auth.HqUser, *, error: str | None = None, notice: str | None = None,
          shown: dict[str, Any] | None = None, status_code: int = 200) -> Response:
     with db.read_tx(hq_web.engine_of(request), consistent=True) as conn:
         checks = _recent_checks(conn)
-    return render(request, "consumer_side.html", status_code, user=user, checks=checks, dead=[], counts={},
+        dead, counts = _dead(conn)
+    return render(request, "consumer_side.html", status_code, user=user, checks=checks, dead=dead, counts=counts,
                   error=error, notice=notice, shown=shown, max_mb=disc.UPLOAD_MAX_BYTES // (1024 * 1024))
 
 
 @router.get("")
-def consumers_page(request: Request, user: User) -> Response:
-    return page(request, user, notice=None)
+def consumers_page(request: Request, user: User, notice: str | None = None) -> Response:
+    return page(request, user, notice={"retried": "Queued again: the worker sends it on its next pass."}
+                .get(notice or ""))
 
 
 def _refused(request: Request, user: hq_auth.HqUser, csrf: str) -> Response | None:
@@ -94,3 +104,19 @@ def result_file(request: Request, user: User, check_id: int) -> Response:
         return page(request, user, error="No such check.", status_code=404)
     return hq_web.with_headers(Response(gzip.decompress(blob), media_type="text/csv; charset=utf-8", headers={
         "Content-Disposition": f'attachment; filename="disconnection-check-{check_id}.csv"'}))
+
+
+@router.post("/notifications/{item_id}/retry")
+def retry_notification(request: Request, user: User, item_id: int,
+                       csrf: Annotated[str, Form(max_length=100)] = "") -> Response:
+    refused = _refused(request, user, csrf)
+    if refused is not None:
+        return refused
+    from central_server.consumer_side import outbox
+
+    with db.write_tx(hq_web.engine_of(request)) as conn:
+        n = outbox.retry_dead(conn, item_id)
+    if not n:
+        return page(request, user, error="That notification is not in the dead-letter list.", status_code=409)
+    log.info("notification retried", extra={"user": user.name, "item": item_id})
+    return hq_web.with_headers(RedirectResponse(f"{PREFIX}?notice=retried", status_code=303))
