@@ -31,7 +31,8 @@ notify_outbox = Table(
     Column("id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True),
     Column("event", String(12), nullable=False),  # receipt | void | dishonour | reversal
     Column("source_id", String(64), nullable=False),  # the receipt's id, or the cancelling record's
-    Column("idempotency_key", String(64), nullable=False, unique=True),
+    # derived from (event, source_id), so unique with them: no index of its own to write at ingest
+    Column("idempotency_key", String(64), nullable=False),
     Column("receipt_id", String(64), nullable=False),
     Column("receipt_no", String(40), nullable=False),
     Column("account_no", String(32), nullable=False),

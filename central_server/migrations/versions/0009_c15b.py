@@ -40,7 +40,6 @@ def upgrade() -> None:
         sa.Column('sent_at', sa.DateTime(timezone=True), nullable=True),
         sa.Column('gateway_ref', sa.String(100), nullable=True),
         sa.PrimaryKeyConstraint('id', name=op.f('pk_notify_outbox')),
-        sa.UniqueConstraint('idempotency_key', name=op.f('uq_notify_outbox_idempotency_key')),
         sa.UniqueConstraint('event', 'source_id', name='uq_notify_outbox_event_source'),
     )
     op.create_index('ix_notify_outbox_due', 'notify_outbox', ['state', 'next_attempt_at'], unique=False)
