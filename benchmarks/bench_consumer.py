@@ -144,6 +144,7 @@ def disconnection_side(tmp: Path) -> dict[str, float]:
         master.load_consumers(conn, generate_consumers(DISC_CONSUMERS))
     rng = random.Random(1515)
     now = datetime.now(UTC)
+    payload = "x" * 700  # a receipt's canonical JSON is ~700 bytes: the join reads rows of that width
     rows = []
     for i in range(DISC_RECEIPTS):
         rows.append({"receipt_id": f"r{i:09d}", "counter_code": f"K{i % 44:02d}", "seq": i // 44 + 1,
@@ -151,7 +152,7 @@ def disconnection_side(tmp: Path) -> dict[str, float]:
                      "account_no": account_no_for_index(rng.randrange(DISC_CONSUMERS)),
                      "amount_paise": rng.randrange(100_00, 5_000_00), "round_off_paise": 0, "mode": "cash",
                      "business_date": f"2026-11-{rng.randrange(1, 31):02d}", "issued_at": "2026-11-20T10:00:00+05:30",
-                     "shift_id": "s", "prev_hash": "0" * 64, "hash": "0" * 64, "hash_ok": True, "payload": "{}",
+                     "shift_id": "s", "prev_hash": "0" * 64, "hash": "0" * 64, "hash_ok": True, "payload": payload,
                      "received_at": now, "received_during_closing": False, "collected_during_closing": i % 7 == 0,
                      "parked_reason": "review" if i % 97 == 0 else None, "posted": True,
                      "reversed_by": "v" if i % 53 == 0 else None})

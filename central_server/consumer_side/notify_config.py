@@ -40,6 +40,8 @@ class NotifyConfig:
             raise SecretError(f"CENTRAL_NOTIFY_KIND must be one of {', '.join(KINDS)}, not {self.kind!r}")
         if not self.url.startswith(("https://", "http://")):
             raise SecretError("CENTRAL_NOTIFY_URL must be an http(s) URL")
+        if not self.key:
+            raise SecretError("CENTRAL_NOTIFY_KEY (or CENTRAL_NOTIFY_KEY_FILE) is not set: the gateway's key")
         if self.kind == "sms" and not self.template_id:
             raise SecretError("an SMS gateway needs CENTRAL_NOTIFY_TEMPLATE_ID (the DLT-registered template)")
 
