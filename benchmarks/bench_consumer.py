@@ -3,8 +3,10 @@ without signing, interleaved), and the public /verify page answering a receipt's
 JSON object.
 
 Sizes: BENCH_CONSUMERS (50,000), BENCH_RECEIPTS (50,000) for the counter; BENCH_ISSUES (600);
-BENCH_VERIFY_RECEIPTS (5,000) on the server, BENCH_VERIFY_CHECKS (500). Targets:
-sign_receipt_ms_p99 <= 1, issue_signed_ms_p99 <= 5, verify_page_ms_p99 <= 50."""
+BENCH_VERIFY_RECEIPTS (5,000) on the server, BENCH_VERIFY_CHECKS (500); for the disconnection check
+BENCH_DISC_CONSUMERS (530,000) on a server holding BENCH_DISC_RECEIPTS (370,000, a month's
+receipts) and a list of BENCH_DISC_LIST (100,000) accounts. Targets: sign_receipt_ms_p99 <= 1,
+issue_signed_ms_p99 <= 5, verify_page_ms_p99 <= 50, disconnections_check_100k_s <= 10."""
 
 from __future__ import annotations
 
@@ -12,6 +14,7 @@ import os
 import random
 import sys
 import tempfile
+import time
 from dataclasses import replace
 from pathlib import Path
 
@@ -24,6 +27,9 @@ RECEIPTS = int(os.environ.get("BENCH_RECEIPTS", 50_000))
 ISSUES = int(os.environ.get("BENCH_ISSUES", 600))
 VERIFY_RECEIPTS = int(os.environ.get("BENCH_VERIFY_RECEIPTS", 5_000))
 VERIFY_CHECKS = int(os.environ.get("BENCH_VERIFY_CHECKS", 500))
+DISC_CONSUMERS = int(os.environ.get("BENCH_DISC_CONSUMERS", 530_000))
+DISC_RECEIPTS = int(os.environ.get("BENCH_DISC_RECEIPTS", 370_000))
+DISC_LIST = int(os.environ.get("BENCH_DISC_LIST", 100_000))
 
 
 def counter_side(tmp: Path) -> dict[str, float]:
@@ -118,14 +124,72 @@ def server_side(tmp: Path) -> dict[str, float]:
     return {"verify_page_ms_p50": median(ms), "verify_page_ms_p99": pct(ms, 99)}
 
 
+def disconnection_side(tmp: Path) -> dict[str, float]:
+    """A month's receipts on a city-sized server (stored straight in the table: the check reads
+    only what ingest leaves there), then the CLI's check of a 100k-account list, timed whole:
+    reading and staging the list, the join, writing the result."""
+    from datetime import UTC, datetime
+
+    from sqlalchemy import insert
+
+    from central_server import cli, db, master, migrate
+    from central_server.config import Settings
+    from central_server.models import receipts
+    from kesco_demo.consumers import account_no_for_index, generate_consumers
+
+    url = f"sqlite:///{tmp / 'disc.sqlite3'}"
+    engine = db.make_engine(Settings(database_url=url))
+    migrate.upgrade(engine)
+    with db.write_tx(engine) as conn:
+        master.load_consumers(conn, generate_consumers(DISC_CONSUMERS))
+    rng = random.Random(1515)
+    now = datetime.now(UTC)
+    payload = "x" * 700  # a receipt's canonical JSON is ~700 bytes: the join reads rows of that width
+    rows = []
+    for i in range(DISC_RECEIPTS):
+        rows.append({"receipt_id": f"r{i:09d}", "counter_code": f"K{i % 44:02d}", "seq": i // 44 + 1,
+                     "receipt_no": f"K{i % 44:02d}/2026-27/{i // 44 + 1:07d}",
+                     "account_no": account_no_for_index(rng.randrange(DISC_CONSUMERS)),
+                     "amount_paise": rng.randrange(100_00, 5_000_00), "round_off_paise": 0, "mode": "cash",
+                     "business_date": f"2026-11-{rng.randrange(1, 31):02d}", "issued_at": "2026-11-20T10:00:00+05:30",
+                     "shift_id": "s", "prev_hash": "0" * 64, "hash": "0" * 64, "hash_ok": True, "payload": payload,
+                     "received_at": now, "received_during_closing": False, "collected_during_closing": i % 7 == 0,
+                     "parked_reason": "review" if i % 97 == 0 else None, "posted": True,
+                     "reversed_by": "v" if i % 53 == 0 else None})
+        if len(rows) == 20_000:
+            with db.write_tx(engine) as conn:
+                conn.execute(insert(receipts), rows)
+            rows = []
+    if rows:
+        with db.write_tx(engine) as conn:
+            conn.execute(insert(receipts), rows)
+    engine.dispose()
+    lst, out = tmp / "list.csv", tmp / "result.csv"
+    picked = rng.sample(range(DISC_CONSUMERS), DISC_LIST)
+    with lst.open("w", encoding="utf-8") as f:
+        f.write("account_no,bill_no,amount_due,bill_date\n")
+        for i in picked:
+            f.write(f"{account_no_for_index(i)},B{i},{rng.randrange(100, 9000)}.50,2026-11-{rng.randrange(1, 20):02d}\n")
+    cpu = time.process_time()
+    with Timer() as tm:
+        assert cli.main(["disconnections", "check", str(lst), "--out", str(out), "--database-url", url]) == 0
+    # the CPU time too: on a shared machine the wall time is mostly waiting for a core
+    return {"disconnections_check_100k_s": round(tm.ms / 1000, 2),
+            "disconnections_check_100k_cpu_s": round(time.process_time() - cpu, 2)}
+
+
 def main() -> None:
     with tempfile.TemporaryDirectory(dir=os.environ.get("BENCH_TMP")) as tmp:
         out = counter_side(Path(tmp))
         server_dir = Path(tmp) / "server"
         server_dir.mkdir()
         out.update(server_side(server_dir))
+        disc_dir = Path(tmp) / "disconnections"
+        disc_dir.mkdir()
+        out.update(disconnection_side(disc_dir))
     emit({"consumers": CONSUMERS, "receipts_before": RECEIPTS, "issues": ISSUES,
-          "verify_receipts": VERIFY_RECEIPTS, "verify_checks": VERIFY_CHECKS, **out})
+          "verify_receipts": VERIFY_RECEIPTS, "verify_checks": VERIFY_CHECKS, "disc_consumers": DISC_CONSUMERS,
+          "disc_receipts": DISC_RECEIPTS, "disc_list": DISC_LIST, **out})
 
 
 if __name__ == "__main__":

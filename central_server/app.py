@@ -19,6 +19,8 @@ from central_server.api.routes import consumers, enroll, health, hq, records, ve
 from central_server.billing import feed as billing_feed
 from central_server.billing import hq_pages as billing_pages
 from central_server.config import Settings
+from central_server.consumer_side import delivery, field_api
+from central_server.consumer_side import hq_pages as consumer_pages
 from central_server.db import make_engine
 from central_server.hq import web as hq_web
 from central_server.logs import RequestLog
@@ -36,7 +38,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        notify_worker = delivery.start_with_app(engine, settings.notify)  # consumers' confirmations
         yield
+        if notify_worker is not None:
+            notify_worker.stop()
         metrics.release_pool(engine)
         engine.dispose()
 
@@ -52,8 +57,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for module in (health, enroll, records, consumers):
         app.include_router(module.router, prefix=API_PREFIX)
     app.include_router(billing_feed.router, prefix=API_PREFIX)
+    app.include_router(field_api.router, prefix=API_PREFIX)
     app.include_router(hq.router)
     app.include_router(billing_pages.router)
+    app.include_router(consumer_pages.router)
     app.include_router(verify.router)  # public: no login
 
     api_errors.install(app)

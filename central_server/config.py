@@ -5,8 +5,10 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 from central_server import credentials
+from central_server.consumer_side import notify_config
 
 DEFAULT_SQLITE = "sqlite:///" + str(Path("central-server.sqlite3").resolve())
 KB, MB = 1024, 1024 * 1024
@@ -58,6 +60,8 @@ class Settings:
     # The key that signs HQ cookies; None: one made at random and kept in the database (demo).
     session_key: str | None = field(default_factory=lambda: credentials.read_secret("CENTRAL_SESSION_KEY"))
     gateway_keys: dict[str, str] = field(default_factory=credentials.gateway_keys)
+    # the gateway of the consumers' payment confirmations (CENTRAL_NOTIFY_*; None: they only queue)
+    notify: Any = field(default_factory=notify_config.from_env)
     # Who may scrape /metrics (addresses or networks, comma-separated in CENTRAL_METRICS_ALLOW).
     # Requests that came through the reverse proxy (X-Forwarded-For) are refused whatever the peer.
     metrics_allow: tuple[str, ...] = field(default_factory=lambda: tuple(

@@ -17,6 +17,9 @@ from fastapi import HTTPException
 
 from central_server.config import Settings
 
+# the HQ upload of a disconnection list (central_server.consumer_side): the list and the form around it
+DISCONNECTIONS_UPLOAD, DISCONNECTIONS_MAX_BODY = "/hq/consumers/disconnections", 32 * 1024 * 1024 + 64 * 1024
+
 Scope = dict[str, Any]
 
 
@@ -34,6 +37,8 @@ def body_limit(settings: Settings, path: str) -> int:
         return settings.max_records_body
     if path == "/api/v1/enroll":
         return settings.max_enroll_body
+    if path == DISCONNECTIONS_UPLOAD:
+        return DISCONNECTIONS_MAX_BODY
     if path.startswith("/hq/"):
         return settings.max_form_body
     return settings.max_other_body

@@ -24,6 +24,7 @@ from sqlalchemy import Connection, select, update
 from central_server import chain_anchors, db
 from central_server import period as period_mod
 from central_server.billing import postings as billing_postings
+from central_server.consumer_side import outbox as notify_outbox
 from central_server.ingest import signatures
 from central_server.ingest.batch import (
     ACCEPTED,
@@ -91,6 +92,7 @@ def ingest_records(conn: Connection, counter_code: str, items: Sequence[RecordIn
     _advance_chain(conn, b, new_receipts)
     answer_day_closes(conn, b)
     billing_postings.on_ingest(conn, b, new_receipts)  # what billing must book, in this same transaction
+    notify_outbox.on_ingest(conn, b, new_receipts)  # the consumers' confirmations, in it too
     if b.alarms:
         conn.execute(insert_stmt(conn, alarms).on_conflict_do_nothing(), b.alarms)
     return [r for r in b.results if r is not None]

@@ -1,0 +1,134 @@
+"""`central-server disconnections check`, `central-server field-clients ...` and
+`central-server notify ...`: the consumer side on the command line. Registered by
+central_server/cli.py."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from central_server import db, migrate
+from central_server.config import Settings
+
+
+def _engine(args: argparse.Namespace) -> Any:
+    settings = Settings(database_url=args.database_url) if args.database_url else Settings()
+    engine = db.make_engine(settings)
+    migrate.upgrade(engine)
+    return engine
+
+
+def cmd_disconnections_check(args: argparse.Namespace) -> int:
+    from central_server.billing.mapping import MappingError
+    from central_server.consumer_side.disconnections import ListFormat, ListRefused, check_file
+
+    try:
+        fmt = ListFormat.from_mapping_file(args.mapping)
+    except MappingError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+    path = Path(args.file)
+    if not path.is_file():
+        print(f"error: no such file {path}", file=sys.stderr)
+        return 2
+    try:
+        summary = check_file(_engine(args), path, fmt, Path(args.out))
+    except ListRefused as e:
+        print(f"error: the list was refused, nothing written: {e}", file=sys.stderr)
+        return 1
+    print(json.dumps(summary.to_dict()) if args.json else summary.text() + f"; result in {args.out}")
+    return 0
+
+
+def cmd_field_clients(args: argparse.Namespace) -> int:
+    from central_server.consumer_side import field_api
+
+    engine = _engine(args)
+    try:
+        if args.action == "add":
+            with db.write_tx(engine) as conn:
+                token = field_api.add_client(conn, args.name)
+            print(f"field client {args.name}: token (shown only now; it reads /api/v1/field/accounts/... "
+                  "and nothing else):")
+            print(token)
+        elif args.action == "revoke":
+            with db.write_tx(engine) as conn:
+                if not field_api.revoke_client(conn, args.name):
+                    print(f"error: no field client {args.name}", file=sys.stderr)
+                    return 1
+            print(f"field client {args.name} revoked")
+        else:
+            with db.read_tx(engine) as conn:
+                for c in field_api.list_clients(conn):
+                    print(f"{c['name']:<32} {'revoked' if c['revoked'] else 'active':<8} since {c['created_at']}")
+    except ValueError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def cmd_notify(args: argparse.Namespace) -> int:
+    from central_server.consumer_side import delivery, outbox
+
+    engine = _engine(args)
+    if args.action == "run":
+        gateway = delivery.gateway_from_settings()
+        if gateway is None:
+            print("error: no gateway configured (CENTRAL_NOTIFY_URL, CENTRAL_NOTIFY_KIND, CENTRAL_NOTIFY_KEY)",
+                  file=sys.stderr)
+            return 2
+        worker = delivery.Worker(engine, gateway)
+        if args.once:
+            n = worker.run_once()
+            print(f"{n} notifications handled")
+        else:
+            worker.run_forever()
+        return 0
+    if args.action == "retry":
+        with db.write_tx(engine) as conn:
+            n = outbox.retry_dead(conn, args.id)
+        print(f"{n} dead notification(s) queued again")
+        return 0
+    with db.read_tx(engine) as conn:
+        rows = outbox.dead_letters(conn) if args.action == "dead" else []
+        counts = outbox.counts(conn)
+    print(json.dumps(counts))
+    for r in rows:
+        print(f"#{r['id']} {r['event']:<9} {r['receipt_no']:<24} {r['mobile']} attempts {r['attempts']}: "
+              f"{r['last_error']}")
+    return 0
+
+
+def register(sub: Any, common: argparse.ArgumentParser) -> None:
+    s = sub.add_parser("disconnections", help="check the billing system's disconnection list against payments")
+    dsub = s.add_subparsers(dest="action", required=True)
+    c = dsub.add_parser("check", parents=[common],
+                        help="per account: paid since the bill at any counter, and a verdict (paid / partly / not)")
+    c.add_argument("file", help="CSV: account_no, bill_no, amount_due[, bill_date] (or as --mapping names them)")
+    c.add_argument("--out", required=True, help="the result CSV")
+    c.add_argument("--mapping", default=None,
+                   help="the master import's TOML mapping; [disconnections] amount_due names that column")
+    c.add_argument("--json", action="store_true", help="print the summary counts as JSON")
+    s.set_defaults(func=cmd_disconnections_check)
+
+    s = sub.add_parser("field-clients", help="tokens of the field devices (GET /api/v1/field/accounts/...)")
+    fsub = s.add_subparsers(dest="action", required=True)
+    a = fsub.add_parser("add", parents=[common], help="a new field token (or a new one for the name)")
+    a.add_argument("name")
+    a = fsub.add_parser("revoke", parents=[common], help="stop a field token now")
+    a.add_argument("name")
+    fsub.add_parser("list", parents=[common], help="all field clients")
+    s.set_defaults(func=cmd_field_clients)
+
+    s = sub.add_parser("notify", help="payment confirmations to consumers' phones: run the worker, dead letters")
+    nsub = s.add_subparsers(dest="action", required=True)
+    a = nsub.add_parser("run", parents=[common], help="deliver queued notifications through the configured gateway")
+    a.add_argument("--once", action="store_true", help="one pass over what is due, then exit")
+    nsub.add_parser("status", parents=[common], help="counts by state")
+    nsub.add_parser("dead", parents=[common], help="the dead-letter list")
+    a = nsub.add_parser("retry", parents=[common], help="queue dead notifications again")
+    a.add_argument("id", type=int, nargs="?", default=None, help="one notification (default: all dead ones)")
+    s.set_defaults(func=cmd_notify)
