@@ -31,6 +31,21 @@ def receipt_state(service: CollectionService, receipt_key: str) -> tuple[Receipt
     return r, None
 
 
+def shift_receipts_with_states(service: CollectionService,
+                               shift_id: str) -> tuple[list[tuple[Receipt, str | None]], dict[str, str]]:
+    """The shift's receipts (each with its void id) and which of them were reversed or dishonoured
+    since: what the receipts list shows in its state column."""
+    rows = service.shift_receipts(shift_id)
+    ids = [r.receipt_id for r, _v in rows]
+    with service.db.read() as conn:
+        states = {i: "reversed" for i in reversals_repo.reversed_ids(conn, ids)}
+        for r, void_id in rows:
+            if void_id is None and r.receipt_id not in states and r.mode in ("cheque", "dd") \
+                    and receipts_repo.dishonour_of(conn, r.receipt_id) is not None:
+                states[r.receipt_id] = "dishonoured"
+    return rows, states
+
+
 def reverse_receipt(service: CollectionService, session: Session, receipt_key: str, reason: str,
                     supervisor: str, supervisor_pin: str) -> Reversal:
     """Reverse a receipt whose day or shift is over, with a supervisor's approval given on the
