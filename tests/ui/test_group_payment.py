@@ -282,3 +282,10 @@ def test_a_void_refused_after_the_shift_closed_and_a_supervisors_reversal_instea
     # Esc brings the shift's own list back.
     qtbot.keyClick(w, Qt.Key.Key_Escape)
     qtbot.waitUntil(lambda: rp.found is None and rp.model.rowCount() == 0, timeout=10_000)
+
+
+def test_a_waiting_reversal_is_named_in_the_status_bar_words(qapp: Any) -> None:
+    from counter_app.ui.pending_words import pending_words
+
+    # not "1 other record": the supervisor must see a reversal still has to reach the server
+    assert pending_words(2, {"receipt": 1, "reversal": 1}) == "Pending: 1 receipt and 1 reversal"

@@ -1019,6 +1019,14 @@
         <translation>%1 अनादरित चेक</translation>
     </message>
     <message>
+        <source>%1 reversal</source>
+        <translation>%1 प्रत्यावर्तन</translation>
+    </message>
+    <message>
+        <source>%1 reversals</source>
+        <translation>%1 प्रत्यावर्तन</translation>
+    </message>
+    <message>
         <source>%1 shift close</source>
         <translation>%1 पाली समापन</translation>
     </message>
