@@ -52,6 +52,10 @@ UNKNOWN_CATEGORY = Term("Not in the consumer data", "उपभोक्ता �
 RECEIPT_STATES: dict[str, Term] = {
     "cancelled": Term("CANCELLED", "रद्द"),
     "dishonoured": Term("DISHONOURED", "अनादरित"),
+    # issue 16: a supervisor's reversal after the receipt's day or shift; a cheque or DD not yet
+    # cleared by the bank (what the receipt paper says too)
+    "reversed": Term("REVERSED", "प्रत्यावर्तित"),
+    "unrealised": Term("Subject to realisation", "वसूली के अधीन"),
 }
 
 

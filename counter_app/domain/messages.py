@@ -219,6 +219,40 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Enter a valid IFSC (like SBIN0001234) or a 9-digit MICR.",
         "सही IFSC (जैसे SBIN0001234) या 9 अंकों का MICR दर्ज करें।",
     ),
+    # --- one cheque or DD for several accounts, reversals (issue 16) ---
+    "group.no_accounts": (
+        "Add the accounts this cheque or DD pays (account number, amount, Enter).",
+        "यह चेक या डीडी जिन खातों का भुगतान करता है उन्हें जोड़ें (खाता संख्या, राशि, Enter)।",
+    ),
+    "group.too_many": (
+        "At most {limit} accounts on one cheque or DD here: split the covering letter into several payments.",
+        "यहाँ एक चेक या डीडी पर अधिकतम {limit} खाते: कवरिंग पत्र को कई भुगतानों में बाँटें।",
+    ),
+    "group.duplicate_account": (
+        "Account {account} is already in the list: change its amount instead of adding it twice.",
+        "खाता {account} पहले से सूची में है: इसे दोबारा जोड़ने के बजाय इसकी राशि बदलें।",
+    ),
+    "group.sum_mismatch": (
+        "The cheque/DD is for {total} but the accounts add up to {sum} (difference {difference}). Nothing was saved: correct the amounts.",
+        "चेक/डीडी {total} का है पर खातों का योग {sum} है (अंतर {difference})। कुछ सहेजा नहीं गया: राशियाँ ठीक करें।",
+    ),
+    "group.cheque_or_dd": (
+        "One payment for several accounts is taken by cheque or DD only.",
+        "कई खातों का एक भुगतान केवल चेक या डीडी से लिया जाता है।",
+    ),
+    "receipt.reversal_needed": (
+        "Receipt {receipt} can no longer be cancelled: a receipt is cancelled only on its own day ({date}) while its shift is open. A supervisor's reversal with a reason is needed instead.",
+        "रसीद {receipt} अब रद्द नहीं हो सकती: रसीद केवल अपने ही दिन ({date}) और पाली खुली रहते रद्द होती है। इसके बजाय कारण सहित सुपरवाइज़र का प्रत्यावर्तन (रिवर्सल) आवश्यक है।",
+    ),
+    "receipt.reversal_not_needed": (
+        "Receipt {receipt} is of today's open shift: cancel it instead (Del).",
+        "रसीद {receipt} आज की खुली पाली की है: इसके बजाय इसे रद्द करें (Del)।",
+    ),
+    "receipt.already_reversed": ("Receipt {receipt} is already reversed.", "रसीद {receipt} पहले ही प्रत्यावर्तित (रिवर्स) है।"),
+    "receipt.already_dishonoured_no": (
+        "Receipt {receipt} is recorded as dishonoured.",
+        "रसीद {receipt} अनादरित दर्ज है।",
+    ),
     # --- closing (shift and day close) ---
     "close.bad_denomination": ("Unknown denomination {denomination}.", "अज्ञात मूल्यवर्ग {denomination}।"),
     "close.bad_count": (

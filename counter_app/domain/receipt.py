@@ -57,6 +57,9 @@ class Instrument:
     bank: str | None = None
     ifsc: str | None = None  # IFSC, or the 9-digit MICR code
     reference: str | None = None  # UPI/card transaction reference
+    # one cheque or DD for several accounts (issue 16): the instrument's own id, the same on every
+    # receipt it pays; absent on a single-account payment, so those keep their canonical form
+    group_id: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {k: v for k, v in asdict(self).items() if v is not None}
@@ -65,7 +68,7 @@ class Instrument:
     def from_dict(cls, d: dict[str, Any] | None) -> Instrument | None:
         if not d:
             return None
-        return cls(**{k: d.get(k) for k in ("number", "date", "bank", "ifsc", "reference")})
+        return cls(**{k: d.get(k) for k in ("number", "date", "bank", "ifsc", "reference", "group_id")})
 
 
 def validate_instrument(mode: Mode, inst: Instrument | None, today: date) -> Instrument | None:

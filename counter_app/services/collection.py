@@ -9,7 +9,7 @@ import logging
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Connection
@@ -39,6 +39,7 @@ from counter_app.storage import anchors as anchors_repo
 from counter_app.storage import closes as closes_repo
 from counter_app.storage import consumers as consumers_repo
 from counter_app.storage import receipts as receipts_repo
+from counter_app.storage import reversals as reversals_repo
 from counter_app.storage import users as users_repo
 from counter_app.storage.db import raw
 from counter_app.storage.store import Store, get_kv, get_kvs
@@ -365,70 +366,79 @@ class CollectionService:
                     raise AmountError("amount.tendered_short")
                 if tendered > payment.amount_paise + round_off + 2000_00:
                     raise AmountError("amount.tendered_too_much")
-        code = self.counter_code
         with self.db.write() as conn:
-            shift = users_repo.open_shift_of(conn, session.username)
-            if shift is None:
-                raise StateError("shift.none_open")
-            clock_guard.check(conn, now, self.config)
-            today = now.date().isoformat()
-            if shift.business_date != today:
-                # A shift must not silently span days: the clerk closes it (a blind count of the cash,
-                # which only the clerk can make, so it is never closed for them) and opens today's.
-                raise StateError("shift.spans_days", opened=shift.business_date, today=today)
-            consumer = consumers_repo.by_account(conn, account)
-            kv = get_kvs(conn, "server_period_state", "consumers_as_of", "server_status", "restored_behind_seq")
-            balance_before: int | None = None
-            if consumer is None:
-                name = " ".join((payment.consumer_name or "").split())
-                if not name:
-                    raise NotFoundError("consumer.not_found", account=account)
-                category, bill_no = "", None
-            else:
-                name, category, bill_no = consumer.name, consumer.category, consumer.last_bill_no
-                # the balance as the clerk saw it: negative is an advance already held
-                balance_before = consumer.balance_paise + unreflected_paise(
-                    account_activity.own_receipts(conn, account), kv["consumers_as_of"])
-            seq, head = receipts_repo.chain_head(conn)
-            issued_elsewhere = _highest_known_seq(kv)
-            if issued_elsewhere > seq:
-                # Restored from an older backup: numbers seq+1..issued_elsewhere were already given to
-                # consumers. Issuing them again would print two receipts with one number.
-                raise StateError("counter.behind_server", known=issued_elsewhere, local=seq)
-            seq += 1
-            receipt = Receipt(
-                receipt_id=new_id(),
-                counter_code=code,
-                seq=seq,
-                receipt_no=receipt_number(code, now.date(), seq),
-                account_no=account,
-                consumer_name=name,
-                category=category,
-                bill_no=bill_no,
-                amount_paise=payment.amount_paise,
-                mode=mode.value,
-                instrument=None if instrument is None else instrument.to_dict(),
-                tendered_paise=tendered,
-                clerk=session.username,
-                shift_id=shift.shift_id,
-                issued_at=iso(now),
-                business_date=today,  # the day the money was taken
-                collected_in_closing=kv["server_period_state"] == "closing",
-                balance_as_of=kv["consumers_as_of"],
-                round_off_paise=round_off,
-                balance_before_paise=balance_before,
-            )
-            _check_text_limits(receipt)
-            sealed = chain.seal(receipt, head)
-            signer = self.signer
-            if signer is not None:
-                sealed = replace(sealed, key_id=signer.key_id, signature=sign_receipt(signer, sealed))
-            receipts_repo.insert_receipt(conn, sealed)
-            if sealed.signature is not None:
-                receipts_repo.insert_signature(conn, sealed)
-            receipts_repo.insert_outbox(conn, sealed.receipt_id, RecordKind.RECEIPT, sealed.wire(), sealed.issued_at)
-            receipts_repo.audit(conn, sealed.issued_at, session.username, "receipt", sealed.receipt_id,
-                                {"seq": seq, "amount_paise": sealed.amount_paise, "mode": sealed.mode})
+            sealed = self._write_receipt(conn, session, payment, account, mode, instrument, round_off, tendered, now)
+        return sealed
+
+    def _write_receipt(self, conn: Connection, session: Session, payment: Payment, account: str, mode: Mode,
+                       instrument: Instrument | None, round_off: int, tendered: int | None,
+                       now: datetime) -> Receipt:
+        """Inside the caller's write transaction: the shift and clock checks, the next sequence
+        number, the chained hash, and receipt + outbox + audit rows. One receipt (issue_receipt)
+        or several on one instrument (services/group_payment.py) share it."""
+        code = self.counter_code
+        shift = users_repo.open_shift_of(conn, session.username)
+        if shift is None:
+            raise StateError("shift.none_open")
+        clock_guard.check(conn, now, self.config)
+        today = now.date().isoformat()
+        if shift.business_date != today:
+            # A shift must not silently span days: the clerk closes it (a blind count of the cash,
+            # which only the clerk can make, so it is never closed for them) and opens today's.
+            raise StateError("shift.spans_days", opened=shift.business_date, today=today)
+        consumer = consumers_repo.by_account(conn, account)
+        kv = get_kvs(conn, "server_period_state", "consumers_as_of", "server_status", "restored_behind_seq")
+        balance_before: int | None = None
+        if consumer is None:
+            name = " ".join((payment.consumer_name or "").split())
+            if not name:
+                raise NotFoundError("consumer.not_found", account=account)
+            category, bill_no = "", None
+        else:
+            name, category, bill_no = consumer.name, consumer.category, consumer.last_bill_no
+            # the balance as the clerk saw it: negative is an advance already held
+            balance_before = consumer.balance_paise + unreflected_paise(
+                account_activity.own_receipts(conn, account), kv["consumers_as_of"])
+        seq, head = receipts_repo.chain_head(conn)
+        issued_elsewhere = _highest_known_seq(kv)
+        if issued_elsewhere > seq:
+            # Restored from an older backup: numbers seq+1..issued_elsewhere were already given to
+            # consumers. Issuing them again would print two receipts with one number.
+            raise StateError("counter.behind_server", known=issued_elsewhere, local=seq)
+        seq += 1
+        receipt = Receipt(
+            receipt_id=new_id(),
+            counter_code=code,
+            seq=seq,
+            receipt_no=receipt_number(code, now.date(), seq),
+            account_no=account,
+            consumer_name=name,
+            category=category,
+            bill_no=bill_no,
+            amount_paise=payment.amount_paise,
+            mode=mode.value,
+            instrument=None if instrument is None else instrument.to_dict(),
+            tendered_paise=tendered,
+            clerk=session.username,
+            shift_id=shift.shift_id,
+            issued_at=iso(now),
+            business_date=today,  # the day the money was taken
+            collected_in_closing=kv["server_period_state"] == "closing",
+            balance_as_of=kv["consumers_as_of"],
+            round_off_paise=round_off,
+            balance_before_paise=balance_before,
+        )
+        _check_text_limits(receipt)
+        sealed = chain.seal(receipt, head)
+        signer = self.signer
+        if signer is not None:
+            sealed = replace(sealed, key_id=signer.key_id, signature=sign_receipt(signer, sealed))
+        receipts_repo.insert_receipt(conn, sealed)
+        if sealed.signature is not None:
+            receipts_repo.insert_signature(conn, sealed)
+        receipts_repo.insert_outbox(conn, sealed.receipt_id, RecordKind.RECEIPT, sealed.wire(), sealed.issued_at)
+        receipts_repo.audit(conn, sealed.issued_at, session.username, "receipt", sealed.receipt_id,
+                            {"seq": seq, "amount_paise": sealed.amount_paise, "mode": sealed.mode})
         return sealed
 
     def get_receipt(self, key: str) -> Receipt:
@@ -471,10 +481,17 @@ class CollectionService:
             shift = users_repo.get_shift(conn, r.shift_id)
             if shift is None or not shift.is_open:
                 raise StateError("shift.closed")
+            if r.business_date != self.clock().date().isoformat():
+                # the utilities' rule (issue 16): a void only on the receipt's own business day;
+                # after that a supervisor's reversal (services/reversals.py), dated the day it is made
+                raise StateError("receipt.reversal_needed", receipt=r.receipt_no,
+                                 date=date.fromisoformat(r.business_date).strftime("%d-%m-%Y"))
             if shift.clerk != session.username and not session.is_supervisor:
                 raise StateError("receipt.void_other_shift")
             if receipts_repo.void_of(conn, r.receipt_id) is not None:
                 raise StateError("receipt.already_voided", receipt=r.receipt_no)
+            if reversals_repo.reversal_of(conn, r.receipt_id) is not None:
+                raise StateError("receipt.already_reversed", receipt=r.receipt_no)
             v = Void(new_id(), r.counter_code, r.receipt_id, r.receipt_no, r.amount_paise, r.mode, reason,
                      session.username, approver.username, r.shift_id, now)
             receipts_repo.insert_void(conn, v)
@@ -498,6 +515,8 @@ class CollectionService:
                 raise StateError("receipt.already_dishonoured")
             if receipts_repo.void_of(conn, r.receipt_id) is not None:
                 raise StateError("receipt.already_voided", receipt=r.receipt_no)
+            if reversals_repo.reversal_of(conn, r.receipt_id) is not None:
+                raise StateError("receipt.already_reversed", receipt=r.receipt_no)
             d = Dishonour(new_id(), r.counter_code, r.receipt_id, r.receipt_no, r.account_no, r.amount_paise,
                           reason[:200], session.username, now)
             receipts_repo.insert_dishonour(conn, d)

@@ -1,6 +1,6 @@
-"""This counter's own money records for one account (receipts and their voids and dishonours), each
-with where its outbox row stands: what the service needs to correct a cached balance that has not
-yet seen them, and to name the last payment."""
+"""This counter's own money records for one account (receipts and their voids, dishonours and
+reversals), each with where its outbox row stands: what the service needs to correct a cached
+balance that has not yet seen them, and to name the last payment."""
 
 from __future__ import annotations
 
@@ -26,18 +26,20 @@ class OwnReceipt:
     issued_at: str
     amount_paise: int
     sent: Sent
-    reversal_at: str | None  # when a void or dishonour cancelled it, if one did
+    reversal_at: str | None  # when a void, dishonour or reversal cancelled it, if one did
     reversal_sent: Sent | None
 
 
 _SQL = """
 SELECT r.receipt_id, r.receipt_no, r.issued_at, r.amount_paise, o.state, o.synced_at,
-       COALESCE(v.voided_at, d.recorded_at), ro.state, ro.synced_at, COALESCE(v.void_id, d.dishonour_id)
+       COALESCE(v.voided_at, d.recorded_at, rv.recorded_at), ro.state, ro.synced_at,
+       COALESCE(v.void_id, d.dishonour_id, rv.reversal_id)
 FROM receipts r
 LEFT JOIN outbox o ON o.record_id = r.receipt_id
 LEFT JOIN voids v ON v.receipt_id = r.receipt_id
 LEFT JOIN dishonours d ON d.receipt_id = r.receipt_id AND v.void_id IS NULL
-LEFT JOIN outbox ro ON ro.record_id = COALESCE(v.void_id, d.dishonour_id)
+LEFT JOIN reversals rv ON rv.receipt_id = r.receipt_id AND v.void_id IS NULL AND d.dishonour_id IS NULL
+LEFT JOIN outbox ro ON ro.record_id = COALESCE(v.void_id, d.dishonour_id, rv.reversal_id)
 WHERE r.account_no = ?
 ORDER BY r.seq
 """

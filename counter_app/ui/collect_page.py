@@ -27,6 +27,7 @@ from counter_app.services.collection import ConsumerView
 from counter_app.services.desk import SearchResult, search_consumers
 from counter_app.ui.consumer_card import ConsumerCard
 from counter_app.ui.context import UiContext
+from counter_app.ui.group_payment import GroupPaymentPanel
 from counter_app.ui.models import ConsumerRole, SearchResultsModel
 from counter_app.ui.ops import BusyPage, Changes, Op, error_text
 from counter_app.ui.payment_form import FieldError, PaymentForm
@@ -83,6 +84,12 @@ class CollectPage(BusyPage, Retranslates, QWidget):
         self.tally.loaded.connect(lambda _t: self._show_last())
         self.print_again_button = QPushButton(self)
         self.print_again_button.setEnabled(False)
+        # one cheque or DD for several accounts (issue 16): its own panel in place of the single
+        # account's card and form, Alt+G to switch
+        self.group = GroupPaymentPanel(ctx, self)
+        self.group.hide()
+        self.group_button = QPushButton(self)
+        self.group_button.setObjectName("groupButton")
 
         top = QFormLayout()
         add_row(top, self.account_label, self.account)
@@ -100,11 +107,14 @@ class CollectPage(BusyPage, Retranslates, QWidget):
         last.addWidget(self.last_label, 1)
         last.addWidget(self.tally)
         last.addWidget(self.print_again_button)
+        last.addWidget(self.group_button)
         box = QVBoxLayout(self)
         box.addLayout(top)
         box.addWidget(self.results, 2)
         box.addWidget(self.more_label)
         box.addLayout(middle, 3)
+        box.addWidget(self.group, 0)
+        self._box, self._middle = box, middle
         box.addWidget(self.alert)
         box.addLayout(last)
 
@@ -116,6 +126,7 @@ class CollectPage(BusyPage, Retranslates, QWidget):
         self.confirm_button.clicked.connect(self.confirm)
         self.clear_button.clicked.connect(self.back_out)
         self.print_again_button.clicked.connect(self.print_again)
+        self.group_button.clicked.connect(lambda: self.show_group(not self.group.isVisible()))
         self.card.unknown_name.returnPressed.connect(self.form.amount.setFocus)
         self.form.amount.returnPressed.connect(self.confirm_hint)
         self.form.changed.connect(lambda: self.guard.amount_changed(self.form.amount_paise()))
@@ -139,6 +150,8 @@ class CollectPage(BusyPage, Retranslates, QWidget):
         self.confirm_button.setAccessibleName(self.tr("Save and print receipt"))
         self.clear_button.setText(self.tr("Clear (Esc)"))
         self.print_again_button.setText(self.tr("Print again (Ctrl+P)"))
+        self.group_button.setText(self.tr("One account (Alt+&G)") if self.group.isVisible()
+                                  else self.tr("Several accounts, one cheque/DD (Alt+&G)"))
         self._show_last()
 
     def _show_last(self) -> None:
@@ -167,6 +180,9 @@ class CollectPage(BusyPage, Retranslates, QWidget):
 
     # ------------------------------------------------------------------ finding the consumer
     def focus_account(self) -> None:
+        if self.group.isVisible():
+            self.group.line_account.setFocus()  # F2 in the list being built: the next account
+            return
         self.account.setFocus()
         self.account.selectAll()
 
@@ -307,7 +323,29 @@ class CollectPage(BusyPage, Retranslates, QWidget):
         if self.card.account_no:
             self.alert.note(self.tr("Press F9 (or Ctrl+Enter) to save and print the receipt."))
 
+    def show_group(self, on: bool) -> None:
+        """Switch between one account (the card and the payment form) and one cheque or DD for
+        several accounts (the group panel)."""
+        if on:
+            self.clear_consumer()
+            self.alert.clear_message()
+        for w in (self.account_label, self.account, self.card, self.form, self.confirm_button, self.clear_button):
+            w.setVisible(not on)
+        self.group.setVisible(on)
+        # the space the single account's card and form had goes to the group panel's list
+        self._box.setStretchFactor(self._middle, 0 if on else 3)
+        self._box.setStretchFactor(self.results, 0 if on else 2)
+        self._box.setStretchFactor(self.group, 3 if on else 0)
+        self.retranslate()
+        if on:
+            self.group.reset()
+        else:
+            self.focus_account()
+
     def confirm(self) -> None:
+        if self.group.isVisible():
+            self.group.confirm()
+            return
         if self.busy:
             return  # a second F9 while the first is being saved must never make a second receipt
         session = self.ctx.session
@@ -389,6 +427,9 @@ class CollectPage(BusyPage, Retranslates, QWidget):
         self.print_finished.emit(e)
 
     def print_again(self) -> None:
+        if self.group.isVisible():
+            self.group.print_again()
+            return
         if self.last_receipt is not None:
             self.alert.note(self.tr("Printing..."))
             self._print(self.last_receipt, again=True)
@@ -405,7 +446,9 @@ class CollectPage(BusyPage, Retranslates, QWidget):
 
     def back_out(self) -> None:
         """Esc: close the result list, else drop the consumer and payment, else clear the field."""
-        if self.results.isVisible():
+        if self.group.isVisible():
+            self.show_group(False)
+        elif self.results.isVisible():
             self._hide_results()
             self.focus_account()
         elif self.card.account_no is not None:

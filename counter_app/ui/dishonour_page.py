@@ -1,7 +1,8 @@
 """Cheque dishonour (supervisor): the bank returned a cheque or DD. Find it among the cheques/DDs
 received on a day (by its number, the account or the receipt number), give the reason from the
 bank's memo, and record it: a new record that reverses the payment, sent to the central server,
-which puts it on the consumer's account."""
+which puts it on the consumer's account. A cheque or DD that paid several accounts (issue 16) is
+shown whole whichever of its receipts is chosen, and its dishonour reverses every one of them."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from PySide6.QtWidgets import QFormLayout, QGroupBox, QHBoxLayout, QLabel, QPush
 
 from counter_app.printing.receipt_doc import display_date
 from counter_app.services.closes import CloseService
+from counter_app.services.group_payment import dishonour_instrument
 from counter_app.ui.close_models import TextTableModel
 from counter_app.ui.context import UiContext
 from counter_app.ui.day_close_common import names, ui_date
@@ -162,13 +164,31 @@ class DishonourPage(BusyPage, Retranslates, QWidget):
                 receipt=ln.receipt_no))
             return
         self.alert.clear_message()
-        self.target.setText(self.tr("Receipt %1, account %2, %3: %4")
-                            .replace("%1", ln.receipt_no).replace("%2", ln.account_no)
-                            .replace("%3", ln.consumer_name)
-                            .replace("%4", format_inr(ln.amount_paise)))
+        group = self.group_of(ln)
+        if len(group) > 1:
+            inst = ln.instrument or {}
+            live = [g for g in group if not (g.dishonoured or g.voided)]
+            head = self.tr("Cheque/DD %1 paid %2 accounts, %3. Its dishonour reverses every receipt of it:") \
+                .replace("%1", str(inst.get("number", ""))).replace("%2", str(len(group))) \
+                .replace("%3", format_inr(sum(g.amount_paise for g in group)))
+            self.target.setText(head + "\n" + "\n".join(
+                f"{g.receipt_no}  {g.account_no}  {g.consumer_name}  {format_inr(g.amount_paise)}" for g in live))
+        else:
+            self.target.setText(self.tr("Receipt %1, account %2, %3: %4")
+                                .replace("%1", ln.receipt_no).replace("%2", ln.account_no)
+                                .replace("%3", ln.consumer_name)
+                                .replace("%4", format_inr(ln.amount_paise)))
         self.reason.clear()
         self.record_box.show()
         self.reason.setFocus()
+
+    def group_of(self, ln: Any) -> list[Any]:
+        """The receipts of the day paid by the same instrument (a group is issued in one
+        transaction, so on one day): just `ln` for a single-account payment."""
+        gid = (ln.instrument or {}).get("group_id")
+        if not gid:
+            return [ln]
+        return [x for x in self.lines if (x.instrument or {}).get("group_id") == gid]
 
     def cancel(self) -> bool:
         if self.record_box.isVisible():
@@ -184,13 +204,22 @@ class DishonourPage(BusyPage, Retranslates, QWidget):
         reason = self.reason.text()
         rid = ln.receipt_id
 
-        def done(d: Dishonour) -> None:
+        def done(made: list[Dishonour]) -> None:
             self.record_box.hide()
-            self.alert.ok(self.tr("Dishonour of receipt %1 (%2) recorded; it goes to the central server, which "
-                                  "reverses the payment on account %3.").replace("%1", d.receipt_no)
-                          .replace("%2", format_inr(d.amount_paise)).replace("%3", d.account_no))
-            self.recorded.emit(d)
+            d = made[0]
+            if len(made) == 1:
+                self.alert.ok(self.tr("Dishonour of receipt %1 (%2) recorded; it goes to the central server, which "
+                                      "reverses the payment on account %3.").replace("%1", d.receipt_no)
+                              .replace("%2", format_inr(d.amount_paise)).replace("%3", d.account_no))
+            else:
+                self.alert.ok(self.tr("Dishonour recorded for all %1 receipts of the cheque/DD (%2): %3; they go to "
+                                      "the central server, which reverses each payment.")
+                              .replace("%1", str(len(made))).replace("%2", format_inr(sum(x.amount_paise for x in made)))
+                              .replace("%3", ", ".join(x.receipt_no for x in made)))
+            for x in made:
+                self.recorded.emit(x)
             self.search(keep_message=True)
 
-        Op(self, lambda: self.ctx.service.record_dishonour(session, rid, reason), disable=(self.record_button,),
+        service = self.ctx.service
+        Op(self, lambda: dishonour_instrument(service, session, rid, reason), disable=(self.record_button,),
            changes=Changes(receipts=True, outbox=True)).success(done).failure(lambda _e: self.reason.setFocus()).run()

@@ -258,6 +258,7 @@ class MainWindow(Retranslates, QMainWindow):
         self.ctx.session = None
         self.ctx.shift_id = None
         self.header.hide()
+        self.collect_page.show_group(False)  # the next clerk starts on one account, with nothing typed
         self.collect_page.clear_consumer()
         self.collect_page.alert.clear_message()
         self.stack.setCurrentWidget(self.login_page)
@@ -279,7 +280,8 @@ class MainWindow(Retranslates, QMainWindow):
         page = self.stack.currentWidget()
         if page is self.collect_page:
             self.collect_page.back_out()
-        elif page is self.receipts_page and not self.receipts_page.cancel_void():
+        elif page is self.receipts_page and not self.receipts_page.cancel_void() \
+                and not self.receipts_page.leave_found():
             self.show_collect()
         elif page is self.closing_page and self.closing_page.closed is None \
                 and not self.closing_page.count_again():

@@ -67,11 +67,26 @@ class ShiftReceiptsModel(QAbstractTableModel):
         self.headers: list[str] = list(self.COLUMNS)
         self.mode_names: dict[str, str] = {}
         self.cancelled_text = vocabulary.receipt_state("cancelled").en
+        # issue 16: reversed / dishonoured receipts by id, and the words for those states and for
+        # a cheque or DD not yet realised (set by the page, translated)
+        self.states: dict[str, str] = {}
+        self.state_texts: dict[str, str] = {k: t.en for k, t in vocabulary.RECEIPT_STATES.items()}
 
-    def set_rows(self, rows: list[tuple[Receipt, str | None]]) -> None:
+    def set_rows(self, rows: list[tuple[Receipt, str | None]], states: dict[str, str] | None = None) -> None:
         self.beginResetModel()
         self.rows = list(reversed(rows))
+        self.states = dict(states or {})
         self.endResetModel()
+
+    def state_text(self, r: Receipt, void_id: str | None) -> str:
+        if void_id:
+            return self.cancelled_text
+        state = self.states.get(r.receipt_id)
+        if state:
+            return self.state_texts.get(state, state)
+        if r.mode in ("cheque", "dd"):
+            return self.state_texts.get("unrealised", "")
+        return ""
 
     def set_texts(self, headers: list[str], mode_names: dict[str, str], cancelled: str) -> None:
         self.headers, self.mode_names, self.cancelled_text = headers, mode_names, cancelled
@@ -108,7 +123,7 @@ class ShiftReceiptsModel(QAbstractTableModel):
             "name": r.consumer_name,
             "amount": format_inr(r.amount_paise),
             "mode": self.mode_names.get(r.mode, r.mode),
-            "state": self.cancelled_text if void_id else "",
+            "state": self.state_text(r, void_id),
         }[col]
 
     def totals(self) -> tuple[int, int, int]:

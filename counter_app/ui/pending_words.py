@@ -17,6 +17,8 @@ _KINDS: dict[str, tuple[object, object]] = {
              QT_TRANSLATE_NOOP("PendingWords", "%1 cancellations")),
     "dishonour": (QT_TRANSLATE_NOOP("PendingWords", "%1 dishonoured cheque"),
                   QT_TRANSLATE_NOOP("PendingWords", "%1 dishonoured cheques")),
+    "reversal": (QT_TRANSLATE_NOOP("PendingWords", "%1 reversal"),
+                 QT_TRANSLATE_NOOP("PendingWords", "%1 reversals")),
     "shift_close": (QT_TRANSLATE_NOOP("PendingWords", "%1 shift close"),
                     QT_TRANSLATE_NOOP("PendingWords", "%1 shift closes")),
     "day_close": (QT_TRANSLATE_NOOP("PendingWords", "%1 day close"),

@@ -1,9 +1,12 @@
 """The shift's receipts: reprint one (it says DUPLICATE), or cancel (void) one with a reason and a
-supervisor's approval given on this same screen; a cancellation slip is printed."""
+supervisor's approval given on this same screen; a cancellation slip is printed. A receipt of
+another shift or day is found by its number (Ctrl+F); it can no longer be cancelled, so the same box
+asks for a supervisor's reversal instead (issue 16, services/reversals.py)."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFormLayout,
@@ -17,19 +20,23 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from counter_app.printing.receipt_doc import display_date
+from counter_app.services.collection import Session
+from counter_app.services.reversals import receipt_state, reverse_receipt, shift_receipts_with_states
 from counter_app.ui.context import UiContext
 from counter_app.ui.i18n import say
 from counter_app.ui.models import ShiftReceiptsModel
-from counter_app.ui.ops import BusyPage, Changes, Op
+from counter_app.ui.ops import BusyPage, Changes, Op, error_text
 from counter_app.ui.print_jobs import Printed, print_op, void_slip_job
 from counter_app.ui.widgets import AlertLabel, Retranslates, add_row, line_edit, set_label
 from kesco_protocol import vocabulary
 from kesco_protocol.money import format_inr
-from kesco_protocol.records import Receipt, Void
+from kesco_protocol.records import Receipt, Reversal, Void
 
 
 class ReceiptsPage(BusyPage, Retranslates, QWidget):
     voided = Signal(object)  # Void
+    reversed_ = Signal(object)  # Reversal
     print_finished = Signal(object)  # Printed | str | BaseException
 
     def __init__(self, ctx: UiContext, parent: QWidget | None = None) -> None:
@@ -51,6 +58,10 @@ class ReceiptsPage(BusyPage, Retranslates, QWidget):
         self.reprint_button = QPushButton(self)
         self.void_button = QPushButton(self)
         self.back_button = QPushButton(self)
+        self.l_find = QLabel(self)
+        self.find_edit = line_edit("receiptFind", self, max_length=40)
+        self.found: tuple[Receipt, str | None] | None = None  # a receipt of another shift or day, on screen
+        self.reversal_mode = False  # the box asks for a reversal, not a void
 
         self.void_box = QGroupBox(self)
         self.void_receipt_label = QLabel(self.void_box)
@@ -76,6 +87,9 @@ class ReceiptsPage(BusyPage, Retranslates, QWidget):
         box = QVBoxLayout(self)
         box.addWidget(self.title)
         box.addWidget(self.totals)
+        find = QFormLayout()
+        add_row(find, self.l_find, self.find_edit)
+        box.addLayout(find)
         box.addWidget(self.table, 3)
         box.addLayout(buttons)
         box.addWidget(self.void_box)
@@ -87,20 +101,28 @@ class ReceiptsPage(BusyPage, Retranslates, QWidget):
         self.supervisor.returnPressed.connect(self.supervisor_pin.setFocus)
         self.supervisor_pin.returnPressed.connect(self.approve_void)
         self.approve_button.clicked.connect(self.approve_void)
+        self.find_edit.returnPressed.connect(self.find_receipt)
+        find_key = QShortcut(QKeySequence("Ctrl+F"), self)
+        find_key.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        find_key.activated.connect(self._to_find)
         self._select_after: str | None = None
         ctx.changes.changed.connect(self._changed)
         self.retranslate()
 
     def retranslate(self) -> None:
-        self.title.setText(self.tr("Receipts of this shift"))
+        self.title.setText(self.tr("Receipts of this shift") if self.found is None
+                           else self.tr("Receipt %1").replace("%1", self.found[0].receipt_no))
         self.reprint_button.setText(self.tr("Print again (Ctrl+P)"))
         self.void_button.setText(self.tr("Cancel receipt (Del)"))
         self.back_button.setText(self.tr("Back to collect (Esc)"))
-        self.void_box.setTitle(self.tr("Cancel a receipt: supervisor's approval"))
+        set_label(self.l_find, self.find_edit, self.tr("Receipt of another shift or day: its number, Enter (Ctrl+F)"))
+        self.void_box.setTitle(self.tr("Reverse a receipt: supervisor's approval") if self.reversal_mode
+                               else self.tr("Cancel a receipt: supervisor's approval"))
         set_label(self.l_reason, self.reason, self.tr("&Reason"))
         set_label(self.l_sup, self.supervisor, self.tr("&Supervisor"))
         set_label(self.l_pin, self.supervisor_pin, self.tr("Supervisor's &PIN"))
-        self.approve_button.setText(self.tr("Approve and cancel the receipt (Enter)"))
+        self.approve_button.setText(self.tr("Approve the reversal (Enter)") if self.reversal_mode
+                                    else self.tr("Approve and cancel the receipt (Enter)"))
         self.table.setAccessibleName(self.tr("Receipts of this shift"))
         self.model.set_texts(
             [self.tr("Receipt no."), self.tr("Time"), self.tr("Account"), self.tr("Name"), self.tr("Amount"),
@@ -108,6 +130,7 @@ class ReceiptsPage(BusyPage, Retranslates, QWidget):
             {k: say(t, short=True) for k, t in vocabulary.MODES.items()},
             say(vocabulary.receipt_state("cancelled")),
         )
+        self.model.state_texts = {k: say(t) for k, t in vocabulary.RECEIPT_STATES.items()}
         self._show_totals()
         if self.void_box.isVisible():
             self._describe_void_target()
@@ -125,13 +148,17 @@ class ReceiptsPage(BusyPage, Retranslates, QWidget):
             self.refresh(then_select=select)
 
     def refresh(self, then_select: str | None = None) -> None:
+        if self.found is not None:
+            self.find_receipt(self.found[0].receipt_no)
+            return
         shift_id = self.ctx.shift_id
         if shift_id is None:
             self.model.set_rows([])
             return
 
-        def done(rows: list[tuple[Receipt, str | None]]) -> None:
-            self.model.set_rows(rows)
+        def done(got: tuple[list[tuple[Receipt, str | None]], dict[str, str]]) -> None:
+            rows, states = got
+            self.model.set_rows(rows, states)
             self._show_totals()
             if self.model.rowCount():
                 row = 0
@@ -140,7 +167,43 @@ class ReceiptsPage(BusyPage, Retranslates, QWidget):
                 self.table.selectRow(row)
             self.table.setFocus()
 
-        Op(self, lambda: self.ctx.service.shift_receipts(shift_id), exclusive=False).success(done).run()
+        service = self.ctx.service
+        Op(self, lambda: shift_receipts_with_states(service, shift_id), exclusive=False).success(done).run()
+
+    def find_receipt(self, key: str | None = None) -> None:
+        """A receipt by its number, of any shift or day: the list shows it alone (Esc, or an empty
+        field and Enter, brings the shift's list back)."""
+        text = (key or self.find_edit.text()).strip()
+        if not text:
+            self.found = None
+            self.refresh()
+            return
+        service = self.ctx.service
+
+        def done(got: tuple[Receipt, str | None]) -> None:
+            r, state = got
+            self.found = (r, "void" if state == "cancelled" else None)
+            self.model.set_rows([self.found], {r.receipt_id: state} if state and state != "cancelled" else {})
+            self.retranslate()
+            self.table.selectRow(0)
+            self.table.setFocus()
+
+        Op(self, lambda: receipt_state(service, text), exclusive=False).success(done) \
+            .failure(lambda _e: self._to_find()).run()
+
+    def _to_find(self) -> None:
+        self.find_edit.setFocus()
+        self.find_edit.selectAll()
+
+    def leave_found(self) -> bool:
+        """Esc on a found receipt: back to the shift's list."""
+        if self.found is None:
+            return False
+        self.found = None
+        self.find_edit.clear()
+        self.retranslate()
+        self.refresh()
+        return True
 
     def selected(self) -> tuple[Receipt, str | None] | None:
         rows = self.table.selectionModel().selectedRows() if self.table.selectionModel() else []
@@ -181,13 +244,31 @@ class ReceiptsPage(BusyPage, Retranslates, QWidget):
         if sel[1] is not None:
             self.alert.error(self.ctx.language.message("receipt.already_voided", receipt=sel[0].receipt_no))
             return
-        self.alert.clear_message()
+        state = self.model.states.get(sel[0].receipt_id)
+        if state in ("reversed", "dishonoured"):
+            key = "receipt.already_reversed" if state == "reversed" else "receipt.already_dishonoured_no"
+            self.alert.error(self.ctx.language.message(key, receipt=sel[0].receipt_no))
+            return
+        r = sel[0]
+        today = self.ctx.service.clock().date().isoformat()
+        # the rule (issue 16): a void only on the receipt's own day in the open shift; the service
+        # says so too, this only spares the supervisor a PIN typed for a void that cannot be
+        self._set_mode(r.shift_id != self.ctx.shift_id or r.business_date != today)
+        if self.reversal_mode:
+            self.alert.note(self.ctx.language.message("receipt.reversal_needed", receipt=r.receipt_no,
+                                                      date=display_date(r.business_date)))
+        else:
+            self.alert.clear_message()
         self._describe_void_target()
         self.reason.clear()
         self.supervisor.clear()
         self.supervisor_pin.clear()
         self.void_box.show()
         self.reason.setFocus()
+
+    def _set_mode(self, reversal: bool) -> None:
+        self.reversal_mode = reversal
+        self.retranslate()
 
     def cancel_void(self) -> bool:
         if self.void_box.isVisible():
@@ -203,6 +284,9 @@ class ReceiptsPage(BusyPage, Retranslates, QWidget):
             return
         receipt = sel[0]
         reason, sup, pin = self.reason.text(), self.supervisor.text().strip(), self.supervisor_pin.text()
+        if self.reversal_mode:
+            self._approve_reversal(session, receipt, reason, sup, pin)
+            return
 
         def done(v: Void) -> None:
             self.void_box.hide()
@@ -216,8 +300,33 @@ class ReceiptsPage(BusyPage, Retranslates, QWidget):
         def failed(e: BaseException) -> None:
             self.supervisor_pin.clear()
             key = getattr(e, "key", "")
+            if key in ("shift.closed", "receipt.reversal_needed"):
+                # refused as a void: what remains is the supervisor's reversal, in the same box
+                self._set_mode(True)
+                self.alert.error(error_text(self.ctx, e) + " " + self.ctx.language.message(
+                    "receipt.reversal_needed", receipt=receipt.receipt_no, date=display_date(receipt.business_date)))
             (self.reason if key == "receipt.reason_required" else self.supervisor_pin).setFocus()
 
         Op(self, lambda: self.ctx.service.void_receipt(session, receipt.receipt_id, reason, sup, pin),
+           disable=(self.approve_button,), changes=Changes(receipts=True, outbox=True)) \
+            .success(done).failure(failed).run()
+
+    def _approve_reversal(self, session: Session, receipt: Receipt, reason: str, sup: str, pin: str) -> None:
+        service = self.ctx.service
+
+        def done(rv: Reversal) -> None:
+            self.void_box.hide()
+            self._set_mode(False)
+            self.alert.ok(self.tr("Receipt %1 reversed (%2), approved by %3; the reversal is dated %4 and goes to "
+                                  "the central server.").replace("%1", rv.receipt_no)
+                          .replace("%2", format_inr(rv.amount_paise)).replace("%3", rv.approved_by)
+                          .replace("%4", display_date(rv.business_date)))
+            self.reversed_.emit(rv)
+
+        def failed(e: BaseException) -> None:
+            self.supervisor_pin.clear()
+            (self.reason if getattr(e, "key", "") == "receipt.reason_required" else self.supervisor_pin).setFocus()
+
+        Op(self, lambda: reverse_receipt(service, session, receipt.receipt_id, reason, sup, pin),
            disable=(self.approve_button,), changes=Changes(receipts=True, outbox=True)) \
             .success(done).failure(failed).run()

@@ -66,6 +66,14 @@
         <translation>फिर से छापें (Ctrl+P)</translation>
     </message>
     <message>
+        <source>One account (Alt+&amp;G)</source>
+        <translation>एक खाता (Alt+&amp;G)</translation>
+    </message>
+    <message>
+        <source>Several accounts, one cheque/DD (Alt+&amp;G)</source>
+        <translation>कई खाते, एक चेक/डीडी (Alt+&amp;G)</translation>
+    </message>
+    <message>
         <source>No receipt yet in this session.</source>
         <translation>इस सत्र में अभी कोई रसीद नहीं।</translation>
     </message>
@@ -720,12 +728,123 @@
         <translation>उस दिन का कोई चेक या डीडी मेल नहीं खाता।</translation>
     </message>
     <message>
+        <source>Cheque/DD %1 paid %2 accounts, %3. Its dishonour reverses every receipt of it:</source>
+        <translation>चेक/डीडी %1 से %2 खातों का भुगतान हुआ, %3। इसके अनादरण से इसकी हर रसीद प्रत्यावर्तित होगी:</translation>
+    </message>
+    <message>
         <source>Receipt %1, account %2, %3: %4</source>
         <translation>रसीद %1, खाता %2, %3: %4</translation>
     </message>
     <message>
         <source>Dishonour of receipt %1 (%2) recorded; it goes to the central server, which reverses the payment on account %3.</source>
         <translation>रसीद %1 (%2) का अनादरण दर्ज हुआ; यह केंद्रीय सर्वर को जाता है, जो खाता %3 पर भुगतान उलट देता है।</translation>
+    </message>
+    <message>
+        <source>Dishonour recorded for all %1 receipts of the cheque/DD (%2): %3; they go to the central server, which reverses each payment.</source>
+        <translation>चेक/डीडी की सभी %1 रसीदों (%2) का अनादरण दर्ज हुआ: %3; ये केंद्रीय सर्वर को जाते हैं, जो हर भुगतान प्रत्यावर्तित करता है।</translation>
+    </message>
+</context>
+<context>
+    <name>GroupPaymentPanel</name>
+    <message>
+        <source>One cheque or DD for several accounts</source>
+        <translation>कई खातों के लिए एक चेक या डीडी</translation>
+    </message>
+    <message>
+        <source>Mode</source>
+        <translation>भुगतान प्रकार</translation>
+    </message>
+    <message>
+        <source>Cheque/DD number</source>
+        <translation>चेक/डीडी संख्या</translation>
+    </message>
+    <message>
+        <source>Date on it</source>
+        <translation>उस पर तारीख</translation>
+    </message>
+    <message>
+        <source>Bank</source>
+        <translation>बैंक</translation>
+    </message>
+    <message>
+        <source>IFSC or MICR</source>
+        <translation>IFSC या MICR</translation>
+    </message>
+    <message>
+        <source>Amount on it (₹)</source>
+        <translation>उस पर राशि (₹)</translation>
+    </message>
+    <message>
+        <source>Account no.</source>
+        <translation>खाता सं.</translation>
+    </message>
+    <message>
+        <source>Amount for it (₹)</source>
+        <translation>इस खाते की राशि (₹)</translation>
+    </message>
+    <message>
+        <source>DD-MM-YYYY</source>
+        <translation>दिन-माह-वर्ष (DD-MM-YYYY)</translation>
+    </message>
+    <message>
+        <source>Account</source>
+        <translation>खाता</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>नाम</translation>
+    </message>
+    <message>
+        <source>Category</source>
+        <translation>श्रेणी</translation>
+    </message>
+    <message>
+        <source>Amount</source>
+        <translation>राशि</translation>
+    </message>
+    <message>
+        <source>Accounts paid by this cheque or DD: Del removes the chosen one</source>
+        <translation>इस चेक या डीडी से भुगतान वाले खाते: Del चुना हुआ हटाता है</translation>
+    </message>
+    <message>
+        <source>Account number, Enter, amount, Enter adds a line. Del removes the chosen line. F9 saves one receipt per account and prints them with a covering slip. Esc goes back to one account.</source>
+        <translation>खाता संख्या, Enter, राशि, Enter से एक पंक्ति जुड़ती है। Del चुनी पंक्ति हटाता है। F9 हर खाते की एक रसीद सहेजकर कवरिंग पर्ची के साथ छापता है। Esc एक खाते पर लौटाता है।</translation>
+    </message>
+    <message>
+        <source>%1 accounts, sum %2</source>
+        <translation>%1 खाते, योग %2</translation>
+    </message>
+    <message>
+        <source>type the amount on the cheque/DD</source>
+        <translation>चेक/डीडी पर लिखी राशि दर्ज करें</translation>
+    </message>
+    <message>
+        <source>equals the cheque/DD: ready (F9)</source>
+        <translation>चेक/डीडी के बराबर: तैयार (F9)</translation>
+    </message>
+    <message>
+        <source>cheque/DD %1, difference %2</source>
+        <translation>चेक/डीडी %1, अंतर %2</translation>
+    </message>
+    <message>
+        <source>Saving...</source>
+        <translation>सहेजी जा रही है...</translation>
+    </message>
+    <message>
+        <source>%1 receipts saved for cheque/DD %2 (%3): %4. Printing them and the covering slip...</source>
+        <translation>चेक/डीडी %2 (%3) की %1 रसीदें सहेजी गईं: %4। ये और कवरिंग पर्ची छप रही हैं...</translation>
+    </message>
+    <message>
+        <source>Receipts %1 to %2 and the covering slip printed.</source>
+        <translation>रसीदें %1 से %2 और कवरिंग पर्ची छप गईं।</translation>
+    </message>
+    <message>
+        <source>Press Ctrl+P to print them again.</source>
+        <translation>इन्हें फिर छापने के लिए Ctrl+P दबाएँ।</translation>
+    </message>
+    <message>
+        <source>Printing...</source>
+        <translation>छप रही है...</translation>
     </message>
 </context>
 <context>
@@ -900,6 +1019,14 @@
         <translation>%1 अनादरित चेक</translation>
     </message>
     <message>
+        <source>%1 reversal</source>
+        <translation>%1 प्रत्यावर्तन</translation>
+    </message>
+    <message>
+        <source>%1 reversals</source>
+        <translation>%1 प्रत्यावर्तन</translation>
+    </message>
+    <message>
         <source>%1 shift close</source>
         <translation>%1 पाली समापन</translation>
     </message>
@@ -947,6 +1074,10 @@
         <translation>इस पाली की रसीदें</translation>
     </message>
     <message>
+        <source>Receipt %1</source>
+        <translation>रसीद %1</translation>
+    </message>
+    <message>
         <source>Print again (Ctrl+P)</source>
         <translation>फिर से छापें (Ctrl+P)</translation>
     </message>
@@ -957,6 +1088,14 @@
     <message>
         <source>Back to collect (Esc)</source>
         <translation>संग्रह पर लौटें (Esc)</translation>
+    </message>
+    <message>
+        <source>Receipt of another shift or day: its number, Enter (Ctrl+F)</source>
+        <translation>दूसरी पाली या दिन की रसीद: उसकी संख्या, Enter (Ctrl+F)</translation>
+    </message>
+    <message>
+        <source>Reverse a receipt: supervisor&apos;s approval</source>
+        <translation>रसीद प्रत्यावर्तन: सुपरवाइज़र की स्वीकृति</translation>
     </message>
     <message>
         <source>Cancel a receipt: supervisor&apos;s approval</source>
@@ -973,6 +1112,10 @@
     <message>
         <source>Supervisor&apos;s &amp;PIN</source>
         <translation>सुपरवाइज़र का पिन (&amp;P)</translation>
+    </message>
+    <message>
+        <source>Approve the reversal (Enter)</source>
+        <translation>प्रत्यावर्तन स्वीकृत करें (Enter)</translation>
     </message>
     <message>
         <source>Approve and cancel the receipt (Enter)</source>
@@ -1033,6 +1176,10 @@
     <message>
         <source>Receipt %1 cancelled, approved by %2. Printing the cancellation slip...</source>
         <translation>रसीद %1 रद्द, स्वीकृति %2 द्वारा। रद्दीकरण पर्ची छप रही है...</translation>
+    </message>
+    <message>
+        <source>Receipt %1 reversed (%2), approved by %3; the reversal is dated %4 and goes to the central server.</source>
+        <translation>रसीद %1 प्रत्यावर्तित (%2), स्वीकृतकर्ता %3; प्रत्यावर्तन %4 की तारीख का है और केंद्रीय सर्वर को जाता है।</translation>
     </message>
 </context>
 <context>
