@@ -11,6 +11,7 @@ central_server/static/verify/verify.js (in the browser): they must agree on ever
 from __future__ import annotations
 
 import re
+import time
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -21,6 +22,7 @@ import pytest
 
 from central_server import counters, db, keys, migrate
 from central_server import verify as verifier
+from central_server.api.routes import verify_offline
 from central_server.config import Settings
 from central_server.ingest import RecordIn, ingest_records
 from counter_app.domain.chain import seal
@@ -65,6 +67,7 @@ class Codes:
     pending: str  # genuine, never sent
     early: str  # signed by the counter's key, dated before the key was enrolled
     amount_paise: int
+    database_url: str
 
 
 @pytest.fixture
@@ -107,7 +110,7 @@ def server(tmp_path: Path, signer: Signer):
         ingest_records(conn, CODE, [RecordIn("receipt", received.receipt_id, received.wire())])
     engine.dispose()
     codes = Codes(compact(received), compact(pending), compact(signed(signer, 9, day=BEFORE_ENROLMENT)),
-                  received.amount_paise)
+                  received.amount_paise, url)
     with LiveServer(url) as srv:
         yield srv, codes
 
@@ -183,6 +186,25 @@ def test_verify_offline_in_chromium(browser, server, signer):
     _open(browser, base, codes.received)
     assert browser.find_element(By.ID, "verdict").text.startswith("Genuine receipt.")  # back online
 
+    # a counter enrolled after the first visit: the next online visit refreshes the kept keys
+    late = Signer.from_text(private_to_text(new_private_key()))
+    engine = db.make_engine(Settings(database_url=codes.database_url))
+    with db.write_tx(engine) as conn:
+        counters.add(conn, "V16", "Enrolled later")
+        keys.register(conn, "V16", public_text(late.private), ENROLLED)
+    engine.dispose()
+    time.sleep(verify_offline.KEYS_REBUILD_S + 0.3)  # the server's own short cache of the list
+    browser.get(f"{base}/verify?lang=en")
+    assert browser.execute_async_script("""
+        const [kid, done] = arguments;
+        const until = Date.now() + 20000;
+        const look = () => caches.match('/verify/keys.json').then(r => r ? r.json() : {keys: []}).then(d => {
+            if (d.keys.some(k => k.key_id === kid)) done(true);
+            else if (Date.now() > until) done(false);
+            else setTimeout(look, 100);
+        });
+        look();""", late.key_id), "the worker kept the key list of the first visit"
+
     # the honest cut: no server at all
     srv.stop()
     _open(browser, base, codes.received)
@@ -212,6 +234,9 @@ def test_verify_offline_in_chromium(browser, server, signer):
 
     _open(browser, base, codes.early)
     assert _offline_verdict(browser) == NOT_IN_USE
+
+    _open(browser, base, compact(signed(late, 1, counter="V16")))
+    assert _offline_verdict(browser).startswith(VALID)
 
     # a code pasted into the form, offline
     browser.get(f"{base}/verify?lang=en")

@@ -25,7 +25,7 @@ from central_server.hq import web as hq_web
 router = APIRouter(include_in_schema=False)
 STATIC = Path(__file__).resolve().parents[2] / "static" / "verify"
 KEYS_MAX_AGE_S = 300  # a re-enrolled counter's new key reaches phones within minutes
-KEYS_REBUILD_S = 5.0  # the list is read from the database at most this often per process
+KEYS_REBUILD_S = 2.0  # the list is read from the database at most this often per process
 
 
 def _build() -> str:

@@ -65,7 +65,9 @@ function page(request, url) {
 }
 
 function asset(request, key) {
-  return fetch(request).then(function (resp) {
+  // revalidated every time (an ETag makes that a 304): the browser's HTTP cache would otherwise
+  // hold a key list for its max-age, and a newly enrolled counter's key would wait for it
+  return fetch(new Request(request, { cache: "no-cache" })).then(function (resp) {
     if (resp.ok) {
       var copy = resp.clone();
       caches.open(CACHE).then(function (cache) { return cache.put(key, copy); });

@@ -205,7 +205,14 @@
     }
     var code = new URLSearchParams(root.location.search).get(QUERY);
     var textNode = doc.getElementById("verify-text");
-    if (!code || doc.getElementById("verdict") || !textNode) return; // the server has answered
+    if (!code || doc.getElementById("verdict") || !textNode) {
+      // online: the server has answered; the worker takes the chance to refresh the keys it keeps
+      // (a counter enrolled since the last visit), so the next offline check knows them
+      if (root.navigator.serviceWorker && root.navigator.serviceWorker.controller) {
+        root.fetch("/verify/keys.json").catch(function () {});
+      }
+      return;
+    }
     var text = JSON.parse(textNode.textContent);
     var area = doc.getElementById("r");
     if (area && !area.value) area.value = code;
