@@ -119,13 +119,16 @@ def server_side(tmp: Path) -> dict[str, float]:
 
 
 def main() -> None:
+    load_before = os.getloadavg()[0]
     with tempfile.TemporaryDirectory(dir=os.environ.get("BENCH_TMP")) as tmp:
         out = counter_side(Path(tmp))
         server_dir = Path(tmp) / "server"
         server_dir.mkdir()
         out.update(server_side(server_dir))
+    # the machine's load beside the figures: on a shared box a p99 says as much about the neighbours
     emit({"consumers": CONSUMERS, "receipts_before": RECEIPTS, "issues": ISSUES,
-          "verify_receipts": VERIFY_RECEIPTS, "verify_checks": VERIFY_CHECKS, **out})
+          "verify_receipts": VERIFY_RECEIPTS, "verify_checks": VERIFY_CHECKS, **out,
+          "load_1m_before": load_before, "load_1m_after": os.getloadavg()[0], "cpus": os.cpu_count()})
 
 
 if __name__ == "__main__":
