@@ -179,6 +179,7 @@ def disconnection_side(tmp: Path) -> dict[str, float]:
 
 
 def main() -> None:
+    load_before = os.getloadavg()[0]
     with tempfile.TemporaryDirectory(dir=os.environ.get("BENCH_TMP")) as tmp:
         out = counter_side(Path(tmp))
         server_dir = Path(tmp) / "server"
@@ -187,9 +188,11 @@ def main() -> None:
         disc_dir = Path(tmp) / "disconnections"
         disc_dir.mkdir()
         out.update(disconnection_side(disc_dir))
+    # the machine's load beside the figures: on a shared box a p99 says as much about the neighbours
     emit({"consumers": CONSUMERS, "receipts_before": RECEIPTS, "issues": ISSUES,
           "verify_receipts": VERIFY_RECEIPTS, "verify_checks": VERIFY_CHECKS, "disc_consumers": DISC_CONSUMERS,
-          "disc_receipts": DISC_RECEIPTS, "disc_list": DISC_LIST, **out})
+          "disc_receipts": DISC_RECEIPTS, "disc_list": DISC_LIST, **out,
+          "load_1m_before": load_before, "load_1m_after": os.getloadavg()[0], "cpus": os.cpu_count()})
 
 
 if __name__ == "__main__":

@@ -1,19 +1,20 @@
 """What the public /verify page says about a receipt's QR text: whether its signature is a KESCO
 counter's (kesco_protocol.signing, checked against central_server.keys) and, if it is, the
 receipt's state at the server: received, cancelled or dishonoured (with the date), held with other
-details, or not received yet. It tells no more than the paper shows: the name is masked."""
+details, or not received yet. It tells no more than the paper shows: the name is masked.
+`public_keys` is the list the page's service worker keeps for checking signatures offline."""
 
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
 from sqlalchemy import Connection, select
 
 from central_server import keys
-from central_server.models import receipts, records
+from central_server.models import counter_keys, receipts, records
 from kesco_protocol.errors import ValidationError
 from kesco_protocol.signing import Claim, parse, verify_signature
 
@@ -21,6 +22,10 @@ from kesco_protocol.signing import Claim, parse, verify_signature
 RECEIVED, CANCELLED, DISHONOURED, NOT_RECEIVED = "received", "cancelled", "dishonoured", "not_received"
 MISMATCH, FORGED, UNKNOWN_KEY, UNREADABLE = "mismatch", "forged", "unknown_key", "unreadable"
 GENUINE = frozenset({RECEIVED, CANCELLED, DISHONOURED, NOT_RECEIVED, MISMATCH})
+IST = timezone(timedelta(hours=5, minutes=30))
+#: keys in the offline list at most (44 counters re-enrolled for years stay far below it); the
+#: newest are kept, so a flood of re-enrolments cannot grow what every phone downloads
+MAX_PUBLIC_KEYS = 5000
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,3 +87,23 @@ def _json(text: str | None) -> dict[str, Any]:
 def _name(payload: str | None) -> str | None:
     name = _json(payload).get("consumer_name")
     return mask_name(name) if isinstance(name, str) else None
+
+
+def _ist(value: datetime | None) -> str | None:
+    if value is None:
+        return None
+    return (value if value.tzinfo else value.replace(tzinfo=UTC)).astimezone(IST).isoformat(timespec="seconds")
+
+
+def public_keys(conn: Connection, now: datetime) -> dict[str, Any]:
+    """Every counter's public keys with their validity, in IST (+05:30): the browser checks that a
+    receipt's business date (an IST date) lies between the dates of valid_from and valid_to."""
+    rows = conn.execute(select(counter_keys.c.key_id, counter_keys.c.counter_code, counter_keys.c.public_key,
+                               counter_keys.c.valid_from, counter_keys.c.valid_to)
+                        .order_by(counter_keys.c.valid_from.desc(), counter_keys.c.key_id)
+                        .limit(MAX_PUBLIC_KEYS + 1)).all()
+    return {"format": "kesco-verify-keys/1", "generated_at": _ist(now),
+            "truncated": len(rows) > MAX_PUBLIC_KEYS,
+            "keys": [{"key_id": r.key_id, "counter_code": r.counter_code, "public_key": r.public_key,
+                      "valid_from": _ist(r.valid_from), "valid_to": _ist(r.valid_to)}
+                     for r in rows[:MAX_PUBLIC_KEYS]]}

@@ -34,6 +34,9 @@ QUERY = "r"
 _FIELDS = ("receipt_no", "receipt_id", "account_no", "amount_paise", "value_date", "counter_code", "key_id",
            "hash")
 _KEY_ID = re.compile(r"^[0-9a-f]{16}$", re.ASCII)
+# base64url as printed: no padding, no "+" or "/" (which the decoder would take too), nothing else
+# (which it would drop): one text per receipt, read alike here and by the browser's verifier
+_B64U = re.compile(r"^[A-Za-z0-9_-]+$", re.ASCII)
 
 
 def b64u(raw: bytes) -> str:
@@ -178,6 +181,8 @@ def parse(text: str) -> tuple[Claim, str]:
         raise ValidationError("verify.unreadable", detail="not a KESCO receipt code of a known version")
     fields = parts[1:-1]
     try:
+        if not _B64U.match(fields[7]) or not _B64U.match(parts[-1]):
+            raise ValueError("hash or signature not in base64url")
         amount = int(fields[3])
         digest = unb64u(fields[7])
         if len(digest) != 32 or not fields[3].isascii() or not fields[3].isdigit():

@@ -1,6 +1,7 @@
-"""Regenerate the /verify screenshots in docs/screenshots/ (genuine, cancelled, forged; English
-and Hindi) from a real run: a central server on loopback, an enrolled counter that signs, synced
-receipts, one cancelled, one code with its amount changed; Debian's chromium, headless.
+"""Regenerate the /verify screenshots in docs/screenshots/ (genuine, cancelled, forged, and the
+offline answer; English and Hindi) from a real run: a central server on loopback, an enrolled
+counter that signs, synced receipts, one cancelled, one code with its amount changed; then the
+server stopped, and the page answering from its service worker; Debian's chromium, headless.
 
     .venv/bin/python scripts/screenshots_verify.py [--out docs/screenshots]
 """
@@ -23,11 +24,14 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--out", default=str(REPO / "docs" / "screenshots"))
     args = ap.parse_args()
+    from datetime import UTC, datetime
     from urllib.parse import urlencode
 
     from selenium import webdriver
     from selenium.webdriver.chrome.options import Options
     from selenium.webdriver.chrome.service import Service
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
 
     from counter_app.services.collection import Session
     from kesco_protocol.signing import compact
@@ -44,6 +48,17 @@ def main() -> None:
             k.service.void_receipt(Session("clerk1", "Test Clerk", "clerk"), cancelled.receipt_id,
                                    "wrong account typed", SUPERVISOR[0], SUPERVISOR[1])
             k.engine.drain()
+            # the test counters' clock stands on 28 Nov 2026 (tests/sync/harness): their key is made to
+            # have been enrolled on that day, as a counter's whose clock is right would be, so that the
+            # offline check (the key in use on the receipt's date) sees what a real counter's shows
+            from sqlalchemy import update
+
+            from central_server import db as sdb
+            from central_server.models import counter_keys
+
+            with sdb.write_tx(env.server_engine) as conn:
+                conn.execute(update(counter_keys).where(counter_keys.c.counter_code == "K07")
+                             .values(valid_from=datetime(2026, 11, 27, 18, 30, tzinfo=UTC)))
             code = compact(paid)
             forged = code.replace(f"~{paid.amount_paise}~", f"~{paid.amount_paise * 10}~")
             options = Options()
@@ -60,6 +75,21 @@ def main() -> None:
                         path = out / f"30-verify-{name}-{lang}.png"
                         driver.save_screenshot(str(path))
                         print(path)
+                # the offline answer: the page opened once (its service worker keeps it), the server gone
+                driver.get(f"{env.server.url}/verify?lang=en")
+                driver.execute_async_script("""
+                    const done = arguments[arguments.length - 1];
+                    navigator.serviceWorker.ready.then(() => {
+                        const wait = () => navigator.serviceWorker.controller ? done() : setTimeout(wait, 50);
+                        wait();
+                    });""")
+                env.server.stop()
+                for lang in ("en", "hi"):
+                    driver.get(f"{env.server.url}/verify?{urlencode({'r': code, 'lang': lang})}")
+                    WebDriverWait(driver, 20).until(lambda d: d.find_elements(By.ID, "offline-verdict"))
+                    path = out / f"30-verify-offline-{lang}.png"
+                    driver.save_screenshot(str(path))
+                    print(path)
             finally:
                 driver.quit()
         finally:

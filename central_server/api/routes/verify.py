@@ -1,7 +1,9 @@
-"""The public receipt check, `/verify` (no login, no script): a phone's camera opens the link in a
-receipt's QR, or a person pastes the code; the page says whether the receipt is genuine and its
-state at the server (central_server.verify), in English or Hindi (`?lang=hi`). Rate-limited per
-client address, in this process's memory like the enrolment limits."""
+"""The public receipt check, `/verify` (no login): a phone's camera opens the link in a receipt's
+QR, or a person pastes the code; the page says whether the receipt is genuine and its state at the
+server (central_server.verify), in English or Hindi (`?lang=hi`). Rate-limited per client address,
+in this process's memory like the enrolment limits. The answer is the server's, written into the
+page; the page's one script (verify_offline) only speaks when the page came from the service
+worker's cache, without a network."""
 
 from __future__ import annotations
 
@@ -13,11 +15,13 @@ from fastapi.responses import HTMLResponse
 
 from central_server import db
 from central_server import verify as verifier
+from central_server.api.routes import verify_offline
 from central_server.hq import web as hq_web
 from central_server.throttle import SlidingLimit
 from kesco_protocol.money import format_inr
 
 router = APIRouter(include_in_schema=False)
+router.include_router(verify_offline.router)
 TRIES_PER_MINUTE = 30  # a lineman checks a street's receipts; a script walking ids gets nowhere
 
 # key -> (English, Hindi)
@@ -50,6 +54,19 @@ TEXT: dict[str, tuple[str, str]] = {
     verifier.UNREADABLE: ("This is not a KESCO receipt code.", "यह KESCO रसीद कोड नहीं है।"),
     "too_many": ("Too many checks from this address: wait a minute and try again.",
                  "इस पते से बहुत अधिक जाँचें: एक मिनट रुककर फिर प्रयास करें।"),
+    # what the page's script says offline (central_server/static/verify/verify.js)
+    "offline_valid": ("Signature valid — state at the server unknown (offline). Check again when online to "
+                      "see whether the central server received it or it was cancelled.",
+                      "हस्ताक्षर सही है — सर्वर पर स्थिति अज्ञात (ऑफ़लाइन)। केंद्रीय सर्वर को रसीद मिली या वह रद्द हुई, "
+                      "यह ऑनलाइन होने पर फिर जाँचें।"),
+    "key_not_valid": ("NOT GENUINE: the counter's key that signed it was not in use on the receipt's date.",
+                      "असली नहीं: जिस काउंटर कुंजी से हस्ताक्षर हुए, वह रसीद की तिथि पर उपयोग में नहीं थी।"),
+    "unsupported": ("This browser cannot check signatures offline: check the receipt when online.",
+                    "यह ब्राउज़र ऑफ़लाइन हस्ताक्षर नहीं जाँच सकता: ऑनलाइन होने पर रसीद जाँचें।"),
+    "no_keys": ("The counters' keys are not stored on this phone yet: open this page once while online.",
+                "काउंटरों की कुंजियाँ इस फ़ोन पर अभी सहेजी नहीं गई हैं: ऑनलाइन रहते हुए यह पेज एक बार खोलें।"),
+    "keys_as_of": ("Checked offline with the counters' keys as of {when}.",
+                   "ऑफ़लाइन जाँच, काउंटरों की {when} तक की कुंजियों से।"),
     "receipt_no": ("Receipt number", "रसीद संख्या"),
     "account_no": ("Account", "खाता संख्या"),
     "amount": ("Amount", "राशि"),
@@ -57,6 +74,14 @@ TEXT: dict[str, tuple[str, str]] = {
     "counter": ("Counter", "काउंटर"),
     "consumer": ("Consumer", "उपभोक्ता"),
 }
+
+
+OFFLINE_KEYS = ("offline_valid", verifier.FORGED, verifier.UNKNOWN_KEY, "key_not_valid", verifier.UNREADABLE,
+                "unsupported", "no_keys", "keys_as_of", "receipt_no", "account_no", "amount", "value_date", "counter")
+# the server's headers, with the page's own script, its service worker and its key list allowed
+HEADERS = {**hq_web.SECURITY_HEADERS,
+           "Content-Security-Policy": hq_web.SECURITY_HEADERS["Content-Security-Policy"]
+           + "; script-src 'self'; connect-src 'self'; worker-src 'self'"}
 
 
 def _limit(request: Request) -> SlidingLimit:
@@ -85,7 +110,8 @@ def verify_page(request: Request, r: Annotated[str | None, Query(max_length=1000
         en, hindi = TEXT[key]
         return (hindi if hi else en).format(**params)
 
-    ctx: dict[str, Any] = {"t": t, "hi": hi, "code": r or "", "verdict": None, "message": None, "inr": format_inr}
+    ctx: dict[str, Any] = {"t": t, "hi": hi, "code": r or "", "verdict": None, "message": None, "inr": format_inr,
+                           "offline_text": {k: TEXT[k][hi] for k in OFFLINE_KEYS}}
     status = 200
     if r:
         address = request.client.host if request.client else "unknown"
@@ -97,7 +123,7 @@ def verify_page(request: Request, r: Annotated[str | None, Query(max_length=1000
             ctx["verdict"] = v
             ctx["message"] = t(v.state, when=_when(v.when))
     html = hq_web.templates.get_template("verify.html").render(**ctx)
-    headers = dict(hq_web.SECURITY_HEADERS)
+    headers = dict(HEADERS)
     if status == 429:
         headers["Retry-After"] = "60"
     return HTMLResponse(html, status_code=status, headers=headers)
