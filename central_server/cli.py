@@ -474,6 +474,9 @@ def build_parser() -> argparse.ArgumentParser:
     from central_server.billing import commands as billing_commands
 
     billing_commands.register(sub, common)
+    from central_server.bank import commands as bank_commands
+
+    bank_commands.register(sub, common)
 
     s = sub.add_parser("openapi", help="print or write the OpenAPI document")
     s.add_argument("--output", default=None)
