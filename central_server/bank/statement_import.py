@@ -168,13 +168,25 @@ def _credit(conn: Connection, rep: BankReport, line: Line, tokens: set[str], lin
         return "cash", cash[0]["deposit_id"], ""
     groups = _groups(conn, tokens, amount, _OPEN_FOR_CREDIT)
     if len(groups) == 1:
-        conn.execute(update(instruments).where(instruments.c.group_id == groups[0])
-                     .values(state="realised", statement_line_id=line_id, changed_at=now))
+        carried = conn.execute(update(instruments).where(instruments.c.group_id == groups[0])
+                               .values(state="realised", statement_line_id=line_id, changed_at=now)
+                               .returning(instruments.c.deposit_id)).scalars().all()
         rep.instruments_realised += 1
+        _settle_slips(conn, {s for s in carried if s})
         return "realised", groups[0], ""
     if groups:
         return "unmatched", None, f"ambiguous: {len(groups)} cheques/DDs have this number and amount"
     return "unmatched", None, "a credit with no deposit slip or cheque/DD of ours for this number and amount"
+
+
+def _settle_slips(conn: Connection, slip_ids: set[str]) -> None:
+    """A slip whose cash was credited is matched once none of its cheques or DDs is still clearing."""
+    for dep in sorted(slip_ids):
+        clearing = conn.execute(select(instruments.c.receipt_id).where(
+            instruments.c.deposit_id == dep, instruments.c.state.in_(_OPEN_FOR_CREDIT)).limit(1)).first()
+        if clearing is None:
+            conn.execute(update(deposits).where(deposits.c.deposit_id == dep, deposits.c.state == "cash")
+                         .values(state="matched"))
 
 
 def _debit(conn: Connection, rep: BankReport, line: Line, tokens: set[str], line_id: int,
@@ -190,8 +202,10 @@ def _debit(conn: Connection, rep: BankReport, line: Line, tokens: set[str], line
     reason = f"returned by the bank: {line.description}".strip()
     done = returns.dishonour_receipts(conn, ids, fingerprint=line.fingerprint, reason=reason, day=line.txn_date,
                                       now=now)
-    conn.execute(update(instruments).where(instruments.c.group_id == group)
-                 .values(state="returned", statement_line_id=line_id, changed_at=now))
+    slips = conn.execute(update(instruments).where(instruments.c.group_id == group)
+                         .values(state="returned", statement_line_id=line_id, changed_at=now)
+                         .returning(instruments.c.deposit_id)).scalars().all()
+    _settle_slips(conn, {s for s in slips if s})
     rep.instruments_returned += 1
     rep.receipts_dishonoured += sum(1 for d in done if d["applied"])
     return "returned", group, ""

@@ -233,3 +233,16 @@ def test_bank_import_command(client, engine, accounts, tmp_path, database_url, c
     capsys.readouterr()
     assert cli.main(["bank", "review", *url]) == 0
     assert "N333012345" in capsys.readouterr().out
+
+
+def test_slip_matched_once_its_cash_and_every_cheque_are_credited(client, engine, accounts, tmp_path):
+    day = setup_day(client, engine, accounts)
+    txns = [*statement(day), Txn("01 Dec 2026", "CLG DD 900001 BOB", "900001", credit=7_777_00)]
+    first = write_sbi_statement(tmp_path / "a.csv", txns[:3])  # cash, one cheque: the others still clearing
+    import_statement(engine, first, load_mapping(SBI))
+    with db.read_tx(engine) as conn:
+        assert conn.execute(select(deposits.c.state).where(deposits.c.slip_no == "PIS-101")).scalar_one() == "cash"
+    rep = import_statement(engine, write_sbi_statement(tmp_path / "b.csv", txns), load_mapping(SBI))
+    assert rep.lines_seen == 3 and rep.instruments_returned == 1 and rep.instruments_realised == 1, rep
+    with db.read_tx(engine) as conn:
+        assert conn.execute(select(deposits.c.state).where(deposits.c.slip_no == "PIS-101")).scalar_one() == "matched"
