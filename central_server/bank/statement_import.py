@@ -24,7 +24,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine, insert, select, update
+from sqlalchemy import Connection, Engine, bindparam, insert, select, update
 
 from central_server import db
 from central_server.bank import returns
@@ -104,8 +104,7 @@ def import_statement(engine: Engine, path: str | Path, mapping: StatementMapping
         now = datetime.now(UTC)
         rep.outcome = "dry_run" if dry_run else "applied"
         rep.import_id = _insert_import(conn, rep, path, by, started)
-        for line in st.lines:
-            _apply_line(conn, rep, line, now)
+        _apply_lines(conn, _Book(conn, st.lines), rep, st.lines, now)
         if dry_run:
             raise _Rollback
         conn.execute(update(bank_imports).where(bank_imports.c.id == rep.import_id).values(**_counts(rep)))
@@ -118,33 +117,89 @@ def import_statement(engine: Engine, path: str | Path, mapping: StatementMapping
     return rep
 
 
-def _apply_line(conn: Connection, rep: BankReport, line: Line, now: datetime) -> None:
-    fp = line.fingerprint
-    if conn.execute(select(bank_lines.c.id).where(bank_lines.c.fingerprint == fp)).first() is not None:
-        rep.lines_seen += 1
+class _Book:
+    """What the lines are matched against, read once per import (a statement of a month is
+    thousands of lines: one look-up each would be most of the time): the fingerprints already
+    imported, the slips not yet matched by number, the instruments whose number a line names.
+    Kept current as lines match; the database is written as each line decides."""
+
+    CHUNK = 500
+
+    def __init__(self, conn: Connection, lines: list[Line]) -> None:
+        fps = [ln.fingerprint for ln in lines]
+        self.seen: set[str] = set()
+        for i in range(0, len(fps), self.CHUNK):
+            self.seen.update(conn.execute(select(bank_lines.c.fingerprint).where(
+                db.member_of(bank_lines.c.fingerprint, fps[i:i + self.CHUNK], conn))).scalars())
+        self.slips: dict[str, list[dict[str, Any]]] = {}
+        for d in conn.execute(select(deposits).where(deposits.c.state != "matched")).mappings():
+            self.slips.setdefault(d["slip_no"], []).append(dict(d))
+        words = sorted(set().union(*(ln.tokens() for ln in lines if ln.fingerprint not in self.seen)))
+        self.by_number: dict[str, list[dict[str, Any]]] = {}
+        self.by_deposit: dict[str, list[dict[str, Any]]] = {}
+        cols = (instruments.c.receipt_id, instruments.c.group_id, instruments.c.number, instruments.c.amount_paise,
+                instruments.c.state, instruments.c.deposit_id)
+        for i in range(0, len(words), self.CHUNK):
+            for r in conn.execute(select(*cols).where(
+                    db.member_of(instruments.c.number, words[i:i + self.CHUNK], conn))).mappings():
+                row = dict(r)
+                self.by_number.setdefault(row["number"], []).append(row)
+                if row["deposit_id"]:
+                    self.by_deposit.setdefault(row["deposit_id"], []).append(row)
+
+    def deposits_named(self, tokens: set[str]) -> list[dict[str, Any]]:
+        found = {d["deposit_id"]: d for t in tokens for d in self.slips.get(t, ()) if d["state"] != "matched"}
+        return [found[k] for k in sorted(found)]
+
+    def instruments_named(self, tokens: set[str]) -> list[dict[str, Any]]:
+        found = {r["receipt_id"]: r for t in tokens for r in self.by_number.get(t, ())}
+        return list(found.values())
+
+    def set_group(self, group: str, tokens: set[str], state: str) -> None:
+        for r in self.instruments_named(tokens):
+            if r["group_id"] == group:
+                r["state"] = state
+
+
+def _apply_lines(conn: Connection, book: _Book, rep: BankReport, lines: list[Line], now: datetime) -> None:
+    """Every new line stored at once (one statement), then decided in order; the outcomes and
+    the review items written in bulk at the end."""
+    new = [ln for ln in lines if ln.fingerprint not in book.seen]
+    rep.lines_seen = len(lines) - len(new)
+    if not new:
         return
-    line_id = int(conn.execute(insert(bank_lines).values(
-        import_id=rep.import_id, line_no=line.line_no, fingerprint=fp, txn_date=line.txn_date,
-        value_date=line.value_date, description=line.description, reference=line.reference,
-        debit_paise=line.debit_paise, credit_paise=line.credit_paise, balance_paise=line.balance_paise,
-        outcome="unmatched", matched=None).returning(bank_lines.c.id)).scalar_one())
-    tokens = line.tokens()
-    if line.credit_paise:
-        outcome, matched, reason = _credit(conn, rep, line, tokens, line_id, now)
-    else:
-        outcome, matched, reason = _debit(conn, rep, line, tokens, line_id, now)
-    if outcome == "unmatched":
-        rep.lines_unmatched += 1
-        conn.execute(insert(bank_review).values(line_id=line_id, reason=reason[:200], opened_at=now))
-    else:
-        conn.execute(update(bank_lines).where(bank_lines.c.id == line_id).values(outcome=outcome, matched=matched))
+    conn.execute(insert(bank_lines), [{
+        "import_id": rep.import_id, "line_no": ln.line_no, "fingerprint": ln.fingerprint, "txn_date": ln.txn_date,
+        "value_date": ln.value_date, "description": ln.description, "reference": ln.reference,
+        "debit_paise": ln.debit_paise, "credit_paise": ln.credit_paise, "balance_paise": ln.balance_paise,
+        "outcome": "unmatched", "matched": None} for ln in new])
+    ids = dict(conn.execute(select(bank_lines.c.fingerprint, bank_lines.c.id)
+                            .where(bank_lines.c.import_id == rep.import_id)).all())
+    outcomes: list[dict[str, Any]] = []
+    review: list[dict[str, Any]] = []
+    for line in new:
+        line_id = int(ids[line.fingerprint])
+        tokens = line.tokens()
+        if line.credit_paise:
+            outcome, matched, reason = _credit(conn, book, rep, line, tokens, line_id, now)
+        else:
+            outcome, matched, reason = _debit(conn, book, rep, line, tokens, line_id, now)
+        if outcome == "unmatched":
+            review.append({"line_id": line_id, "reason": reason[:200], "opened_at": now})
+        else:
+            outcomes.append({"lid": line_id, "o": outcome, "m": matched})
+    rep.lines_unmatched = len(review)
+    if review:
+        conn.execute(insert(bank_review), review)
+    if outcomes:
+        conn.execute(update(bank_lines).where(bank_lines.c.id == bindparam("lid"))
+                     .values(outcome=bindparam("o"), matched=bindparam("m")), outcomes)
 
 
-def _credit(conn: Connection, rep: BankReport, line: Line, tokens: set[str], line_id: int,
+def _credit(conn: Connection, book: _Book, rep: BankReport, line: Line, tokens: set[str], line_id: int,
             now: datetime) -> tuple[str, str | None, str]:
     amount = line.credit_paise
-    slips = conn.execute(select(deposits).where(db.member_of(deposits.c.slip_no, tokens, conn),
-                                                deposits.c.state != "matched")).mappings().all()
+    slips = book.deposits_named(tokens)
     whole = [d for d in slips if (d["state"] == "recorded" and d["amount_paise"] == amount)
              or (d["state"] == "cash" and d["instruments_paise"] == amount)]
     cash = [d for d in slips if d["state"] == "recorded" and d["instruments_paise"] > 0 and d["cash_paise"] == amount]
@@ -154,6 +209,10 @@ def _credit(conn: Connection, rep: BankReport, line: Line, tokens: set[str], lin
         dep = whole[0]
         conn.execute(update(deposits).where(deposits.c.deposit_id == dep["deposit_id"])
                      .values(state="matched", matched_line_id=line_id))
+        dep["state"] = "matched"
+        for r in book.by_deposit.get(dep["deposit_id"], ()):
+            if r["state"] in _OPEN_FOR_CREDIT:
+                r["state"] = "realised"
         rep.deposits_matched += 1
         realised = conn.execute(update(instruments).where(
             instruments.c.deposit_id == dep["deposit_id"], instruments.c.state.in_(_OPEN_FOR_CREDIT))
@@ -164,22 +223,24 @@ def _credit(conn: Connection, rep: BankReport, line: Line, tokens: set[str], lin
     if cash:
         conn.execute(update(deposits).where(deposits.c.deposit_id == cash[0]["deposit_id"])
                      .values(state="cash", matched_line_id=line_id))
+        cash[0]["state"] = "cash"
         rep.deposits_matched += 1
         return "cash", cash[0]["deposit_id"], ""
-    groups = _groups(conn, tokens, amount, _OPEN_FOR_CREDIT)
+    groups = _groups(book, tokens, amount, _OPEN_FOR_CREDIT)
     if len(groups) == 1:
         carried = conn.execute(update(instruments).where(instruments.c.group_id == groups[0])
                                .values(state="realised", statement_line_id=line_id, changed_at=now)
                                .returning(instruments.c.deposit_id)).scalars().all()
         rep.instruments_realised += 1
-        _settle_slips(conn, {s for s in carried if s})
+        book.set_group(groups[0], tokens, "realised")
+        _settle_slips(conn, book, {s for s in carried if s})
         return "realised", groups[0], ""
     if groups:
         return "unmatched", None, f"ambiguous: {len(groups)} cheques/DDs have this number and amount"
     return "unmatched", None, "a credit with no deposit slip or cheque/DD of ours for this number and amount"
 
 
-def _settle_slips(conn: Connection, slip_ids: set[str]) -> None:
+def _settle_slips(conn: Connection, book: _Book, slip_ids: set[str]) -> None:
     """A slip whose cash was credited is matched once none of its cheques or DDs is still clearing."""
     for dep in sorted(slip_ids):
         clearing = conn.execute(select(instruments.c.receipt_id).where(
@@ -187,11 +248,13 @@ def _settle_slips(conn: Connection, slip_ids: set[str]) -> None:
         if clearing is None:
             conn.execute(update(deposits).where(deposits.c.deposit_id == dep, deposits.c.state == "cash")
                          .values(state="matched"))
+            for d in (d for ds in book.slips.values() for d in ds if d["deposit_id"] == dep and d["state"] == "cash"):
+                d["state"] = "matched"
 
 
-def _debit(conn: Connection, rep: BankReport, line: Line, tokens: set[str], line_id: int,
+def _debit(conn: Connection, book: _Book, rep: BankReport, line: Line, tokens: set[str], line_id: int,
            now: datetime) -> tuple[str, str | None, str]:
-    groups = _groups(conn, tokens, line.debit_paise, _OPEN_FOR_RETURN)
+    groups = _groups(book, tokens, line.debit_paise, _OPEN_FOR_RETURN)
     if len(groups) > 1:
         return "unmatched", None, f"ambiguous: {len(groups)} cheques/DDs have this number and amount"
     if not groups:
@@ -205,20 +268,20 @@ def _debit(conn: Connection, rep: BankReport, line: Line, tokens: set[str], line
     slips = conn.execute(update(instruments).where(instruments.c.group_id == group)
                          .values(state="returned", statement_line_id=line_id, changed_at=now)
                          .returning(instruments.c.deposit_id)).scalars().all()
-    _settle_slips(conn, {s for s in slips if s})
+    book.set_group(group, tokens, "returned")
+    _settle_slips(conn, book, {s for s in slips if s})
     rep.instruments_returned += 1
     rep.receipts_dishonoured += sum(1 for d in done if d["applied"])
     return "returned", group, ""
 
 
-def _groups(conn: Connection, tokens: set[str], amount: int, states: tuple[str, ...]) -> list[str]:
+def _groups(book: _Book, tokens: set[str], amount: int, states: tuple[str, ...]) -> list[str]:
     """The instrument groups whose number is among the line's words, whose receipts are all in
     `states` and whose amounts add up to `amount`."""
-    rows = conn.execute(select(instruments.c.group_id, instruments.c.amount_paise, instruments.c.state)
-                        .where(db.member_of(instruments.c.number, tokens, conn))).all()
     sums: dict[str, int] = {}
     ok: dict[str, bool] = {}
-    for g, paise, state in rows:
+    for r in book.instruments_named(tokens):
+        g, paise, state = r["group_id"], r["amount_paise"], r["state"]
         sums[g] = sums.get(g, 0) + int(paise)
         ok[g] = ok.get(g, True) and state in states
     return sorted(g for g, s in sums.items() if s == amount and ok[g])
