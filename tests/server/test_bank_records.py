@@ -172,3 +172,17 @@ def test_bad_reversal_invalid(client, engine, accounts, change, why):
     res = post(client, K, h, [rec])["results"][0]
     assert res["status"] == "invalid" and why in res["detail"]["reason"], res
     assert _count(engine, records) == 0
+
+
+def test_reversal_lowers_the_receipts_day_net_on_the_board(client, engine, accounts):
+    from central_server import reports
+
+    h = enrolled(client, engine, K)
+    rs = ReceiptChain(K, accounts).take(3)
+    post(client, K, h, [wire(r) for r in rs])
+    assert statuses(post(client, K, h, [reversal_record(rs[1])])) == ["accepted"]
+    with db.read_tx(engine) as conn:
+        row = reports.reconcile(conn, "2026-11-27", K)[0]
+    gross = sum(r.amount_paise for r in rs)
+    assert (row["total_paise"], row["reversals"], row["reversal_paise"]) == (gross, 1, rs[1].amount_paise)
+    assert row["net_paise"] == gross - rs[1].amount_paise and row["reversed_paise"] == rs[1].amount_paise
