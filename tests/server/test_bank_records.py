@@ -186,3 +186,15 @@ def test_reversal_lowers_the_receipts_day_net_on_the_board(client, engine, accou
     gross = sum(r.amount_paise for r in rs)
     assert (row["total_paise"], row["reversals"], row["reversal_paise"]) == (gross, 1, rs[1].amount_paise)
     assert row["net_paise"] == gross - rs[1].amount_paise and row["reversed_paise"] == rs[1].amount_paise
+
+
+def test_counter_page_shows_the_reversal(client, engine, accounts):
+    from tests.server.test_hq_auth import add_user, login
+
+    h = enrolled(client, engine, K)
+    rs = ReceiptChain(K, accounts).take(2)
+    post(client, K, h, [wire(r) for r in rs] + [reversal_record(rs[0])])
+    add_user(engine)
+    assert login(client).status_code == 303
+    page = client.get(f"/hq/counters/{K}?date=2026-11-27").text
+    assert "Reversed later" in page and "REVERSED" in page
