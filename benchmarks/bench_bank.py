@@ -50,7 +50,7 @@ def main() -> int:
         master.load_consumers(conn, rows)
     days = [date(2026, 10, 1) + timedelta(days=i) for i in range(args.days)]
     txns: list[Txn] = []
-    returned = 0
+    returned = cheque_no = 0
     t = time.perf_counter()
     for n in range(args.counters):
         code = f"K{n + 1:02d}"
@@ -68,10 +68,11 @@ def main() -> int:
                                        cheques))
             bank_day = d.strftime("%d %b %Y")
             txns.append(Txn(bank_day, f"BY CASH {slip}", slip, credit=total))
-            for i, c in enumerate(cheques):
+            for c in cheques:
                 num = c.instrument["number"]
                 txns.append(Txn(bank_day, f"CLG CHQ {num}", num, credit=c.amount_paise))
-                if (len(txns) + i) % 100 == 0:
+                cheque_no += 1
+                if cheque_no % 100 == 0:  # 1% come back
                     txns.append(Txn(bank_day, f"CHQ RETURN {num}", num, debit=c.amount_paise))
                     returned += 1
         for start in range(0, len(sent), 2000):

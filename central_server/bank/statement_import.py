@@ -132,20 +132,28 @@ class _Book:
             self.seen.update(conn.execute(select(bank_lines.c.fingerprint).where(
                 db.member_of(bank_lines.c.fingerprint, fps[i:i + self.CHUNK], conn))).scalars())
         self.slips: dict[str, list[dict[str, Any]]] = {}
+        self.deposit_by_id: dict[str, dict[str, Any]] = {}
         for d in conn.execute(select(deposits).where(deposits.c.state != "matched")).mappings():
-            self.slips.setdefault(d["slip_no"], []).append(dict(d))
+            row = self.deposit_by_id[d["deposit_id"]] = dict(d)
+            self.slips.setdefault(d["slip_no"], []).append(row)
         words = sorted(set().union(*(ln.tokens() for ln in lines if ln.fingerprint not in self.seen)))
         self.by_number: dict[str, list[dict[str, Any]]] = {}
         self.by_deposit: dict[str, list[dict[str, Any]]] = {}
         cols = (instruments.c.receipt_id, instruments.c.group_id, instruments.c.number, instruments.c.amount_paise,
                 instruments.c.state, instruments.c.deposit_id)
-        for i in range(0, len(words), self.CHUNK):
-            for r in conn.execute(select(*cols).where(
-                    db.member_of(instruments.c.number, words[i:i + self.CHUNK], conn))).mappings():
-                row = dict(r)
-                self.by_number.setdefault(row["number"], []).append(row)
-                if row["deposit_id"]:
-                    self.by_deposit.setdefault(row["deposit_id"], []).append(row)
+        rows: dict[str, dict[str, Any]] = {}
+        # the instruments the lines name, and every one on a slip not yet matched (whether a slip
+        # is settled is then told without asking the database at each cheque)
+        open_slips = sorted(self.deposit_by_id)
+        for col, keys in ((instruments.c.number, words), (instruments.c.deposit_id, open_slips)):
+            for i in range(0, len(keys), self.CHUNK):
+                for r in conn.execute(select(*cols).where(db.member_of(col, keys[i:i + self.CHUNK], conn))).mappings():
+                    if r["receipt_id"] in rows:
+                        continue
+                    row = rows[r["receipt_id"]] = dict(r)
+                    self.by_number.setdefault(row["number"], []).append(row)
+                    if row["deposit_id"]:
+                        self.by_deposit.setdefault(row["deposit_id"], []).append(row)
 
     def deposits_named(self, tokens: set[str]) -> list[dict[str, Any]]:
         found = {d["deposit_id"]: d for t in tokens for d in self.slips.get(t, ()) if d["state"] != "matched"}
@@ -243,13 +251,13 @@ def _credit(conn: Connection, book: _Book, rep: BankReport, line: Line, tokens: 
 def _settle_slips(conn: Connection, book: _Book, slip_ids: set[str]) -> None:
     """A slip whose cash was credited is matched once none of its cheques or DDs is still clearing."""
     for dep in sorted(slip_ids):
-        clearing = conn.execute(select(instruments.c.receipt_id).where(
-            instruments.c.deposit_id == dep, instruments.c.state.in_(_OPEN_FOR_CREDIT)).limit(1)).first()
-        if clearing is None:
+        d = book.deposit_by_id.get(dep)
+        if d is None or d["state"] != "cash":
+            continue
+        if not any(r["state"] in _OPEN_FOR_CREDIT for r in book.by_deposit.get(dep, ())):
             conn.execute(update(deposits).where(deposits.c.deposit_id == dep, deposits.c.state == "cash")
                          .values(state="matched"))
-            for d in (d for ds in book.slips.values() for d in ds if d["deposit_id"] == dep and d["state"] == "cash"):
-                d["state"] = "matched"
+            d["state"] = "matched"
 
 
 def _debit(conn: Connection, book: _Book, rep: BankReport, line: Line, tokens: set[str], line_id: int,

@@ -70,6 +70,7 @@ instruments = Table(
 Index("ix_instruments_group", instruments.c.group_id)
 Index("ix_instruments_number", instruments.c.number)
 Index("ix_instruments_state", instruments.c.state, instruments.c.business_date)
+Index("ix_instruments_deposit", instruments.c.deposit_id)  # a slip's cheques, at every credit
 
 # every statement import attempted, applied or not (like billing_loads)
 bank_imports = Table(

@@ -68,6 +68,7 @@ def upgrade() -> None:
     op.create_index('ix_instruments_group', 'instruments', ['group_id'])
     op.create_index('ix_instruments_number', 'instruments', ['number'])
     op.create_index('ix_instruments_state', 'instruments', ['state', 'business_date'])
+    op.create_index('ix_instruments_deposit', 'instruments', ['deposit_id'])
     op.create_table(
         'bank_imports',
         sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
@@ -124,7 +125,7 @@ def downgrade() -> None:
     op.drop_table('bank_lines')
     op.drop_index('ix_bank_imports_sha', table_name='bank_imports')
     op.drop_table('bank_imports')
-    for ix in ('ix_instruments_state', 'ix_instruments_number', 'ix_instruments_group'):
+    for ix in ('ix_instruments_deposit', 'ix_instruments_state', 'ix_instruments_number', 'ix_instruments_group'):
         op.drop_index(ix, table_name='instruments')
     op.drop_table('instruments')
     op.drop_index('ix_deposit_receipts_receipt', table_name='deposit_receipts')
