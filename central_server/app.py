@@ -16,6 +16,7 @@ from central_server import __version__, limits, metrics, migrate, proxy
 from central_server.api import body as records_body
 from central_server.api import errors as api_errors
 from central_server.api.routes import consumers, enroll, health, hq, records, verify
+from central_server.bank import pages as bank_pages
 from central_server.billing import feed as billing_feed
 from central_server.billing import hq_pages as billing_pages
 from central_server.config import Settings
@@ -61,6 +62,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(hq.router)
     app.include_router(billing_pages.router)
     app.include_router(consumer_pages.router)
+    app.include_router(bank_pages.router)  # deposits, instruments, statement review (issue 16)
     app.include_router(verify.router)  # public: no login
 
     api_errors.install(app)

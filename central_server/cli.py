@@ -478,6 +478,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     consumer_commands.register(sub, common)
 
+    from central_server.bank import commands as bank_commands
+
+    bank_commands.register(sub, common)
+
     s = sub.add_parser("openapi", help="print or write the OpenAPI document")
     s.add_argument("--output", default=None)
     s.set_defaults(func=cmd_openapi)

@@ -130,7 +130,7 @@ def resolve(conn: Connection, code: str, installation: str, *, decided_by: str) 
         raise AdminError(f"nothing held from installation {installation[:20]!r} of counter {code}")
     now = datetime.now(UTC)
     voided = {json.loads(p).get("receipt_id") for _, kind, _, p in rows
-              if kind in (RecordKind.VOID, RecordKind.DISHONOUR) and p.startswith("{")}
+              if kind in (RecordKind.VOID, RecordKind.DISHONOUR, RecordKind.REVERSAL) and p.startswith("{")}
     b = Batch(code, now, False, 2**62, [])
     rep = Release()
     outcomes: list[tuple[int, str]] = []

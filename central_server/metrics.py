@@ -41,7 +41,7 @@ from central_server.asgi import HttpMiddleware
 
 # prometheus_client picks its value class from this variable when it is imported: the same test
 MULTIPROCESS = bool(os.environ.get("PROMETHEUS_MULTIPROC_DIR"))
-KINDS = ("receipt", "void", "dishonour", "shift_close", "day_close")
+KINDS = ("receipt", "void", "dishonour", "shift_close", "day_close", "pickup", "deposit", "reversal")
 RECORDS_PATH = "/counters/{code}/records"  # route templates, as FastAPI keeps them (no prefix)
 SNAPSHOT_PATH = "/consumers/snapshot"
 

@@ -15,7 +15,9 @@ PIECES = integer(0, 100_000)
 
 # identifiers: ASCII only on the wire (issue 11 item 8); the digit-only ones ASCII 0-9
 IDENTS = {"receipt_id", "void_id", "dishonour_id", "shift_close_id", "day_close_id", "counter_code", "receipt_no",
-          "bill_no", "shift_id", "ifsc", "reference"}
+          "bill_no", "shift_id", "ifsc", "reference",
+          # issue 16: pickups, deposits, reversals and the one-cheque-many-accounts group
+          "pickup_id", "deposit_id", "reversal_id", "group_id", "slip_no"}
 DIGIT_IDENTS = {"account_no", "number"}
 
 
@@ -96,9 +98,48 @@ DAY_CLOSE: dict[str, Rule] = {
     "shift_ids": items(text(lim.ID), optional=True),
 }
 
+# --- issue 16: the money's way from the drawer to the bank (docs/PROTOCOL.md) -----------------
+# a note's or coin's value in whole rupees, as text -> how many; the sums are checked at reading
+DENOMINATIONS = mapping(PIECES, 6)
+
+PICKUP: dict[str, Rule] = {
+    **_texts(lim.PICKUP, {"remark", "kind"}),
+    "business_date": day(),
+    "taken_at": moment(),
+    "amount_paise": integer(1),
+    "denominations": DENOMINATIONS,
+}
+
+# one cheque or DD of a pay-in slip (a multi-account cheque is one line naming all its receipts)
+_DEPOSIT_INSTRUMENT = record({
+    "receipt_ids": items(ident(lim.ID)), "mode": text(lim.MODE),
+    "number": ident(lim.INSTRUMENT["number"], digits=True), "bank": text(lim.INSTRUMENT["bank"], optional=True),
+    "amount_paise": integer(1),
+})
+
+DEPOSIT: dict[str, Rule] = {
+    **_texts(lim.DEPOSIT, {"kind"}),
+    "business_date": day(),
+    "deposit_date": day(),
+    "recorded_at": moment(),
+    "cash_paise": integer(0),
+    "denominations": DENOMINATIONS,
+    "instruments": items(_DEPOSIT_INSTRUMENT),
+    "amount_paise": integer(1),
+}
+
+REVERSAL: dict[str, Rule] = {
+    **_texts(lim.REVERSAL, {"receipt_no", "account_no", "mode", "kind"}),
+    "amount_paise": MONEY,
+    "business_date": day(),
+    "recorded_at": moment(),
+}
+
 BY_KIND: dict[str, dict[str, Rule]] = {
     "receipt": RECEIPT, "void": VOID, "dishonour": DISHONOUR, "shift_close": SHIFT_CLOSE, "day_close": DAY_CLOSE,
+    "pickup": PICKUP, "deposit": DEPOSIT, "reversal": REVERSAL,
 }
 # the payload field that must equal the record's record_id, per kind (when the payload has it)
 ID_FIELD = {"receipt": "receipt_id", "void": "void_id", "dishonour": "dishonour_id",
-            "shift_close": "shift_close_id", "day_close": "day_close_id"}
+            "shift_close": "shift_close_id", "day_close": "day_close_id",
+            "pickup": "pickup_id", "deposit": "deposit_id", "reversal": "reversal_id"}

@@ -15,7 +15,7 @@ from central_server.models import alarms, counters, receipts, records
 from kesco_protocol.records import RecordKind
 
 TOTAL_KEYS = ("receipts", "total_paise", "voids", "void_paise", "dishonoured", "dishonoured_paise",
-              "reversed_paise", "net_paise", "variance_paise", "parked", "parked_records", "alarms", "missing",
+              "reversals", "reversal_paise", "reversed_paise", "net_paise", "variance_paise", "parked", "parked_records", "alarms", "missing",
               "closing_receipts", "closing_paise")
 
 
@@ -51,7 +51,7 @@ def reconcile(conn: Connection, business_date: str, counter_code: str | None = N
         code = c["code"]
         m = money.get(code, {})
         n, total = _int(m.get("n")), _int(m.get("total"))
-        reversed_paise = _int(m.get("void_paise")) + _int(m.get("dis_paise"))
+        reversed_paise = _int(m.get("void_paise")) + _int(m.get("dis_paise")) + _int(m.get("rev_paise"))
         hw, max_seq = int(c["high_water_seq"]), int(c["max_seq"])
         missing = max(0, max_seq - hw - above.get(code, 0))
         dc = closes.get(code)
@@ -64,6 +64,8 @@ def reconcile(conn: Connection, business_date: str, counter_code: str | None = N
             "receipts": n, "total_paise": total,
             "voids": _int(m.get("voids")), "void_paise": _int(m.get("void_paise")),
             "dishonoured": _int(m.get("dis")), "dishonoured_paise": _int(m.get("dis_paise")),
+            # a supervisor's reversal after the day (issue 16) takes the receipt out of its day's net too
+            "reversals": _int(m.get("revs")), "reversal_paise": _int(m.get("rev_paise")),
             "reversed_paise": reversed_paise, "net_paise": total - reversed_paise,
             "variance_paise": shifts.get(code, (0, 0))[1], "shift_closes": shifts.get(code, (0, 0))[0],
             "parked": _int(m.get("parked")), "parked_records": parked_records.get(code, 0),
@@ -92,7 +94,8 @@ def totals(rows: Sequence[dict[str, Any]]) -> dict[str, Any]:
     return out
 
 
-_REVERSAL_KEYS = {RecordKind.VOID.value: ("voids", "void_paise"), RecordKind.DISHONOUR.value: ("dis", "dis_paise")}
+_REVERSAL_KEYS = {RecordKind.VOID.value: ("voids", "void_paise"), RecordKind.DISHONOUR.value: ("dis", "dis_paise"),
+                  RecordKind.REVERSAL.value: ("revs", "rev_paise")}
 
 
 def _receipts_of_day(conn: Connection, codes: list[str], day: str) -> dict[str, dict[str, int]]:
@@ -108,7 +111,7 @@ def _receipts_of_day(conn: Connection, codes: list[str], day: str) -> dict[str, 
         .where(*of_day).group_by(r.counter_code)
     ):
         out[code] = {"n": int(n), "total": int(total), "parked": int(parked),
-                     "voids": 0, "void_paise": 0, "dis": 0, "dis_paise": 0}
+                     "voids": 0, "void_paise": 0, "dis": 0, "dis_paise": 0, "revs": 0, "rev_paise": 0}
     for code, kind, n, total in conn.execute(
         select(r.counter_code, rc.kind, func.count(), func.sum(r.amount_paise))
         .select_from(receipts.join(records, rc.record_id == r.reversed_by))

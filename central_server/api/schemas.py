@@ -27,7 +27,7 @@ class EnrollOut(BaseModel):
 
 
 class RecordIn(BaseModel):
-    kind: str = Field(max_length=32, description="receipt | void | dishonour | shift_close | day_close")
+    kind: str = Field(max_length=32, description="receipt | void | dishonour | shift_close | day_close | pickup | deposit | reversal")
     record_id: str = Field(max_length=200, description="the record's own UUID, made at the counter")
     payload: Any = Field(description="Receipt.wire() for a receipt, the record's body() otherwise")
 

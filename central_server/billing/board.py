@@ -119,7 +119,7 @@ def receipt_states(conn: Connection, query: str, limit: int = 50) -> list[dict[s
         last = x["postings"][-1] if x["postings"] else None
         if last is None:
             x["billing"] = "not posted (parked)"
-        elif last["state"] == "offset" and last["source"] in ("void", "dishonour"):
+        elif last["state"] == "offset" and last["source"] in ("void", "dishonour", "reversal"):
             x["billing"] = "nothing to book (reversed before billing booked it)"
         else:
             x["billing"] = sent[-1]["state"] if sent else "offset"

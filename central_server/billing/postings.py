@@ -22,7 +22,7 @@ from central_server import db
 from central_server.models import billing_batches, billing_postings, records
 
 MAX_BATCH = 100_000  # postings per batch: one file of ~15 MB, one feed page
-REVERSAL_SOURCES = ("void", "dishonour")
+REVERSAL_SOURCES = ("void", "dishonour", "reversal")
 CSV_FIELDS = ("batch_id", "posting_id", "kind", "account_no", "amount_paise", "value_date", "receipt_no", "receipt_id",
               "counter_code", "mode", "instrument_no", "instrument_date", "instrument_bank", "instrument_ref",
               "collected_during_closing", "reverses_posting_id", "created_at")

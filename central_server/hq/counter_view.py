@@ -63,6 +63,8 @@ def _receipt_rows(conn: Connection, code: str, day: str, *, limit: int | None = 
             status = "voided"
         elif row["reversed_kind"] == RecordKind.DISHONOUR.value:
             status = "dishonoured"
+        elif row["reversed_kind"] == RecordKind.REVERSAL.value:
+            status = "reversed"
         elif row["parked_reason"] is not None:
             status = "parked"
         else:
@@ -98,7 +100,7 @@ def _reversals(conn: Connection, code: str, day: str) -> list[dict[str, Any]]:
     q = (select(rc.record_id, rc.kind, rc.amount_paise, rc.payload, rc.parked_reason, rc.applied,
                 rc.received_at, t.c.receipt_no, t.c.business_date.label("receipt_date"))
          .select_from(records.outerjoin(t, t.c.receipt_id == rc.target_receipt_id))
-         .where(rc.kind.in_([RecordKind.VOID.value, RecordKind.DISHONOUR.value]),
+         .where(rc.kind.in_([RecordKind.VOID.value, RecordKind.DISHONOUR.value, RecordKind.REVERSAL.value]),
                 or_(and_(rc.counter_code == code, rc.business_date == day),
                     and_(t.c.counter_code == code, t.c.business_date == day)))
          .order_by(rc.received_at, rc.record_id))

@@ -24,6 +24,9 @@ from kesco_protocol.records import Mode, RecordKind
 
 # --- voids, dishonours, shift and day closes -------------------------------------------------
 
+# the kinds that reverse a receipt's posting, each once per receipt and only by its own counter
+REVERSING = (RecordKind.VOID, RecordKind.DISHONOUR, RecordKind.REVERSAL)
+
 def insert_other(conn: Connection, b: Batch, new_receipts: list[dict[str, Any]]) -> None:
     if b.other:
         existing = {r.record_id: r.payload for r in conn.execute(
@@ -45,7 +48,7 @@ def insert_other(conn: Connection, b: Batch, new_receipts: list[dict[str, Any]])
             fresh.append((i, rid, kind, row))
         targets = _targets(conn, [row["target_receipt_id"] for _, _, _, row in fresh if row["target_receipt_id"]])
         for i, rid, kind, row in fresh:
-            if kind in (RecordKind.VOID, RecordKind.DISHONOUR):
+            if kind in REVERSING:
                 _decide_reversal(b, row, targets.get(row["target_receipt_id"]))
             if kind == RecordKind.DAY_CLOSE:
                 b.day_closes.append((i, row))
@@ -72,7 +75,7 @@ def _targets(conn: Connection, ids: Iterable[str]) -> dict[str, dict[str, Any]]:
 
 
 def _decide_reversal(b: Batch, row: dict[str, Any], target: dict[str, Any] | None) -> None:
-    """Void or dishonour: reverse the receipt's posting once, or park with the reason."""
+    """Void, dishonour or reversal: reverse the receipt's posting once, or park with the reason."""
     kind = row["kind"]
     if target is None:
         row["parked_reason"] = "receipt: not received yet (applied when it arrives)"

@@ -9,6 +9,7 @@ from datetime import date
 from typing import Any
 
 from central_server import period, validate
+from central_server.ingest import cash_records
 from central_server.ingest.batch import MODES, Batch, Invalid, RecordIn
 from central_server.record_rules import BY_KIND, ID_FIELD
 from central_server.validate import safe_text, storable
@@ -100,7 +101,8 @@ def is_date(s: str) -> bool:
 
 
 def _read_other(b: Batch, i: int, rid: str, kind: str, payload: dict[str, Any]) -> str:
-    """A void, dishonour, shift or day close whose fields passed its rules (record_rules)."""
+    """A void, dishonour, reversal, pickup, deposit, shift or day close whose fields passed its
+    rules (record_rules)."""
     text = canonical_json(payload)
     if len(text) > 2_000_000:
         raise Invalid("payload too large")
@@ -113,6 +115,11 @@ def _read_other(b: Batch, i: int, rid: str, kind: str, payload: dict[str, Any]) 
         target = payload["receipt_id"]
         amount = payload["amount_paise"]
         business_date = payload["voided_at" if kind == RecordKind.VOID else "recorded_at"][:10]
+    elif kind == RecordKind.REVERSAL:  # dated the day it was made, not the receipt's day
+        target, amount, business_date = payload["receipt_id"], payload["amount_paise"], payload["business_date"]
+    elif kind in (RecordKind.PICKUP, RecordKind.DEPOSIT):
+        (cash_records.check_pickup if kind == RecordKind.PICKUP else cash_records.check_deposit)(payload)
+        amount, business_date = payload["amount_paise"], payload["business_date"]
     elif kind == RecordKind.DAY_CLOSE:
         business_date = payload["business_date"]
         amount = payload["total_paise"]

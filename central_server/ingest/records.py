@@ -23,6 +23,7 @@ from sqlalchemy import Connection, select, update
 
 from central_server import chain_anchors, db
 from central_server import period as period_mod
+from central_server.bank import ledger as bank_ledger
 from central_server.billing import postings as billing_postings
 from central_server.consumer_side import outbox as notify_outbox
 from central_server.ingest import signatures
@@ -91,6 +92,7 @@ def ingest_records(conn: Connection, counter_code: str, items: Sequence[RecordIn
     apply_postings(conn, b)
     _advance_chain(conn, b, new_receipts)
     answer_day_closes(conn, b)
+    bank_ledger.on_ingest(conn, b, new_receipts)  # instruments and pay-in slips (issue 16)
     billing_postings.on_ingest(conn, b, new_receipts)  # what billing must book, in this same transaction
     notify_outbox.on_ingest(conn, b, new_receipts)  # the consumers' confirmations, in it too
     if b.alarms:
