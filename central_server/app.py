@@ -106,8 +106,12 @@ def app_from_env() -> FastAPI:
     """Factory for `uvicorn --factory` with several workers: settings from CENTRAL_* variables
     (the same secrets check as `central-server serve`, for a worker started some other way)."""
     from central_server import credentials
+    from kesco_protocol.part_payment import PolicyError
 
-    settings = Settings()
+    try:
+        settings = Settings()
+    except PolicyError as e:
+        raise SystemExit(f"refusing to serve: {e}") from None
     if not settings.demo:
         check = credentials.check_for_serving(settings.database_url, settings.session_key, settings.gateway_keys)
         if not check.ok:

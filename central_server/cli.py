@@ -489,8 +489,14 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from kesco_protocol.part_payment import PolicyError
+
     args = build_parser().parse_args(argv)
-    return int(args.func(args))
+    try:
+        return int(args.func(args))
+    except PolicyError as e:  # the settings' part-payment policy file (central_server.part_payment)
+        print(f"error: {e}", file=sys.stderr)
+        return EX_CONFIG
 
 
 if __name__ == "__main__":

@@ -8,7 +8,9 @@ from pathlib import Path
 from typing import Any
 
 from central_server import credentials
+from central_server import part_payment as part_payment_config
 from central_server.consumer_side import notify_config
+from kesco_protocol.part_payment import Policy
 
 DEFAULT_SQLITE = "sqlite:///" + str(Path("central-server.sqlite3").resolve())
 KB, MB = 1024, 1024 * 1024
@@ -101,6 +103,11 @@ class Settings:
     # enrolment tries per client address and per counter code in a sliding minute (central_server.throttle)
     enroll_tries_per_address: int = 10
     enroll_tries_per_counter: int = 5
+
+    # --- collection policy ----------------------------------------------------------------------
+    # the least part payment by consumer category, sent to the counters in their status
+    # (docs/PROTOCOL.md, "Part payments"): CENTRAL_PART_PAYMENT_POLICY_FILE, else the UP rule
+    part_payment_policy: Policy = field(default_factory=part_payment_config.from_env)
 
     def with_(self, **changes: object) -> Settings:
         return replace(self, **changes)  # type: ignore[arg-type]

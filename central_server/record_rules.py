@@ -36,7 +36,7 @@ INSTRUMENT = record({k: _rule(k, v, True) for k, v in lim.INSTRUMENT.items()}, o
 
 RECEIPT: dict[str, Rule] = {
     **_texts(lim.RECEIPT, {"bill_no", "balance_as_of", "prev_hash", "hash", "kind",
-                                  "key_id", "signature"}),
+                                  "key_id", "signature", "part_payment_allowed_by"}),
     "seq": integer(1),
     "amount_paise": MONEY,
     "tendered_paise": integer(0, optional=True),

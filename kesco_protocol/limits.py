@@ -29,6 +29,7 @@ RECEIPT: dict[str, int] = {
     "shift_id": ID, "issued_at": TIMESTAMP, "business_date": DATE, "balance_as_of": TIMESTAMP,
     "prev_hash": HASH, "hash": HASH, "kind": 16,
     "key_id": 16, "signature": 88,  # Ed25519: 16 hex digits of the key's hash, 64 bytes in base64url
+    "part_payment_allowed_by": USER_NAME,  # the supervisor who allowed a payment below the minimum
 }
 
 # a cheque's or DD's details, or a UPI/card payment's reference

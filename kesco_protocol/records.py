@@ -108,6 +108,9 @@ class Receipt:
     # printed as due before, paid, and what remains.
     # On the wire only when known.
     balance_before_paise: int | None = None
+    # The supervisor who allowed a payment below the utility's least part payment
+    # (kesco_protocol.part_payment). On the wire only when there was one.
+    part_payment_allowed_by: str | None = None
     prev_hash: str = GENESIS_HASH
     hash: str = field(default="", compare=False)
     # the counter's Ed25519 signature over the receipt's claim (kesco_protocol.signing) and the
@@ -135,6 +138,8 @@ class Receipt:
             d["round_off_paise"] = self.round_off_paise
         if self.balance_before_paise is not None:
             d["balance_before_paise"] = self.balance_before_paise
+        if self.part_payment_allowed_by is not None:
+            d["part_payment_allowed_by"] = self.part_payment_allowed_by
         return d
 
     def canonical(self) -> str:
@@ -189,6 +194,8 @@ class Receipt:
                 balance_as_of=None if d.get("balance_as_of") is None else str(d["balance_as_of"]),
                 round_off_paise=_int(d.get("round_off_paise", 0)),
                 balance_before_paise=None if d.get("balance_before_paise") is None else _int(d["balance_before_paise"]),
+                part_payment_allowed_by=None if d.get("part_payment_allowed_by") is None
+                else str(d["part_payment_allowed_by"]),
                 prev_hash=str(d.get("prev_hash", GENESIS_HASH)),
                 hash=str(d.get("hash", "")),
                 key_id=None if d.get("key_id") is None else str(d["key_id"]),

@@ -75,6 +75,20 @@ class AnchorOut(BaseModel):
     matches: bool | None  # None: the server does not hold that receipt yet
 
 
+class PartPaymentMinimumOut(BaseModel):
+    share_bp: int  # basis points of the amount due (1000 = 10 %)
+    minimum_paise: int
+
+
+class PartPaymentPolicyOut(BaseModel):
+    """The least part payment by consumer category (kesco_protocol.part_payment)."""
+
+    format: int
+    default: PartPaymentMinimumOut
+    categories: dict[str, PartPaymentMinimumOut]
+    policy_id: str
+
+
 class CounterStatus(BaseModel):
     counter_code: str
     high_water_seq: int
@@ -88,6 +102,7 @@ class CounterStatus(BaseModel):
     anchors: list[ChainAnchor] = Field(default_factory=list)  # heads from the counter's shift closes
     period: PeriodOut
     server_time: str
+    part_payment_policy: PartPaymentPolicyOut | None = None
 
 
 class RecordsOut(BaseModel):

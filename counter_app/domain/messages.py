@@ -516,6 +516,29 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "This shift was opened on {opened}; today is {today}. Close the shift (count the cash), then open a new shift for today.",
         "यह पाली {opened} को खोली गई थी; आज {today} है। पाली बंद करें (नकद गिनें), फिर आज के लिए नई पाली खोलें।",
     ),
+    # --- the least part payment (kesco_protocol.part_payment; issue 15) ---
+    "part_payment.below_minimum": (
+        "Below the least part payment: {amount} of {due} due. This consumer must pay at least {minimum} ({share}% of the amount due or {floor}, whichever is larger). Take at least {minimum}, or a supervisor may allow this amount here.",
+        "न्यूनतम आंशिक भुगतान से कम: {due} देय में से {amount}। इस उपभोक्ता को कम से कम {minimum} देना होगा (देय राशि का {share}% या {floor}, जो भी अधिक हो)। कम से कम {minimum} लें, या सुपरवाइज़र यहीं यह राशि स्वीकृत कर सकते हैं।",
+    ),
+    "part_payment.needs_supervisor": (
+        "{amount} is below the least part payment of {minimum}: nothing was saved. Take at least {minimum}, or a supervisor types their user name and PIN here to allow it.",
+        "{amount} न्यूनतम आंशिक भुगतान {minimum} से कम है: कुछ भी सहेजा नहीं गया। कम से कम {minimum} लें, या स्वीकृति के लिए सुपरवाइज़र यहाँ अपना उपयोगकर्ता नाम और पिन डालें।",
+    ),
+    "part_payment.supervisor": ("Supervisor allowing it", "स्वीकृति देने वाले सुपरवाइज़र"),
+    "part_payment.pin": ("Supervisor's PIN", "सुपरवाइज़र का पिन"),
+    "doctor.part_payment_built_in": (
+        "No part-payment policy from the central server yet: the built-in UP rule applies (domestic {dom}, others {other}).",
+        "केंद्रीय सर्वर से अभी कोई आंशिक भुगतान नीति नहीं मिली: अंतर्निहित यूपी नियम लागू है (घरेलू {dom}, अन्य {other})।",
+    ),
+    "doctor.part_payment_server": (
+        "Part-payment policy {policy_id} from the central server ({received_at}): {rules}.",
+        "केंद्रीय सर्वर से आंशिक भुगतान नीति {policy_id} ({received_at}): {rules}।",
+    ),
+    "doctor.do.sync_policy": (
+        "Sync once with the central server (the policy comes with the counter status), or leave it if the UP rule is the utility's.",
+        "केंद्रीय सर्वर से एक बार सिंक करें (नीति काउंटर स्थिति के साथ आती है), या यूपी नियम ही उपयोगिता का हो तो ऐसे ही रहने दें।",
+    ),
 }
 
 

@@ -118,6 +118,15 @@ def _account_rows(r: Receipt, roll: bool) -> _Rows | _Line:
     return _Line(cells)
 
 
+def part_payment_remaining(r: Receipt) -> int | None:
+    """What a part payment leaves due (the consumer's warning on the paper), None when the receipt
+    paid the whole due or the due was not known (an account not in the local data)."""
+    before = r.balance_before_paise
+    if before is None or before <= 0 or r.amount_paise >= before:
+        return None
+    return before - r.amount_paise
+
+
 class _Line:
     """Label-over-value cells side by side on one line (a page has the width a roll lacks)."""
 
@@ -184,7 +193,15 @@ def receipt_html(rp: ReceiptPrint, *, roll: bool = True) -> str:
         tendered = r.cash_paise if r.tendered_paise is None else r.tendered_paise
         mrows.add("Tendered", "दी गई नकदी", _e(format_inr(tendered)))
         mrows.add("Change", "लौटाई राशि", _e(format_inr(tendered - r.cash_paise)))
+    if r.part_payment_allowed_by:
+        mrows.add("Part payment allowed by", "आंशिक भुगतान स्वीकृतकर्ता", _e(r.part_payment_allowed_by))
     notes: list[str] = []
+    remaining = part_payment_remaining(r)
+    if remaining is not None:
+        amount_due = _e(format_inr(remaining))
+        notes.append(f"<b>PART PAYMENT: {amount_due} remains due. The connection may still be disconnected for the "
+                     f"amount remaining.<br/>आंशिक भुगतान: {amount_due} अभी शेष देय है। शेष राशि के लिए कनेक्शन "
+                     "अब भी काटा जा सकता है।</b>")
     if Mode(r.mode).is_instrument:
         notes.append("<b>Subject to realisation of the cheque/DD.<br/>चेक/डीडी की वसूली के अधीन।</b>")
     if r.collected_in_closing:

@@ -28,6 +28,7 @@ from counter_app.domain.errors import (
     StorageError,
     ValidationError,
 )
+from counter_app.domain.part_payment import shortfall
 from counter_app.domain.receipt import Instrument, new_id, receipt_number, validate_instrument
 from counter_app.domain.rounding import cash_round_off
 from counter_app.services import clock_guard
@@ -38,6 +39,7 @@ from counter_app.storage import account_activity
 from counter_app.storage import anchors as anchors_repo
 from counter_app.storage import closes as closes_repo
 from counter_app.storage import consumers as consumers_repo
+from counter_app.storage import part_payment as part_payment_repo
 from counter_app.storage import receipts as receipts_repo
 from counter_app.storage import reversals as reversals_repo
 from counter_app.storage import users as users_repo
@@ -45,6 +47,7 @@ from counter_app.storage.db import raw
 from counter_app.storage.store import Store, get_kv, get_kvs
 from kesco_protocol import limits as protocol_limits
 from kesco_protocol.digits import is_ascii_digits, to_ascii_digits
+from kesco_protocol.part_payment import Minimum
 from kesco_protocol.records import Dishonour, Mode, Receipt, RecordKind, Void
 from kesco_protocol.signing import Signer, sign_receipt
 
@@ -81,6 +84,8 @@ class Payment:
     instrument: Instrument | None = None
     tendered_paise: int | None = None
     consumer_name: str | None = None  # only for an account not yet in the cache
+    # (supervisor, PIN) given on the collect screen for an amount below the least part payment
+    part_payment_approval: tuple[str, str] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,6 +99,8 @@ class ConsumerView:
     # (services/dues.py says exactly which): negative after a payment here
     unreflected_paise: int = 0
     recent: tuple[RecentPayment, ...] = ()  # payments within config.recent_payment_hours, newest first
+    # the least part payment for this consumer's category (the policy the counter holds)
+    part_payment_rule: Minimum | None = None
 
     @property
     def balance_paise(self) -> int:
@@ -297,7 +304,8 @@ class CollectionService:
         own = account_activity.own_receipts(conn, c.account_no)
         return ConsumerView(c, consumers_repo.paid_today(conn, c.account_no, now.date().isoformat()), as_of,
                             unreflected_paise(own, as_of),
-                            tuple(recent_payments(c, own, now, self.config.recent_payment_hours)))
+                            tuple(recent_payments(c, own, now, self.config.recent_payment_hours)),
+                            part_payment_repo.load(conn).policy.for_category(c.category))
 
     def search(self, text: str, limit: int = 20) -> list[Consumer]:
         """Prefix search over name, father's/husband's name, address and locality; digits look up
@@ -366,13 +374,18 @@ class CollectionService:
                     raise AmountError("amount.tendered_short")
                 if tendered > payment.amount_paise + round_off + 2000_00:
                     raise AmountError("amount.tendered_too_much")
+        # a supervisor who allows a payment below the least part payment: checked before the write
+        # (a wrong PIN is a refused login, counted against that supervisor)
+        approver = None if payment.part_payment_approval is None else \
+            self.authorise_supervisor(*payment.part_payment_approval)
         with self.db.write() as conn:
-            sealed = self._write_receipt(conn, session, payment, account, mode, instrument, round_off, tendered, now)
+            sealed = self._write_receipt(conn, session, payment, account, mode, instrument, round_off, tendered, now,
+                                         approver=approver)
         return sealed
 
     def _write_receipt(self, conn: Connection, session: Session, payment: Payment, account: str, mode: Mode,
                        instrument: Instrument | None, round_off: int, tendered: int | None,
-                       now: datetime) -> Receipt:
+                       now: datetime, *, approver: Session | None = None) -> Receipt:
         """Inside the caller's write transaction: the shift and clock checks, the next sequence
         number, the chained hash, and receipt + outbox + audit rows. One receipt (issue_receipt)
         or several on one instrument (services/group_payment.py) share it."""
@@ -399,6 +412,7 @@ class CollectionService:
             # the balance as the clerk saw it: negative is an advance already held
             balance_before = consumer.balance_paise + unreflected_paise(
                 account_activity.own_receipts(conn, account), kv["consumers_as_of"])
+        allowed_by = _part_payment_allowed_by(conn, approver, consumer, balance_before, payment.amount_paise)
         seq, head = receipts_repo.chain_head(conn)
         issued_elsewhere = _highest_known_seq(kv)
         if issued_elsewhere > seq:
@@ -427,6 +441,7 @@ class CollectionService:
             balance_as_of=kv["consumers_as_of"],
             round_off_paise=round_off,
             balance_before_paise=balance_before,
+            part_payment_allowed_by=allowed_by,
         )
         _check_text_limits(receipt)
         sealed = chain.seal(receipt, head)
@@ -438,7 +453,8 @@ class CollectionService:
             receipts_repo.insert_signature(conn, sealed)
         receipts_repo.insert_outbox(conn, sealed.receipt_id, RecordKind.RECEIPT, sealed.wire(), sealed.issued_at)
         receipts_repo.audit(conn, sealed.issued_at, session.username, "receipt", sealed.receipt_id,
-                            {"seq": seq, "amount_paise": sealed.amount_paise, "mode": sealed.mode})
+                            {"seq": seq, "amount_paise": sealed.amount_paise, "mode": sealed.mode}
+                            | ({"part_payment_allowed_by": allowed_by} if allowed_by else {}))
         return sealed
 
     def get_receipt(self, key: str) -> Receipt:
@@ -564,6 +580,17 @@ class CollectionService:
                 receipts_repo.audit(conn, iso(self.clock()), actor, action, subject, detail)
         except StorageError:
             pass  # an audit line must never stop a clerk from working when the disk is full
+
+
+def _part_payment_allowed_by(conn: Connection, approver: Session | None, consumer: Consumer | None,
+                             due_paise: int | None, amount_paise: int) -> str | None:
+    """Who allowed this payment below the least part payment: the approving supervisor, recorded
+    only when the amount is below it (an approval given for a payment that needs none is not one).
+    The collect screen asks for the approval; payments made by other callers are not held up."""
+    if approver is None or consumer is None or due_paise is None:
+        return None
+    rule = part_payment_repo.load(conn).policy.for_category(consumer.category)
+    return approver.username if shortfall(rule, due_paise, amount_paise) is not None else None
 
 
 def _highest_known_seq(kv: dict[str, str | None]) -> int:

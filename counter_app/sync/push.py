@@ -12,7 +12,7 @@ from typing import Any
 
 from counter_app.services import clock_guard
 from counter_app.services.clock import Clock, iso
-from counter_app.storage import outbox
+from counter_app.storage import outbox, part_payment
 from counter_app.storage.store import Store, set_kv
 from counter_app.sync.client import ServerClient
 from counter_app.sync.errors import ClientBug, ServerFailure, SyncFailure
@@ -170,6 +170,7 @@ def apply_status(conn: Any, status: dict[str, Any], at: str, report: PushReport 
     period = status.get("period")
     if isinstance(period, dict) and period.get("state") in ("open", "closing"):
         set_kv(conn, "server_period_state", str(period["state"]))
+    part_payment.remember(conn, status.get("part_payment_policy"), at)
     set_kv(conn, "server_status", json.dumps(
         # chain_head_hash: the server's anchor, checked by verify and doctor (storage/anchors.py)
         {k: status.get(k) for k in ("high_water_seq", "max_seq", "receipts", "total_paise", "chain_ok",

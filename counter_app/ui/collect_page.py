@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import time
+from dataclasses import replace
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QKeyEvent, QShowEvent
@@ -30,6 +31,7 @@ from counter_app.ui.context import UiContext
 from counter_app.ui.group_payment import GroupPaymentPanel
 from counter_app.ui.models import ConsumerRole, SearchResultsModel
 from counter_app.ui.ops import BusyPage, Changes, Op, error_text
+from counter_app.ui.part_payment_box import PartPaymentBox
 from counter_app.ui.payment_form import FieldError, PaymentForm
 from counter_app.ui.payment_guard import PaymentGuard
 from counter_app.ui.print_jobs import Printed, print_op
@@ -74,6 +76,7 @@ class CollectPage(BusyPage, Retranslates, QWidget):
         self.form = PaymentForm(ctx.language, ctx.service.config.max_receipt_paise, self,
                                 cash_rounding=ctx.service.config.cash_rounding)
         self.guard = PaymentGuard(ctx.language, ctx.service.config, self)
+        self.part = PartPaymentBox(ctx.language, self)  # below the least part payment: a supervisor
         self.confirm_button = QPushButton(self)
         self.confirm_button.setObjectName("primary")
         self.clear_button = QPushButton(self)
@@ -99,6 +102,7 @@ class CollectPage(BusyPage, Retranslates, QWidget):
         right = QVBoxLayout()
         right.addWidget(self.form)
         right.addWidget(self.guard)
+        right.addWidget(self.part)
         right.addLayout(buttons)
         middle = QHBoxLayout()
         middle.addWidget(self.card, 1)
@@ -130,6 +134,8 @@ class CollectPage(BusyPage, Retranslates, QWidget):
         self.card.unknown_name.returnPressed.connect(self.form.amount.setFocus)
         self.form.amount.returnPressed.connect(self.confirm_hint)
         self.form.changed.connect(lambda: self.guard.amount_changed(self.form.amount_paise()))
+        self.form.changed.connect(lambda: self.part.amount_changed(self.form.amount_paise()))
+        self.part.supervisor_pin.returnPressed.connect(self.confirm)
         for field in self.form.findChildren(QLineEdit):
             field.textEdited.connect(self._payment_edited)
         self._payment_enabled(False)
@@ -268,6 +274,7 @@ class CollectPage(BusyPage, Retranslates, QWidget):
         # the amount due with this counter's own receipts applied (a second look-up after a
         # payment shows what is left, not the bill again)
         self.guard.set_consumer(list(view.recent), view.amount_due_paise)
+        self.part.set_consumer(view.part_payment_rule, view.amount_due_paise)
         self.form.set_due(view.amount_due_paise)
         self.form.amount.setFocus()
         self.form.amount.selectAll()
@@ -287,6 +294,7 @@ class CollectPage(BusyPage, Retranslates, QWidget):
             self.card.show_unknown(digits)
             self._payment_enabled(True)
             self.guard.clear()
+            self.part.clear()
             self.form.set_due(None)
             self.card.unknown_name.setFocus()
             self.card_shown.emit(None)
@@ -374,6 +382,12 @@ class CollectPage(BusyPage, Retranslates, QWidget):
             self.alert.error(self.ctx.language.message("payment.confirm_needed"))
             self.guard.confirmed.setFocus()
             return
+        if self.part.blocks and self.part.short is not None:
+            # below the utility's least part payment: only with a supervisor's PIN, on this screen
+            self.alert.error(self.ctx.language.message("part_payment.needs_supervisor", **self.part.short.params))
+            (self.part.supervisor_pin if self.part.supervisor.text().strip() else self.part.supervisor).setFocus()
+            return
+        payment = replace(payment, part_payment_approval=self.part.approval())
         # The button comes back only on a refusal: after a save the form is cleared and disabled.
         self.confirm_button.setEnabled(False)
         Op(self, lambda: self.ctx.service.issue_receipt(session, payment), note=self.tr("Saving..."),
@@ -396,6 +410,9 @@ class CollectPage(BusyPage, Retranslates, QWidget):
 
     def _refused(self, e: BaseException) -> None:
         self.confirm_button.setEnabled(True)
+        if isinstance(e, CounterError) and e.key.startswith("auth.") and self.part.short is not None:
+            self.part.refused()
+            return
         if isinstance(e, CounterError):
             field = self.form.field_for(e.key)
             field.setFocus()
@@ -438,6 +455,7 @@ class CollectPage(BusyPage, Retranslates, QWidget):
     def clear_consumer(self) -> None:
         self.card.show_consumer(None)
         self.guard.clear()
+        self.part.clear()
         self.form.clear()
         self._payment_enabled(False)
         self.account.clear()

@@ -13,6 +13,7 @@ from counter_app.services.desk import outbox_summary
 from counter_app.ui.main_window import MainWindow
 from kesco_protocol.money import format_inr
 from tests.conftest import SUPERVISOR
+from tests.support.part_payment import NO_MINIMUM, give_counter_policy
 from tests.ui.conftest import account, find_consumer, log_in, open_shift, pdf_text, wait_printed
 
 
@@ -89,6 +90,9 @@ def test_stale_cheque_refused_with_the_field_focused(qtbot: Any, window: MainWin
 
 def test_partial_payment(qtbot: Any, window: MainWindow) -> None:
     w = window
+    # about change and words, not the least part payment (tests/ui/test_part_payment.py): a
+    # utility that sets none
+    give_counter_policy(w.ctx.service, NO_MINIMUM)
     open_shift(qtbot, w)
     acct = account(5)
     find_consumer(qtbot, w, acct)

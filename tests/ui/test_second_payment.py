@@ -11,6 +11,7 @@ from PySide6.QtCore import Qt
 
 from counter_app.ui.main_window import MainWindow
 from kesco_protocol.money import format_inr, format_plain
+from tests.support.part_payment import NO_MINIMUM, give_counter_policy
 from tests.ui.conftest import account, find_consumer, open_shift, wait_printed
 
 
@@ -69,6 +70,9 @@ def test_after_paying_in_full_a_second_lookup_shows_nothing_due_and_the_fast_pat
 def test_a_part_payment_leaves_the_rest_offered_and_needs_the_tick(qtbot: Any, window: MainWindow) -> None:
     w = window
     cp = w.collect_page
+    # about the second payment's tick, not the least part payment (tests/ui/test_part_payment.py):
+    # a utility that sets none
+    give_counter_policy(w.ctx.service, NO_MINIMUM)
     open_shift(qtbot, w)
     acct, due = _due_account(w)
     find_consumer(qtbot, w, acct)

@@ -22,8 +22,10 @@ router = APIRouter(tags=["records"])
 log = logging.getLogger("central_server.records")
 
 
-def _status(conn: Any, code: str) -> dict[str, Any]:
-    return {**counters.status(conn, code), "period": period_mod.current(conn).to_dict(), "server_time": now_iso()}
+def _status(conn: Any, code: str, settings: Settings) -> dict[str, Any]:
+    return {**counters.status(conn, code), "period": period_mod.current(conn).to_dict(), "server_time": now_iso(),
+            # the utility's part-payment rule, applied at the counter (docs/PROTOCOL.md, "Part payments")
+            "part_payment_policy": settings.part_payment_policy.to_wire()}
 
 
 @router.post(
@@ -74,7 +76,7 @@ def _store(code: str, raw: bytes, request: Request, eng: Any, settings: Settings
     def work(conn: Any) -> dict[str, Any]:
         results = ingest_records(conn, code, items, sanity_limit_paise=settings.sanity_limit_paise)
         ops_state.note_push(conn, code, kinds, [i.payload for i in items], datetime.now(UTC))
-        return {"results": [r.to_dict() for r in results], "status": _status(conn, code)}
+        return {"results": [r.to_dict() for r in results], "status": _status(conn, code, settings)}
 
     answer = db.with_retry(eng, work)
     metrics.count_results(kinds, answer["results"])
@@ -98,7 +100,8 @@ def post_anchor(code: OwnCounter, anchor: AnchorIn, eng: EngineDep) -> dict[str,
 
 
 @router.get("/counters/{code}/status", response_model=CounterStatus, responses=OWN_ERRORS)
-def get_status(code: OwnCounter, eng: EngineDep) -> dict[str, Any]:
-    """What the server holds of this counter's receipts: high-water mark, gaps, chain head."""
+def get_status(code: OwnCounter, eng: EngineDep, settings: SettingsDep) -> dict[str, Any]:
+    """What the server holds of this counter's receipts: high-water mark, gaps, chain head; and
+    the part-payment policy the counter applies."""
     with db.read_tx(eng) as conn:
-        return _status(conn, code)
+        return _status(conn, code, settings)
