@@ -9,6 +9,7 @@ from pathlib import Path
 from counter_app.config import Config, resolve_data_dir
 from counter_app.services.clock import Clock, system_clock
 from counter_app.services.collection import CollectionService
+from counter_app.storage.mirror import Mirror, MirrorStatus
 from counter_app.storage.store import Store, open_store
 
 
@@ -18,9 +19,15 @@ class Application:
     config: Config
     store: Store
     service: CollectionService
+    mirror: Mirror | None = None  # the ledger's second copy, when config.mirror_dir is set
+
+    def mirror_status(self) -> MirrorStatus:
+        return MirrorStatus(False) if self.mirror is None else self.mirror.status()
 
     def close(self) -> None:
         self.store.close()
+        if self.mirror is not None:
+            self.mirror.close()
 
     def __enter__(self) -> Application:
         return self
@@ -35,4 +42,9 @@ def open_application(data_dir: str | Path | None = None, *, lock: bool = True, c
     path = resolve_data_dir(data_dir)
     config = Config.load(path)
     store = open_store(path, lock=lock, check=check)
-    return Application(path, config, store, CollectionService(store, config, clock))
+    app = Application(path, config, store, CollectionService(store, config, clock))
+    if config.mirror_dir and lock:  # only the process that holds the data directory writes its mirror
+        from counter_app.storage import mirror
+
+        app.mirror = mirror.attach(store.db, Path(config.mirror_dir))
+    return app
