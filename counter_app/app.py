@@ -37,14 +37,15 @@ class Application:
 
 
 def open_application(data_dir: str | Path | None = None, *, lock: bool = True, clock: Clock = system_clock,
-                 check: bool = True) -> Application:
-    """check=False skips the start-up integrity check, for a caller that has just run it."""
+                 check: bool = True, mirror: bool = True) -> Application:
+    """check=False skips the start-up integrity check, for a caller that has just run it;
+    mirror=False leaves the ledger's mirror alone (a recovery that reads it)."""
     path = resolve_data_dir(data_dir)
     config = Config.load(path)
     store = open_store(path, lock=lock, check=check)
     app = Application(path, config, store, CollectionService(store, config, clock))
-    if config.mirror_dir and lock:  # only the process that holds the data directory writes its mirror
-        from counter_app.storage import mirror
+    if config.mirror_dir and lock and mirror:  # only the process that holds the data directory writes its mirror
+        from counter_app.storage import mirror as mirror_mod
 
-        app.mirror = mirror.attach(store.db, Path(config.mirror_dir))
+        app.mirror = mirror_mod.attach(store.db, Path(config.mirror_dir))
     return app

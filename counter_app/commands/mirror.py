@@ -1,4 +1,5 @@
-"""The CLI side of the ledger mirror: `restore --from-mirror DIR` (registered by commands/ops.py)."""
+"""The CLI of a lost ledger: `restore --from-mirror DIR` (an option of commands/ops.py's restore) and
+`recover --from-server [--backup FILE | --mirror DIR]`."""
 
 from __future__ import annotations
 
@@ -6,8 +7,44 @@ import argparse
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 from counter_app.domain.messages import render
+
+
+def register(sub: Any) -> None:
+    p = sub.add_parser("recover", help="rebuild a lost ledger from the central server (on a PC enrolled "
+                                       "with the same counter code), plus a backup or the mirror")
+    p.add_argument("--from-server", action="store_true", required=True,
+                   help="fetch this counter's records back from the central server")
+    src = p.add_mutually_exclusive_group()
+    src.add_argument("--backup", help="a backup file holding receipts the server has not received")
+    src.add_argument("--mirror", help="the mirror folder (mirror_dir) holding receipts the server has not received")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_recover)
+
+
+def cmd_recover(args: argparse.Namespace) -> int:
+    from counter_app.app import open_application
+    from counter_app.config import resolve_data_dir
+    from counter_app.ops.recover import RecoverRefused, recover
+    from counter_app.sync.setup import make_client
+
+    app = open_application(resolve_data_dir(args.data_dir), mirror=False)  # the mirror may be the source
+    try:
+        client = make_client(app)
+        if client is None:
+            raise RecoverRefused("recover.not_enrolled")
+        source = args.backup or args.mirror
+        result = recover(app.store, client, source=Path(source) if source else None, now=app.service.clock())
+    finally:
+        app.close()
+    if args.json:
+        print(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
+    else:
+        print(render("recover.done", args.lang, server=result.from_server_receipts, source=result.from_source_receipts,
+                     name=result.source or "-", next=result.last_seq + 1))
+    return 0
 
 
 def restore_from_mirror_command(args: argparse.Namespace, data_dir: Path) -> int:

@@ -45,6 +45,39 @@ MIRROR_MESSAGES: dict[str, tuple[str, str]] = {
     "cli.restore_what": (
         "Name a backup file, or --from-mirror DIR.", "बैकअप फ़ाइल बताएँ, या --from-mirror DIR।",
     ),
+    "recover.refused": ("The recovery was refused; nothing was changed.", "पुनर्प्राप्ति अस्वीकृत; कुछ नहीं बदला गया।"),
+    "recover.not_enrolled": (
+        "This counter is not set up: run 'counter-app init --code CODE --server URL --enroll CODE' with the same counter code first (headquarters: 'central-server counters reissue CODE').",
+        "यह काउंटर सेट नहीं है: पहले उसी काउंटर कोड से 'counter-app init --code CODE --server URL --enroll CODE' चलाएँ (मुख्यालय: 'central-server counters reissue CODE')।",
+    ),
+    "recover.target_not_empty": (
+        "Refused: this ledger already holds {count} records. A recovery only fills an empty ledger on a new or restored PC.",
+        "अस्वीकृत: इस लेजर में पहले से {count} रिकॉर्ड हैं। पुनर्प्राप्ति केवल नए या पुनर्स्थापित पीसी के खाली लेजर को भरती है।",
+    ),
+    "recover.wrong_counter": (
+        "Refused, nothing changed: the answer holds records of counter {found}, not {counter}.",
+        "अस्वीकृत, कुछ नहीं बदला: उत्तर में काउंटर {found} के रिकॉर्ड हैं, {counter} के नहीं।",
+    ),
+    "recover.tampered": (
+        "Refused, nothing changed: receipt {seq} from the server does not verify ({detail}). Call headquarters.",
+        "अस्वीकृत, कुछ नहीं बदला: सर्वर की रसीद {seq} सत्यापित नहीं होती ({detail})। मुख्यालय को बुलाएँ।",
+    ),
+    "recover.incomplete": (
+        "Refused, nothing changed: the receipts are incomplete ({detail}).",
+        "अस्वीकृत, कुछ नहीं बदला: रसीदें अधूरी हैं ({detail})।",
+    ),
+    "recover.source_disagrees": (
+        "Refused, nothing changed: the backup or mirror holds another receipt {seq} than the central server.",
+        "अस्वीकृत, कुछ नहीं बदला: बैकअप या मिरर में रसीद {seq} केंद्रीय सर्वर से अलग है।",
+    ),
+    "recover.source_unreadable": (
+        "Refused, nothing changed: {path} cannot be read ({detail}).",
+        "अस्वीकृत, कुछ नहीं बदला: {path} पढ़ा नहीं जा सकता ({detail})।",
+    ),
+    "recover.done": (
+        "Recovered {server} receipts from the central server and {source} not yet synced from {name}; the next receipt is number {next}.",
+        "केंद्रीय सर्वर से {server} रसीदें और {name} से {source} बिना सिंक वाली रसीदें वापस मिलीं; अगली रसीद का क्रमांक {next} है।",
+    ),
     "mirror.restore_failed": ("The ledger could not be rebuilt from the mirror.", "मिरर से लेजर दोबारा नहीं बन सका।"),
     "mirror.restore_no_journal": (
         "No single counter journal in {path} (found {found}). Name the counter with --counter.",

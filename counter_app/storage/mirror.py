@@ -157,6 +157,7 @@ class Mirror:
         self.n = 0  # the last frame's sequence number
         self.o = 0  # the last outbox_id copied
         self.a = 0  # the last audit_id looked at
+        self.r: str | None = None  # the record_id at outbox_id `o` (the journal's ledger is this one)
         self._installation: str | None = None
         self.state = WAITING
         self.detail = ""
@@ -197,7 +198,7 @@ class Mirror:
         if self._fd is not None and not self._same_file():
             self._close()  # the stick was pulled out or swapped: start again from what is there now
         if self._fd is None:
-            self._open(self._code)
+            self._open(self._code, con)
         frames: list[dict[str, Any]] = []
         row = con.execute("SELECT value FROM kv WHERE key = 'installation_id'").fetchone()
         installation = None if row is None or row[0] is None else str(row[0])
@@ -261,10 +262,11 @@ class Mirror:
         return frames
 
     # ------------------------------------------------------------------ the file
-    def _open(self, code: str) -> None:
+    def _open(self, code: str, con: sqlite3.Connection) -> None:
         if not self.directory.is_dir():
             raise MirrorError(MISSING, str(self.directory))
         path = journal_path(self.directory, code)
+        frame: dict[str, Any] | None = None
         if path.exists():
             end, frame = last_good_frame(path)
             size = path.stat().st_size
@@ -277,14 +279,23 @@ class Mirror:
             first = _first_frame(path)
             if first is not None and first.get("counter_code") not in (None, code):
                 raise MirrorError(FOREIGN, f"{path} holds counter {first.get('counter_code')}")
+            if frame is not None and not _same_ledger(con, frame):
+                # a journal of another ledger of this counter (a restore from a backup or a rebuild
+                # put a new ledger here): its cursors mean nothing here, so it is kept aside, never
+                # appended to, and a new journal copies this ledger whole
+                os.replace(path, path.with_name(f"{path.name}.superseded-{os.getpid()}-{int(frame['n'])}"))
+                log.warning("mirror %s belongs to another ledger of %s: set aside, starting afresh", path, code)
+                frame = None
+        if frame is not None:
             fd = os.open(path, os.O_WRONLY | os.O_APPEND)
-            self.n = 0 if frame is None else int(frame["n"])
-            self.o = 0 if frame is None else int(frame.get("o", 0))
-            self.a = 0 if frame is None else int(frame.get("a", 0))
+            self.n, self.o, self.a = int(frame["n"]), int(frame.get("o", 0)), int(frame.get("a", 0))
+            self.r = frame.get("r")
         else:
-            fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_EXCL, 0o600)
+            # new, or cut back to nothing (no frame in it was whole)
+            fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
             _fsync_dir(self.directory)
             self.n = self.o = self.a = 0
+            self.r = None
         self._fd, self._path = fd, path
         # a meta frame at every opening: the first names the counter (a stick is never taken for
         # another counter's), later ones carry the installation id without a scan of the journal
@@ -298,6 +309,9 @@ class Mirror:
             n += 1
             f["n"] = n
             f.setdefault("o", self.o)
+            if f["t"] == "record":
+                self.r = f["record_id"]
+            f["r"] = self.r
             data += encode_frame(f)
         view = memoryview(bytes(data))
         while view:
@@ -345,6 +359,15 @@ class Mirror:
 
     def status(self) -> MirrorStatus:
         return MirrorStatus(True, self.state, self.detail, str(self._path or self.directory), self.n, self.behind)
+
+
+def _same_ledger(con: sqlite3.Connection, frame: dict[str, Any]) -> bool:
+    """Whether the ledger holds, at the journal's outbox cursor, the record the journal copied there."""
+    o = int(frame.get("o", 0))
+    if o == 0:
+        return True
+    row = con.execute("SELECT record_id FROM outbox WHERE outbox_id = ?", (o,)).fetchone()
+    return row is not None and row[0] == frame.get("r")
 
 
 def _first_frame(path: Path) -> dict[str, Any] | None:
