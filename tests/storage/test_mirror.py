@@ -241,3 +241,44 @@ def test_a_stick_of_another_counter_is_not_written(tmp_path: Path, clock: FixedC
     finally:
         app.close()
     assert other.read_bytes().count(b"\n") == 1
+
+
+def test_a_journal_of_another_ledger_is_set_aside_not_appended(tmp_path: Path, clock: FixedClock) -> None:
+    """A backup restored under a running mirror: the journal's cursors belong to the lost ledger
+    (appending would skip the new ledger's records at the same outbox ids), so it is kept aside
+    and a fresh journal copies the restored ledger whole."""
+    from counter_app.ops.backup import make_backup
+    from counter_app.ops.restore import restore
+
+    mirror = tmp_path / "usb"
+    mirror.mkdir()
+    app = _mirrored_counter(tmp_path, clock, mirror)
+    clerk = app.service.login("clerk1", "1111")
+    app.service.open_shift(clerk, 0)
+    app.service.issue_receipt(clerk, Payment(ACCOUNTS[0], 100_00))
+    backup = make_backup(app.store.path, tmp_path / "backups")
+    for i in range(3):
+        app.service.issue_receipt(clerk, Payment(ACCOUNTS[i + 1], 100_00))
+    app.close()
+    restore(tmp_path / "counter", Path(backup.path), force=True)  # the three later receipts are lost here
+    app = open_application(tmp_path / "counter", clock=clock)
+    try:
+        app.service.issue_receipt(clerk, Payment(ACCOUNTS[9], 200_00))  # outbox_id 2 again, another record
+        assert app.mirror_status().ok and _last_o(mirror) == _max_outbox(app)
+        before = ledger_dump(app.store.path)
+    finally:
+        app.close()
+    kept = list(mirror.glob("KESCO-K07.ledger-journal.superseded-*"))
+    assert len(kept) == 1 and check_journal(kept[0]).receipts == 4  # the lost ledger's copy, kept
+    restore_from_mirror(tmp_path / "new", mirror)
+    assert ledger_dump(tmp_path / "new" / DB_FILENAME) == before
+
+
+def test_cli_restore_from_mirror(tmp_path: Path, clock: FixedClock) -> None:
+    from counter_app.cli import main
+
+    path = _journal_with_receipts(tmp_path, clock, 3)
+    assert main(["--data-dir", str(tmp_path / "new"), "restore", "--from-mirror", str(path.parent), "--dry-run"]) == 0
+    assert main(["--data-dir", str(tmp_path / "new"), "restore", "--from-mirror", str(path.parent)]) == 0
+    assert [r[0] for r in ledger_dump(tmp_path / "new" / DB_FILENAME)["receipts"]] == [1, 2, 3]
+    assert main(["--data-dir", str(tmp_path / "new"), "restore", "--from-mirror", str(path.parent)]) == 1  # no journal now
