@@ -158,6 +158,7 @@ class Mirror:
         self.o = 0  # the last outbox_id copied
         self.a = 0  # the last audit_id looked at
         self.r: str | None = None  # the record_id at outbox_id `o` (the journal's ledger is this one)
+        self._ledger: str | None = None  # the ledger's id (kv mirror_ledger_id), in every frame as `l`
         self._installation: str | None = None
         self.state = WAITING
         self.detail = ""
@@ -297,6 +298,7 @@ class Mirror:
             self.n = self.o = self.a = 0
             self.r = None
         self._fd, self._path = fd, path
+        self._ledger = _ledger_id(con)
         # a meta frame at every opening: the first names the counter (a stick is never taken for
         # another counter's), later ones carry the installation id without a scan of the journal
         self._installation = "\0"
@@ -312,6 +314,7 @@ class Mirror:
             if f["t"] == "record":
                 self.r = f["record_id"]
             f["r"] = self.r
+            f["l"] = self._ledger
             data += encode_frame(f)
         view = memoryview(bytes(data))
         while view:
@@ -361,8 +364,37 @@ class Mirror:
         return MirrorStatus(True, self.state, self.detail, str(self._path or self.directory), self.n, self.behind)
 
 
+LEDGER_ID_KEY = "mirror_ledger_id"
+
+
+def _ensure_ledger_id(db: Any) -> None:
+    """A random id of this ledger file (kv), carried by every frame: a ledger rebuilt or recovered
+    gets a new one, so its mirror never takes another ledger's audit cursor for its own."""
+    import secrets
+
+    con = sqlite3.connect(db.path, isolation_level=None, timeout=5)
+    try:
+        if con.execute("SELECT 1 FROM kv WHERE key = ?", (LEDGER_ID_KEY,)).fetchone() is not None:
+            return
+    finally:
+        con.close()
+    from sqlalchemy import text
+
+    with db.write() as conn:
+        conn.execute(text("INSERT INTO kv(key, value) VALUES (:k, :v) ON CONFLICT(key) DO NOTHING"),
+                     {"k": LEDGER_ID_KEY, "v": secrets.token_hex(8)})
+
+
+def _ledger_id(con: sqlite3.Connection) -> str | None:
+    row = con.execute("SELECT value FROM kv WHERE key = ?", (LEDGER_ID_KEY,)).fetchone()
+    return None if row is None else str(row[0])
+
+
 def _same_ledger(con: sqlite3.Connection, frame: dict[str, Any]) -> bool:
-    """Whether the ledger holds, at the journal's outbox cursor, the record the journal copied there."""
+    """Whether the journal is this ledger's: the same ledger id, and at the journal's outbox cursor
+    the record the journal copied there (a backup restored here has the id but not the records)."""
+    if frame.get("l") != _ledger_id(con):
+        return False
     o = int(frame.get("o", 0))
     if o == 0:
         return True
@@ -390,6 +422,7 @@ def attach(db: Any, directory: Path) -> Mirror:
     """Hook a mirror on `directory` into the database's commit path and copy what it lacks now
     (at start: everything, however long the mirror was away)."""
     mirror = Mirror(directory)
+    _ensure_ledger_id(db)
     db.after_commit = mirror.on_commit
     # safe beside the writer: catch_up holds the mirror's lock and reads only committed rows past
     # its cursors, so this and a commit's hook never copy a row twice or skip one

@@ -251,3 +251,48 @@ def test_the_export_is_the_counters_own_and_paged(env: LiveEnv) -> None:
         finally:
             app.close()
     other.close()
+
+
+def test_cli_recover_from_the_server_and_the_mirror(env: LiveEnv, tmp_path: Path) -> None:
+    """`counter-app recover --from-server --mirror DIR` on a new PC: what the server has, plus what
+    only the mirror had; the old journal is set aside at the next start and a fresh one written."""
+    from counter_app.cli import main
+
+    assert env.server is not None
+    mirror = tmp_path / "usb"
+    mirror.mkdir()
+    clock = _clock()
+    app = _reopen(env, "CLI1", clock, mirror)
+    try:
+        business_day(app, clock, env.accounts, 6)
+        _sync(app, env.tokens)
+        clock.now = clock.now.replace(hour=10, minute=0) + timedelta(days=1)
+        business_day(app, clock, env.accounts, 5, close=False)  # not synced: only on the disk and the mirror
+        before = ledger_dump(app.store.path)
+        shutil.rmtree(app.data_dir, ignore_errors=True)
+    finally:
+        app.close()
+    with sdb.write_tx(env.server_engine) as conn:
+        enrollment = server_counters.reissue(conn, "CLI1")
+    new = tmp_path / "new-pc"
+    Config(token_store="file", token_file=str(tmp_path / "tokens.json"), clock_max_skew_minutes=0,
+           mirror_dir=str(mirror)).save(new)
+    app = open_application(new, clock=clock, mirror=False)
+    try:
+        app.service.initialise("CLI1", "Counter CLI1")
+        enroll(app, env.server.url, enrollment)
+    finally:
+        app.close()
+    assert main(["--data-dir", str(new), "recover", "--from-server", "--mirror", str(mirror)]) == 0
+    after = ledger_dump(new / "counter.sqlite3")
+    assert after["receipts"] == before["receipts"] and after["users"] == before["users"]
+    app = open_application(new, clock=clock)  # the mirror: the old journal is set aside, a new one made
+    try:
+        assert app.mirror_status().ok and app.mirror_status().behind == 0
+        assert make_client(app) is not None  # the sync wiring hands the service its signing key
+        assert _next_receipt(app, env) == len(before["receipts"]) + 1
+        _sync(app, None)
+        check_delivered(LocalView.read(app), ServerView.read(env.server_engine, "CLI1"))
+    finally:
+        app.close()
+    assert list(mirror.glob("KESCO-CLI1.ledger-journal.superseded-*"))
