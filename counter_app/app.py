@@ -25,9 +25,9 @@ class Application:
         return MirrorStatus(False) if self.mirror is None else self.mirror.status()
 
     def close(self) -> None:
-        self.store.close()
-        if self.mirror is not None:
+        if self.mirror is not None:  # first: its background copy reads the ledger
             self.mirror.close()
+        self.store.close()
 
     def __enter__(self) -> Application:
         return self

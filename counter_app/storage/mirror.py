@@ -34,8 +34,12 @@ log = logging.getLogger(__name__)
 
 FORMAT = "kesco-ledger-mirror/1"
 # a commit after the mirror came back copies at most this many records (the clerk's next receipt
-# must not wait for a whole week of backlog); the rest follows with the next commits
-CATCH_UP_PER_COMMIT = 500
+# must not wait for a whole week of backlog); the rest follows in the background
+CATCH_UP_PER_COMMIT = 100
+# what a start copies before the window opens; a longer backlog (a new stick on a counter with a
+# year of receipts: minutes) is copied by a background thread, in chunks, beside the clerk
+START_SYNC_LIMIT = 20_000
+BACKGROUND_CHUNK = 2_000
 TAIL_SCAN_LIMIT = 16 * 1024 * 1024  # a torn tail longer than this is damage, not a crash
 # audit actions after which a user's or a shift's row is copied
 USER_EVENTS = ("user_add",)
@@ -151,6 +155,9 @@ class Mirror:
         self.directory = Path(directory)
         self.per_commit = per_commit
         self._lock = threading.Lock()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self.db_path: Path | None = None  # for the background catch-up's own connection
         self._fd: int | None = None
         self._path: Path | None = None
         self._code: str | None = None
@@ -168,6 +175,8 @@ class Mirror:
     def on_commit(self, con: sqlite3.Connection) -> None:
         """Database.after_commit: copy what this commit added. Never raises (collection goes on)."""
         self.catch_up(con, limit=self.per_commit)
+        if self.behind and self.db_path is not None and (self._thread is None or not self._thread.is_alive()):
+            self.start_background_catch_up(self.db_path)
 
     def catch_up(self, con: sqlite3.Connection, limit: int | None = None) -> int:
         """Copy to the journal what the ledger has and the mirror lacks (at most `limit` records);
@@ -342,7 +351,27 @@ class Mirror:
                 pass
         self._fd = None  # the next attempt reopens, cuts a torn tail and resumes from the last good frame
 
+    def start_background_catch_up(self, db_path: Path) -> None:
+        self._stop.clear()
+        self._thread = threading.Thread(target=self._background, args=(db_path,), name="mirror-catch-up",
+                                        daemon=True)
+        self._thread.start()
+
+    def _background(self, db_path: Path) -> None:
+        con = sqlite3.connect(db_path, isolation_level=None, timeout=5, check_same_thread=False)
+        try:
+            while not self._stop.is_set():
+                self.catch_up(con, limit=BACKGROUND_CHUNK)
+                if self.behind == 0 or self.state not in (OK, WAITING):
+                    return  # done, or the mirror failed: the next commit or start tries again
+        finally:
+            con.close()
+
     def close(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=30)
+            self._thread = None
         with self._lock:
             self._close()
 
@@ -422,13 +451,16 @@ def attach(db: Any, directory: Path) -> Mirror:
     """Hook a mirror on `directory` into the database's commit path and copy what it lacks now
     (at start: everything, however long the mirror was away)."""
     mirror = Mirror(directory)
+    mirror.db_path = Path(db.path)
     _ensure_ledger_id(db)
     db.after_commit = mirror.on_commit
     # safe beside the writer: catch_up holds the mirror's lock and reads only committed rows past
     # its cursors, so this and a commit's hook never copy a row twice or skip one
     con = sqlite3.connect(db.path, isolation_level=None, timeout=5, check_same_thread=False)
     try:
-        mirror.catch_up(con)
+        mirror.catch_up(con, limit=START_SYNC_LIMIT)
     finally:
         con.close()
+    if mirror.behind:  # a new stick on a counter with a year of receipts: the rest off the start's path
+        mirror.start_background_catch_up(db.path)
     return mirror

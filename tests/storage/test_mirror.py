@@ -282,3 +282,38 @@ def test_cli_restore_from_mirror(tmp_path: Path, clock: FixedClock) -> None:
     assert main(["--data-dir", str(tmp_path / "new"), "restore", "--from-mirror", str(path.parent)]) == 0
     assert [r[0] for r in ledger_dump(tmp_path / "new" / DB_FILENAME)["receipts"]] == [1, 2, 3]
     assert main(["--data-dir", str(tmp_path / "new"), "restore", "--from-mirror", str(path.parent)]) == 1  # no journal now
+
+
+def test_a_long_backlog_is_copied_beside_the_clerk(tmp_path: Path, clock: FixedClock, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A new stick on a counter with many records: the start copies a bounded part, the rest goes
+    in the background while receipts are issued, and the journal ends whole and in order."""
+    from counter_app.storage import mirror as mirror_mod
+
+    app = make_counter(tmp_path / "counter", consumers=100, clock=clock)
+    clerk = app.service.login("clerk1", "1111")
+    app.service.open_shift(clerk, 0)
+    for i in range(120):
+        app.service.issue_receipt(clerk, Payment(ACCOUNTS[i % 50], 100_00 + i))
+    app.close()
+    monkeypatch.setattr(mirror_mod, "START_SYNC_LIMIT", 10)
+    monkeypatch.setattr(mirror_mod, "BACKGROUND_CHUNK", 7)
+    mirror = tmp_path / "usb"
+    mirror.mkdir()
+    cfg = Config.load(tmp_path / "counter")
+    cfg.mirror_dir = str(mirror)
+    cfg.save(tmp_path / "counter")
+    app = open_application(tmp_path / "counter", clock=clock)
+    try:
+        assert app.mirror_status().behind > 0  # the start did not wait for all of it
+        for i in range(20):
+            app.service.issue_receipt(clerk, Payment(ACCOUNTS[i], 300_00))
+        assert app.mirror is not None and app.mirror._thread is not None
+        app.mirror._thread.join(30)
+        app.service.issue_receipt(clerk, Payment(ACCOUNTS[0], 400_00))
+        assert app.mirror_status().ok and _last_o(mirror) == _max_outbox(app)
+        before = ledger_dump(app.store.path)
+    finally:
+        app.close()
+    assert check_journal(journal_path(mirror, "K07")).problem is None
+    restore_from_mirror(tmp_path / "new", mirror)
+    assert ledger_dump(tmp_path / "new" / DB_FILENAME) == before
