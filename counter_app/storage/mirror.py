@@ -39,7 +39,7 @@ CATCH_UP_PER_COMMIT = 100
 # what a start copies before the window opens; a longer backlog (a new stick on a counter with a
 # year of receipts: minutes) is copied by a background thread, in chunks, beside the clerk
 START_SYNC_LIMIT = 20_000
-BACKGROUND_CHUNK = 2_000
+BACKGROUND_CHUNK = 200  # a commit waits at most for one chunk
 TAIL_SCAN_LIMIT = 16 * 1024 * 1024  # a torn tail longer than this is damage, not a crash
 # audit actions after which a user's or a shift's row is copied
 USER_EVENTS = ("user_add",)
