@@ -1,4 +1,5 @@
-"""Counter core: receipt issue latency (service vs the same statements in bare sqlite3), lookups,
+"""Counter core: receipt issue latency (service vs the same statements in bare sqlite3), the same
+with the ledger mirror on (vs bare sqlite3 plus a plain fsynced append to a second file), lookups,
 search, and demo-data generation. Prints one JSON object.
 
 Sizes: BENCH_CONSUMERS (530,000), BENCH_RECEIPTS (500,000), BENCH_ISSUES (1,000)."""
@@ -42,6 +43,63 @@ def bare_issue(con: sqlite3.Connection, i: int, shift_id: str) -> None:
     con.execute("INSERT INTO audit (at, actor, action, subject, detail) VALUES (?,?,?,?,?)",
                 ("2026-11-29T10:00:00+05:30", "clerk1", "receipt", rid, None))
     con.execute("COMMIT")
+
+
+def bare_append(fd: int, i: int) -> None:
+    """The mirror's bare equivalent: one line of about a receipt's size appended and fsynced."""
+    os.write(fd, (f'{{"n":{i},"payload":"' + "x" * 900 + '"}\n').encode())
+    os.fsync(fd)
+
+
+def mirrored(data_dir: Path, mirror_dir: Path, shift_id: str, accounts: list[str]) -> dict[str, float]:
+    """Receipts with mirror_dir set, interleaved with bare sqlite3 + a bare fsynced append (the
+    baseline that also writes two files), in blocks so both see the same disk."""
+    from counter_app.app import open_application
+    from counter_app.config import Config
+    from counter_app.services.collection import Payment
+
+    cfg = Config.load(data_dir)
+    cfg.mirror_dir = str(mirror_dir)
+    cfg.save(data_dir)
+    mirror_dir.mkdir(exist_ok=True)
+    t = time.perf_counter()
+    c = open_application(data_dir)  # the first start copies the ledger to the mirror (the most in the background)
+    if c.mirror is not None and c.mirror._thread is not None:
+        c.mirror._thread.join()  # measured apart: issuing is timed with the mirror caught up
+    initial_copy_s = time.perf_counter() - t
+    assert c.mirror is not None and c.mirror_status().ok, c.mirror_status()
+    svc = c.service
+    clerk = svc.login("clerk1", "1111")
+    bare = sqlite3.connect(data_dir / "counter.sqlite3", isolation_level=None, check_same_thread=False)
+    for pragma in ("busy_timeout=5000", "journal_mode=WAL", "synchronous=FULL", "foreign_keys=ON"):
+        bare.execute(f"PRAGMA {pragma}")
+    fd = os.open(mirror_dir / "bare.journal", os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+    issue_ms: list[float] = []
+    bare_ms: list[float] = []
+    try:
+        for block in range(0, len(accounts), 50):
+            for i in range(block, min(block + 50, len(accounts))):
+                with Timer() as tm:
+                    svc.issue_receipt(clerk, Payment(accounts[i], 100_00 + i))
+                issue_ms.append(tm.ms)
+            for i in range(block, min(block + 50, len(accounts))):
+                with Timer() as tm:
+                    bare_issue(bare, i, shift_id)
+                    bare_append(fd, i)
+                bare_ms.append(tm.ms)
+        assert c.mirror_status().ok and c.mirror_status().behind == 0
+    finally:
+        os.close(fd)
+        bare.close()
+        c.close()
+    return {
+        "issue_ms_p50_mirror": median(issue_ms),
+        "issue_ms_p99_mirror": pct(issue_ms, 99),
+        "bare_two_files_ms_p50": median(bare_ms),
+        "bare_two_files_ms_p99": pct(bare_ms, 99),
+        "issue_vs_bare_ratio_mirror": median(issue_ms) / median(bare_ms),
+        "mirror_initial_copy_s": initial_copy_s,
+    }
 
 
 def main() -> None:
@@ -101,6 +159,10 @@ def main() -> None:
                 svc.search(q, limit=20)
             search_ms.append(tm.ms)
         c.close()
+        # BENCH_MIRROR_DIR: a folder on a second disk, as a counter would have; default the same disk
+        mirror_dir = Path(os.environ.get("BENCH_MIRROR_DIR") or Path(tmp) / "mirror")
+        with_mirror = mirrored(data_dir, mirror_dir, shift.shift_id,
+                               [account_no_for_index(rng.randrange(CONSUMERS)) for _ in range(ISSUES)])
 
     p50, bp50 = median(issue_ms), median(bare_ms)
     emit({
@@ -112,6 +174,7 @@ def main() -> None:
         "bare_issue_ms_p50": bp50,
         "bare_issue_ms_p99": pct(bare_ms, 99),
         "issue_vs_bare_ratio": p50 / bp50,
+        **with_mirror,
         "lookup_account_ms_p50": median(lookup_ms),
         "lookup_account_ms_p99": pct(lookup_ms, 99),
         "search_name_ms_p50": median(search_ms),

@@ -15,7 +15,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from central_server import __version__, limits, metrics, migrate, proxy
 from central_server.api import body as records_body
 from central_server.api import errors as api_errors
-from central_server.api.routes import consumers, enroll, health, hq, records, verify
+from central_server.api.routes import consumers, enroll, export, health, hq, records, verify
 from central_server.bank import pages as bank_pages
 from central_server.billing import feed as billing_feed
 from central_server.billing import hq_pages as billing_pages
@@ -55,7 +55,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.engine = engine
     app.state.push_gate = PushGate(settings.max_concurrent_pushes, settings.push_wait_s)
-    for module in (health, enroll, records, consumers):
+    for module in (health, enroll, records, consumers, export):
         app.include_router(module.router, prefix=API_PREFIX)
     app.include_router(billing_feed.router, prefix=API_PREFIX)
     app.include_router(field_api.router, prefix=API_PREFIX)

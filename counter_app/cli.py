@@ -25,6 +25,7 @@ COMMAND_MODULES = (
     "counter_app.commands.core",
     "counter_app.commands.demo",
     "counter_app.commands.gui",
+    "counter_app.commands.mirror",
     "counter_app.commands.ops",
     "counter_app.commands.sync",
 )

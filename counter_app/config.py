@@ -41,6 +41,9 @@ class Config:
     language: str = "en"
     backup_dir: str = ""
     backup_keep: int = 14
+    # a second disk or a USB stick: every ledger commit is also journalled there before the
+    # receipt prints (counter_app/storage/mirror.py); empty: no mirror
+    mirror_dir: str = ""
     pending_amber_minutes: int = 60
     pending_red_minutes: int = 24 * 60
     sync_interval_s: int = 15

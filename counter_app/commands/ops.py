@@ -24,7 +24,10 @@ def register(sub: Any) -> None:
     p.set_defaults(func=cmd_backups)
 
     p = sub.add_parser("restore", help="replace the counter database by a backup (the app must be closed)")
-    p.add_argument("backup", help="the backup file (.sqlite3)")
+    p.add_argument("backup", nargs="?", help="the backup file (.sqlite3)")
+    p.add_argument("--from-mirror", metavar="DIR",
+                   help="rebuild the ledger from the mirror's journal in DIR instead (into an empty data folder)")
+    p.add_argument("--counter", help="with --from-mirror: the counter code, when DIR holds several journals")
     p.add_argument("--force", action="store_true",
                    help="restore even if records the server has not received would be lost")
     p.add_argument("--dry-run", action="store_true", help="only say what the restore would do")
@@ -76,6 +79,13 @@ def cmd_restore(args: argparse.Namespace) -> int:
     from counter_app.ops.restore import plan_restore, restore
 
     data_dir = resolve_data_dir(args.data_dir)
+    if args.from_mirror:
+        from counter_app.commands.mirror import restore_from_mirror_command
+
+        return restore_from_mirror_command(args, data_dir)
+    if not args.backup:
+        print(render("cli.restore_what", args.lang), file=sys.stderr)
+        return 2
     if args.dry_run:
         plan = plan_restore(data_dir, Path(args.backup))
         print(json.dumps(plan.to_dict(), indent=2, ensure_ascii=False))

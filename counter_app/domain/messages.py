@@ -5,6 +5,7 @@ every key has both languages and that each text's {placeholders} agree."""
 
 from __future__ import annotations
 
+from counter_app.domain.messages_mirror import MIRROR_MESSAGES
 from kesco_protocol.errors import add_messages, render
 from kesco_protocol.messages import MESSAGES as PROTOCOL_MESSAGES
 
@@ -13,6 +14,7 @@ __all__ = ["MESSAGES", "render"]
 # key: (English, Hindi); the protocol's keys (amounts, malformed records, seals) come from it.
 MESSAGES: dict[str, tuple[str, str]] = {
     **PROTOCOL_MESSAGES,
+    **MIRROR_MESSAGES,
     # What the window says for a failure the core did not foresee (the details go to the log).
     "error.unexpected": (
         "Something went wrong and nothing was changed. Try again; if it happens again, call IT.",

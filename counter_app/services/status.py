@@ -29,4 +29,6 @@ def counter_status(c: Any) -> dict[str, Any]:
             "oldest_pending_at": waiting.oldest_pending_at,
             "server_period_state": get_kv(conn, "server_period_state"),
             "sync": sync_summary(conn),
+            # the ledger's second copy as this process keeps it (storage/mirror.py)
+            "mirror": c.mirror_status().to_dict() if hasattr(c, "mirror_status") else None,
         }

@@ -10,7 +10,7 @@ import os
 import sqlite3
 import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -107,6 +107,9 @@ class Database:
         self.damaged: str | None = None
         self.writes = 0
         self._checkpointer: Checkpointer | None = None
+        # run after each durable commit, still inside the writer's lock, so that what it copies
+        # (storage/mirror.py) is in commit order and on its disk before the caller returns
+        self.after_commit: Callable[[sqlite3.Connection], None] | None = None
 
     @contextmanager
     def write(self, *, durable: bool = True) -> Iterator[Connection]:
@@ -146,6 +149,8 @@ class Database:
                 if dbapi.in_transaction:
                     dbapi.commit()
                 self.writes += 1
+                if durable and self.after_commit is not None:
+                    self.after_commit(dbapi)
             except BaseException as e:
                 try:
                     conn.rollback()

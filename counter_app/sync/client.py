@@ -202,6 +202,12 @@ class ServerClient:
     def status(self) -> dict[str, Any]:
         return _need_dict(self._json(self._request("GET", f"/counters/{self.counter_code}/status")), "status")
 
+    def export_records(self, part: str, after: int, limit: int) -> dict[str, Any]:
+        """One page of this counter's own stored records (GET .../records/export, for a recovery)."""
+        resp = self._request("GET", f"/counters/{self.counter_code}/records/export",
+                             params={"part": part, "after": after, "limit": limit})
+        return _need_dict(self._json(resp), "export")
+
     def changes(self, since: int, after: str | None, limit: int) -> dict[str, Any]:
         params: dict[str, Any] = {"since": since, "limit": limit}
         if after:

@@ -331,7 +331,9 @@ class SyncEngine:
                                     rows_total=int(kv[pull_mod.K_SNAP_TOTAL] or 0),
                                     bytes_done=self.puller.bytes_done if self.puller is not None else 0,
                                     complete=kv[pull_mod.K_COMPLETE] == "complete")
-        return replace(st, pending=waiting.pending, conflicts=waiting.conflicts, parked=waiting.parked,
+        mirror_key, mirror_params = _mirror_words(self.counter)
+        return replace(st, mirror_key=mirror_key, mirror_params=mirror_params,
+                       pending=waiting.pending, conflicts=waiting.conflicts, parked=waiting.parked,
                        invalid=waiting.invalid, oldest_pending_at=waiting.oldest_pending_at,
                        pending_by_kind=waiting.pending_by_kind,
                        last_push_ok_at=kv["sync_last_push_ok_at"], last_pull_ok_at=kv[pull_mod.K_LAST_PULL],
@@ -400,3 +402,14 @@ def _aged(st: SyncState, now: datetime) -> SyncState:
     except (ValueError, TypeError):
         return st
     return replace(st, oldest_pending_age_s=max(0.0, age))
+
+
+def _mirror_words(counter: Any) -> tuple[str | None, dict[str, Any]]:
+    """What the status line must say about the ledger's mirror (nothing while it keeps up)."""
+    status = getattr(counter, "mirror_status", None)
+    if not callable(status):
+        return None, {}
+    st = status()
+    if st.ok:
+        return None, {}
+    return st.key, {"path": st.path, "behind": st.behind, "detail": st.detail[:200]}

@@ -78,6 +78,10 @@ class SyncState:
     server_period_state: str | None = None  # "open" | "closing" (as the server last said)
     server_high_water_seq: int | None = None
     consumers_as_of: str | None = None
+    # the ledger's mirror (storage/mirror.py) when it is configured and NOT keeping up: its message
+    # key (mirror.missing, mirror.full, ...) and parameters; None when it is fine or not configured
+    mirror_key: str | None = None
+    mirror_params: dict[str, Any] = field(default_factory=dict)
     snapshot: SnapshotProgress = field(default_factory=SnapshotProgress)
 
     @property

@@ -52,11 +52,17 @@ class CounterStatusBar(QStatusBar):
         self.pending_label = QLabel(self)
         self.sync_label = QLabel(self)
         self.data_label = QLabel(self)
+        # the ledger's second copy (mirror_dir) when it is missing, full or behind: a red badge
+        self.mirror_label = QLabel(self)
+        self.mirror_label.setObjectName("mirrorState")
+        self.mirror_label.setWordWrap(False)
+        self.mirror_label.hide()
         self.progress = QProgressBar(self)
         self.progress.setMaximumWidth(220)
         self.progress.setTextVisible(True)
         self.progress.hide()
-        for w in (self.link_icon, self.link_label, self.pending_label, self.sync_label, self.data_label):
+        for w in (self.link_icon, self.link_label, self.mirror_label, self.pending_label, self.sync_label,
+                  self.data_label):
             self.addWidget(w)
         self.addPermanentWidget(self.progress)
         self._state = SyncState()
@@ -122,6 +128,15 @@ class CounterStatusBar(QStatusBar):
             self.link_label.setToolTip(self.language.message(v.error_key, **v.error_params))
         else:
             self.link_label.setToolTip("")
+        if v.mirror_key:
+            words = self.language.message(v.mirror_key, **v.mirror_params)
+            self.mirror_label.setText(words.split(":")[0] if ":" in words else words)
+            self.mirror_label.setToolTip(words)
+            self.mirror_label.setAccessibleName(words)
+            self.mirror_label.setStyleSheet(_LINK_STYLE["offline"])
+            self.mirror_label.show()
+        else:
+            self.mirror_label.hide()
         if v.progress is not None:
             done, total = v.progress
             self.progress.setMaximum(max(total, 1))

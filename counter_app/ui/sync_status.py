@@ -44,6 +44,8 @@ class StatusView:
     error_key: str | None
     error_params: dict[str, Any]
     pending_by_kind: dict[str, int] = field(default_factory=dict)  # {"receipt": 3, "shift_close": 1}
+    mirror_key: str | None = None  # the ledger's second copy is not keeping up (message key)
+    mirror_params: dict[str, Any] = field(default_factory=dict)
 
 
 def status_view(st: SyncState, now: datetime, amber_min: int, red_min: int) -> StatusView:
@@ -69,6 +71,7 @@ def status_view(st: SyncState, now: datetime, amber_min: int, red_min: int) -> S
         problems=st.problems, last_sync_at=last, consumers_as_of=st.consumers_as_of, progress=progress,
         error_key=err.key if err and st.link != Link.ONLINE else None,
         error_params=dict(err.params) if err else {}, pending_by_kind=dict(st.pending_by_kind),
+        mirror_key=st.mirror_key, mirror_params=dict(st.mirror_params),
     )
 
 
