@@ -24,12 +24,13 @@ from counter_app.domain.errors import CounterError
 from counter_app.services.clock import IST, iso, system_clock
 from counter_app.storage import closes as closes_repo
 from counter_app.storage import receipts as receipts_repo
+from counter_app.storage import reversals as reversals_repo
 from counter_app.storage.db import raw
 from counter_app.storage.dbfile import DB_FILENAME
 from counter_app.storage.mirror import SHIFT_COLS, USER_COLS, iter_frames
 from counter_app.storage.store import open_store, set_kv
 from kesco_protocol.chain import GENESIS_HASH, link_hash
-from kesco_protocol.records import Dishonour, Receipt, RecordKind, Void
+from kesco_protocol.records import Dishonour, Receipt, RecordKind, Reversal, Void
 
 log = logging.getLogger(__name__)
 
@@ -201,5 +202,7 @@ def apply_record(conn: Any, kind: str, payload: str, kept_only: dict[str, int]) 
         closes_repo.insert_shift_close(conn, ShiftClose(**d))
     elif kind == RecordKind.DAY_CLOSE:
         closes_repo.insert_day_close(conn, DayClose(**d))
+    elif kind == RecordKind.REVERSAL:
+        reversals_repo.insert_reversal(conn, Reversal(**d))
     else:  # a kind this version keeps no table for: it is still sent, from the outbox
         kept_only[kind] = kept_only.get(kind, 0) + 1

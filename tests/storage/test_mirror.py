@@ -90,6 +90,30 @@ def test_rebuild_from_the_mirror_is_the_ledger_exactly(tmp_path: Path, clock: Fi
         app.close()
 
 
+def test_a_reversal_made_after_its_day_is_rebuilt_from_the_mirror(tmp_path: Path, clock: FixedClock) -> None:
+    """Issue 16's supervisor reversal (of a receipt whose day is over) is a ledger record of its
+    own table: the rebuild must put it back, not only its outbox copy."""
+    from counter_app.services.reversals import reverse_receipt
+    from tests.conftest import SUPERVISOR
+
+    mirror = tmp_path / "usb"
+    mirror.mkdir()
+    app = _mirrored_counter(tmp_path, clock, mirror)
+    try:
+        day1 = business_day(app, clock, ACCOUNTS, 5)
+        clock.advance(days=1)
+        rv = reverse_receipt(app.service, clerk_session(), day1[0].receipt_no, "paid at the wrong account",
+                             *SUPERVISOR)
+        before = ledger_dump(app.store.path)
+        assert [row[0] for row in before["reversals"]] == [rv.reversal_id]
+    finally:
+        app.close()
+    shutil.rmtree(tmp_path / "counter")
+    result = restore_from_mirror(tmp_path / "new", mirror)
+    assert result.check.problem is None
+    assert ledger_dump(tmp_path / "new" / DB_FILENAME) == before
+
+
 def test_a_missing_mirror_never_stops_collection_and_catches_up(tmp_path: Path, clock: FixedClock) -> None:
     mirror = tmp_path / "usb"  # not plugged in yet
     app = _mirrored_counter(tmp_path, clock, mirror)
