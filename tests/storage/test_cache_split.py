@@ -142,3 +142,19 @@ def test_doctor_reports_both_files_and_a_damaged_cache_is_a_warning(tmp_path: Pa
     findings = {f.check: f for f in run_doctor(d, server=False)}
     assert findings["cache"].status == "warn" and findings["cache"].key == "doctor.cache_damaged"
     assert findings["database"].key == "doctor.db_ok"  # the ledger is not at fault
+
+
+def test_a_backup_holds_the_ledger_only(tmp_path: Path) -> None:
+    from counter_app.ops.backup import make_backup
+
+    d = tmp_path / "counter"
+    c = make_counter(d, consumers=3000)
+    issue(c, 3)
+    info = make_backup(c.store.path, tmp_path / "bk")
+    c.close()
+    con = sqlite3.connect(info.path)
+    names = {r[0] for r in con.execute("SELECT name FROM sqlite_master")}
+    assert len(con.execute("SELECT * FROM receipts").fetchall()) == 3
+    con.close()
+    assert "consumers" not in names and "receipts" in names
+    assert info.size_bytes < (d / CACHE_FILENAME).stat().st_size  # the cache is the bulk, and left out
