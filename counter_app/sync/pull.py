@@ -47,6 +47,7 @@ PIECE = 250  # rows parsed at a time from the stream
 APPLY_CHUNK = 1000  # rows a transaction of the changes feed
 SNAPSHOT_CHUNK = 10_000  # rows a transaction of the snapshot: nobody waits for the cache's writer
 INDEX_CHUNK = 100_000  # rows a transaction of the search index build
+INDEX_CACHE_KIB = 131_072  # page cache while it builds (the snapshot's peak RSS stays under 400 MB)
 _NFIELDS = len(CONSUMER_FIELDS)
 
 
@@ -230,7 +231,13 @@ class Puller:
         t0 = time.monotonic()
         while True:
             with target.write() as conn:
-                left = consumers_repo.catch_up_search_index(conn, INDEX_CHUNK)
+                # FTS5 rewrites its segment pages many times while it merges: a page cache that
+                # holds them halves the build of 5.3 lakh rows; given back right after
+                conn.exec_driver_sql(f"PRAGMA cache_size=-{INDEX_CACHE_KIB}")
+                try:
+                    left = consumers_repo.catch_up_search_index(conn, INDEX_CHUNK)
+                finally:
+                    conn.exec_driver_sql("PRAGMA cache_size=-32000")
             if left == 0 or (budget_s is not None and time.monotonic() - t0 > budget_s):
                 return left
 
