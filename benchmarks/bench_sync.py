@@ -1,8 +1,9 @@
 """Sync: push a 10,000-receipt backlog, download and apply the 5.3 lakh consumer snapshot (peak
 memory, receipt latency while it loads), apply 5,000 changes. The reference server runs in its
 own process on loopback (SQLite; BENCH_SYNC_DB=postgres for a throwaway PostgreSQL). Prints one
-JSON object. Targets: drain_10k_s <= 5, snapshot_530k_s <= 30, snapshot_peak_rss_mb <= 400,
-delta_5k_s <= 2, issue_ms_p99_during_snapshot <= 100.
+JSON object. Targets: drain_10k_s <= 5, snapshot_530k_s <= 10, snapshot_peak_rss_mb <= 400,
+delta_5k_s <= 2, issue_ms_p99_during_snapshot <= 5 (issue 14: the consumer cache is a file of its
+own, so the snapshot shares no lock with receipts). The daily backup is in bench_ledger.py.
 
 Sizes: BENCH_CONSUMERS (530,000), BENCH_BACKLOG (10,000), BENCH_DELTA (5,000)."""
 

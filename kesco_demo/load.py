@@ -7,8 +7,9 @@ from __future__ import annotations
 from itertools import islice
 
 from counter_app.services.clock import iso, system_clock
+from counter_app.storage import cache as cache_kv
 from counter_app.storage import consumers as consumers_repo
-from counter_app.storage.store import Store, set_kv
+from counter_app.storage.store import Store
 from kesco_demo.consumers import generate_consumers
 
 BATCH = 20_000
@@ -23,9 +24,9 @@ def load_demo_consumers(store: Store, n: int, *, seed: int = 2026) -> int:
         batch = list(islice(it, BATCH))
         if not batch:
             break
-        with store.db.write() as conn:
+        with store.cache.write() as conn:
             total += consumers_repo.upsert_many(conn, batch)
-    with store.db.write() as conn:
-        set_kv(conn, "consumers_as_of", iso(system_clock()))
-        set_kv(conn, "consumers_source", "demo")
+    with store.cache.write() as conn:
+        cache_kv.put(conn, "consumers_as_of", iso(system_clock()))
+        cache_kv.put(conn, "consumers_source", "demo")
     return total

@@ -15,7 +15,7 @@ from pathlib import Path
 from counter_app.config import Config, resolve_data_dir
 from counter_app.domain.errors import ValidationError
 from counter_app.domain.messages import render
-from counter_app.ops import identity_probe, mirror_probe, policy_probe, probes
+from counter_app.ops import cache_probe, identity_probe, mirror_probe, policy_probe, probes
 from counter_app.ops.findings import FAIL, OK, SKIP, WARN, Context, Finding
 from counter_app.services.clock import Clock, system_clock
 from counter_app.storage.anchors import parse_anchor
@@ -41,7 +41,7 @@ def run_doctor(data_dir: str | Path | None = None, *, server: bool = True, clock
     ctx.facts["anchors"] = typed
     findings: list[Finding] = [bad_config] if bad_config else []
     checks: list[Callable[[Context], list[Finding]]] = [
-        probes.check_config, probes.check_database, probes.check_records, probes.check_outbox,
+        probes.check_config, probes.check_database, cache_probe.check_cache, probes.check_records, probes.check_outbox,
         probes.check_disk, probes.check_backup, mirror_probe.check_mirror, probes.check_keyring, probes.check_server,
         identity_probe.check_installation, policy_probe.check_part_payment_policy,
     ]

@@ -1,5 +1,7 @@
 """The consumer cache: all of the utility's accounts, looked up by account, meter or mobile, and
-searched by name or address prefix (FTS5)."""
+searched by name or address prefix (FTS5). The tables live in the cache's own file
+(storage/cache.py); these queries run alike on its connections and on the ledger's, where it is
+attached, so `paid_today` and the account activity still read receipts beside consumers."""
 
 from __future__ import annotations
 
@@ -114,6 +116,21 @@ def upsert_many(conn: Connection, rows: Iterable[Sequence[Any]]) -> int:
     return len(batch)
 
 
+def drop_lookup_indexes(conn: Connection) -> None:
+    """Before a bulk load into an empty cache: the meter and mobile indexes are built after it."""
+    from counter_app.storage.cache import INDEX_NAMES
+
+    for name in INDEX_NAMES:
+        conn.execute(text(f"DROP INDEX IF EXISTS {name}"))
+
+
+def create_lookup_indexes(conn: Connection) -> None:
+    from counter_app.storage.cache import INDEXES
+
+    for sql in INDEXES:
+        conn.execute(text(sql))
+
+
 def count(conn: Connection) -> int:
     return int(conn.execute(text("SELECT COUNT(*) FROM consumers")).scalar_one())
 
@@ -147,10 +164,12 @@ def defer_search_index(conn: Connection) -> None:
 
 def search_index_pending(conn: Connection) -> int:
     """Consumers not yet in the search index (0 when nothing is deferred)."""
-    start = conn.execute(text("SELECT CAST(value AS INTEGER) FROM kv WHERE key = :k"), {"k": _FTS_KEY}).scalar()
+    from counter_app.storage.store import get_kv  # the key is the cache's, whichever connection asks
+
+    start = get_kv(conn, _FTS_KEY)
     if start is None:
         return 0
-    return int(conn.execute(text("SELECT COUNT(*) FROM consumers WHERE rowid >= :r"), {"r": start}).scalar_one())
+    return int(conn.execute(text("SELECT COUNT(*) FROM consumers WHERE rowid >= :r"), {"r": int(start)}).scalar_one())
 
 
 def catch_up_search_index(conn: Connection, limit: int = 5000) -> int:

@@ -6,6 +6,7 @@ writers can never both read the same chain head and hand out the same sequence n
 
 from __future__ import annotations
 
+import logging
 import os
 import sqlite3
 import sys
@@ -25,6 +26,9 @@ from counter_app.storage.dbfile import DB_FILENAME as DB_FILENAME  # where calle
 
 BUSY_TIMEOUT_MS = 5000
 CHECKPOINT_EVERY_S = 1.0
+CACHE_SCHEMA = "cache"  # the consumer cache as the ledger's connections see it (ATTACHed read-only)
+
+log = logging.getLogger(__name__)
 
 
 def _on_connect(dbapi_conn: sqlite3.Connection, _record: Any) -> None:
@@ -63,6 +67,92 @@ def make_engine(path: Path, *, writer: bool) -> Engine:
     return engine
 
 
+class CacheLink:
+    """How the ledger's connections reach the consumer cache, a file of its own: ATTACHed read-only
+    as schema `cache`, so the SQL that reads consumers (and a receipt's own lookup, in its write
+    transaction) is unchanged, while the cache's writer never shares a lock with the ledger's.
+
+    The gate is what makes a swap of the cache file safe: every transaction on a connection that
+    may have the cache attached holds it shared, and a swap holds it alone while every such
+    connection lets go of the old file (a file still open elsewhere would share its -wal and -shm
+    names with the new one). Re-entrant per thread: a transaction opened inside another must not
+    wait behind a swap that waits for the outer one."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.generation = 0
+        self._cond = threading.Condition()
+        self._shared = 0
+        self._swapping = False
+        self._mine = threading.local()
+        self.ledgers: list[Database] = []  # whose connections a swap must release
+
+    @property
+    def uri(self) -> str:
+        return f"{Path(self.path).resolve().as_uri()}?mode=ro"
+
+    @contextmanager
+    def shared(self) -> Iterator[None]:
+        depth = getattr(self._mine, "depth", 0)
+        if depth == 0:
+            with self._cond:
+                while self._swapping:
+                    self._cond.wait()
+                self._shared += 1
+        self._mine.depth = depth + 1
+        try:
+            yield
+        finally:
+            self._mine.depth = depth
+            if depth == 0:
+                with self._cond:
+                    self._shared -= 1
+                    if self._shared == 0:
+                        self._cond.notify_all()
+
+    @contextmanager
+    def exclusive(self) -> Iterator[None]:
+        """No transaction on any connection that may hold the cache while this is held."""
+        with self._cond:
+            while self._swapping:
+                self._cond.wait()
+            self._swapping = True  # new transactions wait from here: a swap is not starved
+            while self._shared:
+                self._cond.wait()
+        try:
+            yield
+        finally:
+            with self._cond:
+                self._swapping = False
+                self._cond.notify_all()
+
+    def refresh(self, dbapi: sqlite3.Connection, info: dict[Any, Any]) -> None:
+        """Attach the cache to a ledger connection, or re-attach it after a swap (outside any
+        transaction). A cache that cannot be attached leaves consumer queries failing, never the
+        ledger's own."""
+        if info.get("cache_gen") == self.generation:
+            return
+        if "cache_gen" in info:
+            try:
+                dbapi.execute(f"DETACH DATABASE {CACHE_SCHEMA}")
+            except sqlite3.Error:
+                pass
+            del info["cache_gen"]
+        try:
+            dbapi.execute(f"ATTACH DATABASE ? AS {CACHE_SCHEMA}", (self.uri,))
+        except sqlite3.Error as e:
+            log.warning("consumer cache %s not attached: %s", self.path, e)
+            return
+        info["cache_gen"] = self.generation
+
+    def release_all(self) -> None:
+        """Inside exclusive(): every ledger connection lets go of the cache file (idle readers are
+        closed; the writer detaches and re-attaches at its next transaction)."""
+        self.generation += 1
+        for ledger in self.ledgers:
+            ledger.release_cache()
+
+
 class Checkpointer(threading.Thread):
     """The writer never checkpoints the WAL itself (wal_autocheckpoint=0): copying pages into the
     database file, and that file's fsync, would otherwise land inside about one receipt commit in a
@@ -98,7 +188,7 @@ class Checkpointer(threading.Thread):
 class Database:
     """The open database: a writer engine (one connection, one lock) and a reader engine."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, *, cache: CacheLink | None = None) -> None:
         self.path = path
         self.writer = make_engine(path, writer=True)
         self.reader = make_engine(path, writer=False)
@@ -110,6 +200,33 @@ class Database:
         # run after each durable commit, still inside the writer's lock, so that what it copies
         # (storage/mirror.py) is in commit order and on its disk before the caller returns
         self.after_commit: Callable[[sqlite3.Connection], None] | None = None
+        self.cache = cache
+        if cache is not None:
+            cache.ledgers.append(self)
+
+            @event.listens_for(self.reader, "checkout")
+            def _attach(dbapi_conn: sqlite3.Connection, record: Any, _proxy: Any) -> None:
+                cache.refresh(dbapi_conn, record.info)
+
+    @contextmanager
+    def _gate(self) -> Iterator[None]:
+        if self.cache is None:
+            yield
+        else:
+            with self.cache.shared():
+                yield
+
+    def release_cache(self) -> None:
+        """Let go of the attached cache file (CacheLink.release_all, no transaction is open)."""
+        self.reader.dispose()
+        if self._wconn is not None:
+            info = self._wconn.connection.info
+            if "cache_gen" in info:
+                try:
+                    raw(self._wconn).execute(f"DETACH DATABASE {CACHE_SCHEMA}")
+                except sqlite3.Error as e:
+                    log.warning("consumer cache not detached: %s", e)
+                del info["cache_gen"]
 
     @contextmanager
     def write(self, *, durable: bool = True) -> Iterator[Connection]:
@@ -126,7 +243,7 @@ class Database:
         consumer rows together with the resume cursor written in the same transaction."""
         if self.damaged is not None:
             raise StorageError("storage.damaged", detail=self.damaged)
-        with self._write_lock:
+        with self._gate(), self._write_lock:
             try:
                 if self._wconn is None:
                     self._wconn = self.writer.connect()
@@ -136,6 +253,8 @@ class Database:
                     self._checkpointer.start()
                 conn = self._wconn
                 dbapi = raw(conn)
+                if self.cache is not None:
+                    self.cache.refresh(dbapi, conn.connection.info)
                 if not durable:
                     dbapi.execute("PRAGMA synchronous=NORMAL")
                 dbapi.execute("BEGIN IMMEDIATE")
@@ -168,7 +287,7 @@ class Database:
     @contextmanager
     def read(self) -> Iterator[Connection]:
         try:
-            with self.reader.connect() as conn:
+            with self._gate(), self.reader.connect() as conn:
                 yield conn
         except (OperationalError, sqlite3.OperationalError) as e:
             raise translate_operational(e) from e
@@ -184,6 +303,8 @@ class Database:
             return str(e)
 
     def dispose(self) -> None:
+        if self.cache is not None and self in self.cache.ledgers:
+            self.cache.ledgers.remove(self)
         if self._checkpointer is not None:
             self._checkpointer.stop_event.set()
             self._checkpointer.join(timeout=5)

@@ -34,7 +34,9 @@ def quick_check_on(con: sqlite3.Connection) -> str | None:
     """quick_check on a connection already open: the live database checks through its own reader
     (a read-write connection can recover a WAL left by a crash, which a read-only one may not)."""
     try:
-        rows = con.execute("PRAGMA quick_check").fetchall()
+        # main only: on the ledger's connections the consumer cache is attached, and its state is
+        # never a ledger fault (it is fetched again)
+        rows = con.execute("PRAGMA main.quick_check").fetchall()
     except sqlite3.Error as e:  # a header so broken that sqlite refuses the file, or a locked one
         return str(e)
     if len(rows) == 1 and rows[0][0] == "ok":

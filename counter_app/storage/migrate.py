@@ -13,7 +13,7 @@ from counter_app.domain.errors import StorageError
 
 # Every revision this version of the software knows, oldest first. A test checks it against
 # Alembic's own history.
-REVISIONS: tuple[str, ...] = ("0001", "0002", "0003", "0004", "0005", "0006", "0007")
+REVISIONS: tuple[str, ...] = ("0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008")
 HEAD = REVISIONS[-1]
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 
@@ -69,7 +69,22 @@ def upgrade(path: Path, *, backup_dir: Path | None = None) -> str | None:
         target = (backup_dir or path.parent / "backups") / f"pre-upgrade-{rev}-to-{HEAD}-{stamp}.sqlite3"
         made = str(backup_copy(path, target))
     _alembic_upgrade(path, HEAD)
+    if rev is not None and REVISIONS.index(rev) < REVISIONS.index(CACHE_SPLIT):
+        shrink(path)
     return made
+
+
+CACHE_SPLIT = "0008"  # the consumer cache left the ledger: the file is rewritten without its pages
+
+
+def shrink(path: Path) -> None:
+    """VACUUM, then a checkpoint that truncates: the file on disk gets smaller at once."""
+    con = sqlite3.connect(path, isolation_level=None)
+    try:
+        con.execute("VACUUM")
+        con.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+    finally:
+        con.close()
 
 
 def _alembic_upgrade(path: Path, target: str) -> None:

@@ -1,15 +1,18 @@
-"""Opening the counter's store: one process per data directory, a start-up integrity check, schema
-upgrade with a backup, then the database handle the repositories use."""
+"""Opening the counter's store: one process per data directory, a start-up integrity check of the
+ledger, schema upgrade with a backup, then the ledger's database handle the repositories use and
+the consumer cache beside it (storage/cache.py), which the ledger's connections see attached."""
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 from sqlalchemy import Connection, text
 
 from counter_app.domain.errors import StorageError
 from counter_app.storage import migrate
-from counter_app.storage.db import Database, InstanceLock, raw
+from counter_app.storage.cache import CACHE_KEYS, ConsumerCache, open_cache
+from counter_app.storage.db import CACHE_SCHEMA, Database, InstanceLock, raw
 from counter_app.storage.dbfile import DB_FILENAME
 from counter_app.storage.private import private_dir, private_umask, tighten
 
@@ -17,18 +20,29 @@ from counter_app.storage.private import private_dir, private_umask, tighten
 class Store:
     """The open local store of one counter."""
 
-    def __init__(self, data_dir: Path, db: Database, lock: InstanceLock | None) -> None:
+    def __init__(self, data_dir: Path, db: Database, lock: InstanceLock | None,
+                 cache: ConsumerCache | None = None) -> None:
         self.data_dir = data_dir
         self.db = db
         self._lock = lock
+        self._cache = cache
         self._counter_code: str | None = None
 
     @property
     def path(self) -> Path:
         return self.db.path
 
+    @property
+    def cache(self) -> ConsumerCache:
+        """The consumer cache (its own file): the pull and the demo loader write it here."""
+        if self._cache is None:
+            raise StorageError("storage.not_initialised")
+        return self._cache
+
     def close(self) -> None:
         self.db.dispose()
+        if self._cache is not None:
+            self._cache.dispose()
         if self._lock is not None:
             self._lock.release()
             self._lock = None
@@ -68,7 +82,21 @@ def get_meta(conn: Connection, key: str) -> str | None:
     return None if v is None else str(v)
 
 
+def _cache_kv(conn: Connection, keys: tuple[str, ...]) -> dict[str, str | None]:
+    """Keys that describe the consumer cache, read from its file: attached on a ledger connection,
+    the main schema on one of the cache's own."""
+    marks = ", ".join("?" for _ in keys)
+    try:
+        rows = raw(conn).execute(f"SELECT key, value FROM {CACHE_SCHEMA}.kv WHERE key IN ({marks})", keys).fetchall()
+    except sqlite3.OperationalError:  # not attached: a connection of the cache itself (or no cache)
+        rows = raw(conn).execute(f"SELECT key, value FROM kv WHERE key IN ({marks})", keys).fetchall()
+    got = {str(k): v for k, v in rows}
+    return {k: None if got.get(k) is None else str(got[k]) for k in keys}
+
+
 def get_kv(conn: Connection, key: str) -> str | None:
+    if key in CACHE_KEYS:
+        return _cache_kv(conn, (key,))[key]
     v = conn.execute(text("SELECT value FROM kv WHERE key=:k"), {"k": key}).scalar()
     return None if v is None else str(v)
 
@@ -81,9 +109,14 @@ def set_kv(conn: Connection, key: str, value: str | None) -> None:
 
 
 def get_kvs(conn: Connection, *keys: str) -> dict[str, str | None]:
+    mine = tuple(k for k in keys if k not in CACHE_KEYS)
     got = {str(k): v for k, v in raw(conn).execute(
-        f"SELECT key, value FROM kv WHERE key IN ({', '.join('?' for _ in keys)})", keys).fetchall()}
-    return {k: None if got.get(k) is None else str(got[k]) for k in keys}
+        f"SELECT key, value FROM kv WHERE key IN ({', '.join('?' for _ in mine)})", mine).fetchall()} if mine else {}
+    out = {k: None if got.get(k) is None else str(got[k]) for k in mine}
+    cached = tuple(k for k in keys if k in CACHE_KEYS)
+    if cached:
+        out.update(_cache_kv(conn, cached))
+    return {k: out[k] for k in keys}
 
 
 def open_store(data_dir: Path, *, lock: bool = True, create: bool = True, check: bool = True) -> Store:
@@ -111,9 +144,11 @@ def open_store(data_dir: Path, *, lock: bool = True, create: bool = True, check:
             probe.dispose()
         if damaged is None:
             migrate.upgrade(path)
-        db = Database(path)
+        # the cache is not the ledger: whatever state it is in, the counter starts (fetching it again)
+        cache = open_cache(data_dir)
+        db = Database(path, cache=cache.link)
         db.damaged = damaged
-        return Store(data_dir, db, instance)
+        return Store(data_dir, db, instance, cache)
     except BaseException:
         if instance is not None:
             instance.release()

@@ -380,12 +380,10 @@ class SyncEngine:
 
 
 def _kv_many(conn: Any, keys: tuple[str, ...]) -> dict[str, str | None]:
-    from sqlalchemy import bindparam, text
+    # the consumer cache's keys are read from its own file (attached to the ledger's connection)
+    from counter_app.storage.store import get_kvs
 
-    rows = conn.execute(text("SELECT key, value FROM kv WHERE key IN :keys")
-                        .bindparams(bindparam("keys", expanding=True)), {"keys": list(keys)}).all()
-    found = {str(k): None if v is None else str(v) for k, v in rows}
-    return {k: found.get(k) for k in keys}
+    return get_kvs(conn, *keys)
 
 
 def _error(e: CounterError, now: datetime, kind: str | None = None) -> SyncError:

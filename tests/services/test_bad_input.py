@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import sqlite3
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 
@@ -22,6 +23,9 @@ TABLES = ["receipts", "outbox", "voids", "dishonours", "shifts", "users", "consu
 
 def fingerprint(path) -> str:
     con = sqlite3.connect(path)
+    cache = Path(path).with_name("consumers.sqlite3")  # the consumer cache's own file since 0007
+    if cache.exists():
+        con.execute("ATTACH DATABASE ? AS cache", (f"{cache.resolve().as_uri()}?mode=ro",))
     h = hashlib.sha256()
     for t in TABLES:
         for row in con.execute(f"SELECT * FROM {t} ORDER BY 1"):

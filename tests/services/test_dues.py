@@ -68,7 +68,7 @@ def test_the_servers_last_payment_counts_as_recent(counter, clock):
     row = [getattr(v.consumer, f) for f in CONSUMER_FIELDS]
     row[CONSUMER_FIELDS.index("last_payment_date")] = (clock.now.date() - timedelta(days=1)).isoformat()
     row[CONSUMER_FIELDS.index("last_payment_paise")] = 973_00
-    with counter.store.db.write() as conn:
+    with counter.store.cache.write() as conn:
         consumers_repo.upsert_many(conn, [row])
     [p] = svc.lookup(v.consumer.account_no).recent
     assert (p.receipt_no, p.amount_paise) == (None, 973_00)

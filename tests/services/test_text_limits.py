@@ -35,7 +35,7 @@ def test_a_typed_consumer_name_longer_than_the_limit_is_refused(counter, clerk, 
 def test_master_data_too_long_for_a_receipt_is_refused(counter, clerk, shift, column, field):
     """A cached consumer whose text does not fit a receipt (a bad master-data load)."""
     acc = account_no_for_index(7)
-    con = sqlite3.connect(counter.store.path)
+    con = sqlite3.connect(counter.store.cache.path)
     con.execute(f"UPDATE consumers SET {column} = ? WHERE account_no = ?",  # noqa: S608 - test columns
                 ("X" * (limits.RECEIPT[field] + 1), acc))
     con.commit()

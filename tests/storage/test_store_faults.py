@@ -130,11 +130,11 @@ def test_wal_is_checkpointed_in_the_background_not_in_the_commit(tmp_path):
     from kesco_demo.consumers import generate_consumers
 
     c = make_counter(tmp_path, consumers=0)
-    db_file = tmp_path / "counter.sqlite3"
-    with c.store.db.write() as conn:
+    db_file = tmp_path / "consumers.sqlite3"  # the consumers' own file since 0007, the same Database
+    with c.store.cache.write() as conn:
         assert conn.exec_driver_sql("PRAGMA wal_autocheckpoint").scalar() == 0
     size_before = db_file.stat().st_size
-    with c.store.db.write() as conn:
+    with c.store.cache.write() as conn:
         consumers_repo.upsert_many(conn, list(generate_consumers(3000)))
     deadline = time.monotonic() + 10
     while db_file.stat().st_size == size_before and time.monotonic() < deadline:

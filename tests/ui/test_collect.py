@@ -252,7 +252,7 @@ def test_warnings_on_the_card_and_an_advance_when_nothing_is_due(qtbot: Any, win
     qtbot.keyClick(w, Qt.Key.Key_Escape)
     # A disconnected consumer with a bounced cheque: both said on the card.
     other = account(idx + 1)
-    with svc.db.write() as conn:
+    with svc.store.cache.write() as conn:
         conn.execute(text("UPDATE consumers SET status='disconnected', dishonoured_cheques=1 WHERE account_no=:a"),
                      {"a": other})
     find_consumer(qtbot, w, other)

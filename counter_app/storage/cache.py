@@ -1,0 +1,252 @@
+"""The consumer cache in a SQLite file of its own beside the ledger (`consumers.sqlite3`): the
+5.3 lakh consumers, their search index, the snapshot and changes-feed cursors and the master data's
+metadata. Disposable: the server sends it again, so it is never backed up, never checked at start
+beyond opening it, and a file that cannot be used is moved aside and fetched again; the counter
+meanwhile collects by account number. The ledger's connections see it ATTACHed read-only
+(db.CacheLink); only this module's writer writes it.
+
+A full snapshot over a complete cache is written into a new file (`consumers.sqlite3.new`) and
+swapped in when complete (ConsumerCache.swap_in): lookups use the old file until then."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from sqlalchemy import Connection, text
+
+from counter_app.storage.db import CacheLink, Database
+
+log = logging.getLogger(__name__)
+
+CACHE_FILENAME = "consumers.sqlite3"
+NEW_SUFFIX = ".new"
+DAMAGED_SUFFIX = ".damaged"
+SCHEMA_VERSION = 1  # PRAGMA user_version of the cache files this software writes
+
+# The kv keys that describe the cache and so live in its file (sync/pull.py documents each).
+CACHE_KEYS = frozenset({
+    "consumers_snapshot", "snapshot_cursor", "snapshot_version", "snapshot_total", "snapshot_rows_done",
+    "consumers_version", "consumers_after", "consumers_as_of", "sync_last_pull_ok_at", "consumers_source",
+    "fts_pending_from", "snapshot_reload",
+})
+
+TABLES = [
+    """CREATE TABLE IF NOT EXISTS consumers (
+        account_no TEXT NOT NULL UNIQUE,
+        name TEXT NOT NULL,
+        relation_name TEXT NOT NULL,
+        address TEXT NOT NULL,
+        locality TEXT NOT NULL,
+        category TEXT NOT NULL,
+        meter_no TEXT,
+        mobile TEXT,
+        status TEXT NOT NULL,
+        last_bill_no TEXT,
+        last_bill_date TEXT,
+        last_bill_due_date TEXT,
+        last_bill_amount_paise INTEGER NOT NULL,
+        arrears_paise INTEGER NOT NULL,
+        balance_paise INTEGER NOT NULL,
+        last_payment_date TEXT,
+        last_payment_paise INTEGER,
+        dishonoured_cheques INTEGER NOT NULL DEFAULT 0,
+        version INTEGER NOT NULL)""",
+    "CREATE TABLE IF NOT EXISTS kv (key TEXT PRIMARY KEY, value TEXT)",
+    "CREATE VIRTUAL TABLE IF NOT EXISTS consumers_fts USING fts5("
+    "name, relation_name, address, locality, content='consumers', content_rowid='rowid', "
+    "tokenize='unicode61 remove_diacritics 2', prefix='2 3 4')",
+]
+# Lookups by meter and mobile; a bulk load into an empty cache drops them and builds them after
+# (sorted index builds are several times faster than 5.3 lakh random inserts).
+INDEXES = [
+    "CREATE INDEX IF NOT EXISTS ix_consumers_meter ON consumers (meter_no)",
+    "CREATE INDEX IF NOT EXISTS ix_consumers_mobile ON consumers (mobile)",
+    "CREATE INDEX IF NOT EXISTS ix_consumers_mobile_last4 ON consumers (substr(mobile, -4))",
+]
+INDEX_NAMES = ("ix_consumers_meter", "ix_consumers_mobile", "ix_consumers_mobile_last4")
+
+# The search index follows the rows (migrations 0002/0003): rows at or above kv fts_pending_from
+# are left to storage.consumers.catch_up_search_index; text unchanged is not re-indexed.
+_INDEXED = "(SELECT CAST(value AS INTEGER) FROM kv WHERE key = 'fts_pending_from')"
+
+
+def _indexed(rowid: str) -> str:
+    return f"({_INDEXED} IS NULL OR {rowid} < {_INDEXED})"
+
+
+TRIGGERS = [
+    f"CREATE TRIGGER IF NOT EXISTS consumers_ai AFTER INSERT ON consumers WHEN {_indexed('new.rowid')} BEGIN "
+    "INSERT INTO consumers_fts(rowid, name, relation_name, address, locality) "
+    "VALUES (new.rowid, new.name, new.relation_name, new.address, new.locality); END",
+    f"CREATE TRIGGER IF NOT EXISTS consumers_ad AFTER DELETE ON consumers WHEN {_indexed('old.rowid')} BEGIN "
+    "INSERT INTO consumers_fts(consumers_fts, rowid, name, relation_name, address, locality) "
+    "VALUES ('delete', old.rowid, old.name, old.relation_name, old.address, old.locality); END",
+    "CREATE TRIGGER IF NOT EXISTS consumers_au AFTER UPDATE OF name, relation_name, address, locality "
+    f"ON consumers WHEN {_indexed('old.rowid')} AND (old.name IS NOT new.name "
+    "OR old.relation_name IS NOT new.relation_name "
+    "OR old.address IS NOT new.address OR old.locality IS NOT new.locality) BEGIN "
+    "INSERT INTO consumers_fts(consumers_fts, rowid, name, relation_name, address, locality) "
+    "VALUES ('delete', old.rowid, old.name, old.relation_name, old.address, old.locality); "
+    "INSERT INTO consumers_fts(rowid, name, relation_name, address, locality) "
+    "VALUES (new.rowid, new.name, new.relation_name, new.address, new.locality); END",
+]
+
+
+def create_schema(con: sqlite3.Connection, *, indexes: bool = True) -> None:
+    """The cache's tables on a plain sqlite3 connection (idempotent), stamped with its version."""
+    for sql in TABLES + TRIGGERS + (INDEXES if indexes else []):
+        con.execute(sql)
+    con.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+
+
+def cache_path(data_dir: Path) -> Path:
+    return Path(data_dir) / CACHE_FILENAME
+
+
+def new_path(path: Path) -> Path:
+    return path.with_name(path.name + NEW_SUFFIX)
+
+
+def remove_file(path: Path) -> None:
+    """A database file and its companions (-wal, -shm, -journal)."""
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        with contextlib.suppress(FileNotFoundError):
+            path.with_name(path.name + suffix).unlink()
+
+
+def _problem(path: Path) -> str | None:
+    """Why the file at `path` is not a cache this software can use (a cheap look, no quick_check:
+    a damaged page found later fails a lookup, and `doctor` checks the whole file)."""
+    try:
+        con = sqlite3.connect(path, timeout=5, isolation_level=None)
+    except sqlite3.Error as e:
+        return str(e)
+    try:
+        version = con.execute("PRAGMA user_version").fetchone()[0]
+        if version != SCHEMA_VERSION:
+            return f"cache schema {version}, expected {SCHEMA_VERSION}"
+        names = {r[0] for r in con.execute("SELECT name FROM sqlite_master")}
+        missing = {"consumers", "kv", "consumers_fts"} - names
+        if missing:
+            return f"cache lacks {', '.join(sorted(missing))}"
+        con.execute("SELECT COUNT(*) FROM kv").fetchone()  # a page read: a header that lies fails here
+        return None
+    except sqlite3.Error as e:
+        return str(e)
+    finally:
+        con.close()
+
+
+def prepare(path: Path) -> str | None:
+    """Make sure a usable cache file is at `path`: created empty when missing; one that cannot be
+    used is moved aside (`.damaged`, kept for a look) and replaced by an empty one, to be fetched
+    again. A new file that a crash left half-written is discarded. Returns what was wrong, if
+    anything was."""
+    remove_file(new_path(path))  # a snapshot cut by a crash: started again (10 s at full speed)
+    problem = _problem(path) if path.exists() else None
+    if problem is not None:
+        log.warning("consumer cache %s unusable (%s): moved aside, fetched again", path, problem)
+        aside = path.with_name(path.name + DAMAGED_SUFFIX)
+        remove_file(aside)
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            p = path.with_name(path.name + suffix)
+            if p.exists():
+                os.replace(p, aside.with_name(aside.name + suffix))
+    if not path.exists() or problem is not None:
+        create_file(path)
+    return problem
+
+
+def create_file(path: Path, *, indexes: bool = True) -> None:
+    con = sqlite3.connect(path, isolation_level=None)
+    try:
+        con.execute("PRAGMA journal_mode=WAL")
+        create_schema(con, indexes=indexes)
+    finally:
+        con.close()
+
+
+class ConsumerCache:
+    """The open consumer cache: its own writer and readers (db.Database on the file) and the link
+    through which the ledger's connections read it."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+        self.link = CacheLink(self.path)
+        self.db = Database(self.path)
+        self.problem: str | None = None  # what prepare() found wrong at start, if anything
+
+    @contextmanager
+    def read(self) -> Iterator[Connection]:
+        with self.link.shared(), self.db.read() as conn:
+            yield conn
+
+    @contextmanager
+    def write(self) -> Iterator[Connection]:
+        """Cache rows are fetched again after a power cut, so no fsync per commit."""
+        with self.link.shared(), self.db.write(durable=False) as conn:
+            yield conn
+
+    def new_file(self, *, fresh: bool) -> Database:
+        """The file a full snapshot over a complete cache is written into; `fresh` starts it over."""
+        p = new_path(self.path)
+        if fresh:
+            remove_file(p)
+        if not p.exists():
+            create_file(p, indexes=False)
+        return Database(p)
+
+    def swap_in(self, new_db: Database) -> None:
+        """Put a complete new cache file in place of the live one, atomically (os.replace): no
+        transaction on either side runs meanwhile, every connection to the old file is closed
+        first (its -wal and -shm would otherwise be taken for the new file's), then reopened."""
+        src = new_db.path
+        with contextlib.suppress(sqlite3.Error):
+            con = sqlite3.connect(src, isolation_level=None)
+            con.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+            con.close()
+        new_db.dispose()
+        with self.link.exclusive():
+            self.link.release_all()
+            self.db.dispose()
+            for suffix in ("-wal", "-shm"):  # the last close removed them; a -wal is empty after TRUNCATE
+                with contextlib.suppress(FileNotFoundError):
+                    src.with_name(src.name + suffix).unlink()
+            os.replace(src, self.path)
+            for suffix in ("-wal", "-shm"):
+                with contextlib.suppress(FileNotFoundError):
+                    self.path.with_name(self.path.name + suffix).unlink()
+            self.db = Database(self.path)
+        log.info("consumer cache: new snapshot swapped in")
+
+    def dispose(self) -> None:
+        self.db.dispose()
+
+
+def open_cache(data_dir: Path) -> ConsumerCache:
+    path = cache_path(data_dir)
+    problem = prepare(path)
+    cache = ConsumerCache(path)
+    cache.problem = problem
+    with cache.read() as conn:  # opened once, so that its -wal and -shm exist for read-only attaches
+        conn.execute(text("SELECT 1 FROM kv LIMIT 1")).all()
+    return cache
+
+
+def get(conn: Connection, key: str) -> str | None:
+    """A key of the cache's own kv, on one of its own connections."""
+    v = conn.execute(text("SELECT value FROM kv WHERE key=:k"), {"k": key}).scalar()
+    return None if v is None else str(v)
+
+
+def put(conn: Connection, key: str, value: str | None) -> None:
+    conn.execute(
+        text("INSERT INTO kv(key, value) VALUES (:k, :v) ON CONFLICT(key) DO UPDATE SET value=:v"),
+        {"k": key, "v": value},
+    )
