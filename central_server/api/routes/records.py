@@ -41,10 +41,11 @@ async def post_records(caller: OwnCaller, request: Request, eng: EngineDep, sett
     """Store a batch of the counter's records exactly once; one result per record, in order."""
     # The token was checked (OwnCaller) before this reads a byte of the body; the body is capped
     # and timed by central_server.limits while it is read, and parsed in a worker thread.
+    raw = await request.body()
+    # the slot is taken once the body is in: a counter on a slow link holds none while it uploads
     gate: PushGate = request.app.state.push_gate
     try:
         async with gate.slot():
-            raw = await request.body()
             if caller.foreign:
                 return await run_in_threadpool(_hold, caller.code, caller.installation, raw, eng, settings)
             return await run_in_threadpool(_store, caller.code, raw, request, eng, settings)
