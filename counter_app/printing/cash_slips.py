@@ -125,7 +125,7 @@ def deposit_slip(d: Deposit, counts: Mapping[str, int], lh: Letterhead, receipt_
     rows = [[DD_SHORT if i["mode"] == "dd" else "Chq", str(i["number"]), str(i["bank"]),
              ", ".join(receipt_nos.get(r, r) for r in i["receipt_ids"]), format_inr(int(i["amount_paise"]))]
             for i in d.instruments]
-    foot = [h.count_of(len(rows), "item", "items", "नग"), "", "", "Total / योग", format_inr(cheques)]
+    foot = ["", "", "", f"{h.count_of(len(rows), 'item', 'items', 'नग')}: Total / योग", format_inr(cheques)]
     w_en, w_hi = _words(d.amount_paise)
     r = Report(f"DEPOSIT-{d.counter_code}-{d.business_date}-{d.slip_no}")
     r.add(h.heading(lh.utility_en, lh.utility_hi, "BANK DEPOSIT (PAY-IN) SLIP", "बैंक जमा पर्ची") + "<hr/>"

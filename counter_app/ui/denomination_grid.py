@@ -23,7 +23,8 @@ class DenominationGrid(QGroupBox):
     last_entered = Signal()  # Enter on the last field
     changed = Signal()
 
-    def __init__(self, denominations: Sequence[tuple[str, int]], name: str, parent: QWidget | None = None) -> None:
+    def __init__(self, denominations: Sequence[tuple[str, int]], name: str, parent: QWidget | None = None, *,
+                 columns: int = 2) -> None:
         super().__init__(parent)
         self.setObjectName(name)
         self.values = dict(denominations)
@@ -32,24 +33,28 @@ class DenominationGrid(QGroupBox):
         self.edits: dict[str, QLineEdit] = {}
         self.labels: dict[str, QLabel] = {}
         self.line_totals: dict[str, QLabel] = {}
-        for row, (key, _value) in enumerate(denominations):
+        # two columns (notes, then coins) keep the grid, the slip's fields and the buttons on one
+        # 1366x768 screen; the order of the fields (Enter, Tab) is still top to bottom, left to right
+        per_column = -(-len(denominations) // max(1, columns))
+        for i, (key, _value) in enumerate(denominations):
+            row, col = i % per_column, 3 * (i // per_column)
             label = QLabel(self)
             edit = line_edit(f"{name}_{key}", self, max_length=MAX_DIGITS)
             edit.setAlignment(Qt.AlignmentFlag.AlignRight)
-            edit.setMaximumWidth(120)
+            edit.setMaximumWidth(90)
             total = QLabel(self)
             total.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-            total.setMinimumWidth(140)
+            total.setMinimumWidth(110)
             label.setBuddy(edit)
-            grid.addWidget(label, row, 0)
-            grid.addWidget(edit, row, 1)
-            grid.addWidget(total, row, 2)
+            grid.addWidget(label, row, col)
+            grid.addWidget(edit, row, col + 1)
+            grid.addWidget(total, row, col + 2)
             self.edits[key], self.labels[key], self.line_totals[key] = edit, label, total
             edit.textEdited.connect(self._recount)
             edit.installEventFilter(self)
         self.total_label = QLabel(self)
         self.total_label.setObjectName("due")
-        grid.addWidget(self.total_label, len(self.values), 0, 1, 3)
+        grid.addWidget(self.total_label, per_column, 0, 1, 3 * max(1, columns))
         edits = list(self.edits.values())
         for a, b in zip(edits, edits[1:], strict=False):
             QWidget.setTabOrder(a, b)

@@ -82,7 +82,10 @@ class PickupPage(BusyPage, Retranslates, QWidget):
         self.alert = AlertLabel(self)
 
         middle = QHBoxLayout()
-        middle.addWidget(self.grid, 1)
+        left = QVBoxLayout()
+        left.addWidget(self.grid)
+        left.addStretch(1)
+        middle.addLayout(left, 1)
         right = QVBoxLayout()
         right.addWidget(self.details)
         right.addStretch(1)
@@ -91,8 +94,9 @@ class PickupPage(BusyPage, Retranslates, QWidget):
         box.addWidget(self.title)
         box.addWidget(self.hint)
         box.addWidget(self.drawer_label)
-        box.addLayout(middle, 1)
-        box.addWidget(self.alert)
+        box.addLayout(middle)
+        box.addWidget(self.alert)  # under the figures, on the screen without scrolling at 1366x768
+        box.addStretch(1)
 
         self.grid.last_entered.connect(self.destination.setFocus)
         self.remark.returnPressed.connect(self.supervisor.setFocus)

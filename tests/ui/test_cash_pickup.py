@@ -202,3 +202,52 @@ def test_the_cash_limit_asks_for_a_pickup_and_the_hard_limit_waits_for_one(
     qtbot.keyClick(w, Qt.Key.Key_F9)
     wait_printed(qtbot, w, before + 1)
     assert len(w.ctx.service.shift_receipts(w.ctx.shift_id or "")) == n + 1
+
+
+def test_a_pickup_reaches_the_central_server_as_a_record_and_blocks_nothing(
+        qtbot: Any, make_window: Any, ui_counter: Any, tmp_path: Any) -> None:
+    """Through the outbox to the real server on loopback. The server's rules for the new kinds are
+    built on another branch (wt-c16b): until they are here it may answer the pickup `invalid`, so
+    only the counter's side is asserted: the pickup got its own answer, and the receipts before and
+    after it were accepted (one record the server does not take never holds up the queue)."""
+    from counter_app.sync.keyring_store import MemoryTokenStore
+    from counter_app.sync.setup import enroll, make_engine
+    from tests.support.live_server import LiveServer, load_demo_consumers, register_counter
+
+    ui_counter.config.clock_max_skew_minutes = 0  # the test clock stands on 29 Nov 2026, days off the server
+    url = f"sqlite:///{tmp_path / 'central.sqlite3'}"
+    code = register_counter(url, "K07")
+    load_demo_consumers(url, 50)  # the accounts paid below, so that their receipts post (not parked)
+    srv = LiveServer(url).start()
+    engine = None
+    try:
+        tokens = MemoryTokenStore()
+        enroll(ui_counter, srv.url, code, tokens=tokens)
+        engine = make_engine(ui_counter, tokens=tokens, pull=False, poll_s=0.2)
+        engine.start()
+        w: MainWindow = make_window(engine=engine)
+        open_shift(qtbot, w, "2000")
+        first = pay_due(qtbot, w, account(3))
+        page = to_pickup(qtbot, w)
+        type_pickup(qtbot, w, {"N100": "5"})
+        qtbot.keyClick(w, Qt.Key.Key_F9)
+        qtbot.waitUntil(lambda: page.recorded is not None and not w.ctx.runner.busy, timeout=10_000)
+        p = page.recorded
+        assert p is not None
+        qtbot.keyClick(w, Qt.Key.Key_Escape)
+        after = pay_due(qtbot, w, account(4))
+
+        def states() -> dict[str, str]:
+            with w.ctx.service.db.read() as conn:
+                rows = conn.execute(text("SELECT record_id, state FROM outbox WHERE record_id IN (:a, :b, :c)"),
+                                    {"a": first.receipt_id, "b": p.pickup_id, "c": after.receipt_id}).all()
+            return {str(r[0]): str(r[1]) for r in rows}
+
+        qtbot.waitUntil(lambda: "pending" not in states().values() and len(states()) == 3, timeout=30_000)
+        got = states()
+        assert got[first.receipt_id] == "synced" and got[after.receipt_id] == "synced"
+        assert got[p.pickup_id] in ("synced", "invalid")  # answered either way, never left pending
+    finally:
+        if engine is not None:
+            engine.stop()
+        srv.stop()

@@ -1030,6 +1030,22 @@
         <translation>%1 दिवस समापन</translation>
     </message>
     <message>
+        <source>%1 cash pickup</source>
+        <translation>%1 नकद निकासी</translation>
+    </message>
+    <message>
+        <source>%1 cash pickups</source>
+        <translation>%1 नकद निकासियाँ</translation>
+    </message>
+    <message>
+        <source>%1 deposit</source>
+        <translation>%1 बैंक जमा</translation>
+    </message>
+    <message>
+        <source>%1 deposits</source>
+        <translation>%1 बैंक जमा</translation>
+    </message>
+    <message>
         <source>%1 other record</source>
         <translation>%1 अन्य रिकॉर्ड</translation>
     </message>
