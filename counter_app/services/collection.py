@@ -438,8 +438,11 @@ class CollectionService:
     def _refuse_past_hard_limit(self, conn: Connection, shift: users_repo.ShiftRow) -> None:
         from kesco_protocol.money import format_inr
 
+        limit = self.config.cash_hard_limit_paise
+        if cash_repo.in_drawer_at_most(conn, shift.shift_id, shift.opening_float_paise) <= limit:
+            return  # far from the limit: the exact sum (every receipt's round-off) is not needed
         in_drawer = cash_repo.in_drawer_paise(conn, shift.shift_id, shift.opening_float_paise)
-        if in_drawer > self.config.cash_hard_limit_paise:
+        if in_drawer > limit:
             raise StateError("cash.hard_limit", drawer=format_inr(in_drawer),
                              limit=format_inr(self.config.cash_hard_limit_paise))
 
