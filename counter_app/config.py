@@ -62,6 +62,10 @@ class Config:
     # an amount more than this many times the amount due AND this much above it needs a confirmation
     far_above_due_factor: int = 10
     far_above_due_margin_paise: int = 5_000_00
+    # cash in the drawer above this asks for a supervisor's pickup on the status line (0: never);
+    # above the hard limit (0: off) no cash receipt is taken until a pickup (cheques, UPI... still go)
+    cash_limit_paise: int = 2_00_000_00  # Rs 2 lakh
+    cash_hard_limit_paise: int = 0
     token_store: str = "keyring"  # or "file": a Linux counter without a Secret Service (docs/INSTALL.md)
     token_file: str = ""  # with token_store = "file"; empty: the service user's config folder
     extra: dict[str, Any] = field(default_factory=dict)

@@ -85,11 +85,15 @@ class ShiftClose(KindRecord):
     # a clerk cannot rewrite, counter_app/storage/anchors.py) and sent to the server with the close
     chain_head_seq: int = 0
     chain_head_hash: str = ""
+    # cash supervisors took out of the drawer during the shift (pickups): expected cash is lower by it
+    picked_up_paise: int = 0
 
     def body(self) -> dict[str, Any]:
         d = KindRecord.body(self)
         if not self.chain_head_hash:  # a close made before anchors: its sealed form is unchanged
             del d["chain_head_seq"], d["chain_head_hash"]
+        if not self.picked_up_paise:  # likewise a close without pickups (and every one made before them)
+            del d["picked_up_paise"]
         return d
 
 

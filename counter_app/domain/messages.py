@@ -286,6 +286,61 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "close.bad_date": ("Enter the date as YYYY-MM-DD.", "तारीख YYYY-MM-DD के रूप में लिखें।"),
     "close.day_not_closed": ("The day {date} is not closed yet.", "दिन {date} अभी बंद नहीं हुआ है।"),
     "close.bad_range": ("The date range is not valid (at most 366 days).", "तारीख सीमा सही नहीं है (अधिकतम 366 दिन)।"),
+    # --- cash pickups, cash limits, deposits (issue 16) ---
+    "cash.count_not_number": (
+        "The count of {denomination} is not a number: type how many pieces (digits only).",
+        "{denomination} की गिनती संख्या नहीं है: कितने नग हैं, केवल अंकों में लिखें।",
+    ),
+    "cash.pickup_zero": (
+        "Nothing counted: type how many notes and coins the supervisor takes.",
+        "कुछ नहीं गिना गया: सुपरवाइज़र कितने नोट और सिक्के ले रहे हैं, लिखें।",
+    ),
+    "cash.pickup_too_much": (
+        "A pickup of {amount} is more than the drawer holds ({drawer}). Count again.",
+        "{amount} की निकासी दराज़ में मौजूद नकद ({drawer}) से अधिक है। फिर से गिनें।",
+    ),
+    "cash.bad_destination": (
+        "Choose where the cash goes: the office safe or the bank.",
+        "चुनें कि नकद कहाँ जाएगा: कार्यालय की तिजोरी या बैंक।",
+    ),
+    "cash.text_too_long": (
+        "The {field} is too long (at most {limit} characters).",
+        "{field} बहुत लंबा है (अधिकतम {limit} अक्षर)।",
+    ),
+    "cash.hard_limit": (
+        "The drawer holds {drawer}, above the cash limit of {limit}: no cash receipt until a supervisor "
+        "takes a pickup (F8). Cheque, DD, UPI and card payments can still be taken.",
+        "दराज़ में {drawer} है, जो {limit} की नकद सीमा से अधिक है: सुपरवाइज़र द्वारा नकद निकासी (F8) तक कोई "
+        "नकद रसीद नहीं। चेक, डीडी, यूपीआई और कार्ड भुगतान लिए जा सकते हैं।",
+    ),
+    "cash.pickup_during_close": (
+        "Cash was picked up while the shift was being counted: count again.",
+        "पाली की गिनती के दौरान नकद निकाला गया: फिर से गिनें।",
+    ),
+    "cash.deposit_fields_required": (
+        "Enter the bank, the branch and the pay-in slip number.",
+        "बैंक, शाखा और जमा पर्ची संख्या लिखें।",
+    ),
+    "cash.deposit_before_day": (
+        "The deposit date cannot be before the business date it deposits.",
+        "जमा की तारीख उस व्यावसायिक दिन से पहले नहीं हो सकती जिसका पैसा जमा हो रहा है।",
+    ),
+    "cash.deposit_zero": (
+        "The deposit is empty: count the cash or keep at least one cheque or DD.",
+        "जमा खाली है: नकद गिनें या कम से कम एक चेक या डीडी रखें।",
+    ),
+    "cash.deposit_too_many": (
+        "Too many cheques and DDs for one pay-in slip.",
+        "एक जमा पर्ची के लिए बहुत अधिक चेक और डीडी।",
+    ),
+    "cash.deposit_instrument_unknown": (
+        "Cheque/DD {number} is not one of this day's cheques and DDs.",
+        "चेक/डीडी {number} इस दिन के चेक और डीडी में नहीं है।",
+    ),
+    "cash.slip_used": (
+        "Pay-in slip {slip} is already recorded.",
+        "जमा पर्ची {slip} पहले ही दर्ज है।",
+    ),
     # --- printing and the counter window (counter_app/printing, counter_app/ui) ---
     "print.failed": (
         "The receipt is saved but was NOT printed ({detail}). Check the printer and print it again.",

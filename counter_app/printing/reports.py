@@ -107,6 +107,10 @@ def shift_report_html(sc: ShiftClose, lh: Letterhead, denoms: Sequence[tuple[str
         ("Cancelled cash", "रद्द नकद", h.money(sc.voided_cash_paise)),
         # cash is taken to the rupee: the drawer holds the receipts' amounts plus this
         ("Cash rounding", "नकद पूर्णांकन", h.e(_signed(sc.round_off_paise))),
+    ]
+    if sc.picked_up_paise:  # taken out by supervisors during the shift (pickup slips)
+        rows.append(("Picked up", "नकद निकासी", "−" + h.money(sc.picked_up_paise)))
+    rows += [
         ("Expected cash", "अपेक्षित नकद", '<b>' + h.money(sc.expected_cash_paise) + '</b>'),
         ("Counted cash", "गिना गया नकद", '<b>' + h.money(sc.counted_cash_paise) + '</b>'),
     ]
@@ -162,6 +166,7 @@ def z_report(rep: DayReport, lh: Letterhead, *, day_close: DayClose | None = Non
         ("Net collection", "शुद्ध संग्रह", f"<b>{h.money(rep.net_total_paise)}</b>"),
         ("Cash rounding", "नकद पूर्णांकन", h.e(_signed(rep.round_off_total_paise))),
         ("Cash taken in", "प्राप्त नकद", h.money(rep.cash_in_drawer_paise)),
+        ("Picked up (pickups)", "नकद निकासी", h.money(rep.picked_up_paise)),
         ("Reprints", "पुनर्मुद्रण", str(rep.reprints)),
         ("Cash variance", "नकद अंतर", " / ".join(h.e(w) for w in h.variance_words(rep.variance_total_paise))),
         ("Sent to the server", "सर्वर को भेजी गईं",

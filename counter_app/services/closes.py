@@ -24,6 +24,7 @@ from counter_app.domain.errors import PermissionDenied, StateError, ValidationEr
 from counter_app.domain.receipt import new_id
 from counter_app.services.clock import iso
 from counter_app.services.collection import CollectionService, Session
+from counter_app.storage import cash as cash_repo
 from counter_app.storage import closes as closes_repo
 from counter_app.storage import outbox as outbox_repo
 from counter_app.storage import receipts as receipts_repo
@@ -43,6 +44,7 @@ class ClosePreview:
     instruments_missing: list[str]
     needs_remark: bool
     needs_approval: bool
+    picked_up_paise: int = 0  # taken out by supervisors during the shift: expected cash is lower by it
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +67,7 @@ class DayReport:
     pending: int
     open_shifts: list[str] = field(default_factory=list)
     round_off_total_paise: int = 0  # cash round-off of the receipts not cancelled
+    picked_up_paise: int = 0  # the day's pickups: cash that left the drawers before the shift closes
 
     @property
     def cash_in_drawer_paise(self) -> int:
@@ -140,14 +143,17 @@ class CloseService:
             lines = closes_repo.shift_lines(conn, shift.shift_id)
         return [_instrument(ln) for ln in lines if ln.mode in ("cheque", "dd") and not ln.voided]
 
-    def _expected(self, shift: users_repo.ShiftRow, lines: list[ReceiptLine]) -> tuple[int, int, int, int, int]:
+    def _expected(self, shift: users_repo.ShiftRow, lines: list[ReceiptLine],
+                  picked_up: int = 0) -> tuple[int, int, int, int, int]:
         """Expected cash, cash receipts, their credited total, the cancelled part of it, and the
-        round-off of the receipts not cancelled (a cancelled receipt's cash went back whole)."""
+        round-off of the receipts not cancelled (a cancelled receipt's cash went back whole).
+        Pickups (`picked_up`) left the drawer before the count."""
         cash = [ln for ln in lines if ln.mode == "cash"]
         collected = sum(ln.amount_paise for ln in cash)
         voided = sum(ln.amount_paise for ln in cash if ln.voided)
         round_off = sum(ln.round_off_paise for ln in cash if not ln.voided)
-        return shift.opening_float_paise + collected - voided + round_off, len(cash), collected, voided, round_off
+        expected = shift.opening_float_paise + collected - voided + round_off - picked_up
+        return expected, len(cash), collected, voided, round_off
 
     def preview_shift_close(self, session: Session, counts: Mapping[str, int],
                             ticked: Sequence[str]) -> ClosePreview:
@@ -157,14 +163,15 @@ class CloseService:
         counted = counted_total(counts, self.denominations)
         with self.db.read() as conn:
             lines = closes_repo.shift_lines(conn, shift.shift_id)
-        expected, *_ = self._expected(shift, lines)
+            picked_up = cash_repo.picked_up_paise(conn, shift.shift_id)
+        expected, *_ = self._expected(shift, lines, picked_up)
         missing = self._missing_instruments(lines, ticked)
         variance = counted - expected
         with self.db.write() as conn:
             receipts_repo.audit(conn, iso(self.counter.clock()), session.username, "cash_count", shift.shift_id,
                                 {"counted_cash_paise": counted, "counts": dict(counts)})
         return ClosePreview(counted, expected, variance, missing, bool(variance or missing),
-                            abs(variance) > self.config.variance_approval_paise)
+                            abs(variance) > self.config.variance_approval_paise, picked_up)
 
     def _missing_instruments(self, lines: list[ReceiptLine], ticked: Sequence[str]) -> list[str]:
         instruments = {ln.receipt_id: ln for ln in lines if ln.mode in ("cheque", "dd") and not ln.voided}
@@ -183,7 +190,8 @@ class CloseService:
         with self.db.read() as conn:
             lines = closes_repo.shift_lines(conn, shift.shift_id)
             first = closes_repo.first_cash_count(conn, shift.shift_id)
-        expected, n_cash, collected, voided, round_off = self._expected(shift, lines)
+            picked_up = cash_repo.picked_up_paise(conn, shift.shift_id)
+        expected, n_cash, collected, voided, round_off = self._expected(shift, lines, picked_up)
         missing = self._missing_instruments(lines, ticked)
         variance = counted - expected
         if (variance or missing) and len(remark) < 3:
@@ -206,12 +214,14 @@ class CloseService:
             counted if first is None else first, expected, variance, n_cash, collected, voided,
             [_instrument(ln).to_dict() | {"ticked": ln.receipt_id in set(ticked)}
              for ln in lines if ln.mode in ("cheque", "dd") and not ln.voided],
-            missing, dict(other), remark, approver, session.username, now, round_off,
+            missing, dict(other), remark, approver, session.username, now, round_off, picked_up_paise=picked_up,
         )
         with self.db.write() as conn:
             current = users_repo.get_shift(conn, shift.shift_id)
             if current is None or not current.is_open:
                 raise StateError("shift.closed")
+            if cash_repo.picked_up_paise(conn, shift.shift_id) != picked_up:
+                raise StateError("cash.pickup_during_close")  # the count was made against other figures
             head_seq, head_hash = receipts_repo.chain_head(conn)  # in the close's transaction
             if head_seq:
                 sc = dataclasses.replace(sc, chain_head_seq=head_seq, chain_head_hash=head_hash)
@@ -229,6 +239,7 @@ class CloseService:
             lines = closes_repo.day_lines(conn, day)
             shifts = users_repo.shifts_on(conn, day)
             closes = closes_repo.shift_closes_on(conn, day)
+            picked_up = sum(p.pickup.amount_paise for p in cash_repo.day_pickups(conn, day))
         by_mode: Tally[str] = Tally()
         by_category: Tally[str] = Tally()
         for ln in lines:
@@ -245,6 +256,7 @@ class CloseService:
             sum(1 for ln in lines if ln.sync_state == "pending"),
             [s.clerk for s in shifts if s.is_open],
             sum(ln.round_off_paise for ln in lines if not ln.voided and ln.mode == "cash"),
+            picked_up,
         )
 
     def close_day(self, session: Session, business_date: str) -> DayClose:

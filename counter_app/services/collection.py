@@ -37,6 +37,7 @@ from counter_app.services.dues import RecentPayment, recent_payments, unreflecte
 from counter_app.services.security import hash_pin, verify_pin
 from counter_app.storage import account_activity
 from counter_app.storage import anchors as anchors_repo
+from counter_app.storage import cash as cash_repo
 from counter_app.storage import closes as closes_repo
 from counter_app.storage import consumers as consumers_repo
 from counter_app.storage import part_payment as part_payment_repo
@@ -399,6 +400,9 @@ class CollectionService:
             # A shift must not silently span days: the clerk closes it (a blind count of the cash,
             # which only the clerk can make, so it is never closed for them) and opens today's.
             raise StateError("shift.spans_days", opened=shift.business_date, today=today)
+        if mode is Mode.CASH and self.config.cash_hard_limit_paise:
+            # past the hard cash limit the drawer waits for a supervisor's pickup (issue 16)
+            self._refuse_past_hard_limit(conn, shift)
         consumer = consumers_repo.by_account(conn, account)
         kv = get_kvs(conn, "server_period_state", "consumers_as_of", "server_status", "restored_behind_seq")
         balance_before: int | None = None
@@ -456,6 +460,17 @@ class CollectionService:
                             {"seq": seq, "amount_paise": sealed.amount_paise, "mode": sealed.mode}
                             | ({"part_payment_allowed_by": allowed_by} if allowed_by else {}))
         return sealed
+
+    def _refuse_past_hard_limit(self, conn: Connection, shift: users_repo.ShiftRow) -> None:
+        from kesco_protocol.money import format_inr
+
+        limit = self.config.cash_hard_limit_paise
+        if cash_repo.in_drawer_at_most(conn, shift.shift_id, shift.opening_float_paise) <= limit:
+            return  # far from the limit: the exact sum (every receipt's round-off) is not needed
+        in_drawer = cash_repo.in_drawer_paise(conn, shift.shift_id, shift.opening_float_paise)
+        if in_drawer > limit:
+            raise StateError("cash.hard_limit", drawer=format_inr(in_drawer),
+                             limit=format_inr(self.config.cash_hard_limit_paise))
 
     def get_receipt(self, key: str) -> Receipt:
         with self.db.read() as conn:

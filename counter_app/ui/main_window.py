@@ -24,7 +24,8 @@ from counter_app.services.collection import Session
 from counter_app.ui.collect_page import CollectPage
 from counter_app.ui.context import UiContext
 from counter_app.ui.login_page import LoginPage
-from counter_app.ui.ops import Op
+from counter_app.ui.ops import Changes, Op
+from counter_app.ui.pickup_page import PickupPage
 from counter_app.ui.receipts_page import ReceiptsPage
 from counter_app.ui.shift_close_page import ShiftClosePage
 from counter_app.ui.shift_page import ShiftPage
@@ -57,9 +58,10 @@ class MainWindow(Retranslates, QMainWindow):
         self.receipts_page = ReceiptsPage(ctx)
         self.closing_page = ShiftClosePage(ctx)
         self.supervisor_page = SupervisorPage(ctx)
+        self.pickup_page = PickupPage(ctx)
         self.stack = PageStack()
         for page in (self.login_page, self.shift_page, self.collect_page, self.receipts_page, self.closing_page,
-                     self.supervisor_page):
+                     self.supervisor_page, self.pickup_page):
             self.stack.addWidget(page)
 
         self.header = QWidget()
@@ -67,14 +69,15 @@ class MainWindow(Retranslates, QMainWindow):
         self.collect_button = QPushButton(self.header)
         self.receipts_button = QPushButton(self.header)
         self.close_shift_button = QPushButton(self.header)
+        self.pickup_button = QPushButton(self.header)
         self.supervisor_button = QPushButton(self.header)
         self.language_button = QPushButton(self.header)
         self.logout_button = QPushButton(self.header)
         bar = QHBoxLayout(self.header)
         bar.setContentsMargins(6, 2, 6, 2)
         bar.addWidget(self.who, 1)
-        for b in (self.collect_button, self.receipts_button, self.close_shift_button, self.supervisor_button,
-                  self.language_button, self.logout_button):
+        for b in (self.collect_button, self.receipts_button, self.pickup_button, self.close_shift_button,
+                  self.supervisor_button, self.language_button, self.logout_button):
             b.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # keys do this; Tab stays inside the page
             bar.addWidget(b)
         self.header.hide()
@@ -110,6 +113,9 @@ class MainWindow(Retranslates, QMainWindow):
         self.collect_button.clicked.connect(self.show_collect)
         self.receipts_button.clicked.connect(self.show_receipts)
         self.close_shift_button.clicked.connect(self.show_close_shift)
+        self.pickup_button.clicked.connect(self.show_pickup)
+        self.pickup_page.back_button.clicked.connect(self.show_collect)
+        ctx.changes.changed.connect(self._changes_for_cash)
         self.supervisor_button.clicked.connect(self.show_supervisor)
         self.closing_page.shift_closed.connect(self._shift_closed)
         self.closing_page.log_out_requested.connect(self.log_out)
@@ -153,6 +159,7 @@ class MainWindow(Retranslates, QMainWindow):
         key("F4", self.show_receipts)
         key("F6", self.show_close_shift)
         key("F7", self.show_supervisor)
+        key("F8", self.show_pickup)
         key("F12", self.toggle_language)
         key("Ctrl+P", self._print_again)
         key("Del", self._delete)
@@ -164,6 +171,7 @@ class MainWindow(Retranslates, QMainWindow):
         self.collect_button.setText(self.tr("Collect (F3)"))
         self.receipts_button.setText(self.tr("Shift receipts (F4)"))
         self.close_shift_button.setText(self.tr("Close shift (F6)"))
+        self.pickup_button.setText(self.tr("Cash pickup (F8)"))
         self.supervisor_button.setText(self.tr("Day close (F7)"))
         # The button names the other language in that language, so a clerk who cannot read the
         # current one still finds it.
@@ -200,10 +208,11 @@ class MainWindow(Retranslates, QMainWindow):
         self.header.show()
         self._header_buttons()
         self.show_collect()
+        self.refresh_cash()
 
     def _header_buttons(self) -> None:
         in_shift = self._in_shift()
-        for b in (self.collect_button, self.receipts_button, self.close_shift_button):
+        for b in (self.collect_button, self.receipts_button, self.close_shift_button, self.pickup_button):
             b.setVisible(in_shift)
         s = self.ctx.session
         self.supervisor_button.setVisible(s is not None and s.is_supervisor)
@@ -217,6 +226,28 @@ class MainWindow(Retranslates, QMainWindow):
     def _shift_closed(self, _sc: Any) -> None:
         self.ctx.shift_id = None  # locked: nothing more is collected in it
         self._header_buttons()
+        self.status.show_cash(None)
+
+    def show_pickup(self) -> None:
+        """F8: a supervisor takes cash out of this shift's drawer."""
+        if self._in_shift() and self.stack.currentWidget() is not self.pickup_page:
+            self.receipts_page.cancel_void()
+            self.stack.setCurrentWidget(self.pickup_page)
+            self.pickup_page.reset()
+
+    def _changes_for_cash(self, changes: Changes) -> None:
+        if changes.receipts or changes.cash or changes.shift:
+            self.refresh_cash()
+
+    def refresh_cash(self) -> None:
+        """The drawer against the cash limits, for the status line (on the runner, never here)."""
+        session = self.ctx.session
+        if session is None or self.ctx.shift_id is None:
+            self.status.show_cash(None)
+            return
+        cash = self.pickup_page.cash
+        Op(self, lambda: cash.drawer(session), exclusive=False, show_error=False, channel="drawer_cash") \
+            .success(self.status.show_cash).run()
 
     def show_supervisor(self) -> None:
         s = self.ctx.session
@@ -257,6 +288,7 @@ class MainWindow(Retranslates, QMainWindow):
     def log_out(self) -> None:
         self.ctx.session = None
         self.ctx.shift_id = None
+        self.status.show_cash(None)
         self.header.hide()
         self.collect_page.show_group(False)  # the next clerk starts on one account, with nothing typed
         self.collect_page.clear_consumer()
@@ -275,6 +307,8 @@ class MainWindow(Retranslates, QMainWindow):
             self.closing_page.f9()
         elif self.stack.currentWidget() is self.supervisor_page:
             self.supervisor_page.f9()
+        elif self.stack.currentWidget() is self.pickup_page:
+            self.pickup_page.f9()
 
     def _escape(self) -> None:
         page = self.stack.currentWidget()
@@ -288,6 +322,8 @@ class MainWindow(Retranslates, QMainWindow):
             self.show_collect()
         elif page is self.supervisor_page and not self.supervisor_page.escape():
             self._leave_supervisor()
+        elif page is self.pickup_page and not self.pickup_page.busy:
+            self.show_collect()
 
     def _print_again(self) -> None:
         page = self.stack.currentWidget()
@@ -299,6 +335,8 @@ class MainWindow(Retranslates, QMainWindow):
             self.closing_page.print_report()
         elif page is self.supervisor_page:
             self.supervisor_page.print_current()
+        elif page is self.pickup_page:
+            self.pickup_page.print_slip()
 
     def _delete(self) -> None:
         if self.stack.currentWidget() is self.receipts_page:

@@ -36,6 +36,7 @@ class Changes:
     day_close: bool = False  # a day close was made or re-sent
     consumers: bool = False  # the consumer data changed
     printed: bool = False  # paper (or a PDF) came out
+    cash: bool = False  # cash left a drawer (a pickup) or went to the bank (a deposit)
 
     def __bool__(self) -> bool:
         return any(getattr(self, f.name) for f in fields(self))

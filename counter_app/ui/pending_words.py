@@ -23,6 +23,10 @@ _KINDS: dict[str, tuple[object, object]] = {
                     QT_TRANSLATE_NOOP("PendingWords", "%1 shift closes")),
     "day_close": (QT_TRANSLATE_NOOP("PendingWords", "%1 day close"),
                   QT_TRANSLATE_NOOP("PendingWords", "%1 day closes")),
+    "pickup": (QT_TRANSLATE_NOOP("PendingWords", "%1 cash pickup"),
+               QT_TRANSLATE_NOOP("PendingWords", "%1 cash pickups")),
+    "deposit": (QT_TRANSLATE_NOOP("PendingWords", "%1 deposit"),
+                QT_TRANSLATE_NOOP("PendingWords", "%1 deposits")),
 }
 _OTHER = (QT_TRANSLATE_NOOP("PendingWords", "%1 other record"), QT_TRANSLATE_NOOP("PendingWords", "%1 other records"))
 NONE = QT_TRANSLATE_NOOP("PendingWords", "Pending receipts: none")

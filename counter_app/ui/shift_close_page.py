@@ -116,6 +116,8 @@ class ShiftClosePage(BusyPage, Retranslates, QWidget):
         self.result_box = QGroupBox(self)
         self.expected_label = QLabel(self.result_box)
         self.counted_again_label = QLabel(self.result_box)
+        self.picked_label = QLabel(self.result_box)  # pickups during the shift, when there were any
+        self.picked_label.hide()
         self.variance_label = QLabel(self.result_box)
         self.variance_label.setObjectName("variance")
         self.variance_label.setWordWrap(True)
@@ -134,6 +136,7 @@ class ShiftClosePage(BusyPage, Retranslates, QWidget):
         self.recount_button = QPushButton(self.result_box)
         form = QFormLayout(self.result_box)
         form.addRow(self.expected_label)
+        form.addRow(self.picked_label)
         form.addRow(self.counted_again_label)
         form.addRow(self.variance_label)
         form.addRow(self.words_label)
@@ -360,6 +363,9 @@ class ShiftClosePage(BusyPage, Retranslates, QWidget):
         self.expected_label.setText(self.tr("Expected cash (float + cash receipts − cancelled): %1")
                                     .replace("%1", format_inr(p.expected_cash_paise)))
         self.counted_again_label.setText(self.tr("Counted cash: %1").replace("%1", format_inr(p.counted_cash_paise)))
+        self.picked_label.setText(self.tr("Picked up by supervisors during the shift (not expected in the drawer): %1")
+                                  .replace("%1", format_inr(p.picked_up_paise)))
+        self.picked_label.setVisible(p.picked_up_paise > 0)
         v = p.variance_paise
         if v < 0:
             text, kind = self.tr("SHORT by %1").replace("%1", format_inr(-v)), "short"

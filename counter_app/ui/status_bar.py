@@ -10,6 +10,7 @@ from datetime import datetime
 from PySide6.QtCore import QEvent, QTimer
 from PySide6.QtWidgets import QLabel, QProgressBar, QStatusBar, QStyle, QWidget
 
+from counter_app.domain.cash import DrawerCash
 from counter_app.printing.receipt_doc import display_datetime
 from counter_app.sync.state import SyncState
 from counter_app.ui.i18n import Language
@@ -61,7 +62,12 @@ class CounterStatusBar(QStatusBar):
         self.progress.setMaximumWidth(220)
         self.progress.setTextVisible(True)
         self.progress.hide()
-        for w in (self.link_icon, self.link_label, self.mirror_label, self.pending_label, self.sync_label,
+        # the cash limit (issue 16): only past the soft limit, as the drawer's sum is nobody else's business
+        self.cash_label = QLabel(self)
+        self.cash_label.setObjectName("cashLimit")
+        self.cash_label.hide()
+        self.drawer: DrawerCash | None = None
+        for w in (self.link_icon, self.link_label, self.mirror_label, self.cash_label, self.pending_label, self.sync_label,
                   self.data_label):
             self.addWidget(w)
         self.addPermanentWidget(self.progress)
@@ -76,9 +82,37 @@ class CounterStatusBar(QStatusBar):
         self._state = st
         self._render()
 
+    def show_cash(self, d: DrawerCash | None) -> None:
+        """The open drawer against the cash limits (None: no shift open here)."""
+        self.drawer = d
+        self._render_cash()
+
+    def _render_cash(self) -> None:
+        from kesco_protocol.money import format_inr
+
+        d = self.drawer
+        if d is None or not d.over_soft and not d.over_hard:
+            self.cash_label.hide()
+            self.cash_label.setText("")
+            return
+        if d.over_hard:
+            text = self.tr("CASH LIMIT: the drawer holds %1, above %2. No cash receipts until a supervisor's "
+                           "pickup (F8).").replace("%1", format_inr(d.in_drawer_paise)) \
+                .replace("%2", format_inr(d.hard_limit_paise))
+            style = _LEVEL_STYLE["red"]
+        else:
+            text = self.tr("Cash in the drawer %1 is above the limit of %2: call a supervisor for a pickup (F8).") \
+                .replace("%1", format_inr(d.in_drawer_paise)).replace("%2", format_inr(d.soft_limit_paise))
+            style = _LEVEL_STYLE["amber"]
+        self.cash_label.setText(text)
+        self.cash_label.setAccessibleName(text)
+        self.cash_label.setStyleSheet(style)
+        self.cash_label.show()
+
     def changeEvent(self, e: QEvent) -> None:
         if e.type() == QEvent.Type.LanguageChange:
             self._render()
+            self._render_cash()
         super().changeEvent(e)
 
     def _link_text(self, link: str) -> str:

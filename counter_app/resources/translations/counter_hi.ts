@@ -216,6 +216,14 @@
 <context>
     <name>CounterStatusBar</name>
     <message>
+        <source>CASH LIMIT: the drawer holds %1, above %2. No cash receipts until a supervisor&apos;s pickup (F8).</source>
+        <translation>नकद सीमा: दराज़ में %1 है, %2 से अधिक। सुपरवाइज़र की नकद निकासी (F8) तक कोई नकद रसीद नहीं।</translation>
+    </message>
+    <message>
+        <source>Cash in the drawer %1 is above the limit of %2: call a supervisor for a pickup (F8).</source>
+        <translation>दराज़ में नकद %1, %2 की सीमा से अधिक है: नकद निकासी (F8) के लिए सुपरवाइज़र को बुलाएँ।</translation>
+    </message>
+    <message>
         <source>Online</source>
         <translation>ऑनलाइन</translation>
     </message>
@@ -662,6 +670,108 @@
     </message>
 </context>
 <context>
+    <name>DenominationGrid</name>
+    <message>
+        <source>₹%1 notes</source>
+        <translation>₹%1 के नोट</translation>
+    </message>
+    <message>
+        <source>₹%1 coins</source>
+        <translation>₹%1 के सिक्के</translation>
+    </message>
+    <message>
+        <source>Pieces of %1</source>
+        <translation>%1 के नग</translation>
+    </message>
+</context>
+<context>
+    <name>DepositPage</name>
+    <message>
+        <source>Bank deposit (pay-in slip)</source>
+        <translation>बैंक जमा (जमा पर्ची)</translation>
+    </message>
+    <message>
+        <source>The day&apos;s cash and its cheques and DDs as they go to the bank. The count starts from the shift closes and the pickups to the safe; correct it if the bag differs, untick a cheque or DD that does not go (Space). F9 records the deposit and prints the pay-in slip.</source>
+        <translation>दिन का नकद और उसके चेक व डीडी, जैसे वे बैंक जाते हैं। गिनती पाली समापनों और तिजोरी में गई निकासियों से शुरू होती है; थैले में अंतर हो तो सुधारें, जो चेक या डीडी नहीं जा रहा उसका निशान हटाएँ (Space)। F9 जमा दर्ज करता है और जमा पर्ची छापता है।</translation>
+    </message>
+    <message>
+        <source>Collection da&amp;te (DD-MM-YYYY)</source>
+        <translation>संग्रह की तारीख (DD-MM-YYYY) (&amp;T)</translation>
+    </message>
+    <message>
+        <source>Show (Enter)</source>
+        <translation>दिखाएँ (Enter)</translation>
+    </message>
+    <message>
+        <source>Pay-in slip</source>
+        <translation>जमा पर्ची</translation>
+    </message>
+    <message>
+        <source>Ban&amp;k</source>
+        <translation>बैंक (&amp;K)</translation>
+    </message>
+    <message>
+        <source>B&amp;ranch</source>
+        <translation>शाखा (&amp;R)</translation>
+    </message>
+    <message>
+        <source>Slip &amp;number</source>
+        <translation>पर्ची संख्या (&amp;N)</translation>
+    </message>
+    <message>
+        <source>Deposit d&amp;ate (DD-MM-YYYY)</source>
+        <translation>जमा की तारीख (DD-MM-YYYY) (&amp;A)</translation>
+    </message>
+    <message>
+        <source>Cash deposited</source>
+        <translation>जमा किया गया नकद</translation>
+    </message>
+    <message>
+        <source>Cash: %1</source>
+        <translation>नकद: %1</translation>
+    </message>
+    <message>
+        <source>Cheques and DDs in the deposit</source>
+        <translation>जमा में चेक और डीडी</translation>
+    </message>
+    <message>
+        <source>Record the deposit and print the pay-in slip (F9)</source>
+        <translation>जमा दर्ज करें और जमा पर्ची छापें (F9)</translation>
+    </message>
+    <message>
+        <source>Print the pay-in slip again (Ctrl+P)</source>
+        <translation>जमा पर्ची फिर से छापें (Ctrl+P)</translation>
+    </message>
+    <message>
+        <source>Pickups that went straight to the bank (%1) are not in this count.</source>
+        <translation>सीधे बैंक गई निकासियाँ (%1) इस गिनती में नहीं हैं।</translation>
+    </message>
+    <message>
+        <source>Already recorded for this day: %1.</source>
+        <translation>इस दिन के लिए पहले से दर्ज: %1।</translation>
+    </message>
+    <message>
+        <source>No cheque or DD on this day.</source>
+        <translation>इस दिन कोई चेक या डीडी नहीं।</translation>
+    </message>
+    <message>
+        <source>Deposit: cash %1 + cheques/DDs %2 = %3</source>
+        <translation>जमा: नकद %1 + चेक/डीडी %2 = %3</translation>
+    </message>
+    <message>
+        <source>Deposit %1 of %2 recorded.</source>
+        <translation>जमा %1, राशि %2, दर्ज हुआ।</translation>
+    </message>
+    <message>
+        <source>Printing...</source>
+        <translation>छप रही है...</translation>
+    </message>
+    <message>
+        <source>Deposit %1 recorded and the pay-in slip printed (%2, %3).</source>
+        <translation>जमा %1 दर्ज हुआ और जमा पर्ची छप गई (%2, %3)।</translation>
+    </message>
+</context>
+<context>
     <name>DishonourPage</name>
     <message>
         <source>Cheque or DD dishonoured</source>
@@ -905,6 +1015,10 @@
         <translation>पाली बंद करें (F6)</translation>
     </message>
     <message>
+        <source>Cash pickup (F8)</source>
+        <translation>नकद निकासी (F8)</translation>
+    </message>
+    <message>
         <source>Day close (F7)</source>
         <translation>दिवस समापन (F7)</translation>
     </message>
@@ -1043,6 +1157,22 @@
         <translation>%1 दिवस समापन</translation>
     </message>
     <message>
+        <source>%1 cash pickup</source>
+        <translation>%1 नकद निकासी</translation>
+    </message>
+    <message>
+        <source>%1 cash pickups</source>
+        <translation>%1 नकद निकासियाँ</translation>
+    </message>
+    <message>
+        <source>%1 deposit</source>
+        <translation>%1 बैंक जमा</translation>
+    </message>
+    <message>
+        <source>%1 deposits</source>
+        <translation>%1 बैंक जमा</translation>
+    </message>
+    <message>
         <source>%1 other record</source>
         <translation>%1 अन्य रिकॉर्ड</translation>
     </message>
@@ -1065,6 +1195,85 @@
     <message>
         <source> and </source>
         <translation> और </translation>
+    </message>
+</context>
+<context>
+    <name>PickupPage</name>
+    <message>
+        <source>Cash pickup: a supervisor takes cash from the drawer</source>
+        <translation>नकद निकासी: सुपरवाइज़र दराज़ से नकद ले जाते हैं</translation>
+    </message>
+    <message>
+        <source>Count what the supervisor takes: pieces of each note and coin (Enter: next). Choose where it goes, then the supervisor types their name and PIN. F9 records it and prints the pickup slip; the shift close will expect that much less.</source>
+        <translation>सुपरवाइज़र जो नकद ले रहे हैं उसे गिनें: हर नोट और सिक्के के नग (Enter: अगला)। चुनें कि नकद कहाँ जाएगा, फिर सुपरवाइज़र अपना नाम और पिन लिखें। F9 इसे दर्ज करता है और निकासी पर्ची छापता है; पाली समापन में उतना कम नकद अपेक्षित होगा।</translation>
+    </message>
+    <message>
+        <source>Cash taken out</source>
+        <translation>निकाला गया नकद</translation>
+    </message>
+    <message>
+        <source>Taken out: %1</source>
+        <translation>निकाला गया: %1</translation>
+    </message>
+    <message>
+        <source>Pickup</source>
+        <translation>निकासी</translation>
+    </message>
+    <message>
+        <source>Office safe</source>
+        <translation>कार्यालय तिजोरी</translation>
+    </message>
+    <message>
+        <source>Bank (cash van)</source>
+        <translation>बैंक (कैश वैन)</translation>
+    </message>
+    <message>
+        <source>&amp;Goes to</source>
+        <translation>कहाँ जाएगा (&amp;G)</translation>
+    </message>
+    <message>
+        <source>&amp;Remark (optional)</source>
+        <translation>टिप्पणी (वैकल्पिक) (&amp;R)</translation>
+    </message>
+    <message>
+        <source>&amp;Supervisor</source>
+        <translation>सुपरवाइज़र (&amp;S)</translation>
+    </message>
+    <message>
+        <source>Supervisor&apos;s &amp;PIN</source>
+        <translation>सुपरवाइज़र का पिन (&amp;P)</translation>
+    </message>
+    <message>
+        <source>Record the pickup and print (F9)</source>
+        <translation>निकासी दर्ज करें और छापें (F9)</translation>
+    </message>
+    <message>
+        <source>Print the slip again (Ctrl+P)</source>
+        <translation>पर्ची फिर से छापें (Ctrl+P)</translation>
+    </message>
+    <message>
+        <source>Back to collection (Esc)</source>
+        <translation>वसूली पर वापस (Esc)</translation>
+    </message>
+    <message>
+        <source>Cash in the drawer now: %1</source>
+        <translation>दराज़ में अभी नकद: %1</translation>
+    </message>
+    <message>
+        <source>(picked up so far in this shift: %1)</source>
+        <translation>(इस पाली में अब तक निकाला गया: %1)</translation>
+    </message>
+    <message>
+        <source>Pickup of %1 recorded (taken by %2).</source>
+        <translation>%1 की निकासी दर्ज हुई (%2 द्वारा ली गई)।</translation>
+    </message>
+    <message>
+        <source>Pickup of %1 recorded and the slip printed. One copy stays in the drawer, one goes with the cash.</source>
+        <translation>%1 की निकासी दर्ज हुई और पर्ची छप गई। एक प्रति दराज़ में रहती है, एक नकद के साथ जाती है।</translation>
+    </message>
+    <message>
+        <source>Printing the pickup slip...</source>
+        <translation>निकासी पर्ची छप रही है...</translation>
     </message>
 </context>
 <context>
@@ -1216,6 +1425,10 @@
         <source>Press Ctrl+P to print it again.</source>
         <translation>फिर से छापने के लिए Ctrl+P दबाएँ।</translation>
     </message>
+    <message>
+        <source>pickup slip</source>
+        <translation>निकासी पर्ची</translation>
+    </message>
 </context>
 <context>
     <name>SearchResultsModel</name>
@@ -1362,6 +1575,10 @@
         <translation>अपेक्षित नकद (प्रारंभिक नकदी + नकद रसीदें − रद्द): %1</translation>
     </message>
     <message>
+        <source>Picked up by supervisors during the shift (not expected in the drawer): %1</source>
+        <translation>पाली के दौरान सुपरवाइज़र द्वारा निकाला गया (दराज़ में अपेक्षित नहीं): %1</translation>
+    </message>
+    <message>
         <source>SHORT by %1</source>
         <translation>%1 कम</translation>
     </message>
@@ -1453,6 +1670,10 @@
     <message>
         <source>Cheque dis&amp;honour</source>
         <translation>चेक अनादरण (&amp;H)</translation>
+    </message>
+    <message>
+        <source>Dep&amp;osit (pay-in slip)</source>
+        <translation>बैंक जमा (&amp;O)</translation>
     </message>
 </context>
 </TS>
