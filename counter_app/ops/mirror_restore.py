@@ -19,9 +19,10 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from counter_app.domain.closes import DayClose, ShiftClose
+from counter_app.domain.closes import DEFAULT_DENOMINATIONS, DayClose, ShiftClose
 from counter_app.domain.errors import CounterError
 from counter_app.services.clock import IST, iso, system_clock
+from counter_app.storage import cash as cash_repo
 from counter_app.storage import closes as closes_repo
 from counter_app.storage import receipts as receipts_repo
 from counter_app.storage import reversals as reversals_repo
@@ -30,7 +31,7 @@ from counter_app.storage.dbfile import DB_FILENAME
 from counter_app.storage.mirror import SHIFT_COLS, USER_COLS, iter_frames
 from counter_app.storage.store import open_store, set_kv
 from kesco_protocol.chain import GENESIS_HASH, link_hash
-from kesco_protocol.records import Dishonour, Receipt, RecordKind, Reversal, Void
+from kesco_protocol.records import Deposit, Dishonour, Pickup, Receipt, RecordKind, Reversal, Void
 
 log = logging.getLogger(__name__)
 
@@ -204,5 +205,23 @@ def apply_record(conn: Any, kind: str, payload: str, kept_only: dict[str, int]) 
         closes_repo.insert_day_close(conn, DayClose(**d))
     elif kind == RecordKind.REVERSAL:
         reversals_repo.insert_reversal(conn, Reversal(**d))
+    elif kind == RecordKind.PICKUP:
+        p = Pickup(**d)
+        cash_repo.insert_pickup(conn, p, _tray_counts(p.denominations))
+    elif kind == RecordKind.DEPOSIT:
+        dep = Deposit(**d)
+        cash_repo.insert_deposit(conn, dep, _tray_counts(dep.denominations))
     else:  # a kind this version keeps no table for: it is still sent, from the outbox
         kept_only[kind] = kept_only.get(kind, 0) + 1
+
+
+def _tray_counts(by_value: dict[str, int]) -> dict[str, int]:
+    """The wire counts a value in rupees ("10": 7); the counter's own table keeps them by tray
+    (N10, C10). A rebuild cannot tell ₹10 notes from ₹10 coins again: they go to the note tray,
+    with the same total."""
+    trays = {key: paise for key, paise in DEFAULT_DENOMINATIONS}
+    out: dict[str, int] = {}
+    for value, n in by_value.items():
+        key = f"N{value}" if f"N{value}" in trays else f"C{value}"
+        out[key] = out.get(key, 0) + int(n)
+    return out

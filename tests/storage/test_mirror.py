@@ -114,6 +114,28 @@ def test_a_reversal_made_after_its_day_is_rebuilt_from_the_mirror(tmp_path: Path
     assert ledger_dump(tmp_path / "new" / DB_FILENAME) == before
 
 
+def test_a_pickup_is_rebuilt_from_the_mirror(tmp_path: Path, clock: FixedClock) -> None:
+    """Issue 16's cash pickup lowers the shift's expected cash: a rebuilt ledger without it would
+    expect cash that a supervisor took away."""
+    from counter_app.services.cash import CashService
+    from tests.conftest import SUPERVISOR
+
+    mirror = tmp_path / "usb"
+    mirror.mkdir()
+    app = _mirrored_counter(tmp_path, clock, mirror)
+    try:
+        business_day(app, clock, ACCOUNTS, 6, close=False)
+        p = CashService(app.service).record_pickup(clerk_session(), {"N500": "2", "C10": "3", "N10": "1"}, "safe",
+                                                   *SUPERVISOR)
+        before = ledger_dump(app.store.path)
+        assert [row[0] for row in before["pickups"]] == [p.pickup_id]
+    finally:
+        app.close()
+    shutil.rmtree(tmp_path / "counter")
+    restore_from_mirror(tmp_path / "new", mirror)
+    assert ledger_dump(tmp_path / "new" / DB_FILENAME) == before
+
+
 def test_a_missing_mirror_never_stops_collection_and_catches_up(tmp_path: Path, clock: FixedClock) -> None:
     mirror = tmp_path / "usb"  # not plugged in yet
     app = _mirrored_counter(tmp_path, clock, mirror)

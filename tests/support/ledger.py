@@ -25,6 +25,8 @@ LEDGER_TABLES = {
     "dishonours": "SELECT dishonour_id, canonical FROM dishonours ORDER BY dishonour_id",
     "shift_closes": "SELECT shift_close_id, canonical FROM shift_closes ORDER BY shift_close_id",
     "day_closes": "SELECT day_close_id, canonical FROM day_closes ORDER BY day_close_id",
+    "pickups": "SELECT pickup_id, shift_id, amount_paise, canonical FROM pickups ORDER BY pickup_id",
+    "deposits": "SELECT deposit_id, slip_no, amount_paise, canonical FROM deposits ORDER BY deposit_id",
     "reversals": "SELECT reversal_id, receipt_id, business_date, approved_by, canonical FROM reversals ORDER BY reversal_id",
     "outbox": "SELECT outbox_id, record_id, kind, payload, created_at FROM outbox ORDER BY outbox_id",
 }
