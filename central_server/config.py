@@ -46,12 +46,13 @@ class Settings:
     # workers x (pool_size + max_overflow) below PostgreSQL's max_connections (100 by default).
     pool_size: int = 10
     max_overflow: int = 20
-    # Record pushes stored at once per process (central_server/push_gate.py). Past it a push waits
-    # up to push_wait_s for a slot, then is answered 503 busy with Retry-After: on two cores four
-    # batches of 500 in flight keep the disk and CPU busy, and a push admitted finishes in well
-    # under a second instead of queueing for tens of seconds behind hundreds of others (and
-    # hitting the counter's timeout, which makes it send the whole batch again).
-    max_concurrent_pushes: int = field(default_factory=lambda: int(_env_num("CENTRAL_MAX_CONCURRENT_PUSHES", 4)))
+    # Record pushes stored at once per process (central_server/push_gate.py; 0, the default: no
+    # limit). Past it a push waits up to push_wait_s for a slot, then is answered 503 busy with
+    # Retry-After and the counter tries again. It bounds the transactions in flight; it does not
+    # shorten a push's wall time when hundreds upload at once (their bodies share the CPU before
+    # the gate), and a push turned away has already uploaded its body, which it sends again: so it
+    # is off unless the database, not the CPU, is what the operator needs to protect.
+    max_concurrent_pushes: int = field(default_factory=lambda: int(_env_num("CENTRAL_MAX_CONCURRENT_PUSHES", 0)))
     push_wait_s: float = field(default_factory=lambda: _env_num("CENTRAL_PUSH_WAIT_S", 0.5))
     # Run pending migrations when the app starts (the CLI's serve does; tests may too).
     migrate_on_start: bool = field(default_factory=lambda: os.environ.get("CENTRAL_MIGRATE_ON_START", "1") != "0")
