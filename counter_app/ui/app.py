@@ -81,7 +81,9 @@ def build_window(counter: Application, *, lang: str = "en", printer: ReceiptPrin
     ctx.changes.setParent(window)
     # Load what the first payment and the first print need while the clerk logs in: after the
     # first paint, not during it (on a busy two-core PC the two fought for the same CPU).
-    QTimer.singleShot(PREWARM_AFTER_MS, lambda: runner.submit(_prewarm, None, lambda e: None))
+    # bound to the runner: a window closed before the timer fires (a test, a quick quit) cancels it,
+    # where a bare lambda would call into a deleted thread pool
+    QTimer.singleShot(PREWARM_AFTER_MS, runner, lambda: runner.submit(_prewarm, None, lambda e: None))
     if engine is not None:
         bridge.attach(engine)
     else:

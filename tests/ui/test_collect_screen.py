@@ -13,6 +13,7 @@ from PySide6.QtCore import Qt
 from counter_app.ui.main_window import MainWindow
 from kesco_protocol.money import format_inr
 from tests.conftest import SUPERVISOR
+from tests.support.part_payment import NO_MINIMUM, give_counter_policy
 from tests.ui.conftest import FailingPrinter, account, find_consumer, log_in, open_shift, wait_printed
 from tests.ui.test_day_close import ALT, collect_a_day, to_desk
 from tests.ui.test_receipts import approve_void, pay_due, to_receipts
@@ -44,6 +45,7 @@ def test_the_collect_screen_keeps_the_shift_tally_and_marks_a_cancelled_last_rec
 
 def test_the_change_is_repeated_after_the_save_and_a_stale_refusal_goes(qtbot: Any, window: MainWindow) -> None:
     w = window
+    give_counter_policy(w.ctx.service, NO_MINIMUM)  # ₹100 of a larger due: a part payment, allowed here
     open_shift(qtbot, w)
     cp = w.collect_page
     find_consumer(qtbot, w, account(5))
