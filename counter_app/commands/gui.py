@@ -91,7 +91,9 @@ def start_engine_later(window: Any, counter: Any, engines: list[Any]) -> None:
             engines.append(engine)
             window.ctx.sync.attach(engine)
 
-    QTimer.singleShot(0, lambda: window.ctx.runner.submit(lambda: start_engine(counter), started,
+    # timers bound to the window's runner: they die with the window (a bare lambda outlives it and
+    # calls into a deleted thread pool)
+    QTimer.singleShot(0, window.ctx.runner, lambda: window.ctx.runner.submit(lambda: start_engine(counter), started,
                                                           lambda e: log.warning("sync engine: %s", e)))
 
 
@@ -110,7 +112,7 @@ def schedule_daily_backup(window: Any, counter: Any) -> Any:
     timer.setInterval(BACKUP_CHECK_MS)
     timer.timeout.connect(lambda: window.ctx.runner.latest("daily-backup", backup.tick))
     timer.start()
-    QTimer.singleShot(60_000, lambda: window.ctx.runner.latest("daily-backup", backup.tick))
+    QTimer.singleShot(60_000, timer, lambda: window.ctx.runner.latest("daily-backup", backup.tick))
     return timer
 
 
