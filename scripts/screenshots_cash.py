@@ -7,11 +7,9 @@ a fresh demo counter driven with keystrokes at 1366x768.
 
 from __future__ import annotations
 
-import argparse
 import os
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -35,15 +33,11 @@ def main() -> int:
     from counter_app.ui.app import build_window, create_application
     from kesco_demo.consumers import account_no_for_index
     from kesco_demo.load import load_demo_consumers
+    from kesco_demo.shots import prepare_run, sign_in
     from kesco_demo.tour import settle, type_into, wait_until
     from kesco_protocol.records import Mode
 
-    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--out", default=str(REPO / "docs" / "screenshots"))
-    args = p.parse_args()
-    out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
-    root = Path(tempfile.mkdtemp(prefix="kesco-cash-shots-"))
+    out, root = prepare_run(__doc__.splitlines()[0], "kesco-cash-shots-")
     app = create_application()
     with open_application(root / "counter") as counter:
         svc = counter.service
@@ -73,11 +67,9 @@ def main() -> int:
         for lang, accounts in (("en", DUE[:4]), ("hi", DUE[4:])):
             if ctx.language.code != lang:
                 w.toggle_language()
-            log_in("clerk1", "1111")
-            if w.stack.currentWidget() is w.shift_page:
-                w.shift_page.float_edit.selectAll()
-                type_into(w.shift_page.float_edit, "2000", enter=True)
-                wait_until(lambda: w.stack.currentWidget() is w.collect_page)
+            if ctx.session is not None:
+                w.log_out()
+            sign_in(w)
             for i in accounts:
                 before = cp.last_receipt
                 type_into(cp.account, account_no_for_index(i), enter=True)

@@ -7,11 +7,9 @@ screen's multi-account payment being built (English and Hindi) and its printed c
 
 from __future__ import annotations
 
-import argparse
 import os
 import subprocess
 import sys
-import tempfile
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -33,14 +31,10 @@ def main() -> int:
     from counter_app.ui.app import build_window, create_application
     from kesco_demo.consumers import account_no_for_index
     from kesco_demo.load import load_demo_consumers
+    from kesco_demo.shots import prepare_run, sign_in
     from kesco_demo.tour import settle, type_into, wait_until
 
-    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--out", default=str(REPO / "docs" / "screenshots"))
-    args = p.parse_args()
-    out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
-    root = Path(tempfile.mkdtemp(prefix="kesco-group-shots-"))
+    out, root = prepare_run(__doc__.splitlines()[0], "kesco-group-shots-")
     app = create_application()
     prepare_counter(root / "counter")
     with open_application(root / "counter") as counter:
@@ -48,13 +42,7 @@ def main() -> int:
         w = build_window(counter, printer=PdfPrinter(root / "printed"))
         w.resize(*SIZE)
         w.show()
-        type_into(w.login_page.user, "clerk1", enter=True)
-        type_into(w.login_page.pin, "1111", enter=True)
-        wait_until(lambda: w.stack.currentWidget() in (w.shift_page, w.collect_page))
-        if w.stack.currentWidget() is w.shift_page:
-            w.shift_page.float_edit.selectAll()
-            type_into(w.shift_page.float_edit, "2000", enter=True)
-            wait_until(lambda: w.stack.currentWidget() is w.collect_page)
+        sign_in(w)
         QTest.keyClick(w, Qt.Key.Key_G, Qt.KeyboardModifier.AltModifier)
         g = w.collect_page.group
         wait_until(lambda: g.isVisible() and g.number.hasFocus())

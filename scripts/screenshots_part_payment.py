@@ -7,10 +7,8 @@ and a supervisor allowing it on the same screen. A demo counter that never synce
 
 from __future__ import annotations
 
-import argparse
 import os
 import sys
-import tempfile
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -29,16 +27,12 @@ def main() -> int:
     from kesco_demo import tour as tour_module
     from kesco_demo.consumers import account_no_for_index
     from kesco_demo.load import load_demo_consumers
+    from kesco_demo.shots import prepare_run, sign_in
     from kesco_demo.tour import Tour, settle, type_into, wait_until
     from kesco_protocol.money import format_plain
 
     tour_module.SIZE = (1366, 768)
-    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--out", default=str(REPO / "docs" / "screenshots"))
-    args = p.parse_args()
-    out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
-    root = Path(tempfile.mkdtemp(prefix="kesco-part-shots-"))
+    out, root = prepare_run(__doc__.splitlines()[0], "kesco-part-shots-")
     app = create_application()
     prepare_counter(root / "counter")
     with open_application(root / "counter") as counter:
@@ -54,13 +48,7 @@ def main() -> int:
             if ctx.language.code != lang:
                 w.toggle_language()
             if ctx.session is None:
-                type_into(w.login_page.user, "clerk1", enter=True)
-                type_into(w.login_page.pin, "1111", enter=True)
-                wait_until(lambda: w.stack.currentWidget() in (w.shift_page, w.collect_page))
-                if w.stack.currentWidget() is w.shift_page:
-                    w.shift_page.float_edit.selectAll()
-                    type_into(w.shift_page.float_edit, "2000", enter=True)
-                    wait_until(lambda: w.stack.currentWidget() is w.collect_page)
+                sign_in(w)
             # a domestic consumer with a bill large enough that 10 % is more than Rs 250
             i = next(i for i in range(first, 2000)
                      if (v := ctx.service.lookup(account_no_for_index(i))).consumer.category == "DOM"
