@@ -10,7 +10,7 @@ from datetime import date
 from typing import Any
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
-from PySide6.QtWidgets import QFileDialog, QWidget
+from PySide6.QtWidgets import QFileDialog, QLineEdit, QWidget
 
 from counter_app.ui.i18n import say
 from counter_app.ui.ops import Changes, Op, error_text
@@ -20,8 +20,6 @@ from kesco_protocol.money import format_inr
 
 _DIGITS = str.maketrans("०१२३४५६७८९", "0123456789")
 CONTEXT = "ClosingTexts"
-
-
 
 
 def ui_date(text: str) -> str | None:
@@ -35,6 +33,24 @@ def ui_date(text: str) -> str | None:
     except ValueError:
         return None
     return None
+
+
+def default_today(ctx: Any, *edits: QLineEdit) -> None:
+    """Empty date fields show the counter's business date: the supervisor mostly comes for today."""
+    today = ctx.service.clock().date().strftime("%d-%m-%Y")
+    for edit in edits:
+        if not edit.text().strip():
+            edit.setText(today)
+
+
+def typed_date(page: Any, edit: QLineEdit) -> str | None:
+    """The date typed in `edit` as ISO; else None, after saying so on the page's alert (a page with
+    .ctx and .alert) and putting the cursor back in the field."""
+    day = ui_date(edit.text())
+    if day is None:
+        page.alert.error(page.ctx.language.message("close.bad_date"))
+        edit.setFocus()
+    return day
 
 
 def ask_save_path(parent: QWidget, title: str, suggested: str, filter_: str) -> str:

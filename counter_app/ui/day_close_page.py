@@ -30,7 +30,14 @@ from counter_app.services.closes import CloseService, DayCloseStatus, DayReport
 from counter_app.services.reports import write_receipts_csv
 from counter_app.ui.close_models import TextTableModel
 from counter_app.ui.context import UiContext
-from counter_app.ui.day_close_common import ask_save_path, names, run_report_job, ui_date, variance_text
+from counter_app.ui.day_close_common import (
+    ask_save_path,
+    default_today,
+    names,
+    run_report_job,
+    typed_date,
+    variance_text,
+)
 from counter_app.ui.day_close_confirm import DayCloseConfirm
 from counter_app.ui.ops import BusyPage, Changes, Op
 from counter_app.ui.report_errors import PAYIN_SLIP, Z_REPORT
@@ -217,17 +224,14 @@ class DayClosePage(BusyPage, Retranslates, QWidget):
 
     # ------------------------------------------------------------------ the report
     def reset(self) -> None:
-        if not self.date_edit.text().strip():
-            self.date_edit.setText(self.ctx.service.clock().date().strftime("%d-%m-%Y"))
+        default_today(self.ctx, self.date_edit)
         self.show_day()
         self.date_edit.setFocus()
         self.date_edit.selectAll()
 
     def show_day(self, *, keep_message: bool = False) -> None:
-        day = ui_date(self.date_edit.text())
+        day = typed_date(self, self.date_edit)
         if day is None:
-            self.alert.error(self.ctx.language.message("close.bad_date"))
-            self.date_edit.setFocus()
             return
         if not keep_message:
             self.alert.clear_message()

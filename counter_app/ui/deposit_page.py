@@ -24,7 +24,7 @@ from counter_app.printing.cash_slips import print_deposit_slip
 from counter_app.printing.receipt_doc import display_date
 from counter_app.services.cash import CashService, DepositDraft, DepositLine
 from counter_app.ui.context import UiContext
-from counter_app.ui.day_close_common import run_report_job, ui_date
+from counter_app.ui.day_close_common import default_today, run_report_job, typed_date
 from counter_app.ui.denomination_grid import DenominationGrid
 from counter_app.ui.i18n import say
 from counter_app.ui.ops import BusyPage, Changes, Op
@@ -154,19 +154,14 @@ class DepositPage(BusyPage, Retranslates, QWidget):
 
     # ------------------------------------------------------------------ the day's draft
     def reset(self) -> None:
-        if not self.day_edit.text().strip():
-            self.day_edit.setText(self.ctx.service.clock().date().strftime("%d-%m-%Y"))
-        if not self.deposit_date.text().strip():
-            self.deposit_date.setText(self.ctx.service.clock().date().strftime("%d-%m-%Y"))
+        default_today(self.ctx, self.day_edit, self.deposit_date)
         self.show_day()
         self.day_edit.setFocus()
         self.day_edit.selectAll()
 
     def show_day(self) -> None:
-        day = ui_date(self.day_edit.text())
+        day = typed_date(self, self.day_edit)
         if day is None:
-            self.alert.error(self.ctx.language.message("close.bad_date"))
-            self.day_edit.setFocus()
             return
         self.alert.clear_message()
         cash = self.cash
@@ -237,10 +232,8 @@ class DepositPage(BusyPage, Retranslates, QWidget):
         session, draft = self.ctx.session, self.draft
         if self.busy or session is None or draft is None or self.recorded is not None:
             return
-        on = ui_date(self.deposit_date.text())
+        on = typed_date(self, self.deposit_date)
         if on is None:
-            self.alert.error(self.ctx.language.message("close.bad_date"))
-            self.deposit_date.setFocus()
             return
         texts, lines = self.grid.texts(), self.ticked_lines()
         bank, branch, slip = self.bank.text(), self.branch.text(), self.slip_no.text()

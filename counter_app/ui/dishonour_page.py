@@ -17,7 +17,7 @@ from counter_app.services.closes import CloseService
 from counter_app.services.group_payment import dishonour_instrument
 from counter_app.ui.close_models import TextTableModel
 from counter_app.ui.context import UiContext
-from counter_app.ui.day_close_common import names, ui_date
+from counter_app.ui.day_close_common import default_today, names, typed_date
 from counter_app.ui.day_close_page import table_view
 from counter_app.ui.i18n import say
 from counter_app.ui.ops import BusyPage, Changes, Op
@@ -96,17 +96,14 @@ class DishonourPage(BusyPage, Retranslates, QWidget):
         self._fill()
 
     def reset(self) -> None:
-        if not self.date_edit.text().strip():
-            self.date_edit.setText(self.ctx.service.clock().date().strftime("%d-%m-%Y"))
+        default_today(self.ctx, self.date_edit)
         self.record_box.hide()
         self.find_edit.setFocus()
         self.find_edit.selectAll()
 
     def search(self, *, keep_message: bool = False) -> None:
-        day = ui_date(self.date_edit.text())
+        day = typed_date(self, self.date_edit)
         if day is None:
-            self.alert.error(self.ctx.language.message("close.bad_date"))
-            self.date_edit.setFocus()
             return
         if not keep_message:
             self.alert.clear_message()

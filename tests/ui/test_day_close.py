@@ -186,3 +186,25 @@ def test_a_dishonoured_cheque_found_by_its_number_is_recorded_and_queued(qtbot: 
     # A second time is refused on the spot.
     qtbot.keyClick(page.table, Qt.Key.Key_Return)
     assert page.alert.kind == "error" and "dishonoured" in page.alert.text()
+
+
+def test_a_date_that_is_no_date_is_refused_on_each_closing_screen(qtbot: Any, window: MainWindow) -> None:
+    """The day close, the dishonour search and the deposit read their dates one way: an empty field
+    starts on today, and a date that cannot be is said in words with the cursor put back in it."""
+    w = window
+    today = w.ctx.service.clock().date().strftime("%d-%m-%Y")
+    day_close = to_desk(qtbot, w)
+    sp = w.supervisor_page
+    assert day_close.date_edit.text() == today
+    sp.dishonour.date_edit.clear()
+    sp.dishonour.reset()
+    assert sp.dishonour.date_edit.text() == today
+    for page, edit, read in ((day_close, day_close.date_edit, day_close.show_day),
+                             (sp.dishonour, sp.dishonour.date_edit, sp.dishonour.search),
+                             (sp.deposit, sp.deposit.day_edit, sp.deposit.show_day)):
+        sp.tabs.setCurrentWidget(page)
+        qtbot.waitUntil(lambda: not w.ctx.runner.busy, timeout=10_000)
+        edit.setText("31-02-2026")
+        read()
+        assert page.alert.kind == "error" and "YYYY-MM-DD" in page.alert.text()
+        assert edit.hasFocus()
