@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QGridLayout, QGroupBox, QLabel, QLineEdit, QWidget
 
@@ -17,6 +17,35 @@ from kesco_protocol.digits import to_ascii_digits
 from kesco_protocol.money import format_inr
 
 MAX_DIGITS = 6
+
+# One translation context for the names of notes and coins, shared by this grid and the shift
+# close's own count fields, so a denomination reads the same on every cash screen.
+CONTEXT = "Denominations"
+NOTES = QT_TRANSLATE_NOOP("Denominations", "₹%1 notes")
+COINS = QT_TRANSLATE_NOOP("Denominations", "₹%1 coins")
+PIECES = QT_TRANSLATE_NOOP("Denominations", "Pieces of %1")
+
+
+def _t(text: object) -> str:
+    return QCoreApplication.translate(CONTEXT, str(text))
+
+
+def denomination_text(key: str) -> str:
+    """`N500` -> "₹500 notes", `C2` -> "₹2 coins", in the current language; an unknown key as it is."""
+    rupees = key[1:]
+    if key.startswith("N"):
+        return _t(NOTES).replace("%1", rupees)
+    if key.startswith("C"):
+        return _t(COINS).replace("%1", rupees)
+    return key
+
+
+def name_denominations(labels: Mapping[str, QLabel], edits: Mapping[str, QLineEdit]) -> None:
+    """Each denomination's label and its count field's accessible name, in the current language."""
+    for key, label in labels.items():
+        text = denomination_text(key)
+        label.setText(text)
+        edits[key].setAccessibleName(_t(PIECES).replace("%1", text))
 
 
 class DenominationGrid(QGroupBox):
@@ -61,22 +90,12 @@ class DenominationGrid(QGroupBox):
         self.total_text = "%1"
         self.retranslate()
 
-    def denomination_text(self, key: str) -> str:
-        rupees = key[1:]
-        if key.startswith("N"):
-            return self.tr("₹%1 notes").replace("%1", rupees)
-        if key.startswith("C"):
-            return self.tr("₹%1 coins").replace("%1", rupees)
-        return key
-
     def retranslate(self, title: str = "", total_text: str = "") -> None:
         if title:
             self.setTitle(title)
         if total_text:
             self.total_text = total_text
-        for key, label in self.labels.items():
-            label.setText(self.denomination_text(key))
-            self.edits[key].setAccessibleName(self.tr("Pieces of %1").replace("%1", self.denomination_text(key)))
+        name_denominations(self.labels, self.edits)
         self._recount()
 
     def texts(self) -> dict[str, str]:

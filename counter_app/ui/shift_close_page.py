@@ -29,6 +29,7 @@ from counter_app.domain.closes import InstrumentLine, ShiftClose
 from counter_app.printing.reports import print_shift_report
 from counter_app.services.closes import ClosePreview, CloseService
 from counter_app.ui.context import UiContext
+from counter_app.ui.denomination_grid import name_denominations
 from counter_app.ui.i18n import say
 from counter_app.ui.ops import BusyPage, Changes, Op, error_text
 from counter_app.ui.report_errors import SHIFT_REPORT, report_error_text
@@ -197,14 +198,6 @@ class ShiftClosePage(BusyPage, Retranslates, QWidget):
         self.retranslate()
 
     # ------------------------------------------------------------------ texts
-    def denomination_text(self, key: str) -> str:
-        rupees = key[1:]
-        if key.startswith("N"):
-            return self.tr("₹%1 notes").replace("%1", rupees)
-        if key.startswith("C"):
-            return self.tr("₹%1 coins").replace("%1", rupees)
-        return key
-
     def retranslate(self) -> None:
         if self.closed is None:
             self.title.setText(self.tr("Close your shift: count the cash"))
@@ -216,9 +209,7 @@ class ShiftClosePage(BusyPage, Retranslates, QWidget):
             self.hint.setText(self.tr("The shift is locked: no receipt, cancellation or change can be made in it. "
                                       "Hand the cash, the cheques and DDs and the shift report to the supervisor."))
         self.cash_box.setTitle(self.tr("Cash in the drawer"))
-        for key, label in self.count_labels.items():
-            label.setText(self.denomination_text(key))
-            self.count_edits[key].setAccessibleName(self.tr("Pieces of %1").replace("%1", self.denomination_text(key)))
+        name_denominations(self.count_labels, self.count_edits)
         self.inst_box.setTitle(self.tr("Cheques and DDs of this shift"))
         self.inst_hint.setText(self.tr("Up and Down to move, Space to tick the ones in the drawer."))
         self.inst_list.setAccessibleName(self.tr("Cheques and DDs of this shift"))

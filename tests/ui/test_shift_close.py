@@ -238,3 +238,17 @@ def test_the_count_in_hindi_says_short_and_the_amount_in_hindi_words(qtbot: Any,
                 and len([ch for ch in text if ch.isascii() and ch.isalpha()]) > 3:
             english_only.append(text)
     assert [t for t in english_only if t not in ("English (F12)",)] == []
+
+
+def test_the_notes_and_coins_read_hindi_on_the_shift_close_and_the_cash_grids(qtbot: Any, make_window: Any) -> None:
+    """The shift close and the pickup/deposit grid name each denomination with one translation."""
+    w = make_window(lang="hi")
+    for labels, edits in ((w.closing_page.count_labels, w.closing_page.count_edits),
+                          (w.pickup_page.grid.labels, w.pickup_page.grid.edits),
+                          (w.supervisor_page.deposit.grid.labels, w.supervisor_page.deposit.grid.edits)):
+        assert labels["N500"].text() == "₹500 के नोट"
+        assert labels["C2"].text() == "₹2 के सिक्के"
+        assert edits["N500"].accessibleName() == "₹500 के नोट के नग"
+    w.toggle_language()  # F12: English again
+    qtbot.waitUntil(lambda: w.closing_page.count_labels["N500"].text() == "₹500 notes", timeout=5000)
+    assert w.pickup_page.grid.edits["C2"].accessibleName() == "Pieces of ₹2 coins"

@@ -670,7 +670,7 @@
     </message>
 </context>
 <context>
-    <name>DenominationGrid</name>
+    <name>Denominations</name>
     <message>
         <source>₹%1 notes</source>
         <translation>₹%1 के नोट</translation>
@@ -1483,14 +1483,6 @@
 <context>
     <name>ShiftClosePage</name>
     <message>
-        <source>₹%1 notes</source>
-        <translation>₹%1 के नोट</translation>
-    </message>
-    <message>
-        <source>₹%1 coins</source>
-        <translation>₹%1 के सिक्के</translation>
-    </message>
-    <message>
         <source>Close your shift: count the cash</source>
         <translation>अपनी पाली बंद करें: नकद गिनें</translation>
     </message>
@@ -1509,10 +1501,6 @@
     <message>
         <source>Cash in the drawer</source>
         <translation>दराज़ में नकद</translation>
-    </message>
-    <message>
-        <source>Pieces of %1</source>
-        <translation>%1 के नग</translation>
     </message>
     <message>
         <source>Cheques and DDs of this shift</source>
