@@ -36,8 +36,11 @@ CACHE_KEYS = frozenset({
     "fts_pending_from", "snapshot_reload",
 })
 
-TABLES = [
-    """CREATE TABLE IF NOT EXISTS consumers (
+# The consumer table's columns, defined once: the cache creates its table from them and ledger
+# migration 0001 creates the ledger's old consumers table (which 0008 copies out and drops) from
+# them too, so the two line up column for column. Editing them therefore changes what 0001 makes:
+# a new column is added by a cache SCHEMA_VERSION step, not by rewriting this text.
+CONSUMER_COLUMNS = """(
         account_no TEXT NOT NULL UNIQUE,
         name TEXT NOT NULL,
         relation_name TEXT NOT NULL,
@@ -56,7 +59,10 @@ TABLES = [
         last_payment_date TEXT,
         last_payment_paise INTEGER,
         dishonoured_cheques INTEGER NOT NULL DEFAULT 0,
-        version INTEGER NOT NULL)""",
+        version INTEGER NOT NULL)"""
+
+TABLES = [
+    "CREATE TABLE IF NOT EXISTS consumers " + CONSUMER_COLUMNS,
     "CREATE TABLE IF NOT EXISTS kv (key TEXT PRIMARY KEY, value TEXT)",
     "CREATE VIRTUAL TABLE IF NOT EXISTS consumers_fts USING fts5("
     "name, relation_name, address, locality, content='consumers', content_rowid='rowid', "

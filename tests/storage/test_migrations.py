@@ -63,3 +63,24 @@ def test_database_from_a_newer_version_is_refused_untouched(tmp_path):
     assert e.value.key == "storage.newer_schema"
     assert "9999" in e.value.message("en") and "9999" in e.value.message("hi")
     assert path.read_bytes() == before
+
+
+def test_the_ledgers_first_consumer_table_is_the_caches(tmp_path):
+    """Migration 0001 and the cache file build the consumer table from one definition: the same
+    stored SQL and columns, so 0008's copy from the ledger into the cache lines up."""
+    from counter_app.storage import cache
+
+    ledger = tmp_path / "counter.sqlite3"
+    migrate._alembic_upgrade(ledger, "0001")
+    cache_file = tmp_path / cache.CACHE_FILENAME
+    cache.create_file(cache_file)
+    got = []
+    for path in (ledger, cache_file):
+        con = sqlite3.connect(path)
+        try:
+            sql = con.execute("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'consumers'").fetchone()
+            got.append((sql, con.execute("PRAGMA table_info(consumers)").fetchall()))
+        finally:
+            con.close()
+    assert got[0] == got[1]
+    assert got[0][0] == ("CREATE TABLE consumers " + cache.CONSUMER_COLUMNS,)

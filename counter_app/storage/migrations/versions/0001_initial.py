@@ -6,6 +6,8 @@ Revises:
 """
 from alembic import op
 
+from counter_app.storage.cache import CONSUMER_COLUMNS
+
 revision = "0001"
 down_revision = None
 branch_labels = None
@@ -96,26 +98,7 @@ STATEMENTS = [
         subject TEXT,
         detail TEXT)""",
     """CREATE INDEX ix_audit_subject ON audit (subject, action)""",
-    """CREATE TABLE consumers (
-        account_no TEXT NOT NULL UNIQUE,
-        name TEXT NOT NULL,
-        relation_name TEXT NOT NULL,
-        address TEXT NOT NULL,
-        locality TEXT NOT NULL,
-        category TEXT NOT NULL,
-        meter_no TEXT,
-        mobile TEXT,
-        status TEXT NOT NULL,
-        last_bill_no TEXT,
-        last_bill_date TEXT,
-        last_bill_due_date TEXT,
-        last_bill_amount_paise INTEGER NOT NULL,
-        arrears_paise INTEGER NOT NULL,
-        balance_paise INTEGER NOT NULL,
-        last_payment_date TEXT,
-        last_payment_paise INTEGER,
-        dishonoured_cheques INTEGER NOT NULL DEFAULT 0,
-        version INTEGER NOT NULL)""",
+    "CREATE TABLE consumers " + CONSUMER_COLUMNS,  # the cache's one definition (storage/cache.py)
     """CREATE INDEX ix_consumers_meter ON consumers (meter_no)""",
     """CREATE INDEX ix_consumers_mobile ON consumers (mobile)""",
     """CREATE TABLE kv (key TEXT PRIMARY KEY, value TEXT)""",
