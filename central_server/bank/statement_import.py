@@ -16,9 +16,6 @@ applied twice changes nothing."""
 
 from __future__ import annotations
 
-import csv
-import getpass
-import os
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -30,7 +27,8 @@ from central_server import db
 from central_server.bank import returns
 from central_server.bank.statement import Line, StatementMapping, read_statement
 from central_server.bank.tables import bank_imports, bank_lines, bank_review, deposits, instruments
-from central_server.billing.master_file import Reject
+from central_server.billing import import_run
+from central_server.billing.import_run import DryRunRollback, ImportRefused, write_rejects
 
 _OPEN_FOR_CREDIT = ("received", "deposited")
 _OPEN_FOR_RETURN = ("received", "deposited", "realised")
@@ -58,27 +56,23 @@ class BankReport:
                 f"{self.lines_unmatched} unmatched for review" + (f". {self.message}" if self.message else ""))
 
 
-class StatementRefused(Exception):
-    def __init__(self, report: BankReport) -> None:
-        super().__init__(report.message)
-        self.report = report
+class StatementRefused(ImportRefused):
+    """Nothing was applied; the report says why (every fault is in the rejects file)."""
 
-
-class _Rollback(Exception):
-    pass
+    report: BankReport
 
 
 def import_statement(engine: Engine, path: str | Path, mapping: StatementMapping, *, dry_run: bool = False,
                      loaded_by: str | None = None, rejects_path: str | Path | None = None) -> BankReport:
     path = Path(path)
     started = datetime.now(UTC)
-    by = (loaded_by or _whoami())[:64]
+    by = import_run.loaded_by(loaded_by)
     rep = BankReport()
     st = read_statement(path, mapping)
     rep.file_sha256, rep.lines_read = st.sha256, len(st.lines)
     if st.problems:
-        rej = Path(rejects_path) if rejects_path else path.with_name(path.name + ".rejects.csv")
-        _write_rejects(rej, st.problems)
+        rej = import_run.rejects_path(path, rejects_path)
+        write_rejects(rej, st.problems)
         first = st.problems[0]
         where = (f"line {first.line}: " if first.line else "") + (f"column {first.column}: " if first.column != "*" else "")
         rep.message = (f"refused, nothing applied: {where}{first.reason}"
@@ -106,12 +100,12 @@ def import_statement(engine: Engine, path: str | Path, mapping: StatementMapping
         rep.import_id = _insert_import(conn, rep, path, by, started)
         _apply_lines(conn, _Book(conn, st.lines), rep, st.lines, now)
         if dry_run:
-            raise _Rollback
+            raise DryRunRollback
         conn.execute(update(bank_imports).where(bank_imports.c.id == rep.import_id).values(**_counts(rep)))
 
     try:
         db.with_retry(engine, work)
-    except _Rollback:
+    except DryRunRollback:
         rep.import_id = None
         _record(engine, rep, path, by, started)
     return rep
@@ -311,23 +305,6 @@ def _record(engine: Engine, rep: BankReport, path: Path, by: str, started: datet
     """An import that applied nothing is still on record (its own transaction)."""
     with db.write_tx(engine) as conn:
         rep.import_id = _insert_import(conn, rep, path, by, started)
-
-
-def _write_rejects(path: Path, problems: list[Reject]) -> None:
-    tmp = path.with_name(path.name + ".part")
-    with tmp.open("w", encoding="utf-8", newline="") as f:
-        w = csv.writer(f)
-        w.writerow(["line", "column", "reason", "value"])
-        for p in problems:
-            w.writerow([p.line, p.column, p.reason, p.value])
-    os.replace(tmp, path)
-
-
-def _whoami() -> str:
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):
-        return "unknown"
 
 
 def recent_imports(conn: Connection, limit: int = 20) -> list[dict[str, Any]]:

@@ -117,9 +117,9 @@ def cmd_postings_export(args: argparse.Namespace) -> int:
 
 
 def _whoami() -> str:
-    from central_server.billing.master_import import _whoami as who
+    from central_server.billing.import_run import whoami
 
-    return who()
+    return whoami()
 
 
 def cmd_postings_ack(args: argparse.Namespace) -> int:

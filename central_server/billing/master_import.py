@@ -10,9 +10,6 @@ every posting we hold with a value date after the bill's cut-off (docs/INTEGRATI
 
 from __future__ import annotations
 
-import csv
-import getpass
-import os
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -22,6 +19,8 @@ from sqlalchemy import Connection, Engine, insert, select, text
 from sqlalchemy.exc import DBAPIError
 
 from central_server import db
+from central_server.billing import import_run
+from central_server.billing.import_run import DryRunRollback, ImportRefused, RejectsFile
 from central_server.billing.mapping import Mapping
 from central_server.billing.master_file import (
     STAGE_COLUMNS,
@@ -62,16 +61,10 @@ class LoadReport:
                 f"{self.rows_closed} closed, {self.bills_new} new bills" + (f". {self.message}" if self.message else ""))
 
 
-class LoadRefused(Exception):
+class LoadRefused(ImportRefused):
     """Nothing was applied; the report says why (structural fault, too many closures)."""
 
-    def __init__(self, report: LoadReport) -> None:
-        super().__init__(report.message)
-        self.report = report
-
-
-class _Rollback(Exception):
-    """Ends a dry run's transaction without committing it."""
+    report: LoadReport
 
 
 def import_master(engine: Engine, path: str | Path, mapping: Mapping, *, kind: str = "full", dry_run: bool = False,
@@ -84,9 +77,9 @@ def import_master(engine: Engine, path: str | Path, mapping: Mapping, *, kind: s
     path = Path(path)
     limits = limits or Limits()
     started = datetime.now(UTC)
-    by = (loaded_by or _whoami())[:64]
+    by = import_run.loaded_by(loaded_by)
     rep = LoadReport(kind, "refused")
-    rej_path = Path(rejects_path) if rejects_path else path.with_name(path.name + ".rejects.csv")
+    rej_path = import_run.rejects_path(path, rejects_path)
     try:
         rep.file_sha256, rep.file_bytes = file_digest(path, limits)
     except (OSError, Structural) as e:
@@ -104,7 +97,7 @@ def import_master(engine: Engine, path: str | Path, mapping: Mapping, *, kind: s
             _record(engine, rep, path, by, started)
         return rep
     src = MasterFile(path, mapping, kind, limits, progress)
-    writer = _Rejects(rej_path)
+    writer = RejectsFile(rej_path)
     try:
         with engine.connect() as conn:
             try:
@@ -119,7 +112,7 @@ def import_master(engine: Engine, path: str | Path, mapping: Mapping, *, kind: s
                         # balance update: the staged file is still there, merge it again
                         if getattr(e.orig, "sqlstate", None) not in ("40P01", "40001") or attempt == 2:
                             raise
-            except _Rollback:
+            except DryRunRollback:
                 pass
             finally:
                 _drop_stage(conn)
@@ -143,52 +136,20 @@ def import_master(engine: Engine, path: str | Path, mapping: Mapping, *, kind: s
     return rep
 
 
-def _apply(conn: Connection, rep: LoadReport, mapping: Mapping, kind: str, force: bool, writer: _Rejects,
+def _apply(conn: Connection, rep: LoadReport, mapping: Mapping, kind: str, force: bool, writer: RejectsFile,
            dry_run: bool, path: Path, by: str, started: datetime, src: MasterFile) -> None:
-    """The merge transaction: applied and recorded, or (dry run) rolled back by _Rollback."""
+    """The merge transaction: applied and recorded, or (dry run) rolled back by DryRunRollback."""
     with conn.begin():
         _merge(conn, rep, mapping, kind, force, writer)
         rep.rows_read, rep.rows_rejected = src.rows_read, src.rejected_rows + rep.details.get("late", 0)
         rep.rejects = writer.count
         if dry_run:
             rep.outcome = "dry_run"
-            raise _Rollback
+            raise DryRunRollback
         rep.outcome = "applied"
         rep.load_id = _insert_load(conn, rep, path, by, started)
         _bills(conn, rep)
         conn.execute(update_load_bills(rep))
-
-
-def _whoami() -> str:
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):
-        return "unknown"
-
-
-class _Rejects:
-    """The rejects file (line, column, reason, value), written as rows come and renamed into place
-    at the end; none is left behind when there was nothing to reject."""
-
-    def __init__(self, path: Path) -> None:
-        self.path, self.tmp = path, path.with_name(path.name + ".part")
-        self.count = 0
-        self._f: Any = None
-        self._w: Any = None
-
-    def add(self, r: Reject) -> None:
-        if self._f is None:
-            self._f = self.tmp.open("w", encoding="utf-8", newline="")
-            self._w = csv.writer(self._f)
-            self._w.writerow(["line", "column", "reason", "value"])
-        self._w.writerow([r.line, r.column, r.reason, r.value])
-        self.count += 1
-
-    def close(self) -> None:
-        if self._f is not None:
-            self._f.close()
-            self._f = None
-            os.replace(self.tmp, self.path)
 
 
 # --- staging ------------------------------------------------------------------------------------
@@ -198,7 +159,7 @@ _STAGE_TYPES = {"line": "INTEGER", "account_no": "VARCHAR(32) NOT NULL", "reject
                 "balance": "BIGINT"}
 
 
-def _stage(conn: Connection, src: MasterFile, writer: _Rejects, chunk: int = 20_000) -> None:
+def _stage(conn: Connection, src: MasterFile, writer: RejectsFile, chunk: int = 20_000) -> None:
     """Parse the file into a temporary table (committed on its own: temp tables survive it)."""
     _drop_stage(conn)
     cols = ", ".join(f"{c} {_STAGE_TYPES.get(c, 'VARCHAR(400)')}" for c in STAGE_COLUMNS)
@@ -229,7 +190,7 @@ def _stage(conn: Connection, src: MasterFile, writer: _Rejects, chunk: int = 20_
             conn.exec_driver_sql("ANALYZE billing_stage")
 
 
-def _stage_sqlite(conn: Connection, src: MasterFile, writer: _Rejects, chunk: int) -> None:
+def _stage_sqlite(conn: Connection, src: MasterFile, writer: RejectsFile, chunk: int) -> None:
     sql = f"INSERT INTO billing_stage VALUES ({', '.join('?' * len(STAGE_COLUMNS))})"
     batch: list[tuple[Any, ...]] = []
     dbapi = conn.connection.driver_connection
@@ -278,7 +239,7 @@ def _new_values() -> dict[str, str]:
     }
 
 
-def _merge(conn: Connection, rep: LoadReport, mapping: Mapping, kind: str, force: bool, writer: _Rejects) -> None:
+def _merge(conn: Connection, rep: LoadReport, mapping: Mapping, kind: str, force: bool, writer: RejectsFile) -> None:
     sqlite = db.is_sqlite(conn)
     distinct = "IS NOT" if sqlite else "IS DISTINCT FROM"
     if kind == "bills":
