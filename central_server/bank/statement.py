@@ -12,14 +12,19 @@ from __future__ import annotations
 import csv
 import hashlib
 import re
-import tomllib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-from central_server.billing.mapping import _DATE_PATTERNS, FieldError, Mapping, MappingError
+from central_server.billing.mapping import (
+    _DATE_PATTERNS,
+    FieldError,
+    Mapping,
+    MappingError,
+    read_mapping_file,
+)
 from central_server.billing.master_file import Reject
 from kesco_protocol.digits import to_ascii_digits
 
@@ -68,10 +73,7 @@ _RUPEES = Mapping(amounts="rupees")
 def load_mapping(path: str | Path | None) -> StatementMapping:
     if path is None:
         return StatementMapping()
-    try:
-        data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as e:
-        raise MappingError(f"cannot read the mapping {path}: {e}") from None
+    data = read_mapping_file(path)
     f, cols = data.get("file", {}), dict(data.get("columns", {}))
     ignore = cols.pop("ignore", [])
     unknown = set(cols) - set(FIELDS)

@@ -234,11 +234,16 @@ def load_mapping(path: str | Path | None) -> Mapping:
     """The mapping from a TOML file; the default mapping without one. Raises MappingError."""
     if path is None:
         return Mapping()
+    return mapping_from_dict(read_mapping_file(path))
+
+
+def read_mapping_file(path: str | Path) -> dict[str, Any]:
+    """A mapping's TOML (the master's or a bank statement's); a file saved with a BOM is read too.
+    Raises MappingError naming the file."""
     try:
-        data = tomllib.loads(Path(path).read_text(encoding="utf-8-sig"))
+        return tomllib.loads(Path(path).read_text(encoding="utf-8-sig"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as e:
         raise MappingError(f"cannot read the mapping {path}: {e}") from None
-    return mapping_from_dict(data)
 
 
 def mapping_from_dict(data: dict[str, Any]) -> Mapping:
