@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import shutil
+import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from counter_app.config import Config
 from counter_app.domain.messages import render
 from counter_app.ops.backup import BackupInfo, backup_dir, database_file, latest_backup
 from counter_app.storage import migrate
+from counter_app.storage.dbfile import connect_read_only
+
+T = TypeVar("T")
 
 OK, WARN, FAIL, SKIP = "ok", "warn", "fail", "skip"
 DISK_FAIL_BYTES = 500 * 1024 * 1024
@@ -79,3 +84,27 @@ def latest_backup_in(ctx: Context) -> BackupInfo | None:
 
 def db_file(ctx: Context) -> Path:
     return database_file(ctx.data_dir)
+
+
+def read_ledger(ctx: Context, read: Callable[[sqlite3.Connection], T]) -> T | None:
+    """`read` on the ledger opened read-only (beside a running counter, never writing); None when
+    there is no ledger yet. sqlite3.DatabaseError of a damaged file is the caller's to report."""
+    path = db_file(ctx)
+    if not path.exists():
+        return None
+    con = connect_read_only(path)
+    try:
+        return read(con)
+    finally:
+        con.close()
+
+
+def stored_value(con: sqlite3.Connection, table: str, key: str) -> str | None:
+    """A value of the ledger's `kv` or `meta` table; None when absent or the table is not there
+    (a ledger of an older version)."""
+    assert table in ("kv", "meta")
+    try:
+        row = con.execute(f"SELECT value FROM {table} WHERE key=?", (key,)).fetchone()
+    except sqlite3.OperationalError:
+        return None
+    return None if row is None else row[0]

@@ -7,39 +7,19 @@ from __future__ import annotations
 import json
 import sqlite3
 
-from counter_app.ops.findings import FAIL, OK, Context, Finding, db_file
-from counter_app.storage.dbfile import connect_read_only
+from counter_app.ops.findings import FAIL, OK, Context, Finding, read_ledger, stored_value
 from counter_app.sync.installation import KV_KEY, machine_tag
 
 
-def _kv(con: sqlite3.Connection, key: str) -> str | None:
-    try:
-        row = con.execute("SELECT value FROM kv WHERE key=?", (key,)).fetchone()
-    except sqlite3.OperationalError:
-        return None
-    return None if row is None else row[0]
-
-
-def _meta(con: sqlite3.Connection, key: str) -> str | None:
-    try:
-        row = con.execute("SELECT value FROM meta WHERE key=?", (key,)).fetchone()
-    except sqlite3.OperationalError:
-        return None
-    return None if row is None else row[0]
-
-
 def check_installation(ctx: Context) -> list[Finding]:
-    path = db_file(ctx)
-    if not path.exists():
-        return []
     try:
-        con = connect_read_only(path)
-        try:
-            recorded, state, code = _kv(con, KV_KEY), _kv(con, "sync_state"), _meta(con, "counter_code")
-        finally:
-            con.close()
+        got = read_ledger(ctx, lambda con: (stored_value(con, "kv", KV_KEY), stored_value(con, "kv", "sync_state"),
+                                            stored_value(con, "meta", "counter_code")))
     except sqlite3.DatabaseError:
         return []  # check_database says what is wrong with the file
+    if got is None:
+        return []
+    recorded, state, code = got
     code = code or ctx.config.counter_code or "?"
     refused = False
     try:

@@ -28,7 +28,9 @@ from counter_app.ops.findings import (
     db_file,
     free_bytes,
     latest_backup_in,
+    read_ledger,
     schema_state,
+    stored_value,
 )
 from counter_app.storage import migrate, outbox
 from counter_app.storage.anchors import anchor_problems, outbox_mismatches, server_anchors
@@ -148,20 +150,19 @@ def check_records(ctx: Context) -> list[Finding]:
 
 
 def check_outbox(ctx: Context) -> list[Finding]:
-    path = db_file(ctx)
-    if not path.exists():
-        return []
+    def read(con: sqlite3.Connection) -> tuple[outbox.OutboxSummary, int, str | None, str | None]:
+        waiting = outbox.summary(con)
+        return (waiting, outbox.synced_count(con) if not waiting.pending else 0,
+                stored_value(con, "kv", "restored_behind_seq"),
+                stored_value(con, "kv", "server_status"))  # the sync engine's last view of the server
+
     try:
-        con = connect_read_only(path)
-        try:
-            waiting = outbox.summary(con)
-            synced = outbox.synced_count(con) if not waiting.pending else 0
-            behind = _kv(con, "restored_behind_seq")
-            server_status = _kv(con, "server_status")  # the sync engine's last view of the server
-        finally:
-            con.close()
+        got = read_ledger(ctx, read)
     except sqlite3.DatabaseError as e:
         return [Finding("sync", FAIL, "storage.damaged", {"detail": str(e)}, "doctor.do.restore")]
+    if got is None:
+        return []
+    waiting, synced, behind, server_status = got
     out = []
     pending, oldest = waiting.pending, waiting.oldest_pending_at
     if pending and oldest:
@@ -280,14 +281,6 @@ def check_server(ctx: Context) -> list[Finding]:
         else:
             out.append(Finding("clock", OK, "doctor.clock_ok", params))
     return out
-
-
-def _kv(con: sqlite3.Connection, key: str) -> str | None:
-    try:
-        row = con.execute("SELECT value FROM kv WHERE key=?", (key,)).fetchone()
-    except sqlite3.OperationalError:
-        return None
-    return None if row is None else row[0]
 
 
 def _when(text: str) -> datetime:
