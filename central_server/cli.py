@@ -22,10 +22,7 @@ def _money(paise: int) -> str:
 
 
 def _engine(args: argparse.Namespace) -> Any:
-    settings = Settings(database_url=args.database_url) if args.database_url else Settings()
-    engine = db.make_engine(settings)
-    migrate.upgrade(engine)
-    return engine
+    return migrate.migrated_engine(args.database_url)
 
 
 EX_CONFIG = 78  # sysexits.h: configuration error; the systemd unit does not restart on it

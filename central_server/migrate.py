@@ -34,3 +34,15 @@ def current_revision(engine: Engine) -> str | None:
 
 def head_revision() -> str | None:
     return ScriptDirectory.from_config(alembic_config()).get_current_head()
+
+
+def migrated_engine(database_url: str | None = None) -> Engine:
+    """The engine every CLI command works on: the URL given (--database-url), else the configured
+    one, upgraded to the head revision first."""
+    from central_server import db
+    from central_server.config import Settings
+
+    settings = Settings(database_url=database_url) if database_url else Settings()
+    engine = db.make_engine(settings)
+    upgrade(engine)
+    return engine

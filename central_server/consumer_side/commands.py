@@ -11,14 +11,10 @@ from pathlib import Path
 from typing import Any
 
 from central_server import db, migrate
-from central_server.config import Settings
 
 
 def _engine(args: argparse.Namespace) -> Any:
-    settings = Settings(database_url=args.database_url) if args.database_url else Settings()
-    engine = db.make_engine(settings)
-    migrate.upgrade(engine)
-    return engine
+    return migrate.migrated_engine(args.database_url)
 
 
 def cmd_disconnections_check(args: argparse.Namespace) -> int:
