@@ -4,6 +4,7 @@ a scratch folder for the run, and signing the clerk in with the shift's float, b
 from __future__ import annotations
 
 import argparse
+import os
 import tempfile
 from pathlib import Path
 
@@ -15,7 +16,10 @@ REPO = Path(__file__).resolve().parents[1]
 
 def prepare_run(description: str, prefix: str) -> tuple[Path, Path]:
     """Parse `--out` (default docs/screenshots, created) and make the run's scratch folder; returns
-    (out, root)."""
+    (out, root). Before the QApplication exists: Qt offscreen unless the caller's environment says
+    otherwise, without the font database's chatter."""
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    os.environ.setdefault("QT_LOGGING_RULES", "qt.text.font.db=false")
     p = argparse.ArgumentParser(description=description)
     p.add_argument("--out", default=str(REPO / "docs" / "screenshots"))
     args = p.parse_args()

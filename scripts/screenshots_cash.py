@@ -7,15 +7,11 @@ a fresh demo counter driven with keystrokes at 1366x768.
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 from pathlib import Path
 
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-os.environ.setdefault("QT_LOGGING_RULES", "qt.text.font.db=false")
-REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # kesco_demo.shots.prepare_run: offscreen Qt
 
 SIZE = (1366, 768)
 DUE = (3, 4, 5, 8, 9, 10, 12, 13)  # demo accounts that owe something

@@ -7,16 +7,12 @@ screen's multi-account payment being built (English and Hindi) and its printed c
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 from datetime import date, timedelta
 from pathlib import Path
 
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-os.environ.setdefault("QT_LOGGING_RULES", "qt.text.font.db=false")
-REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # kesco_demo.shots.prepare_run: offscreen Qt
 
 SIZE = (1366, 768)
 
