@@ -23,7 +23,7 @@ from counter_app.config import Config
 from counter_app.domain.errors import CounterError
 from counter_app.services.clock import IST, system_clock
 from counter_app.storage import outbox
-from counter_app.storage.dbfile import DB_FILENAME, connect_read_only, quick_check
+from counter_app.storage.dbfile import DB_FILENAME, connect_read_only, fsync_dir, quick_check
 from counter_app.storage.migrate import backup_copy
 
 log = logging.getLogger(__name__)
@@ -138,7 +138,7 @@ def make_backup(db_file: Path, dest_dir: Path, *, kind: str = "manual", now: dat
         os.replace(partial, final)
         partial = None
         _write_manifest(final, info)
-        _fsync_dir(dest_dir)
+        fsync_dir(dest_dir)
     except OSError as e:
         raise BackupError("ops.backup_failed", dest=str(dest_dir), detail=e.strerror or str(e)) from e
     except sqlite3.DatabaseError as e:
@@ -238,13 +238,3 @@ def latest_backup(dest_dir: Path) -> BackupInfo | None:
 
 def database_file(data_dir: Path) -> Path:
     return Path(data_dir) / DB_FILENAME
-
-
-def _fsync_dir(d: Path) -> None:
-    if os.name != "posix":  # pragma: no cover - Windows has no directory fsync
-        return
-    fd = os.open(d, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)

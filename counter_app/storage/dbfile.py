@@ -5,6 +5,7 @@ database."""
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from pathlib import Path
 
@@ -42,3 +43,14 @@ def quick_check_on(con: sqlite3.Connection) -> str | None:
     if len(rows) == 1 and rows[0][0] == "ok":
         return None
     return "; ".join(str(r[0]) for r in rows[:5])
+
+
+def fsync_dir(path: Path) -> None:
+    """Makes a rename or a new file in `path` durable (POSIX: the directory's entry is flushed)."""
+    if os.name != "posix":  # pragma: no cover - Windows has no directory fsync
+        return
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)

@@ -30,6 +30,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from counter_app.storage.dbfile import fsync_dir
+
 log = logging.getLogger(__name__)
 
 FORMAT = "kesco-ledger-mirror/1"
@@ -303,7 +305,7 @@ class Mirror:
         else:
             # new, or cut back to nothing (no frame in it was whole)
             fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
-            _fsync_dir(self.directory)
+            fsync_dir(self.directory)
             self.n = self.o = self.a = 0
             self.r = None
         self._fd, self._path = fd, path
@@ -437,14 +439,6 @@ def _first_frame(path: Path) -> dict[str, Any] | None:
     return decode_line(line[:-1]) if line.endswith(b"\n") else None
 
 
-def _fsync_dir(path: Path) -> None:
-    if os.name == "nt":  # pragma: no cover - Windows has no directory fsync
-        return
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def attach(db: Any, directory: Path) -> Mirror:
