@@ -4,7 +4,7 @@ where the two differ: transaction start, the master-data version, and the lock o
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Collection, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any, TypeVar
 
@@ -49,6 +49,19 @@ def _sqlite_setup(engine: Engine) -> None:
     def _begin(conn: Connection) -> None:
         mode = "IMMEDIATE" if conn.get_execution_options().get("write") else "DEFERRED"
         conn.exec_driver_sql(f"BEGIN {mode}")
+
+
+def insert_in_chunks(dbapi: Any, sql: str, rows: Iterable[tuple[Any, ...]], chunk: int) -> None:
+    """`executemany` of `rows` on a DB-API connection, `chunk` rows at a time: a staged file of any
+    size in bounded memory (the SQLite path of the imports; PostgreSQL streams with COPY)."""
+    batch: list[tuple[Any, ...]] = []
+    for row in rows:
+        batch.append(row)
+        if len(batch) >= chunk:
+            dbapi.executemany(sql, batch)
+            batch = []
+    if batch:
+        dbapi.executemany(sql, batch)
 
 
 def is_sqlite(conn: Connection | Engine) -> bool:

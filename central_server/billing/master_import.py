@@ -10,6 +10,7 @@ every posting we hold with a value date after the bill's cut-off (docs/INTEGRATI
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -192,19 +193,17 @@ def _stage(conn: Connection, src: MasterFile, writer: RejectsFile, chunk: int = 
 
 def _stage_sqlite(conn: Connection, src: MasterFile, writer: RejectsFile, chunk: int) -> None:
     sql = f"INSERT INTO billing_stage VALUES ({', '.join('?' * len(STAGE_COLUMNS))})"
-    batch: list[tuple[Any, ...]] = []
     dbapi = conn.connection.driver_connection
     assert dbapi is not None
-    for rec in src.records():
-        if isinstance(rec, Reject):
-            writer.add(rec)
-            continue
-        batch.append(rec)
-        if len(batch) >= chunk:
-            dbapi.executemany(sql, batch)
-            batch = []
-    if batch:
-        dbapi.executemany(sql, batch)
+
+    def staged() -> Iterator[tuple[Any, ...]]:
+        for rec in src.records():
+            if isinstance(rec, Reject):
+                writer.add(rec)  # as the rows come, so a rejects file is written in file order
+            else:
+                yield rec
+
+    db.insert_in_chunks(dbapi, sql, staged(), chunk)
 
 
 def _drop_stage(conn: Connection) -> None:

@@ -194,14 +194,7 @@ def _stage(conn: Connection, rows: Iterator[tuple[Any, ...]], chunk: int = 20_00
         assert raw is not None
         if db.is_sqlite(conn):
             sql = f"INSERT INTO {_STAGE} VALUES (?, ?, ?, ?, ?)"  # noqa: S608 - fixed name
-            batch: list[tuple[Any, ...]] = []
-            for row in rows:
-                batch.append(row)
-                if len(batch) >= chunk:
-                    raw.executemany(sql, batch)
-                    batch = []
-            if batch:
-                raw.executemany(sql, batch)
+            db.insert_in_chunks(raw, sql, rows, chunk)
         else:  # COPY: one stream instead of a statement per chunk
             with raw.cursor() as cur, cur.copy(f"COPY {_STAGE} FROM STDIN") as cp:
                 for row in rows:
