@@ -80,17 +80,25 @@ def _replace(conn: Connection, old: dict[str, Any], item_id: int, account_no: st
     return int(conn.execute(db_insert(conn).values(**new).returning(billing_postings.c.posting_id)).scalar_one())
 
 
+def _resolve(conn: Connection, item_id: int, item: dict[str, Any], expected: str, state: str, user: str,
+             to_account: str | None, source: str) -> tuple[dict[str, Any], int]:
+    """The item resolved by `user` (from `expected` to `state`): its rejected posting offset and a
+    new one sent, to `to_account` or (None) the same account; (the old posting, the new one's id)."""
+    now = datetime.now(UTC)
+    old = _posting(conn, item["posting_id"])
+    _move(conn, item_id, expected, state=state, resolved_by=user, resolved_at=now)
+    new_id = _replace(conn, old, item_id, to_account or old["account_no"], source, now)
+    conn.execute(update(billing_clarifications).where(billing_clarifications.c.id == item_id)
+                 .values(new_posting_id=new_id))
+    return old, new_id
+
+
 def repost(conn: Connection, item_id: int, user: str) -> int:
     """Send the rejected posting again as it is (billing fixed its side); the new posting's id."""
     item = _item(conn, item_id)
     if item["state"] != "open":
         raise ClarificationError(f"clarification #{item_id} is {item['state']}, not open")
-    now = datetime.now(UTC)
-    old = _posting(conn, item["posting_id"])
-    _move(conn, item_id, "open", state="reposted", resolved_by=user, resolved_at=now)
-    new_id = _replace(conn, old, item_id, old["account_no"], "repost", now)
-    conn.execute(update(billing_clarifications).where(billing_clarifications.c.id == item_id)
-                 .values(new_posting_id=new_id))
+    _old, new_id = _resolve(conn, item_id, item, "open", "reposted", user, None, "repost")
     _audit(conn, user, "repost", item_id, {"posting": item["posting_id"], "new_posting": new_id})
     return new_id
 
@@ -126,12 +134,7 @@ def approve_transfer(conn: Connection, item_id: int, user: str) -> int:
         raise ClarificationError(f"clarification #{item_id} has no transfer proposed")
     if item["proposed_by"] == user:
         raise ClarificationError("a transfer needs a second person: the proposer cannot approve it")
-    now = datetime.now(UTC)
-    old = _posting(conn, item["posting_id"])
-    _move(conn, item_id, "proposed", state="transferred", resolved_by=user, resolved_at=now)
-    new_id = _replace(conn, old, item_id, item["to_account"], "transfer", now)
-    conn.execute(update(billing_clarifications).where(billing_clarifications.c.id == item_id)
-                 .values(new_posting_id=new_id))
+    old, new_id = _resolve(conn, item_id, item, "proposed", "transferred", user, item["to_account"], "transfer")
     version = db.new_master_version(conn)
     amount = int(old["amount_paise"])
     for acct, delta in sorted(((old["account_no"], amount), (item["to_account"], -amount))):
