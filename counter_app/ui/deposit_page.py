@@ -7,7 +7,7 @@ Deposit (sent to the central server through the outbox) and prints the pay-in sl
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
@@ -26,11 +26,10 @@ from counter_app.services.cash import CashService, DepositDraft, DepositLine
 from counter_app.ui.context import UiContext
 from counter_app.ui.day_close_common import default_today, run_report_job, typed_date
 from counter_app.ui.denomination_grid import DenominationGrid
-from counter_app.ui.i18n import say
+from counter_app.ui.instrument_ticks import instrument_kinds, tick_item, ticked_keys
 from counter_app.ui.ops import BusyPage, Changes, Op
 from counter_app.ui.report_errors import PAYIN_SLIP
 from counter_app.ui.widgets import AlertLabel, Retranslates, add_row, line_edit, set_label
-from kesco_protocol import vocabulary
 from kesco_protocol.money import format_inr
 from kesco_protocol.records import Deposit
 
@@ -192,26 +191,17 @@ class DepositPage(BusyPage, Retranslates, QWidget):
     def _fill_lines(self, lines: list[DepositLine], ticked: set[tuple[str, ...]]) -> None:
         self.inst_list.blockSignals(True)
         self.inst_list.clear()
-        kinds = {k: say(vocabulary.MODES[k], short=True) for k in ("cheque", "dd")}
+        kinds = instrument_kinds()
         for ln in lines:
-            item = QListWidgetItem(f"{kinds.get(ln.mode, ln.mode)} {ln.number}, {ln.bank}: "
-                                   f"{format_inr(ln.amount_paise)}\n{', '.join(ln.receipt_nos)}")
-            item.setData(Qt.ItemDataRole.UserRole, ln.receipt_ids)
-            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-            item.setCheckState(Qt.CheckState.Checked if ln.receipt_ids in ticked else Qt.CheckState.Unchecked)
-            self.inst_list.addItem(item)
+            self.inst_list.addItem(tick_item(f"{kinds.get(ln.mode, ln.mode)} {ln.number}, {ln.bank}: "
+                                             f"{format_inr(ln.amount_paise)}\n{', '.join(ln.receipt_nos)}",
+                                             ln.receipt_ids, ln.receipt_ids in ticked))
         if not lines:
             self.inst_list.addItem(QListWidgetItem(self.tr("No cheque or DD on this day.")))
         self.inst_list.blockSignals(False)
 
     def ticked_keys(self) -> list[tuple[str, ...]]:
-        out = []
-        for i in range(self.inst_list.count()):
-            item = self.inst_list.item(i)
-            key = item.data(Qt.ItemDataRole.UserRole)
-            if key and item.checkState() == Qt.CheckState.Checked:
-                out.append(tuple(key))
-        return out
+        return [tuple(key) for key in ticked_keys(self.inst_list)]
 
     def ticked_lines(self) -> list[DepositLine]:
         keys = set(self.ticked_keys())

@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QListWidget,
-    QListWidgetItem,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -30,11 +29,10 @@ from counter_app.printing.reports import print_shift_report
 from counter_app.services.closes import ClosePreview, CloseService
 from counter_app.ui.context import UiContext
 from counter_app.ui.denomination_grid import name_denominations
-from counter_app.ui.i18n import say
+from counter_app.ui.instrument_ticks import instrument_kinds, tick_item, ticked_keys
 from counter_app.ui.ops import BusyPage, Changes, Op, error_text
 from counter_app.ui.report_errors import SHIFT_REPORT, report_error_text
 from counter_app.ui.widgets import AlertLabel, Retranslates, add_row, line_edit, set_label
-from kesco_protocol import vocabulary
 from kesco_protocol.money import format_inr
 
 MAX_DIGITS = 6
@@ -237,12 +235,7 @@ class ShiftClosePage(BusyPage, Retranslates, QWidget):
         return sum(self.values[k] * n for k, n in self.counts().items())
 
     def ticked(self) -> list[str]:
-        out = []
-        for i in range(self.inst_list.count()):
-            item = self.inst_list.item(i)
-            if item.checkState() == Qt.CheckState.Checked:
-                out.append(str(item.data(Qt.ItemDataRole.UserRole)))
-        return out
+        return [str(key) for key in ticked_keys(self.inst_list)]
 
     def _recount(self, *_: Any) -> None:
         counts = self.counts()
@@ -254,14 +247,10 @@ class ShiftClosePage(BusyPage, Retranslates, QWidget):
     def _fill_instruments(self, lines: Sequence[InstrumentLine]) -> None:
         ticked = set(self.ticked())
         self.inst_list.clear()
-        kinds = {k: say(vocabulary.MODES[k], short=True) for k in ("cheque", "dd")}
+        kinds = instrument_kinds()
         for ln in lines:
-            item = QListWidgetItem(f"{kinds.get(ln.mode, ln.mode)} {ln.number}: {format_inr(ln.amount_paise)}\n"
-                                   f"{ln.bank}, {ln.receipt_no}")
-            item.setData(Qt.ItemDataRole.UserRole, ln.receipt_id)
-            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-            item.setCheckState(Qt.CheckState.Checked if ln.receipt_id in ticked else Qt.CheckState.Unchecked)
-            self.inst_list.addItem(item)
+            self.inst_list.addItem(tick_item(f"{kinds.get(ln.mode, ln.mode)} {ln.number}: {format_inr(ln.amount_paise)}\n"
+                                             f"{ln.bank}, {ln.receipt_no}", ln.receipt_id, ln.receipt_id in ticked))
         if not lines:
             self.inst_hint.setText(self.tr("No cheque or DD in this shift."))
         if self.inst_list.count():
