@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any, ClassVar
 
 from counter_app.domain.errors import ValidationError
+from kesco_protocol.digits import to_ascii_digits
 from kesco_protocol.records import KindRecord, RecordKind
 
 # (key, value in paise, label). Notes and coins of the same value are counted apart: they come
@@ -17,6 +19,15 @@ DEFAULT_DENOMINATIONS: tuple[tuple[str, int], ...] = (
     ("C20", 20_00), ("C10", 10_00), ("C5", 5_00), ("C2", 2_00), ("C1", 1_00),
 )
 MAX_PIECES = 100_000
+
+
+def business_date(text: str) -> str:
+    """A business date as the services take it, YYYY-MM-DD (Devanagari digits and spaces around
+    it allowed), as ISO; ValidationError close.bad_date otherwise."""
+    try:
+        return date.fromisoformat(to_ascii_digits(text.strip())).isoformat()
+    except (ValueError, AttributeError):
+        raise ValidationError("close.bad_date") from None
 
 
 def denomination_label(key: str) -> str:

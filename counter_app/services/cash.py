@@ -7,10 +7,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date
 from typing import Any
 
 from counter_app.domain.cash import DrawerCash, wire_denominations, wire_total_paise
+from counter_app.domain.closes import business_date as parse_business_date
 from counter_app.domain.closes import counted_total, denomination_label
 from counter_app.domain.errors import AmountError, PermissionDenied, StateError, ValidationError
 from counter_app.domain.receipt import new_id
@@ -63,13 +63,6 @@ def _text(value: str, limit: int, key: str) -> str:
     if len(s) > limit:
         raise ValidationError("cash.text_too_long", field=key, limit=limit)
     return s
-
-
-def _iso_date(text: str) -> str:
-    try:
-        return date.fromisoformat(to_ascii_digits(text.strip())).isoformat()
-    except (ValueError, AttributeError):
-        raise ValidationError("close.bad_date") from None
 
 
 class CashService:
@@ -161,13 +154,13 @@ class CashService:
             return cash_repo.shift_pickups(conn, shift_id)
 
     def day_pickups(self, business_date: str) -> list[cash_repo.PickupRow]:
-        day = _iso_date(business_date)
+        day = parse_business_date(business_date)
         with self.db.read() as conn:
             return cash_repo.day_pickups(conn, day)
 
     # ------------------------------------------------------------------ deposits
     def deposit_draft(self, business_date: str) -> DepositDraft:
-        day = _iso_date(business_date)
+        day = parse_business_date(business_date)
         with self.db.read() as conn:
             closes = closes_repo.shift_closes_on(conn, day)
             pickups = cash_repo.day_pickups(conn, day)
@@ -196,8 +189,8 @@ class CashService:
         are needed; the slip number is used once; amount = cash + the instruments' amounts."""
         if not session.is_supervisor:
             raise PermissionDenied("auth.supervisor_required")
-        day = _iso_date(business_date)
-        on = _iso_date(deposit_date)
+        day = parse_business_date(business_date)
+        on = parse_business_date(deposit_date)
         if on < day:
             raise ValidationError("cash.deposit_before_day")
         bank = _text(bank, limits.DEPOSIT["bank"], "bank")

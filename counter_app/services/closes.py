@@ -10,7 +10,6 @@ import json
 from collections import Counter as Tally
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date
 from typing import Any
 
 from counter_app.domain.closes import (
@@ -20,6 +19,7 @@ from counter_app.domain.closes import (
     ShiftClose,
     counted_total,
 )
+from counter_app.domain.closes import business_date as parse_business_date
 from counter_app.domain.errors import PermissionDenied, StateError, ValidationError
 from counter_app.domain.receipt import new_id
 from counter_app.services.clock import iso
@@ -81,13 +81,6 @@ class DayReport:
     @property
     def instruments(self) -> list[ReceiptLine]:
         return [ln for ln in self.lines if ln.mode in ("cheque", "dd") and not ln.voided]
-
-
-def _parse_date(s: str) -> str:
-    try:
-        return date.fromisoformat(s.strip()).isoformat()
-    except (ValueError, AttributeError):
-        raise ValidationError("close.bad_date") from None
 
 
 @dataclass(frozen=True, slots=True)
@@ -234,7 +227,7 @@ class CloseService:
 
     # ------------------------------------------------------------------ day close
     def day_report(self, business_date: str) -> DayReport:
-        day = _parse_date(business_date)
+        day = parse_business_date(business_date)
         with self.db.read() as conn:
             lines = closes_repo.day_lines(conn, day)
             shifts = users_repo.shifts_on(conn, day)
@@ -286,7 +279,7 @@ class CloseService:
     def day_close_status(self, business_date: str) -> DayCloseStatus | None:
         """The day close and the server's confirmation: its count and total for this counter-day,
         and the receipts it lacks, named by receipt number."""
-        day = _parse_date(business_date)
+        day = parse_business_date(business_date)
         with self.db.read() as conn:
             got = closes_repo.day_close_of(conn, day)
             if got is None:
@@ -309,7 +302,7 @@ class CloseService:
         many receipts were put back."""
         if not session.is_supervisor:
             raise PermissionDenied("auth.supervisor_required")
-        day = _parse_date(business_date)
+        day = parse_business_date(business_date)
         now = iso(self.counter.clock())
         with self.db.write() as conn:
             got = closes_repo.day_close_of(conn, day)

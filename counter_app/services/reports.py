@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from counter_app.domain.closes import business_date as parse_business_date
 from counter_app.domain.errors import ValidationError
 from counter_app.services.collection import CollectionService
 from counter_app.storage import closes as closes_repo
@@ -24,10 +25,7 @@ CSV_COLUMNS = (
 
 def receipts_csv(counter: CollectionService, business_date: str) -> str:
     """Every receipt of the day, cancelled ones marked, amounts both in rupees and in paise."""
-    try:
-        day = date.fromisoformat(business_date).isoformat()
-    except ValueError:
-        raise ValidationError("close.bad_date") from None
+    day = parse_business_date(business_date)
     with counter.db.read() as conn:
         lines = closes_repo.day_lines(conn, day)
     buf = io.StringIO()
@@ -68,10 +66,7 @@ class DayBookRow:
 
 
 def day_book(counter: CollectionService, start: str, end: str) -> list[DayBookRow]:
-    try:
-        a, b = date.fromisoformat(start), date.fromisoformat(end)
-    except ValueError:
-        raise ValidationError("close.bad_date") from None
+    a, b = date.fromisoformat(parse_business_date(start)), date.fromisoformat(parse_business_date(end))
     if b < a or (b - a).days > 366:
         raise ValidationError("close.bad_range")
     with counter.db.read() as conn:
