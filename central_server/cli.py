@@ -486,6 +486,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from central_server.billing.import_run import CommandRefused
     from kesco_protocol.part_payment import PolicyError
 
     args = build_parser().parse_args(argv)
@@ -494,6 +495,9 @@ def main(argv: list[str] | None = None) -> int:
     except PolicyError as e:  # the settings' part-payment policy file (central_server.part_payment)
         print(f"error: {e}", file=sys.stderr)
         return EX_CONFIG
+    except CommandRefused as e:  # a file command's mapping or input file, before anything was done
+        print(f"error: {e}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

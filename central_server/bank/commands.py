@@ -6,7 +6,6 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from pathlib import Path
 from typing import Any
 
 from central_server import db, migrate
@@ -19,17 +18,10 @@ def _engine(args: argparse.Namespace) -> Any:
 def cmd_bank_import(args: argparse.Namespace) -> int:
     from central_server.bank.statement import load_mapping
     from central_server.bank.statement_import import StatementRefused, import_statement
-    from central_server.billing.mapping import MappingError
+    from central_server.billing import import_run
 
-    try:
-        mapping = load_mapping(args.mapping)
-    except MappingError as e:
-        print(f"error: {e}", file=sys.stderr)
-        return 2
-    path = Path(args.statement)
-    if not path.is_file():
-        print(f"error: no such file {path}", file=sys.stderr)
-        return 2
+    mapping = import_run.read_mapping(load_mapping, args.mapping)
+    path = import_run.input_file(args.statement)
     try:
         rep = import_statement(_engine(args), path, mapping, dry_run=args.dry_run, loaded_by=args.by,
                                rejects_path=args.rejects)

@@ -35,22 +35,16 @@ def _console() -> Any:
 
 
 def cmd_master_import(args: argparse.Namespace) -> int:
-    from central_server.billing.mapping import MappingError, load_mapping
+    from central_server.billing import import_run
+    from central_server.billing.mapping import load_mapping
     from central_server.billing.master_import import LoadRefused, import_master
 
-    try:
-        mapping = load_mapping(args.mapping)
-    except MappingError as e:
-        print(f"error: {e}", file=sys.stderr)
-        return 2
+    mapping = import_run.read_mapping(load_mapping, args.mapping)
     if args.max_close_share is not None:
         from dataclasses import replace
 
         mapping = replace(mapping, max_close_share=args.max_close_share)
-    path = Path(args.file)
-    if not path.is_file():
-        print(f"error: no such file {path}", file=sys.stderr)
-        return 2
+    path = import_run.input_file(args.file)
     engine = _engine(args)
     update, stop = _bar(path.stat().st_size, f"{args.kind} load") if not args.quiet else (None, lambda: None)
     try:

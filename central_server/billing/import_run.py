@@ -7,11 +7,14 @@ from __future__ import annotations
 import csv
 import getpass
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
+from central_server.billing.mapping import MappingError
 from central_server.billing.master_file import Reject
+
+T = TypeVar("T")
 
 
 def whoami() -> str:
@@ -30,6 +33,27 @@ def loaded_by(given: str | None) -> str:
 def rejects_path(path: Path, given: str | Path | None) -> Path:
     """The rejects file: the one given, else FILE.rejects.csv beside the file."""
     return Path(given) if given else path.with_name(path.name + ".rejects.csv")
+
+
+class CommandRefused(Exception):
+    """A file command refused before it did anything (its mapping or its file); the CLI prints
+    `error: …` and exits 2."""
+
+
+def read_mapping(load: Callable[[str | None], T], arg: str | None) -> T:
+    """The command's --mapping read by `load`; CommandRefused naming what is wrong with it."""
+    try:
+        return load(arg)
+    except MappingError as e:
+        raise CommandRefused(str(e)) from None
+
+
+def input_file(arg: str) -> Path:
+    """The command's input file, which must exist (checked before the database is opened)."""
+    path = Path(arg)
+    if not path.is_file():
+        raise CommandRefused(f"no such file {path}")
+    return path
 
 
 class ImportRefused(Exception):

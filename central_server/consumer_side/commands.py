@@ -18,18 +18,11 @@ def _engine(args: argparse.Namespace) -> Any:
 
 
 def cmd_disconnections_check(args: argparse.Namespace) -> int:
-    from central_server.billing.mapping import MappingError
+    from central_server.billing import import_run
     from central_server.consumer_side.disconnections import ListFormat, ListRefused, check_file
 
-    try:
-        fmt = ListFormat.from_mapping_file(args.mapping)
-    except MappingError as e:
-        print(f"error: {e}", file=sys.stderr)
-        return 2
-    path = Path(args.file)
-    if not path.is_file():
-        print(f"error: no such file {path}", file=sys.stderr)
-        return 2
+    fmt = import_run.read_mapping(ListFormat.from_mapping_file, args.mapping)
+    path = import_run.input_file(args.file)
     try:
         summary = check_file(_engine(args), path, fmt, Path(args.out))
     except ListRefused as e:

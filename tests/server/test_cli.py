@@ -57,3 +57,22 @@ def test_logs_are_json_lines():
         logging.getLogger().handlers.clear()
     line = json.loads(buf.getvalue())
     assert line["msg"] == "request" and line["status"] == 200 and line["level"] == "info"
+
+
+def test_file_commands_refuse_a_missing_file_or_an_unreadable_mapping_before_touching_the_database(
+        tmp_path, capsys):
+    """bank import, master import and disconnections check: exit 2 with a message, and no database
+    is made (each command checks its mapping and its file first)."""
+    url = ("--database-url", f"sqlite:///{tmp_path / 'never.sqlite3'}")
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[file\n", encoding="utf-8")
+    present = tmp_path / "present.csv"
+    present.write_text("x\n", encoding="utf-8")
+    missing = str(tmp_path / "missing.csv")
+    for argv in (("bank", "import", missing), ("master", "import", missing),
+                 ("disconnections", "check", missing, "--out", str(tmp_path / "out.csv"))):
+        code, _out, err = run(capsys, *argv, *url)
+        assert code == 2 and f"error: no such file {missing}" in err, argv
+        code, _out, err = run(capsys, *argv[:2], str(present), *argv[3:], "--mapping", str(bad), *url)
+        assert code == 2 and "error: cannot read the mapping" in err, argv
+    assert not (tmp_path / "never.sqlite3").exists()
