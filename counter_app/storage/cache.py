@@ -239,6 +239,11 @@ def open_cache(data_dir: Path) -> ConsumerCache:
     return cache
 
 
+# the kv statements on a plain sqlite3 connection (the snapshot's loader process)
+GET_KV_SQL = "SELECT value FROM kv WHERE key = ?"
+PUT_KV_SQL = "INSERT INTO kv(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value"
+
+
 def get(conn: Connection, key: str) -> str | None:
     """A key of the cache's own kv, on one of its own connections."""
     v = conn.execute(text("SELECT value FROM kv WHERE key=:k"), {"k": key}).scalar()
