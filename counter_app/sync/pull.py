@@ -213,7 +213,12 @@ class Puller:
             set_kv(conn, "consumers_source", "server")
         if target.new is not None:
             self._new = None
-            self.store.cache.swap_in(target.new)  # lookups move to the new file here, at once
+            # lookups move to the new file here, at once; where the OS refuses (Windows: the old
+            # file held open elsewhere) the old file stays in use, complete as it was, with its
+            # changes feed, and the new one waits beside it for the next start or reload
+            if not self.store.cache.swap_in(target.new):
+                with self.store.cache.write() as conn:
+                    set_kv(conn, K_RELOAD, None)
         self._rate_start = None
         report.snapshot_complete = True
         if self.on_progress is not None:
@@ -275,6 +280,10 @@ class Puller:
                 since = int(get_kv(conn, K_VERSION) or 0)
                 after = get_kv(conn, K_AFTER)
             ans = self.client.changes(since, after, self.changes_limit)
+            if ans.get("reset") and self.store.cache.swap_ready():
+                # a complete reload whose swap the OS refused: in place now, its own cursor next
+                report.reset = True
+                return report
             if ans.get("reset"):
                 with self.store.cache.write() as conn:
                     if get_kv(conn, K_COMPLETE) == "complete":
