@@ -548,6 +548,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "The consumer download was interrupted; it resumes where it stopped.",
         "उपभोक्ता डेटा का डाउनलोड बीच में रुक गया; यह वहीं से फिर शुरू होगा।",
     ),
+    "sync.snapshot_loader_failed": (
+        "The consumer download could not be written; the current consumer data stays in use and the download starts again.",
+        "उपभोक्ता डेटा लिखा नहीं जा सका; अभी का उपभोक्ता डेटा काम में रहेगा और डाउनलोड फिर से शुरू होगा।",
+    ),
     "sync.bad_server_url": (
         "The server address must start with https:// (or http:// for a test server).",
         "सर्वर का पता https:// (परीक्षण सर्वर के लिए http://) से शुरू होना चाहिए।",

@@ -3,7 +3,8 @@ central server holds of this counter (GET .../records/export), plus what a backu
 holds beyond it (receipts not yet synced), so the counter goes on numbering where it stopped
 instead of being enrolled under a new counter code.
 
-Everything is fetched and checked before anything is written: every receipt is this counter's,
+Everything is fetched (page by page into a staging file, so memory stays at one page: see
+recover_stage.py) and checked before anything is written: every receipt is this counter's,
 its hash matches its content, the chain links from genesis without a gap up to the last receipt,
 the server's own chain head agrees, and every page the server announced arrived. A backup or
 mirror must agree with the server where both hold a receipt and must link on from the server's
@@ -22,6 +23,7 @@ from typing import Any
 from counter_app.domain.chain import verify_chain
 from counter_app.domain.errors import CounterError
 from counter_app.ops.mirror_restore import JournalCheck, _good_frames, apply_record, find_journal
+from counter_app.ops.recover_stage import Stage
 from counter_app.services.clock import iso, system_clock
 from counter_app.storage import receipts as receipts_repo
 from counter_app.storage.db import raw
@@ -32,7 +34,7 @@ from kesco_protocol.records import Receipt, RecordKind
 
 log = logging.getLogger(__name__)
 
-PAGE = 1000
+PAGE = 500  # receipts a request: parsed, one page is about 1.5 MB of Python objects
 # where a record's own time is, for the outbox order of records the server sent back
 _TIME_FIELD: dict[str, str] = {RecordKind.VOID: "voided_at", RecordKind.DISHONOUR: "recorded_at",
                RecordKind.SHIFT_CLOSE: "closed_at", RecordKind.DAY_CLOSE: "closed_at"}
@@ -43,20 +45,9 @@ class RecoverRefused(CounterError):
 
 
 @dataclass
-class Record:
-    kind: str
-    record_id: str
-    payload: str  # canonical JSON, as the outbox keeps it
-    created_at: str
-    state: str  # outbox state: synced / parked (the server has it) or pending (only the backup has it)
+class People:
+    """Users and shifts from a backup or mirror (a few hundred rows a year: kept in memory)."""
 
-
-@dataclass
-class Ledger:
-    """What a recovery puts into the empty ledger, from all sources together."""
-
-    receipts: dict[int, tuple[Receipt, Record]] = field(default_factory=dict)
-    records: dict[str, Record] = field(default_factory=dict)  # other kinds, by record_id
     users: dict[str, dict[str, Any]] = field(default_factory=dict)
     shifts: dict[str, dict[str, Any]] = field(default_factory=dict)
 
@@ -85,10 +76,10 @@ def _time_of(kind: str, payload: dict[str, Any]) -> str:
     return str(payload.get(_TIME_FIELD.get(kind, "closed_at")) or payload.get("business_date") or "")
 
 
-def fetch_server(client: Any, code: str, page: int = PAGE) -> tuple[Ledger, dict[str, Any]]:
-    """Every receipt and record the server holds for `code`, checked item by item; the server's
-    status (max_seq, high_water_seq, chain_head_hash) from the last page."""
-    led = Ledger()
+def fetch_server(client: Any, code: str, stage: Stage, page: int = PAGE) -> dict[str, Any]:
+    """Every receipt and record the server holds for `code`, checked item by item and put into the
+    staging file a page at a time; the server's status (max_seq, high_water_seq,
+    chain_head_hash) from the last page."""
     status: dict[str, Any] = {}
     for part in ("receipts", "records"):
         after, total, got = 0, None, 0
@@ -101,20 +92,21 @@ def fetch_server(client: Any, code: str, page: int = PAGE) -> tuple[Ledger, dict
                 raise RecoverRefused("recover.incomplete", detail="an answer without items")
             total = int(ans.get("total") or 0)
             for it in items:
-                _take(led, part, it, code)
+                _take(stage, part, it, code)
             got += len(items)
-            status = ans
+            status = {k: v for k, v in ans.items() if k != "items"}
             if not ans.get("more"):
                 break
             if not items or int(ans["next_after"]) <= after:
                 raise RecoverRefused("recover.incomplete", detail=f"{part}: the pages stopped at {after}")
             after = int(ans["next_after"])
+            del ans, items  # let this page go before the next one is read (else two are held)
         if got != total:
             raise RecoverRefused("recover.incomplete", detail=f"{part}: {got} of {total} arrived")
-    return led, status
+    return status
 
 
-def _take(led: Ledger, part: str, it: dict[str, Any], code: str) -> None:
+def _take(stage: Stage, part: str, it: dict[str, Any], code: str) -> None:
     payload = it.get("payload")
     if not isinstance(payload, dict) or payload.get("counter_code") != code:
         raise RecoverRefused("recover.wrong_counter", found=str((payload or {}).get("counter_code"))[:16]
@@ -125,99 +117,90 @@ def _take(led: Ledger, part: str, it: dict[str, Any], code: str) -> None:
             r = Receipt.from_wire(payload)
         except (ValueError, KeyError, TypeError) as e:
             raise RecoverRefused("recover.tampered", seq=it.get("seq"), detail=str(e)[:200]) from None
-        if r.seq != it.get("seq") or r.receipt_id != it.get("record_id") or r.seq in led.receipts:
+        if r.seq != it.get("seq") or r.receipt_id != it.get("record_id") or \
+                not stage.add_receipt(r, _canonical(r.wire()), r.issued_at, state):
             raise RecoverRefused("recover.tampered", seq=it.get("seq"), detail="sequence or id does not match")
-        led.receipts[r.seq] = (r, Record(RecordKind.RECEIPT, r.receipt_id, _canonical(r.wire()), r.issued_at, state))
     else:
         kind = str(it.get("kind"))
-        rid = str(it.get("record_id"))
-        led.records[rid] = Record(kind, rid, _canonical(payload), _time_of(kind, payload), state)
+        stage.add_record(kind, str(it.get("record_id")), _canonical(payload), _time_of(kind, payload), state)
 
 
-def read_source(path: Path, code: str) -> tuple[Ledger, str]:
-    """What a backup file (.sqlite3) or a mirror folder holds: every record, users and shifts, all
-    marked pending (the server answers duplicate for any it has after all)."""
-    led = Ledger()
+def read_source(path: Path, code: str, stage: Stage) -> tuple[People, str]:
+    """What a backup file (.sqlite3) or a mirror folder holds: every record into the staging file,
+    all marked pending (the server answers duplicate for any it has after all); users and shifts."""
+    people = People()
     if path.is_dir():
         journal = find_journal(path, code)
         check = JournalCheck(journal)
         for frame in _good_frames(journal, check):
             t = frame.get("t")
             if t == "user":
-                led.users[frame["user"]["username"]] = {k: frame["user"][k] for k in USER_COLS}
+                people.users[frame["user"]["username"]] = {k: frame["user"][k] for k in USER_COLS}
             elif t == "shift":
-                old = led.shifts.get(frame["shift"]["shift_id"])
+                old = people.shifts.get(frame["shift"]["shift_id"])
                 if old is None or old["closed_at"] is None:
-                    led.shifts[frame["shift"]["shift_id"]] = {k: frame["shift"][k] for k in SHIFT_COLS}
+                    people.shifts[frame["shift"]["shift_id"]] = {k: frame["shift"][k] for k in SHIFT_COLS}
             elif t == "record":
-                _source_record(led, frame["kind"], frame["record_id"], frame["payload"], frame["created_at"])
+                _source_record(stage, frame["kind"], frame["record_id"], frame["payload"], frame["created_at"])
         if check.counter_code not in (None, code):
             raise RecoverRefused("recover.wrong_counter", found=str(check.counter_code), counter=code)
-        return led, f"mirror:{journal}"
+        return people, f"mirror:{journal}"
     con = connect_read_only(path)
     try:
         found = con.execute("SELECT value FROM meta WHERE key = 'counter_code'").fetchone()
         if found is None or found[0] != code:
             raise RecoverRefused("recover.wrong_counter", found=str(found[0] if found else None), counter=code)
         for row in con.execute(f"SELECT {', '.join(USER_COLS)} FROM users"):
-            led.users[row[0]] = dict(zip(USER_COLS, row, strict=True))
+            people.users[row[0]] = dict(zip(USER_COLS, row, strict=True))
         for row in con.execute(f"SELECT {', '.join(SHIFT_COLS)} FROM shifts"):
-            led.shifts[row[0]] = dict(zip(SHIFT_COLS, row, strict=True))
+            people.shifts[row[0]] = dict(zip(SHIFT_COLS, row, strict=True))
         for kind, rid, payload, created in con.execute(
                 "SELECT kind, record_id, payload, created_at FROM outbox ORDER BY outbox_id"):
-            _source_record(led, kind, rid, payload, created)
+            _source_record(stage, kind, rid, payload, created)
     except sqlite3.DatabaseError as e:
         raise RecoverRefused("recover.source_unreadable", path=str(path), detail=str(e)) from None
     finally:
         con.close()
-    return led, f"backup:{path}"
+    return people, f"backup:{path}"
 
 
-def _source_record(led: Ledger, kind: str, rid: str, payload: str, created: str) -> None:
+def _source_record(stage: Stage, kind: str, rid: str, payload: str, created: str) -> None:
     if kind == RecordKind.RECEIPT:
-        r = Receipt.from_wire(json.loads(payload))
-        led.receipts[r.seq] = (r, Record(kind, rid, payload, created, "pending"))
+        stage.add_receipt(Receipt.from_wire(json.loads(payload)), payload, created, "pending", source=True)
     else:
-        led.records[rid] = Record(kind, rid, payload, created, "pending")
+        stage.add_record(kind, rid, payload, created, "pending", source=True)
 
 
-def merge(server: Ledger, status: dict[str, Any], source: Ledger | None) -> Ledger:
-    """The server's copy, checked from genesis, with what the source adds beyond it."""
+def merge(stage: Stage, status: dict[str, Any], source: bool) -> None:
+    """The server's copy, checked from genesis, with what the source adds beyond it: both walks of
+    the chain read the staging file one receipt at a time."""
     hw = int(status.get("high_water_seq") or 0)
-    seqs = sorted(server.receipts)
-    upto = [server.receipts[s][0] for s in seqs if s <= hw]
-    report = verify_chain(upto)
-    if report.gaps or (report.ok and len(upto) != hw):
+    report = verify_chain(stage.receipts(upto=hw))
+    if report.gaps or (report.ok and report.checked != hw):
         raise RecoverRefused("recover.incomplete", detail=f"receipts missing below the server's high-water mark {hw}")
     if not report.ok:
-        raise RecoverRefused("recover.tampered", seq=report.broken_at_seq or len(upto) + 1,
+        raise RecoverRefused("recover.tampered", seq=report.broken_at_seq or report.checked + 1,
                              detail=report.reason or "receipts missing below the server's high-water mark")
     if hw and report.head_hash != status.get("chain_head_hash"):
         raise RecoverRefused("recover.tampered", seq=hw, detail="the chain head does not match the server's")
-    out = Ledger(dict(server.receipts), dict(server.records))
-    if source is not None:
-        out.users, out.shifts = source.users, source.shifts
-        for seq, (r, rec) in source.receipts.items():
-            have = out.receipts.get(seq)
-            if have is None:
-                out.receipts[seq] = (r, rec)
-            elif have[0].hash != r.hash:
-                raise RecoverRefused("recover.source_disagrees", seq=seq)
-        for rid, rec in source.records.items():
-            out.records.setdefault(rid, rec)
+    if source:
+        disagree = stage.merge_source()
+        if disagree is not None:
+            raise RecoverRefused("recover.source_disagrees", seq=disagree)
     # the whole chain, server's and source's together, from genesis: no gap, no broken link
-    whole = verify_chain(out.receipts[s][0] for s in sorted(out.receipts))
+    whole = verify_chain(stage.receipts())
     if not whole.ok:
         raise RecoverRefused("recover.incomplete", detail=f"receipt {whole.broken_at_seq}: {whole.reason}; "
                              "give the backup or mirror that holds the receipts not yet synced")
-    if max(out.receipts, default=0) < int(status.get("max_seq") or 0):
+    if stage.head()[0] < int(status.get("max_seq") or 0):
         raise RecoverRefused("recover.incomplete", detail="the server announced receipts it did not send")
-    return out
 
 
 def recover(store: Store, client: Any, *, source: Path | None = None, now: datetime | None = None) -> RecoverResult:
     """Rebuild the empty ledger of `store` (enrolled with its counter code) from the server and
-    `source` (a backup file or a mirror folder). Refused, with nothing changed, on any doubt."""
+    `source` (a backup file or a mirror folder). Refused, with nothing changed, on any doubt: all
+    is fetched into a staging file beside the ledger and verified there before the ledger is
+    written, in one transaction."""
     now = now or system_clock()
     with store.db.read() as conn:
         code = get_meta(conn, "counter_code")
@@ -226,60 +209,56 @@ def recover(store: Store, client: Any, *, source: Path | None = None, now: datet
         raise RecoverRefused("recover.not_enrolled")
     if held:
         raise RecoverRefused("recover.target_not_empty", count=held)
-    server, status = fetch_server(client, code)
-    src, src_name = read_source(Path(source), code) if source is not None else (None, None)
-    led = merge(server, status, src)
-    _add_missing_shifts(led)
-    rows: list[tuple[str, Record, Receipt | None]] = [(rec.created_at, rec, r) for r, rec in led.receipts.values()]
-    rows += [(rec.created_at, rec, None) for rec in led.records.values()]
-    rows.sort(key=lambda x: (x[0], x[2].seq if x[2] is not None else 1 << 62))
+    with Stage(Path(store.db.path).parent) as stage:
+        status = fetch_server(client, code, stage)
+        people, src_name = read_source(Path(source), code, stage) if source is not None else (People(), None)
+        merge(stage, status, source is not None)
+        _add_missing_shifts(stage, people)
+        return _write(store, stage, people, code, src_name, now)
+
+
+def _write(store: Store, stage: Stage, people: People, code: str, src_name: str | None,
+           now: datetime) -> RecoverResult:
     with store.db.write() as conn:
         con = raw(conn)
-        for u in led.users.values():
+        for u in people.users.values():
             con.execute(f"INSERT INTO users ({', '.join(USER_COLS)}) VALUES ({', '.join('?' for _ in USER_COLS)}) "
                         "ON CONFLICT(username) DO NOTHING", tuple(u[k] for k in USER_COLS))
-        for s in led.shifts.values():
+        for s in people.shifts.values():
             con.execute(f"INSERT INTO shifts ({', '.join(SHIFT_COLS)}) VALUES ({', '.join('?' for _ in SHIFT_COLS)})",
                         tuple(s[k] for k in SHIFT_COLS))
         kept_only: dict[str, int] = {}
-        for _t, rec, _r in rows:
-            apply_record(conn, rec.kind, rec.payload, kept_only)
+        for kind, record_id, payload, created_at, state in stage.in_outbox_order():
+            apply_record(conn, kind, payload, kept_only)
             con.execute("INSERT INTO outbox (record_id, kind, payload, created_at, state, server_detail) "
                         "VALUES (?, ?, ?, ?, ?, ?)",
-                        (rec.record_id, rec.kind, rec.payload, rec.created_at or iso(now), rec.state,
-                         "recovered from the server" if rec.state != "pending" else "recovered from " + str(src_name)))
+                        (record_id, kind, payload, created_at or iso(now), state,
+                         "recovered from the server" if state != "pending" else "recovered from " + str(src_name)))
         set_kv(conn, "recovered_at", iso(now))
-        last = max(led.receipts, default=0)
-        head = led.receipts[last][0].hash if last else ""
+        last, head = stage.head()
         result = RecoverResult(
-            sum(1 for _r, rec in led.receipts.values() if rec.state != "pending"),
-            sum(1 for rec in led.records.values() if rec.state != "pending"),
-            sum(1 for _r, rec in led.receipts.values() if rec.state == "pending"),
-            sum(1 for rec in led.records.values() if rec.state == "pending"), last, head, src_name)
+            stage.count("receipts", pending=False), stage.count("records", pending=False),
+            stage.count("receipts", pending=True), stage.count("records", pending=True), last, head, src_name)
         receipts_repo.audit(conn, iso(now), "it", "recover_from_server", code, result.to_dict())
     log.warning("recovered the ledger of %s: %s", code, result.to_dict())
     return result
 
 
-def _add_missing_shifts(led: Ledger) -> None:
+def _add_missing_shifts(stage: Stage, people: People) -> None:
     """A shift the receipts name but no source described (the server alone knows no shifts): made
     from its receipts and its shift close, closed when the close is there, else left open."""
-    closes = {}
-    for rec in led.records.values():
-        if rec.kind == RecordKind.SHIFT_CLOSE:
-            d = json.loads(rec.payload)
-            closes[d["shift_id"]] = d
-    for r, _rec in sorted(led.receipts.values(), key=lambda x: x[0].seq):
-        if r.shift_id in led.shifts:
+    closes = {d["shift_id"]: d for d in stage.shift_closes()}
+    for shift_id, counter_code, clerk, business_date, issued_at in stage.first_receipt_of_each_shift():
+        if shift_id in people.shifts:
             continue
-        sc = closes.get(r.shift_id, {})
-        led.shifts[r.shift_id] = {"shift_id": r.shift_id, "counter_code": r.counter_code, "clerk": r.clerk,
-                                  "business_date": r.business_date, "opened_at": r.issued_at,
-                                  "opening_float_paise": int(sc.get("opening_float_paise", 0)),
-                                  "closed_at": sc.get("closed_at")}
+        sc = closes.get(shift_id, {})
+        people.shifts[shift_id] = {"shift_id": shift_id, "counter_code": counter_code, "clerk": clerk,
+                                   "business_date": business_date, "opened_at": issued_at,
+                                   "opening_float_paise": int(sc.get("opening_float_paise", 0)),
+                                   "closed_at": sc.get("closed_at")}
     for shift_id, sc in closes.items():  # a shift without a receipt
-        if shift_id not in led.shifts:
-            led.shifts[shift_id] = {"shift_id": shift_id, "counter_code": sc["counter_code"], "clerk": sc["clerk"],
-                                    "business_date": sc["business_date"], "opened_at": sc["closed_at"],
-                                    "opening_float_paise": int(sc.get("opening_float_paise", 0)),
-                                    "closed_at": sc["closed_at"]}
+        if shift_id not in people.shifts:
+            people.shifts[shift_id] = {"shift_id": shift_id, "counter_code": sc["counter_code"], "clerk": sc["clerk"],
+                                       "business_date": sc["business_date"], "opened_at": sc["closed_at"],
+                                       "opening_float_paise": int(sc.get("opening_float_paise", 0)),
+                                       "closed_at": sc["closed_at"]}

@@ -14,6 +14,7 @@ import contextlib
 import logging
 import os
 import sqlite3
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -26,7 +27,13 @@ log = logging.getLogger(__name__)
 
 CACHE_FILENAME = "consumers.sqlite3"
 NEW_SUFFIX = ".new"
+READY_SUFFIX = ".ready"  # a complete new file whose swap the OS refused: put in place at the next start
 DAMAGED_SUFFIX = ".damaged"
+# Windows refuses to replace a file another process (or an antivirus scan, a backup tool) holds
+# open: PermissionError. Tried again with backoff, the gate let go between tries so that lookups
+# go on (about 3 s in all), then the swap waits for the next start.
+REPLACE_TRIES = 6
+REPLACE_FIRST_WAIT_S = 0.05
 SCHEMA_VERSION = 1  # PRAGMA user_version of the cache files this software writes
 
 # The kv keys that describe the cache and so live in its file (sync/pull.py documents each).
@@ -119,6 +126,15 @@ def new_path(path: Path) -> Path:
     return path.with_name(path.name + NEW_SUFFIX)
 
 
+def ready_path(path: Path) -> Path:
+    return path.with_name(path.name + READY_SUFFIX)
+
+
+def _replace(src: Path, dst: Path) -> None:
+    """os.replace, by name so that a test can stand in for the OS refusing it."""
+    os.replace(src, dst)
+
+
 def remove_file(path: Path) -> None:
     """A database file and its companions (-wal, -shm, -journal)."""
     for suffix in ("", "-wal", "-shm", "-journal"):
@@ -155,6 +171,7 @@ def prepare(path: Path) -> str | None:
     again. A new file that a crash left half-written is discarded. Returns what was wrong, if
     anything was."""
     remove_file(new_path(path))  # a snapshot cut by a crash: started again (10 s at full speed)
+    _swap_ready_at_start(path)
     problem = _problem(path) if path.exists() else None
     if problem is not None:
         log.warning("consumer cache %s unusable (%s): moved aside, fetched again", path, problem)
@@ -167,6 +184,40 @@ def prepare(path: Path) -> str | None:
     if not path.exists() or problem is not None:
         create_file(path)
     return problem
+
+
+def _swap_ready_at_start(path: Path) -> None:
+    """A complete snapshot whose swap was refused last time (Windows: the old file was held open):
+    nothing holds the cache before the counter opens it, so it goes in place now. Still refused:
+    kept for the next start, and the old file serves meanwhile."""
+    ready = ready_path(path)
+    if not ready.exists():
+        return
+    if _problem(ready) is not None:
+        log.warning("consumer cache: the waiting new file %s is unusable; discarded", ready)
+        remove_file(ready)
+        return
+    if _replace_with_retry(ready, path):
+        for suffix in ("-wal", "-shm"):
+            with contextlib.suppress(FileNotFoundError):
+                path.with_name(path.name + suffix).unlink()
+        log.info("consumer cache: the snapshot that waited for the last swap is in place")
+
+
+def _replace_with_retry(src: Path, dst: Path) -> bool:
+    """os.replace, tried again with backoff while the OS refuses it (PermissionError). Returns
+    whether it succeeded."""
+    wait = REPLACE_FIRST_WAIT_S
+    for attempt in range(1, REPLACE_TRIES + 1):
+        try:
+            _replace(src, dst)
+            return True
+        except PermissionError as e:
+            log.warning("consumer cache: replacing %s refused (try %d of %d): %s", dst.name, attempt, REPLACE_TRIES, e)
+            if attempt < REPLACE_TRIES:
+                time.sleep(wait)
+                wait *= 2
+    return False
 
 
 def create_file(path: Path, *, indexes: bool = True) -> None:
@@ -208,28 +259,70 @@ class ConsumerCache:
             create_file(p, indexes=False)
         return Database(p)
 
-    def swap_in(self, new_db: Database) -> None:
+    def swap_in(self, new_db: Database) -> bool:
         """Put a complete new cache file in place of the live one, atomically (os.replace): no
         transaction on either side runs meanwhile, every connection to the old file is closed
-        first (its -wal and -shm would otherwise be taken for the new file's), then reopened."""
+        first (its -wal and -shm would otherwise be taken for the new file's), then reopened.
+
+        Where the OS refuses the replace (Windows, while another process holds the old file) it
+        is tried again with backoff, lookups going on between tries on the old file. Still
+        refused: the new file waits beside it as `consumers.sqlite3.ready`, the old one stays in
+        use, and the next start (prepare) or the next reload puts it in place. Returns whether
+        the new file is live now."""
         src = new_db.path
         with contextlib.suppress(sqlite3.Error):
             con = sqlite3.connect(src, isolation_level=None)
             con.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
             con.close()
         new_db.dispose()
-        with self.link.exclusive():
-            self.link.release_all()
-            self.db.dispose()
-            for suffix in ("-wal", "-shm"):  # the last close removed them; a -wal is empty after TRUNCATE
-                with contextlib.suppress(FileNotFoundError):
-                    src.with_name(src.name + suffix).unlink()
-            os.replace(src, self.path)
-            for suffix in ("-wal", "-shm"):
-                with contextlib.suppress(FileNotFoundError):
-                    self.path.with_name(self.path.name + suffix).unlink()
-            self.db = Database(self.path)
-        log.info("consumer cache: new snapshot swapped in")
+        for suffix in ("-wal", "-shm"):  # the last close removed them; a -wal is empty after TRUNCATE
+            with contextlib.suppress(FileNotFoundError):
+                src.with_name(src.name + suffix).unlink()
+        if self._swap_file(src):
+            log.info("consumer cache: new snapshot swapped in")
+            return True
+        ready = ready_path(self.path)
+        remove_file(ready)
+        os.replace(src, ready)  # nobody holds the new file: this rename is not refused
+        log.warning("consumer cache: the new snapshot could not replace %s (held open elsewhere); it waits as %s "
+                    "and goes in place at the next start", self.path, ready.name)
+        return False
+
+    def swap_ready(self) -> bool:
+        """The file a refused swap left waiting, put in place now if the OS allows it."""
+        ready = ready_path(self.path)
+        if not ready.exists():
+            return False
+        if not self._swap_file(ready):
+            return False
+        log.info("consumer cache: the snapshot that waited for its swap is in place")
+        return True
+
+    def _swap_file(self, src: Path) -> bool:
+        """One guarded replace per try, the gate and the old file given back between tries."""
+        wait = REPLACE_FIRST_WAIT_S
+        for attempt in range(1, REPLACE_TRIES + 1):
+            with self.link.exclusive():
+                self.link.release_all()
+                self.db.dispose()
+                try:
+                    _replace(src, self.path)
+                    ok = True
+                except PermissionError as e:
+                    ok = False
+                    log.warning("consumer cache: replacing %s refused (try %d of %d): %s", self.path.name, attempt,
+                                REPLACE_TRIES, e)
+                if ok:
+                    for suffix in ("-wal", "-shm"):
+                        with contextlib.suppress(FileNotFoundError):
+                            self.path.with_name(self.path.name + suffix).unlink()
+                self.db = Database(self.path)
+            if ok:
+                return True
+            if attempt < REPLACE_TRIES:
+                time.sleep(wait)
+                wait *= 2
+        return False
 
     def dispose(self) -> None:
         self.db.dispose()
@@ -243,6 +336,11 @@ def open_cache(data_dir: Path) -> ConsumerCache:
     with cache.read() as conn:  # opened once, so that its -wal and -shm exist for read-only attaches
         conn.execute(text("SELECT 1 FROM kv LIMIT 1")).all()
     return cache
+
+
+# the kv statements on a plain sqlite3 connection (the snapshot's loader process)
+GET_KV_SQL = "SELECT value FROM kv WHERE key = ?"
+PUT_KV_SQL = "INSERT INTO kv(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value"
 
 
 def get(conn: Connection, key: str) -> str | None:

@@ -17,7 +17,7 @@ from kesco_protocol.consumers import CONSUMER_FIELDS
 
 _COLS = ", ".join(CONSUMER_FIELDS)
 _SELECT = f"SELECT {_COLS} FROM consumers"
-_UPSERT = (
+UPSERT_SQL = _UPSERT = (
     f"INSERT INTO consumers ({_COLS}) VALUES ({', '.join('?' for _ in CONSUMER_FIELDS)}) "
     "ON CONFLICT(account_no) DO UPDATE SET "
     + ", ".join(f"{f}=excluded.{f}" for f in CONSUMER_FIELDS if f != "account_no")
@@ -172,6 +172,11 @@ def search_index_pending(conn: Connection) -> int:
     return int(conn.execute(text("SELECT COUNT(*) FROM consumers WHERE rowid >= :r"), {"r": int(start)}).scalar_one())
 
 
+# one chunk of the deferred search index: rowids [?, ?) (also run by the snapshot's loader process)
+FTS_CHUNK_SQL = ("INSERT INTO consumers_fts(rowid, name, relation_name, address, locality) "
+                 "SELECT rowid, name, relation_name, address, locality FROM consumers WHERE rowid >= ? AND rowid < ?")
+
+
 def catch_up_search_index(conn: Connection, limit: int = 5000) -> int:
     """Index up to `limit` deferred consumers (one short transaction's worth); returns how many
     are still waiting. When none are, deferral ends and the triggers index every row again."""
@@ -180,12 +185,7 @@ def catch_up_search_index(conn: Connection, limit: int = 5000) -> int:
         return 0
     top = conn.execute(text("SELECT MAX(rowid) FROM consumers")).scalar()
     stop = int(start) + limit
-    conn.execute(
-        text("INSERT INTO consumers_fts(rowid, name, relation_name, address, locality) "
-             "SELECT rowid, name, relation_name, address, locality FROM consumers "
-             "WHERE rowid >= :a AND rowid < :b"),
-        {"a": int(start), "b": stop},
-    )
+    raw(conn).execute(FTS_CHUNK_SQL, (int(start), stop))
     if top is None or stop > int(top):
         conn.execute(text("DELETE FROM kv WHERE key = :k"), {"k": _FTS_KEY})
         return 0

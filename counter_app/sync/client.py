@@ -225,6 +225,49 @@ class ServerClient:
                              headers={"Accept-Encoding": "gzip"})
         return SnapshotStream(resp)
 
+    def snapshot_bytes(self, after: str | None, limit: int | None) -> SnapshotBytes:
+        """The same answer's bytes as they arrive (still compressed), for the loader process
+        (sync/snapshot_load.py) to inflate and parse. Use as a context manager."""
+        params: dict[str, Any] = {}
+        if after:
+            params["after"] = after
+        if limit:
+            params["limit"] = limit
+        resp = self._request("GET", "/consumers/snapshot", params=params, stream=True,
+                             headers={"Accept-Encoding": "gzip"})
+        return SnapshotBytes(resp)
+
+
+class SnapshotBytes:
+    """The snapshot answer as wire blocks: `blocks()` yields them, `gzip` says whether they are
+    compressed, `bytes_read` counts them. A stream that breaks raises Offline."""
+
+    # small blocks: the engine looks at its stop flag between them (64 KiB is about 900 rows)
+    def __init__(self, resp: requests.Response, read_size: int = 64 * 1024) -> None:
+        self.resp = resp
+        self.read_size = read_size
+        self.gzip = resp.headers.get("Content-Encoding", "").lower() == "gzip"
+        self.bytes_read = 0
+
+    def blocks(self) -> Iterator[bytes]:
+        try:
+            for raw in self.resp.raw.stream(self.read_size, decode_content=False):
+                self.bytes_read += len(raw)
+                yield raw
+        except requests.exceptions.RequestException as e:
+            raise Offline("sync.snapshot_cut", detail=_short(e)) from e
+        except Exception as e:  # urllib3 protocol errors, a reset mid-stream
+            raise Offline("sync.snapshot_cut", detail=_short(e)) from e
+
+    def close(self) -> None:
+        self.resp.close()
+
+    def __enter__(self) -> SnapshotBytes:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
 
 class SnapshotStream:
     """Reads the snapshot's lines as they arrive: `header`, then `chunks()` yields lists of
@@ -352,4 +395,4 @@ def _short(e: BaseException) -> str:
     return f"{type(e).__name__}: {e}"[:300]
 
 
-__all__ = ["PushAnswer", "ServerClient", "SnapshotStream", "SyncFailure", "api_base", "parse_retry_after"]
+__all__ = ["PushAnswer", "ServerClient", "SnapshotBytes", "SnapshotStream", "SyncFailure", "api_base", "parse_retry_after"]

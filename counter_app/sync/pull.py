@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import KW_ONLY, dataclass, field
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection
@@ -26,6 +27,7 @@ from counter_app.storage.cache import get as get_kv
 from counter_app.storage.cache import put as set_kv
 from counter_app.storage.db import Database
 from counter_app.storage.store import Store
+from counter_app.sync import snapshot_load
 from counter_app.sync.client import ServerClient
 from counter_app.sync.errors import ServerFailure, SyncFailure
 from counter_app.sync.state import SnapshotProgress
@@ -43,12 +45,14 @@ K_AFTER = "consumers_after"  # ... and account within it
 K_AS_OF = "consumers_as_of"
 K_LAST_PULL = "sync_last_pull_ok_at"
 
-PIECE = 250  # rows parsed at a time from the stream
 APPLY_CHUNK = 1000  # rows a transaction of the changes feed
-SNAPSHOT_CHUNK = 10_000  # rows a transaction of the snapshot: nobody waits for the cache's writer
 INDEX_CHUNK = 100_000  # rows a transaction of the search index build
 INDEX_CACHE_KIB = 131_072  # page cache while it builds (the snapshot's peak RSS stays under 400 MB)
 _NFIELDS = len(CONSUMER_FIELDS)
+_LOADER_SQL = snapshot_load.Sql(
+    upsert=consumers_repo.UPSERT_SQL, put_kv=cache_mod.PUT_KV_SQL, get_kv=cache_mod.GET_KV_SQL,
+    fts_chunk=consumers_repo.FTS_CHUNK_SQL, indexes=tuple(cache_mod.INDEXES), nfields=_NFIELDS,
+    index_chunk=INDEX_CHUNK, index_cache_kib=INDEX_CACHE_KIB)
 
 
 class _Target:
@@ -98,6 +102,7 @@ class Puller:
     _rate_start: tuple[float, int] | None = field(init=False, default=None)
     bytes_done: int = field(init=False, default=0)  # compressed bytes of the snapshot so far (this process)
     _new: Database | None = field(init=False, default=None)  # the file a reload fills, while open
+    _loader: snapshot_load.Loader | None = field(init=False, default=None)  # while a snapshot loads
 
     # --- what the cache holds ---------------------------------------------------------------
     def progress(self, running: bool = False) -> SnapshotProgress:
@@ -139,6 +144,8 @@ class Puller:
         return self.changes()
 
     def snapshot_page(self) -> PullReport:
+        """One page of the snapshot: this thread moves the bytes, the loader process
+        (snapshot_load.py) parses, checks and inserts them and builds the search index."""
         report = PullReport()
         target = self._target()
         with target.read() as conn:
@@ -146,65 +153,57 @@ class Puller:
             done = int(get_kv(conn, K_SNAP_DONE) or 0)
         if self._rate_start is None:
             self._rate_start = (time.monotonic(), done)
-        with self.client.snapshot(after=cursor, limit=self.page_rows) as stream:
-            header = stream.header
-            version, total = int(header["version"]), int(header.get("total") or 0)
-            with target.write() as conn:
-                # every page: the index built after the last page ended the deferral
-                consumers_repo.defer_search_index(conn)
-                if cursor is None:
-                    self.bytes_done = 0
-                    set_kv(conn, K_SNAP_VERSION, str(version))
-                    set_kv(conn, K_SNAP_DONE, "0")
-                    done = 0
-                    if consumers_repo.count(conn) == 0:
-                        consumers_repo.drop_lookup_indexes(conn)  # built in one go at the end
-                else:
-                    old = get_kv(conn, K_SNAP_VERSION)
-                    set_kv(conn, K_SNAP_VERSION, str(min(version, int(old)) if old is not None else version))
-                set_kv(conn, K_SNAP_TOTAL, str(total))
-            buf: list[Any] = []
+        with target.write() as conn:
+            # every page: the index built after the last page ended the deferral
+            consumers_repo.defer_search_index(conn)
+            if cursor is None and consumers_repo.count(conn) == 0:
+                consumers_repo.drop_lookup_indexes(conn)  # built in one go at the end
+        if cursor is None:
+            self.bytes_done = 0
+        loader = self._loader_for(target)
+        total = 0
 
-            def apply(rows: list[Any]) -> None:
-                nonlocal done
-                with target.write() as conn:
-                    consumers_repo.upsert_many(conn, rows)
-                    done += len(rows)
-                    set_kv(conn, K_CURSOR, str(rows[-1][0]))  # the resume point moves with the rows
-                    set_kv(conn, K_SNAP_DONE, str(done))
-                report.snapshot_rows += len(rows)
-                if self.on_progress is not None:
-                    self.on_progress(SnapshotProgress(rows_done=done, rows_total=total,
-                                                      bytes_done=self.bytes_done + stream.bytes_read,
-                                                      eta_s=self._eta(done, total), running=True))
+        def on_rows(rows: int, now_done: int) -> None:
+            nonlocal total
+            report.snapshot_rows += rows
+            if loader.header is not None:
+                total = int(loader.header.get("total") or 0)
+            if self.on_progress is not None:
+                self.on_progress(SnapshotProgress(rows_done=now_done, rows_total=total,
+                                                  bytes_done=self.bytes_done + stream.bytes_read,
+                                                  eta_s=self._eta(now_done, total), running=True))
 
-            try:
-                for piece in stream.chunks(PIECE):
-                    buf.extend(_checked(piece))
-                    if len(buf) >= SNAPSHOT_CHUNK:
-                        apply(buf)
-                        buf = []
-                    if self.should_stop():
-                        break  # the app is closing: what is applied stays, the rest resumes later
-                if buf:
-                    apply(buf)
-                    buf = []
-            except SyncFailure:
-                if buf:  # rows that arrived whole before the cut are kept; the resume starts after them
-                    apply(buf)
-                raise
-            end = stream.end
-            self.bytes_done += stream.bytes_read
-        if end is None:  # stopped before the end line
+        try:
+            with self.client.snapshot_bytes(after=cursor, limit=self.page_rows) as stream:
+                loader.begin(first=cursor is None, done=done, gzip=stream.gzip)
+                stopped = False
+                try:
+                    for block in stream.blocks():
+                        loader.feed(block)
+                        loader.poll(on_rows)
+                        if self.should_stop():
+                            stopped = True  # the app is closing: what is applied stays, the rest resumes later
+                            break
+                except SyncFailure:
+                    loader.finish(stopped=True, on_rows=on_rows)  # whole rows before the cut are kept
+                    raise
+                page = loader.finish(stopped=stopped, on_rows=on_rows, should_stop=self.should_stop)
+                self.bytes_done += stream.bytes_read
+        except BaseException as e:
+            # a loader that died leaves nothing known in a reload's new file: that starts over
+            self._close_loader(discard=not isinstance(e, SyncFailure) or e.key == "sync.snapshot_loader_failed")
+            raise
+        if page.end is None:  # stopped before the end line
             return report
-        self._build_search_index(target)
-        if end.get("more"):
+        if page.end.get("more"):
             return report
+        header = page.header
+        done, total = page.done, int(header.get("total") or 0)
+        self._close_loader(discard=False)  # it let go of the file: the swap may replace it
         as_of = _local_iso(str(header.get("as_of") or ""), self.clock)
         with target.write() as conn:
-            consumers_repo.create_lookup_indexes(conn)
             snap_version = get_kv(conn, K_SNAP_VERSION)
-            set_kv(conn, K_VERSION, snap_version if snap_version is not None else str(version))
+            set_kv(conn, K_VERSION, snap_version if snap_version is not None else str(int(header["version"])))
             set_kv(conn, K_AFTER, None)
             set_kv(conn, K_AS_OF, as_of)
             set_kv(conn, K_COMPLETE, "complete")
@@ -214,13 +213,42 @@ class Puller:
             set_kv(conn, "consumers_source", "server")
         if target.new is not None:
             self._new = None
-            self.store.cache.swap_in(target.new)  # lookups move to the new file here, at once
+            # lookups move to the new file here, at once; where the OS refuses (Windows: the old
+            # file held open elsewhere) the old file stays in use, complete as it was, with its
+            # changes feed, and the new one waits beside it for the next start or reload
+            if not self.store.cache.swap_in(target.new):
+                with self.store.cache.write() as conn:
+                    set_kv(conn, K_RELOAD, None)
         self._rate_start = None
         report.snapshot_complete = True
         if self.on_progress is not None:
             self.on_progress(SnapshotProgress(rows_done=done, rows_total=total, bytes_done=self.bytes_done,
                                               running=False, complete=True))
         return report
+
+    def _loader_for(self, target: _Target) -> snapshot_load.Loader:
+        """The loader process of this snapshot, started at its first page (and again after a
+        failure); it serves the following pages without starting over."""
+        path = target.new.path if target.new is not None else self.store.cache.path
+        if self._loader is not None and self._loader.path != Path(path):
+            self._close_loader(discard=False)
+        if self._loader is None:
+            self._loader = snapshot_load.Loader(Path(path), _LOADER_SQL, disposable=target.new is not None)
+        return self._loader
+
+    def _close_loader(self, *, discard: bool) -> None:
+        """Stop the loader. `discard`: it failed in a way that says nothing of what it left in a
+        reload's new file (killed, a bug): that file is thrown away and the reload starts over,
+        while lookups go on using the old cache."""
+        loader, self._loader = self._loader, None
+        if loader is None:
+            return
+        loader.close()
+        if discard and self._new is not None and loader.path == self._new.path:
+            path = self._new.path
+            self._new.dispose()
+            self._new = None
+            cache_mod.remove_file(path)
 
     def build_search_index(self, budget_s: float | None = None) -> int:
         """Index deferred consumers of the live cache; returns how many still wait."""
@@ -252,12 +280,17 @@ class Puller:
                 since = int(get_kv(conn, K_VERSION) or 0)
                 after = get_kv(conn, K_AFTER)
             ans = self.client.changes(since, after, self.changes_limit)
+            if ans.get("reset") and self.store.cache.swap_ready():
+                # a complete reload whose swap the OS refused: in place now, its own cursor next
+                report.reset = True
+                return report
             if ans.get("reset"):
                 with self.store.cache.write() as conn:
                     if get_kv(conn, K_COMPLETE) == "complete":
                         set_kv(conn, K_RELOAD, "wanted")
                     else:
                         set_kv(conn, K_CURSOR, None)
+                self._close_loader(discard=False)
                 if self._new is not None:  # a reload that was under way starts over
                     path = self._new.path
                     self._new.dispose()
@@ -290,6 +323,7 @@ class Puller:
 
     def close(self) -> None:
         """A reload's new file left open (the app is closing): the next start discards it."""
+        self._close_loader(discard=False)
         if self._new is not None:
             self._new.dispose()
             self._new = None

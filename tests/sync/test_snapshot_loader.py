@@ -1,0 +1,161 @@
+"""The snapshot's loader process (sync/snapshot_load.py): the rows it is fed get the same check as
+before it existed (a bad row refused with sync.bad_answer, nothing of it stored), a cut keeps the
+whole rows before it with their cursor, and a reload whose loader is killed leaves the old cache in
+use and no new file behind, then starts over and swaps in. Real loader processes, real files, the
+real server on loopback."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+import signal
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from counter_app.storage import cache as cache_mod
+from counter_app.sync import pull as pull_mod
+from counter_app.sync import snapshot_load
+from counter_app.sync.errors import Offline, ServerFailure, SyncFailure
+from counter_app.sync.state import SnapshotProgress
+from kesco_protocol.consumers import CONSUMER_FIELDS
+from tests.sync.harness import LiveEnv
+
+
+def _row(i: int) -> list[object]:
+    r: list[object] = [f"{2100000000 + i}", f"Name {i}", "Father", "1/2 Road", "Civil Lines", "DOM", None, None,
+                       "active", None, None, None, 100_00, 0, 100_00, None, None, 0, 1]
+    assert len(r) == len(CONSUMER_FIELDS)
+    return r
+
+
+def _wire(rows: list[object], *, end: bool = True) -> bytes:
+    lines = [json.dumps({"version": 7, "total": len(rows), "as_of": "2026-12-01T00:00:00+00:00"})]
+    lines += [json.dumps(r) for r in rows]
+    if end:
+        lines.append(json.dumps({"end": True, "count": len(rows), "more": False}))
+    return gzip.compress(("\n".join(lines) + "\n").encode())
+
+
+@pytest.fixture
+def target(tmp_path: Path) -> Iterator[Path]:
+    path = tmp_path / cache_mod.CACHE_FILENAME
+    cache_mod.create_file(path, indexes=False)
+    con = sqlite3.connect(path)
+    con.execute("INSERT INTO kv VALUES ('fts_pending_from', '1')")  # what the parent does first
+    con.commit()
+    con.close()
+    yield path
+
+
+def _load(path: Path, wire: bytes) -> snapshot_load.PageResult:
+    loader = snapshot_load.Loader(path, pull_mod._LOADER_SQL, disposable=True)
+    try:
+        loader.begin(first=True, done=0, gzip=True)
+        for i in range(0, len(wire), 4096):
+            loader.feed(wire[i:i + 4096])
+        return loader.finish(stopped=False, on_rows=lambda n, d: None)
+    finally:
+        loader.close()
+
+
+def _stored(path: Path) -> tuple[int, str | None]:
+    con = sqlite3.connect(path)
+    try:
+        n = con.execute("SELECT COUNT(*) FROM consumers").fetchone()[0]
+        cur = con.execute("SELECT value FROM kv WHERE key = 'snapshot_cursor'").fetchone()
+        return int(n), None if cur is None else cur[0]
+    finally:
+        con.close()
+
+
+def test_the_loader_stores_good_rows_and_builds_the_search_index(target: Path) -> None:
+    page = _load(target, _wire([_row(i) for i in range(25_000)]))
+    assert page.end is not None and page.done == 25_000 and page.header["version"] == 7
+    assert _stored(target) == (25_000, _row(24_999)[0])
+    con = sqlite3.connect(target)
+    assert con.execute("SELECT value FROM kv WHERE key = 'fts_pending_from'").fetchone() is None
+    assert con.execute("SELECT COUNT(*) FROM consumers_fts WHERE consumers_fts MATCH 'name'").fetchone()[0] == 25_000
+    assert {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'index'")} >= set(cache_mod.INDEX_NAMES)
+    con.close()
+
+
+@pytest.mark.parametrize("bad", [["2100000001", "short row"], {"account_no": "2100000001"}, [12345] + [None] * 18])
+def test_a_row_of_the_wrong_shape_is_refused_and_not_stored(target: Path, bad: object) -> None:
+    rows: list[object] = [_row(i) for i in range(20_000)] + [bad] + [_row(i) for i in range(20_001, 20_100)]
+    with pytest.raises(ServerFailure) as e:
+        _load(target, _wire(rows))
+    assert e.value.key == "sync.bad_answer"
+    assert ("unexpected line" if isinstance(bad, dict) else "wrong shape") in e.value.detail
+    # the whole transactions before the bad row's piece stay, with their cursor; nothing after it
+    n, cursor = _stored(target)
+    assert n == 20_000 and cursor == _row(19_999)[0]
+
+
+def test_negative_control_the_same_rows_without_the_bad_one_all_load(target: Path) -> None:
+    rows: list[object] = [_row(i) for i in range(20_000)] + [_row(i) for i in range(20_001, 20_100)]
+    assert _load(target, _wire(rows)).end is not None
+    assert _stored(target)[0] == 20_099
+
+
+def test_a_cut_keeps_whole_rows_with_their_cursor(target: Path) -> None:
+    wire = _wire([_row(i) for i in range(30_000)], end=False)
+    with pytest.raises(Offline) as e:
+        _load(target, wire)
+    assert e.value.key == "sync.snapshot_cut"
+    assert _stored(target) == (30_000, _row(29_999)[0])
+
+
+@pytest.fixture
+def env(tmp_path: Path, sqlite_url: str) -> Iterator[LiveEnv]:
+    e = LiveEnv(tmp_path, sqlite_url).start(consumers=12_000, template_consumers=0)
+    yield e
+    e.stop()
+
+
+def _reload_wanted(k: object) -> None:
+    with k.counter.store.cache.write() as conn:  # type: ignore[attr-defined]
+        cache_mod.put(conn, pull_mod.K_RELOAD, "wanted")  # what a reset from the changes feed sets
+
+
+@pytest.mark.parametrize("kill", [True, False], ids=["loader-killed", "negative-control"])
+def test_a_reload_whose_loader_is_killed_keeps_the_old_cache(env: LiveEnv, kill: bool) -> None:
+    k = env.counter("L01", pull=True, snapshot_page_rows=4000)
+    assert k.engine.drain().snapshot.complete
+    live = k.counter.store.cache.path
+    new = cache_mod.new_path(live)
+    old_inode = live.stat().st_ino
+    account = env.accounts[0]
+    _reload_wanted(k)
+    puller = k.engine.puller
+    assert puller is not None
+    killed: list[int] = []
+
+    def on_progress(p: SnapshotProgress) -> None:
+        loader = puller._loader
+        if kill and not killed and loader is not None and p.running and p.rows_done:
+            killed.append(loader.proc.pid)
+            os.kill(loader.proc.pid, signal.SIGKILL)
+
+    puller.on_progress = on_progress
+    if kill:
+        with pytest.raises(SyncFailure) as e:
+            for _ in range(10):
+                puller.step()
+        assert e.value.key == "sync.snapshot_loader_failed" and killed
+        assert not new.exists(), "a killed load left its half-written file"
+        assert live.stat().st_ino == old_inode
+        assert k.service.lookup(account).consumer.account_no == account  # the old file serves lookups
+        assert not puller.snapshot_complete()
+    puller.on_progress = None
+    for _ in range(10):
+        if puller.step().snapshot_complete:
+            break
+    assert puller.snapshot_complete() and not new.exists()
+    assert live.stat().st_ino != old_inode  # swapped in
+    assert k.service.lookup(account).consumer.account_no == account
+    with k.counter.store.cache.read() as conn:
+        assert conn.exec_driver_sql("SELECT COUNT(*) FROM consumers").scalar() == 12_000
