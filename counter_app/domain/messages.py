@@ -131,6 +131,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "&Yes, take this payment (Alt+Y)",
         "हाँ, यह भुगतान लें (&Y / Alt+Y)",
     ),
+    "group.line_check": ("Account {account}:", "खाता {account}:"),
     "payment.confirm_needed": (
         "Tick \"Yes, take this payment\" (Alt+Y) first, or change the amount.",
         "पहले \"हाँ, यह भुगतान लें\" (Alt+Y) चुनें, या राशि बदलें।",

@@ -26,6 +26,7 @@ from counter_app.domain.receipt import Instrument
 from counter_app.printing.covering_slip import CoveringSlip, print_covering_slip
 from counter_app.printing.printers import PrintError
 from counter_app.services.collection import ConsumerView, Session
+from counter_app.services.dues import cautions
 from counter_app.services.group_payment import GroupLine, GroupPayment, GroupPaymentRequest, issue_group
 from counter_app.ui.close_models import TextTableModel
 from counter_app.ui.context import UiContext
@@ -33,6 +34,7 @@ from counter_app.ui.day_close_page import table_view
 from counter_app.ui.i18n import say
 from counter_app.ui.ops import BusyPage, Changes, Op, error_text
 from counter_app.ui.payment_form import parse_cheque_date
+from counter_app.ui.payment_guard import PaymentGuard
 from counter_app.ui.print_jobs import print_job
 from counter_app.ui.widgets import AlertLabel, Retranslates, add_row, line_edit, set_label
 from kesco_protocol import vocabulary
@@ -58,6 +60,19 @@ def print_group_job(ctx: UiContext, session: Session, receipts: tuple[Receipt, .
         ctx.printed.append(out)
         outs.append(out)
     return outs
+
+
+class LineGuard(PaymentGuard):
+    """The single payment's second look (ui/payment_guard.py) for one line of the group: the same
+    reasons and the same Alt+Y tick, headed by the account it is about (a list has several)."""
+
+    account = ""
+
+    def _render(self) -> None:
+        super()._render()
+        if self.cautions:
+            self.text.setText(self.language.message("group.line_check", account=self.account) + "\n"
+                              + self.text.text())
 
 
 class GroupPaymentPanel(BusyPage, Retranslates, QWidget):
@@ -93,6 +108,10 @@ class GroupPaymentPanel(BusyPage, Retranslates, QWidget):
         self.keys_label = QLabel(self)
         self.keys_label.setWordWrap(True)
         self.alert = AlertLabel(self)
+        # issue 12 item 1 for each account of the group: a line that may be a mistake (paid a few
+        # hours ago, or far above its due) joins the list only with the deliberate tick
+        self.guard = LineGuard(ctx.language, ctx.service.config, self)
+        self.pending: tuple[str, int] | None = None  # the (account, amount) the guard is about
 
         inst = QGridLayout()
         pairs = (("mode", self.mode), ("number", self.number), ("date", self.inst_date), ("bank", self.bank),
@@ -107,6 +126,7 @@ class GroupPaymentPanel(BusyPage, Retranslates, QWidget):
         side = QVBoxLayout()
         side.addLayout(entry)
         side.addWidget(self.sum_label)
+        side.addWidget(self.guard)
         side.addWidget(self.keys_label)
         side.addStretch(1)
         middle = QHBoxLayout()
@@ -128,6 +148,9 @@ class GroupPaymentPanel(BusyPage, Retranslates, QWidget):
         self.line_account.returnPressed.connect(self._account_entered)
         self.line_amount.returnPressed.connect(self.add_line)
         self.total.textChanged.connect(lambda _t: self._show_sum())
+        self.line_account.textChanged.connect(lambda _t: self._drop_pending())
+        self.line_amount.textChanged.connect(lambda _t: self._amount_edited())
+        self.guard.confirmed.toggled.connect(self._confirmed_toggled)
         self.mode.installEventFilter(self)
         self.table.installEventFilter(self)
         self.retranslate()
@@ -161,6 +184,7 @@ class GroupPaymentPanel(BusyPage, Retranslates, QWidget):
                   self.line_amount):
             e.clear()
         self.mode.setCurrentIndex(0)
+        self._drop_pending()
         self._fill()
         self.number.setFocus()
 
@@ -223,6 +247,18 @@ class GroupPaymentPanel(BusyPage, Retranslates, QWidget):
                 self.alert.error(self.ctx.language.message("group.duplicate_account",
                                                            account=view.consumer.account_no))
                 return
+            acct = view.consumer.account_no
+            reasons = cautions(list(view.recent), view.amount_due_paise, amount, service.config)
+            if reasons and not (self.pending == (acct, amount) and self.guard.confirmed.isChecked()):
+                # named, and kept out of the list until the clerk ticks Alt+Y or changes the amount
+                self.pending = (acct, amount)
+                self.guard.account = acct
+                self.guard.set_consumer(list(view.recent), view.amount_due_paise)
+                self.guard.amount_changed(amount)
+                self.alert.error(self.ctx.language.message("payment.confirm_needed"))
+                self.guard.confirmed.setFocus()
+                return
+            self._drop_pending()
             self.lines.append((view, amount))
             self._fill()
             self.alert.clear_message()
@@ -233,6 +269,28 @@ class GroupPaymentPanel(BusyPage, Retranslates, QWidget):
 
         Op(self, lambda: service.lookup(digits), exclusive=False).success(found) \
             .failure(lambda _e: self._focus(self.line_account)).run()
+
+    def _drop_pending(self) -> None:
+        self.pending = None
+        self.guard.clear()
+
+    def _amount_edited(self) -> None:
+        """A new amount for the line the guard is about: judged again (a correction may take the
+        reason away; a new reason needs a new tick)."""
+        if self.pending is None:
+            return
+        try:
+            amount = parse_amount(self.line_amount.text(), max_paise=self.max_paise)
+        except CounterError:
+            return
+        self.pending = (self.pending[0], amount)
+        self.guard.amount_changed(amount)
+        if not self.guard.cautions:
+            self._drop_pending()
+
+    def _confirmed_toggled(self, on: bool) -> None:
+        if on and self.pending is not None:
+            self.add_line()  # the tick is the clerk's yes: the line joins (looked up once more)
 
     @staticmethod
     def _focus(field: QLineEdit) -> None:
