@@ -145,6 +145,12 @@ def normalise_account(text: str) -> str:
 
 
 class CollectionService:
+    # The least part payment is refused here for every caller (issue 15). Always True in the
+    # product; only the test suite, whose older tests pay small amounts on demo accounts with large
+    # dues and predate the rule in the service, turns it off (tests/conftest.py) -- nothing in the
+    # configuration can.
+    enforce_part_payment: bool = True
+
     def __init__(self, store: Store, config: Config | None = None, clock: Clock = system_clock) -> None:
         self.store = store
         self.db = store.db
@@ -153,10 +159,6 @@ class CollectionService:
         # the counter's Ed25519 key (kesco_protocol.signing), set by the sync wiring from the
         # keyring once enrolled; None before enrolment, and receipts are then unsigned
         self.signer: Signer | None = None
-        # The least part payment is refused here for every caller (issue 15). Always True in the
-        # product; only the test suite's older fixtures, written before the service held the rule,
-        # set it False (tests/conftest.py make_counter) -- nothing in the configuration can.
-        self.enforce_part_payment = True
 
     # ---------------------------------------------------------------- identity
     @property
