@@ -33,6 +33,7 @@ from counter_app.ui.context import UiContext
 from counter_app.ui.day_close_page import table_view
 from counter_app.ui.i18n import say
 from counter_app.ui.ops import BusyPage, Changes, Op, error_text
+from counter_app.ui.part_payment_box import PartPaymentBox
 from counter_app.ui.payment_form import parse_cheque_date
 from counter_app.ui.payment_guard import PaymentGuard
 from counter_app.ui.print_jobs import print_job
@@ -112,6 +113,10 @@ class GroupPaymentPanel(BusyPage, Retranslates, QWidget):
         # hours ago, or far above its due) joins the list only with the deliberate tick
         self.guard = LineGuard(ctx.language, ctx.service.config, self)
         self.pending: tuple[str, int] | None = None  # the (account, amount) the guard is about
+        # the service refuses a line below its account's least part payment (issue 15): the
+        # supervisor's name and PIN are then taken here, as on the single payment's screen, and
+        # sent with the whole payment
+        self.part = PartPaymentBox(ctx.language, self)
 
         inst = QGridLayout()
         pairs = (("mode", self.mode), ("number", self.number), ("date", self.inst_date), ("bank", self.bank),
@@ -127,6 +132,7 @@ class GroupPaymentPanel(BusyPage, Retranslates, QWidget):
         side.addLayout(entry)
         side.addWidget(self.sum_label)
         side.addWidget(self.guard)
+        side.addWidget(self.part)
         side.addWidget(self.keys_label)
         side.addStretch(1)
         middle = QHBoxLayout()
@@ -185,6 +191,7 @@ class GroupPaymentPanel(BusyPage, Retranslates, QWidget):
             e.clear()
         self.mode.setCurrentIndex(0)
         self._drop_pending()
+        self.part.clear()
         self._fill()
         self.number.setFocus()
 
@@ -303,6 +310,7 @@ class GroupPaymentPanel(BusyPage, Retranslates, QWidget):
             return
         row = rows[0].row()
         del self.lines[row]
+        self.part.clear()  # the approval was asked for the list as it was
         self._fill()
         if self.lines:
             self.table.selectRow(min(row, len(self.lines) - 1))
@@ -350,7 +358,12 @@ class GroupPaymentPanel(BusyPage, Retranslates, QWidget):
             return None
         inst = Instrument(number=number, date=when, bank=self.bank.text().strip(), ifsc=self.ifsc.text().strip().upper())
         lines = tuple(GroupLine(v.consumer.account_no, amount) for v, amount in self.lines)
-        return GroupPaymentRequest(Mode(self.mode.currentData()), inst, total, lines)
+        if self.part.blocks and self.part.short is not None:
+            self.alert.error(self.ctx.language.message("part_payment.needs_supervisor", **self.part.short.params))
+            (self.part.supervisor_pin if self.part.supervisor.text().strip() else self.part.supervisor).setFocus()
+            return None
+        return GroupPaymentRequest(Mode(self.mode.currentData()), inst, total, lines,
+                                   part_payment_approval=self.part.approval() if self.part.isVisible() else None)
 
     def confirm(self) -> None:
         if self.busy:
@@ -365,12 +378,28 @@ class GroupPaymentPanel(BusyPage, Retranslates, QWidget):
 
     def _refused(self, e: BaseException) -> None:
         key = getattr(e, "key", "")
+        if key == "part_payment.refused":
+            self._ask_supervisor(str(getattr(e, "params", {}).get("account", "")))
+            return
+        if key in ("auth.failed", "auth.locked", "auth.supervisor_required") and self.part.isVisible():
+            self.part.refused()  # the supervisor's PIN again
+            return
         field = {"instrument.ifsc_invalid": self.ifsc, "instrument.stale": self.inst_date,
                  "instrument.post_dated": self.inst_date, "group.sum_mismatch": self.total,
                  "group.no_accounts": self.line_account}.get(key)
         if field is not None:
             field.setFocus()
             field.selectAll()
+
+    def _ask_supervisor(self, account: str) -> None:
+        """The line of `account` is below its least part payment: the supervisor's box for it."""
+        for view, amount in self.lines:
+            if view.consumer.account_no == account:
+                self.part.set_consumer(view.part_payment_rule, view.amount_due_paise)
+                self.part.amount_changed(amount)
+                break
+        if self.part.isVisible():
+            self.part.supervisor.setFocus()
 
     def _committed(self, g: GroupPayment) -> None:
         self.last = g

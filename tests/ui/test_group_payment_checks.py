@@ -14,6 +14,7 @@ from PySide6.QtCore import Qt
 from counter_app.services.collection import Payment
 from counter_app.ui.main_window import MainWindow
 from kesco_protocol.money import format_inr, format_plain
+from tests.conftest import SUPERVISOR
 from tests.ui.conftest import account, open_shift, wait_printed
 from tests.ui.test_day_close import ALT
 from tests.ui.test_group_payment import add_line, type_into
@@ -96,3 +97,40 @@ def test_an_amount_far_above_an_accounts_due_in_a_group_is_named_and_kept_out(qt
     qtbot.keyClick(g.line_amount, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: len(g.lines) == 1, timeout=10_000)
     assert g.lines[0][1] == due and "equals the cheque/DD" in g.sum_label.text()
+
+
+def test_a_group_line_below_its_least_part_payment_is_refused_then_allowed_by_a_supervisor_here(
+        qtbot: Any, window: MainWindow) -> None:
+    """Issue 15 on the group panel: the service refuses (as the product's always does), the panel
+    names the account and takes the supervisor's name and PIN; a wrong PIN is asked again."""
+    w = window
+    svc = w.ctx.service
+    svc.enforce_part_payment = True  # the product's service (the suite's fixture leaves it to screens)
+    open_shift(qtbot, w)
+    (whole, whole_due), (part, part_due) = _accounts(w, 2)
+    minimum = w.ctx.service.lookup(part).part_payment_rule.required_paise(part_due)  # type: ignore[union-attr]
+    below = minimum - 1_00
+    assert 0 < below
+    g = _open_group(qtbot, w, format_plain(whole_due + below))
+    add_line(qtbot, w, whole, format_plain(whole_due))
+    add_line(qtbot, w, part, format_plain(below))
+    qtbot.keyClick(w, Qt.Key.Key_F9)
+    qtbot.waitUntil(lambda: g.part.isVisible() and not w.ctx.runner.busy, timeout=10_000)
+    assert part in g.alert.text() and format_inr(minimum) in g.alert.text()
+    assert g.part.supervisor.hasFocus() and format_inr(minimum) in g.part.text.text()
+    assert svc.shift_receipts(w.ctx.shift_id or "") == []  # nothing saved
+
+    qtbot.keyClick(w, Qt.Key.Key_F9)  # F9 again without the supervisor: still nothing
+    w.ctx.runner.wait_idle()
+    assert svc.shift_receipts(w.ctx.shift_id or "") == [] and "supervisor" in g.alert.text()
+    type_into(qtbot, g.part.supervisor, SUPERVISOR[0])
+    qtbot.keyClicks(g.part.supervisor_pin, "0000")  # wrong
+    qtbot.keyClick(w, Qt.Key.Key_F9)
+    qtbot.waitUntil(lambda: g.part.supervisor_pin.hasFocus() and not w.ctx.runner.busy, timeout=10_000)
+    assert g.part.supervisor_pin.text() == "" and svc.shift_receipts(w.ctx.shift_id or "") == []
+    qtbot.keyClicks(g.part.supervisor_pin, SUPERVISOR[1])
+    qtbot.keyClick(w, Qt.Key.Key_F9)
+    wait_printed(qtbot, w, 3)
+    assert g.last is not None
+    assert [(r.account_no, r.part_payment_allowed_by) for r in g.last.receipts] == [(whole, None),
+                                                                                   (part, SUPERVISOR[0])]
