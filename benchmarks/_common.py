@@ -45,7 +45,24 @@ def big_counter_dir(consumers: int, receipts: int, *, workdir: Path, last_day: s
         build.rename(key)
     dest = workdir / "counter"
     shutil.copytree(key, dest)
+    no_part_payment_minimum(dest / "counter.sqlite3")
     return dest
+
+
+def no_part_payment_minimum(db_file: Path) -> None:
+    """The counter holds a policy without a least part payment, as from a server that sets none:
+    the benchmarks pay small amounts on demo accounts with large dues, which the UP rule (applied
+    by the service since issue 15) would refuse. The check itself still runs on every receipt.
+    Set on each copy, so a cached counter built before this holds it too."""
+    from kesco_protocol.part_payment import Minimum, Policy
+
+    value = json.dumps({"policy": Policy(Minimum(0, 0)).to_wire(), "received_at": "2025-04-01T09:00:00+05:30"},
+                       sort_keys=True)
+    con = sqlite3.connect(db_file)
+    with con:
+        con.execute("INSERT INTO kv(key, value) VALUES ('part_payment_policy', ?) "
+                    "ON CONFLICT(key) DO UPDATE SET value=excluded.value", (value,))
+    con.close()
 
 
 def _build(data_dir: Path, consumers: int, receipts: int, last_day: str | None = None,

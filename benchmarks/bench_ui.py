@@ -228,9 +228,11 @@ def receipt_pdf(data_dir: Path, runs: int = 30) -> dict[str, float]:
     from counter_app.printing.printers import PdfPrinter, print_receipt
     from counter_app.printing.receipt_doc import ReceiptPrint
     from counter_app.services.collection import Payment
+    from counter_app.storage import part_payment
     from counter_app.ui.app import create_application
     from kesco_demo.consumers import account_no_for_index
     from kesco_demo.load import load_demo_consumers
+    from kesco_protocol.part_payment import Minimum, Policy
     from kesco_protocol.records import Mode
 
     create_application()
@@ -239,6 +241,8 @@ def receipt_pdf(data_dir: Path, runs: int = 30) -> dict[str, float]:
         c.service.initialise("K07", "Bench")
         c.service.add_user("clerk1", "Bench Clerk", "clerk", "1111")
         load_demo_consumers(c.store, 200)
+        with c.service.db.write() as conn:  # small amounts on large dues: no least part payment (issue 15)
+            part_payment.remember(conn, Policy(Minimum(0, 0)).to_wire(), "2025-04-01T09:00:00+05:30")
         s = c.service.login("clerk1", "1111")
         c.service.open_shift(s, 0)
         printer = PdfPrinter(Path(tmp) / "pdf")

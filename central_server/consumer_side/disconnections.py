@@ -20,6 +20,8 @@ from __future__ import annotations
 
 import csv
 import io
+import queue
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -168,12 +170,65 @@ def _row(line: int, rec: list[str], pos: dict[str, int], date_i: int | None, wan
 # --- the check ------------------------------------------------------------------------------------
 
 _STAGE = "disc_stage"
+MMAP_BYTES = 2 << 30
+_FETCH = 2_000  # rows per hand-over from the query's thread to the writer
+
+
+def _pragma(conn: Connection, sql: str) -> None:
+    """On the driver's connection: a pragma outside any transaction (SQLAlchemy would begin one)."""
+    raw = conn.connection.driver_connection
+    assert raw is not None
+    raw.execute(sql).close()
+
+
+def _fetched(result: Any) -> Iterator[tuple[Any, ...]]:
+    """The query's rows, fetched on a thread of their own: the database's join (which runs
+    without the GIL) and the writing of the CSV in Python overlap instead of taking turns. On a
+    loaded machine the check's wall time is mostly waiting for a core (the benchmark's
+    run-queue figure); two runnable threads wait less than one doing both in turn."""
+    hand: queue.Queue[Any] = queue.Queue(maxsize=8)
+    stop = threading.Event()
+
+    def fetch() -> None:
+        try:
+            while not stop.is_set():
+                chunk = result.fetchmany(_FETCH)
+                hand.put(chunk)
+                if not chunk:
+                    return
+        except BaseException as e:  # noqa: BLE001 - handed to the writer, which raises it
+            hand.put(e)
+
+    t = threading.Thread(target=fetch, name="disconnections-fetch", daemon=True)
+    t.start()
+    try:
+        while True:
+            chunk = hand.get()
+            if isinstance(chunk, BaseException):
+                raise chunk
+            if not chunk:
+                return
+            yield from chunk
+    finally:
+        stop.set()
+        while t.is_alive():  # let a fetcher blocked on a full queue finish before the cursor closes
+            try:
+                hand.get(timeout=0.05)
+            except queue.Empty:
+                pass
+        t.join()
 
 
 def check(engine: Engine, rows: Iterator[tuple[Any, ...]], out: IO[str]) -> Summary:
     """Stage the list, join it with the receipts, write the result CSV to `out`; the summary."""
     with engine.connect() as conn:
+        sqlite = db.is_sqlite(conn)
         try:
+            if sqlite:
+                # the join reads some 300 MB of a city's consumers and receipts in no order: mapped,
+                # SQLite reads the pages in place instead of a read() and a copy per page (a
+                # quarter of the join's CPU, measured; benchmarks/bench_consumer.py)
+                _pragma(conn, f"PRAGMA mmap_size={MMAP_BYTES}")
             _stage(conn, rows)
             with conn.begin():
                 summary = _write(conn, out)
@@ -182,6 +237,8 @@ def check(engine: Engine, rows: Iterator[tuple[Any, ...]], out: IO[str]) -> Summ
                 conn.rollback()
             with conn.begin():
                 conn.exec_driver_sql(f"DROP TABLE IF EXISTS {_STAGE}")
+            if sqlite:
+                _pragma(conn, "PRAGMA mmap_size=0")  # the pooled connection goes back as it was
     return summary
 
 
@@ -245,7 +302,7 @@ def _write(conn: Connection, out: IO[str]) -> Summary:
     result = conn.execute(text(_query(db.is_sqlite(conn))).execution_options(stream_results=True))
     counts = {PAID: 0, PARTLY: 0, NOT_PAID: 0}
     write = w.writerow
-    for line, acct, bill, due, paid, parked, rnos, closing, parked_nos, no_acct, no_bill in result:
+    for line, acct, bill, due, paid, parked, rnos, closing, parked_nos, no_acct, no_bill in _fetched(result):
         covers = paid >= due
         verdict = PAID if covers else PARTLY if paid > 0 else NOT_PAID
         counts[verdict] += 1

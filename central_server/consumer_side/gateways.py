@@ -15,6 +15,7 @@ from typing import Any, Protocol
 
 import httpx
 
+from central_server.consumer_side import sms_text
 from kesco_protocol.money import format_inr
 
 EVENT_WORDS = {"void": "CANCELLED (voided at the counter)", "dishonour": "CANCELLED (cheque/DD dishonoured)",
@@ -48,6 +49,14 @@ def message_text(item: dict[str, Any]) -> str:
     return (f"KESCO: receipt {item['receipt_no']} of {amount} for account {item['account_no']} was "
             f"{EVENT_WORDS.get(item['event'], 'CANCELLED')} on {_date(item['value_date'])}. If you paid, "
             "contact KESCO with your receipt.")
+
+
+def localised(item: dict[str, Any], cfg: Any, available: tuple[str, ...] = sms_text.LANGUAGES) -> dict[str, Any]:
+    """The message in the language chosen for this consumer (sms_text.choose), with its SMS length."""
+    lang = sms_text.choose(item, cfg.language, cfg.max_parts, available, item.get("language"))
+    words = sms_text.text(item, lang)
+    length = sms_text.measure(words)
+    return {"language": lang, "message": words, "encoding": length.encoding, "parts": length.parts}
 
 
 def _classify(resp: httpx.Response) -> Outcome:
@@ -86,35 +95,45 @@ class _Http:
 
 
 class WebhookGateway(_Http):
-    """POST of one JSON object per notification to the configured URL."""
+    """POST of one JSON object per notification to the configured URL: `text` in English as
+    always, and `message` in the consumer's language (with `language`, `encoding`, `parts`)."""
+
+    def __init__(self, url: str, key: str, timeout_s: float, cfg: Any = None) -> None:
+        super().__init__(url, key, timeout_s)
+        self.cfg = cfg
 
     def send(self, item: dict[str, Any]) -> Outcome:
         return self._post(item, {
             "idempotency_key": item["idempotency_key"], "event": item["event"], "mobile": item["mobile"],
             "account_no": item["account_no"], "receipt_no": item["receipt_no"], "receipt_id": item["receipt_id"],
             "amount_paise": int(item["amount_paise"]), "value_date": item["value_date"],
-            "counter_code": item["counter_code"], "text": message_text(item)})
+            "counter_code": item["counter_code"], "text": message_text(item),
+            **(localised(item, self.cfg) if self.cfg is not None else {})})
 
 
 class SmsGateway(_Http):
-    """An Indian SMS provider's HTTP API: the DLT template id, the sender id, the number with 91,
-    and the template's variables in order (amount, account, date, receipt)."""
+    """An Indian SMS provider's HTTP API: the DLT template id of the language chosen for the
+    consumer (only registered templates are delivered), the sender id, the number with 91, the
+    template's variables in order (amount, account, date, receipt[, reason]) in that language, the
+    whole text, and whether it is Unicode (UCS-2) with its parts (sms_text.measure)."""
 
-    def __init__(self, url: str, key: str, timeout_s: float, template_id: str, sender: str | None,
-                 cancel_template_id: str | None = None) -> None:
+    def __init__(self, url: str, key: str, timeout_s: float, cfg: Any) -> None:
         super().__init__(url, key, timeout_s)
-        self.template_id, self.cancel_template_id, self.sender = template_id, cancel_template_id, sender
+        self.cfg, self.sender = cfg, cfg.sender
+        self.templates: dict[str, tuple[str, str]] = cfg.templates()
 
     def send(self, item: dict[str, Any]) -> Outcome:
         receipt = item["event"] == "receipt"
+        words = localised(item, self.cfg, tuple(self.templates))
+        confirm, cancel = self.templates[words["language"]]
         return self._post(item, {
-            "template_id": self.template_id if receipt else (self.cancel_template_id or self.template_id),
+            "template_id": confirm if receipt else cancel,
             "sender": self.sender, "to": "91" + item["mobile"], "reference": item["idempotency_key"],
-            "variables": [format_inr(int(item["amount_paise"])), item["account_no"], _date(item["value_date"]),
-                          item["receipt_no"], *(() if receipt else (EVENT_WORDS.get(item["event"], "CANCELLED"),))]})
+            "variables": sms_text.variables(item, words["language"]), "language": words["language"],
+            "text": words["message"], "unicode": words["encoding"] == "ucs2", "parts": words["parts"]})
 
 
 def from_config(cfg: Any) -> Gateway:
     if cfg.kind == "sms":
-        return SmsGateway(cfg.url, cfg.key, cfg.timeout_s, cfg.template_id, cfg.sender, cfg.cancel_template_id)
-    return WebhookGateway(cfg.url, cfg.key, cfg.timeout_s)
+        return SmsGateway(cfg.url, cfg.key, cfg.timeout_s, cfg)
+    return WebhookGateway(cfg.url, cfg.key, cfg.timeout_s, cfg)

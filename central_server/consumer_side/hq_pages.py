@@ -1,5 +1,6 @@
 """Headquarters page of the consumer side (/hq/consumers): the disconnection check as an upload
-(a form with the session's anti-forgery token, the body capped by central_server.limits), the
+(a form with the session's anti-forgery token, the body capped by central_server.limits; the
+list's columns named by an optional mapping file, the same TOML as the CLI's --mapping), the
 checks on record with their result files, and the notifications that could not be delivered
 (dead letters) with a retry."""
 
@@ -19,12 +20,14 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import Connection, insert, select
 
 from central_server import db
+from central_server.billing.mapping import MappingError
 from central_server.consumer_side import disconnections as disc
 from central_server.consumer_side.models import disconnection_checks
 from central_server.hq import auth as hq_auth
 from central_server.hq import web as hq_web
 from central_server.hq.web import current_user, render
 
+MAPPING_MAX_BYTES = 64 * 1024  # a mapping is a few lines of TOML
 PREFIX = "/hq/consumers"
 UPLOAD_PATH = f"{PREFIX}/disconnections"  # the one HQ path whose body may be a whole list
 router = APIRouter(prefix=PREFIX, include_in_schema=False)
@@ -71,10 +74,17 @@ def _refused(request: Request, user: hq_auth.HqUser, csrf: str) -> Response | No
 
 @router.post("/disconnections")
 async def upload_list(request: Request, user: User, file: UploadFile,
-                      csrf: Annotated[str, Form(max_length=100)] = "") -> Response:
+                      csrf: Annotated[str, Form(max_length=100)] = "",
+                      mapping: UploadFile | None = None) -> Response:
     refused = _refused(request, user, csrf)
     if refused is not None:
         return refused
+    mapping_text: bytes | None = None
+    if mapping is not None and mapping.filename:
+        mapping_text = await mapping.read(MAPPING_MAX_BYTES + 1)
+        if len(mapping_text) > MAPPING_MAX_BYTES:
+            return page(request, user, error=f"The mapping is larger than {MAPPING_MAX_BYTES} bytes; nothing was "
+                        "checked.", status_code=413)
     data = await file.read(disc.UPLOAD_MAX_BYTES + 1)
     if len(data) > disc.UPLOAD_MAX_BYTES:
         return page(request, user, error=f"The list is larger than {disc.UPLOAD_MAX_BYTES} bytes; nothing was "
@@ -82,7 +92,15 @@ async def upload_list(request: Request, user: User, file: UploadFile,
     engine = hq_web.engine_of(request)
     try:
         with tempfile.TemporaryDirectory(prefix="kesco-disc-") as tmp:
-            summary, result = disc.check_bytes(engine, data, disc.ListFormat(), Path(tmp))
+            fmt = disc.ListFormat()
+            if mapping_text is not None:
+                # read as the CLI reads --mapping: the same loader, the same errors
+                (Path(tmp) / "mapping.toml").write_bytes(mapping_text)
+                fmt = disc.ListFormat.from_mapping_file(Path(tmp) / "mapping.toml")
+            summary, result = disc.check_bytes(engine, data, fmt, Path(tmp))
+    except MappingError as e:
+        return page(request, user, error=f"The mapping was refused, nothing checked: "
+                    f"{str(e).replace(str(Path(tempfile.gettempdir())), '…')}", status_code=422)
     except disc.ListRefused as e:
         return page(request, user, error=f"The list was refused, nothing checked: {e}", status_code=422)
     name = (file.filename or "list.csv")[-200:]
@@ -91,7 +109,9 @@ async def upload_list(request: Request, user: User, file: UploadFile,
             checked_by=user.name, checked_at=datetime.now(UTC), file_name=name,
             file_sha256=hashlib.sha256(data).hexdigest(), summary=json.dumps(summary.to_dict()),
             result_gz=gzip.compress(result.encode("utf-8"), 6)).returning(disconnection_checks.c.id)).scalar_one())
-    log.info("disconnection check", extra={"user": user.name, "check": check_id, **summary.to_dict()})
+    log.info("disconnection check", extra={"user": user.name, "check": check_id, **summary.to_dict(),
+                                           "mapping": (mapping.filename if mapping_text is not None and mapping
+                                                       else None)})
     return hq_web.with_headers(RedirectResponse(f"{PREFIX}?check={check_id}#check-{check_id}", status_code=303))
 
 

@@ -265,13 +265,17 @@ def run_headless_demo(data_dir: str | None, consumers: int) -> int:
         if svc.current_shift(clerk) is None:
             svc.open_shift(clerk, 2000_00)
         today = svc.clock().date()
+        def due(i: int, otherwise: int) -> int:
+            # the whole due: a smaller amount may be below the least part payment (refused without
+            # a supervisor)
+            return svc.lookup(account_no_for_index(i)).amount_due_paise or otherwise
+
         payments = [
-            Payment(account_no_for_index(0), svc.lookup(account_no_for_index(0)).consumer.amount_due_paise or 500_00,
-                    Mode.CASH, tendered_paise=None),
-            Payment(account_no_for_index(1), 1234_50, Mode.CHEQUE,
+            Payment(account_no_for_index(0), due(0, 500_00), Mode.CASH, tendered_paise=None),
+            Payment(account_no_for_index(1), due(1, 1234_50), Mode.CHEQUE,
                     Instrument(number="123456", date=(today - timedelta(days=3)).isoformat(),
                                bank="State Bank of India", ifsc="SBIN0001234")),
-            Payment(account_no_for_index(2), 750_00, Mode.UPI, Instrument(reference="UPI4231987654")),
+            Payment(account_no_for_index(2), due(2, 750_00), Mode.UPI, Instrument(reference="UPI4231987654")),
         ]
         issued = [svc.issue_receipt(clerk, p) for p in payments]
         for r in issued:

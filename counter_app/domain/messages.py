@@ -131,6 +131,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "&Yes, take this payment (Alt+Y)",
         "हाँ, यह भुगतान लें (&Y / Alt+Y)",
     ),
+    "group.line_check": ("Account {account}:", "खाता {account}:"),
     "payment.confirm_needed": (
         "Tick \"Yes, take this payment\" (Alt+Y) first, or change the amount.",
         "पहले \"हाँ, यह भुगतान लें\" (Alt+Y) चुनें, या राशि बदलें।",
@@ -595,6 +596,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "part_payment.needs_supervisor": (
         "{amount} is below the least part payment of {minimum}: nothing was saved. Take at least {minimum}, or a supervisor types their user name and PIN here to allow it.",
         "{amount} न्यूनतम आंशिक भुगतान {minimum} से कम है: कुछ भी सहेजा नहीं गया। कम से कम {minimum} लें, या स्वीकृति के लिए सुपरवाइज़र यहाँ अपना उपयोगकर्ता नाम और पिन डालें।",
+    ),
+    "part_payment.refused": (
+        "Account {account}: {amount} is below the least part payment of {minimum} ({due} due; {share}% of it or {floor}, whichever is larger). Nothing was saved. Take at least {minimum}, or a supervisor allows this amount with their user name and PIN.",
+        "खाता {account}: {amount} न्यूनतम आंशिक भुगतान {minimum} से कम है ({due} देय; उसका {share}% या {floor}, जो भी अधिक हो)। कुछ भी सहेजा नहीं गया। कम से कम {minimum} लें, या सुपरवाइज़र अपने उपयोगकर्ता नाम और पिन से यह राशि स्वीकृत करें।",
     ),
     "part_payment.supervisor": ("Supervisor allowing it", "स्वीकृति देने वाले सुपरवाइज़र"),
     "part_payment.pin": ("Supervisor's PIN", "सुपरवाइज़र का पिन"),

@@ -42,6 +42,9 @@ class GroupPaymentRequest:
     instrument: Instrument
     total_paise: int
     lines: tuple[GroupLine, ...]
+    # (supervisor, PIN) allowing the accounts of the payment that are below their least part
+    # payment (issue 15); recorded only on those receipts, and audited with each
+    part_payment_approval: tuple[str, str] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,12 +106,16 @@ def _issue_group(service: CollectionService, session: Session, req: GroupPayment
     assert checked is not None  # a cheque or DD always has its details
     instrument = replace(checked, group_id=new_id())
     issued: list[Receipt] = []
+    # checked before the write, as for one receipt (a wrong PIN is that supervisor's refused login)
+    approver = None if req.part_payment_approval is None else \
+        service.authorise_supervisor(*req.part_payment_approval)
     with service.db.write() as conn:
         for account, line in zip(accounts, req.lines, strict=True):
             # an account not in the local data has no name to print: the whole payment is refused
             # (consumer.not_found names it) and the transaction leaves nothing behind
             payment = Payment(account, line.amount_paise, mode, instrument)
-            issued.append(service._write_receipt(conn, session, payment, account, mode, instrument, 0, None, now))
+            issued.append(service._write_receipt(conn, session, payment, account, mode, instrument, 0, None, now,
+                                                 approver=approver))
         receipts_repo.audit(conn, iso(now), session.username, "group_payment", instrument.group_id,
                             {"total_paise": req.total_paise, "receipts": [r.receipt_no for r in issued],
                              "number": instrument.number})

@@ -4,6 +4,7 @@ protocol (kesco_protocol.part_payment.UP_DEFAULT), and the doctor says so."""
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 from dataclasses import dataclass
@@ -27,8 +28,11 @@ class StoredPolicy:
     received_at: str | None = None
 
 
+@functools.lru_cache(maxsize=8)
 def parse(text: str | None) -> StoredPolicy:
-    """The stored text as a policy; the built-in one when there is none (or it is unreadable)."""
+    """The stored text as a policy; the built-in one when there is none (or it is unreadable).
+    Cached by the text: the service reads the policy for every receipt (issue 15) and the parse
+    (JSON and the policy id's SHA-256) was most of that read's cost; a new policy is a new text."""
     if text:
         try:
             d = json.loads(text)

@@ -26,13 +26,16 @@ from counter_app.domain.receipt import Instrument
 from counter_app.printing.covering_slip import CoveringSlip, print_covering_slip
 from counter_app.printing.printers import PrintError
 from counter_app.services.collection import ConsumerView, Session
+from counter_app.services.dues import cautions
 from counter_app.services.group_payment import GroupLine, GroupPayment, GroupPaymentRequest, issue_group
 from counter_app.ui.close_models import TextTableModel
 from counter_app.ui.context import UiContext
 from counter_app.ui.day_close_page import table_view
 from counter_app.ui.i18n import say
 from counter_app.ui.ops import BusyPage, Changes, Op, error_text
+from counter_app.ui.part_payment_box import PartPaymentBox
 from counter_app.ui.payment_form import parse_cheque_date
+from counter_app.ui.payment_guard import PaymentGuard
 from counter_app.ui.print_jobs import print_job
 from counter_app.ui.widgets import AlertLabel, Retranslates, add_row, line_edit, set_label
 from kesco_protocol import vocabulary
@@ -58,6 +61,19 @@ def print_group_job(ctx: UiContext, session: Session, receipts: tuple[Receipt, .
         ctx.printed.append(out)
         outs.append(out)
     return outs
+
+
+class LineGuard(PaymentGuard):
+    """The single payment's second look (ui/payment_guard.py) for one line of the group: the same
+    reasons and the same Alt+Y tick, headed by the account it is about (a list has several)."""
+
+    account = ""
+
+    def _render(self) -> None:
+        super()._render()
+        if self.cautions:
+            self.text.setText(self.language.message("group.line_check", account=self.account) + "\n"
+                              + self.text.text())
 
 
 class GroupPaymentPanel(BusyPage, Retranslates, QWidget):
@@ -93,6 +109,14 @@ class GroupPaymentPanel(BusyPage, Retranslates, QWidget):
         self.keys_label = QLabel(self)
         self.keys_label.setWordWrap(True)
         self.alert = AlertLabel(self)
+        # issue 12 item 1 for each account of the group: a line that may be a mistake (paid a few
+        # hours ago, or far above its due) joins the list only with the deliberate tick
+        self.guard = LineGuard(ctx.language, ctx.service.config, self)
+        self.pending: tuple[str, int] | None = None  # the (account, amount) the guard is about
+        # the service refuses a line below its account's least part payment (issue 15): the
+        # supervisor's name and PIN are then taken here, as on the single payment's screen, and
+        # sent with the whole payment
+        self.part = PartPaymentBox(ctx.language, self)
 
         inst = QGridLayout()
         pairs = (("mode", self.mode), ("number", self.number), ("date", self.inst_date), ("bank", self.bank),
@@ -107,6 +131,8 @@ class GroupPaymentPanel(BusyPage, Retranslates, QWidget):
         side = QVBoxLayout()
         side.addLayout(entry)
         side.addWidget(self.sum_label)
+        side.addWidget(self.guard)
+        side.addWidget(self.part)
         side.addWidget(self.keys_label)
         side.addStretch(1)
         middle = QHBoxLayout()
@@ -128,6 +154,9 @@ class GroupPaymentPanel(BusyPage, Retranslates, QWidget):
         self.line_account.returnPressed.connect(self._account_entered)
         self.line_amount.returnPressed.connect(self.add_line)
         self.total.textChanged.connect(lambda _t: self._show_sum())
+        self.line_account.textChanged.connect(lambda _t: self._drop_pending())
+        self.line_amount.textChanged.connect(lambda _t: self._amount_edited())
+        self.guard.confirmed.toggled.connect(self._confirmed_toggled)
         self.mode.installEventFilter(self)
         self.table.installEventFilter(self)
         self.retranslate()
@@ -161,6 +190,8 @@ class GroupPaymentPanel(BusyPage, Retranslates, QWidget):
                   self.line_amount):
             e.clear()
         self.mode.setCurrentIndex(0)
+        self._drop_pending()
+        self.part.clear()
         self._fill()
         self.number.setFocus()
 
@@ -223,6 +254,18 @@ class GroupPaymentPanel(BusyPage, Retranslates, QWidget):
                 self.alert.error(self.ctx.language.message("group.duplicate_account",
                                                            account=view.consumer.account_no))
                 return
+            acct = view.consumer.account_no
+            reasons = cautions(list(view.recent), view.amount_due_paise, amount, service.config)
+            if reasons and not (self.pending == (acct, amount) and self.guard.confirmed.isChecked()):
+                # named, and kept out of the list until the clerk ticks Alt+Y or changes the amount
+                self.pending = (acct, amount)
+                self.guard.account = acct
+                self.guard.set_consumer(list(view.recent), view.amount_due_paise)
+                self.guard.amount_changed(amount)
+                self.alert.error(self.ctx.language.message("payment.confirm_needed"))
+                self.guard.confirmed.setFocus()
+                return
+            self._drop_pending()
             self.lines.append((view, amount))
             self._fill()
             self.alert.clear_message()
@@ -233,6 +276,28 @@ class GroupPaymentPanel(BusyPage, Retranslates, QWidget):
 
         Op(self, lambda: service.lookup(digits), exclusive=False).success(found) \
             .failure(lambda _e: self._focus(self.line_account)).run()
+
+    def _drop_pending(self) -> None:
+        self.pending = None
+        self.guard.clear()
+
+    def _amount_edited(self) -> None:
+        """A new amount for the line the guard is about: judged again (a correction may take the
+        reason away; a new reason needs a new tick)."""
+        if self.pending is None:
+            return
+        try:
+            amount = parse_amount(self.line_amount.text(), max_paise=self.max_paise)
+        except CounterError:
+            return
+        self.pending = (self.pending[0], amount)
+        self.guard.amount_changed(amount)
+        if not self.guard.cautions:
+            self._drop_pending()
+
+    def _confirmed_toggled(self, on: bool) -> None:
+        if on and self.pending is not None:
+            self.add_line()  # the tick is the clerk's yes: the line joins (looked up once more)
 
     @staticmethod
     def _focus(field: QLineEdit) -> None:
@@ -245,6 +310,7 @@ class GroupPaymentPanel(BusyPage, Retranslates, QWidget):
             return
         row = rows[0].row()
         del self.lines[row]
+        self.part.clear()  # the approval was asked for the list as it was
         self._fill()
         if self.lines:
             self.table.selectRow(min(row, len(self.lines) - 1))
@@ -292,7 +358,12 @@ class GroupPaymentPanel(BusyPage, Retranslates, QWidget):
             return None
         inst = Instrument(number=number, date=when, bank=self.bank.text().strip(), ifsc=self.ifsc.text().strip().upper())
         lines = tuple(GroupLine(v.consumer.account_no, amount) for v, amount in self.lines)
-        return GroupPaymentRequest(Mode(self.mode.currentData()), inst, total, lines)
+        if self.part.blocks and self.part.short is not None:
+            self.alert.error(self.ctx.language.message("part_payment.needs_supervisor", **self.part.short.params))
+            (self.part.supervisor_pin if self.part.supervisor.text().strip() else self.part.supervisor).setFocus()
+            return None
+        return GroupPaymentRequest(Mode(self.mode.currentData()), inst, total, lines,
+                                   part_payment_approval=self.part.approval() if self.part.isVisible() else None)
 
     def confirm(self) -> None:
         if self.busy:
@@ -307,12 +378,28 @@ class GroupPaymentPanel(BusyPage, Retranslates, QWidget):
 
     def _refused(self, e: BaseException) -> None:
         key = getattr(e, "key", "")
+        if key == "part_payment.refused":
+            self._ask_supervisor(str(getattr(e, "params", {}).get("account", "")))
+            return
+        if key in ("auth.failed", "auth.locked", "auth.supervisor_required") and self.part.isVisible():
+            self.part.refused()  # the supervisor's PIN again
+            return
         field = {"instrument.ifsc_invalid": self.ifsc, "instrument.stale": self.inst_date,
                  "instrument.post_dated": self.inst_date, "group.sum_mismatch": self.total,
                  "group.no_accounts": self.line_account}.get(key)
         if field is not None:
             field.setFocus()
             field.selectAll()
+
+    def _ask_supervisor(self, account: str) -> None:
+        """The line of `account` is below its least part payment: the supervisor's box for it."""
+        for view, amount in self.lines:
+            if view.consumer.account_no == account:
+                self.part.set_consumer(view.part_payment_rule, view.amount_due_paise)
+                self.part.amount_changed(amount)
+                break
+        if self.part.isVisible():
+            self.part.supervisor.setFocus()
 
     def _committed(self, g: GroupPayment) -> None:
         self.last = g

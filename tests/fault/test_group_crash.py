@@ -22,6 +22,7 @@ from counter_app.services.collection import Payment
 from kesco_demo.consumers import account_no_for_index
 from kesco_protocol.records import Mode
 from tests.conftest import CLERK, make_counter
+from tests.support.part_payment import without_minimum
 
 ROOT = Path(__file__).resolve().parents[2]
 ACCOUNTS = 50
@@ -65,7 +66,7 @@ def half_payments(data_dir: Path) -> tuple[dict[str, int], int, bool]:
 
 def test_sigkill_while_issuing_one_cheque_for_many_accounts_never_leaves_half_a_payment(tmp_path: Path) -> None:
     data_dir = tmp_path / "counter"
-    make_counter(data_dir, consumers=ACCOUNTS + 10).close()
+    without_minimum(make_counter(data_dir, consumers=ACCOUNTS + 10)).close()
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     rng = random.Random(16)
     groups = 0

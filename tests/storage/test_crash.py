@@ -17,6 +17,7 @@ from counter_app.app import open_application
 from counter_app.domain.chain import verify_chain
 from counter_app.storage import receipts as receipts_repo
 from tests.conftest import make_counter
+from tests.support.part_payment import without_minimum
 
 KILLS = int(os.environ.get("CRASH_KILLS", "100"))
 CHILD = Path(__file__).with_name("crash_child.py")
@@ -86,7 +87,7 @@ def _check_after_kill(data_dir: Path, all_reported: dict[str, int]) -> None:
 
 def test_sigkill_never_loses_or_damages_a_committed_receipt(tmp_path):
     data_dir = tmp_path / "counter"
-    make_counter(data_dir, consumers=200).close()
+    without_minimum(make_counter(data_dir, consumers=200)).close()
     rng = random.Random(int(os.environ.get("CRASH_SEED", "20261129")))
     all_reported: dict[str, int] = {}
     kills_mid_stream = 0
@@ -103,7 +104,7 @@ def test_sigkill_never_loses_or_damages_a_committed_receipt(tmp_path):
 def test_negative_control_a_counter_that_reports_before_commit_is_caught(tmp_path):
     """The same check must fail for a child that says 'committed' before the commit."""
     data_dir = tmp_path / "counter"
-    make_counter(data_dir, consumers=200).close()
+    without_minimum(make_counter(data_dir, consumers=200)).close()
     rng = random.Random(7)
     all_reported: dict[str, int] = {}
     for _ in range(15):

@@ -16,3 +16,11 @@ def give_counter_policy(service: Any, policy: Policy, at: str = "2026-12-01T10:0
     """Store `policy` in the counter's settings as the sync does when the server's status has it."""
     with service.db.write() as conn:
         policy_store.remember(conn, policy.to_wire(), at)
+
+
+def without_minimum(counter: Any) -> Any:
+    """The counter holds NO_MINIMUM, as from a server that sets none: for a counter that a child
+    process opens (a crash or kill test's worker), whose service holds the rule as the product's
+    does, and which pays small amounts on demo accounts with large dues. Returns the counter."""
+    give_counter_policy(counter.service, NO_MINIMUM)
+    return counter
