@@ -4,8 +4,13 @@ prints ONE JSON object.
 - Soak: `--counters` (default 440, ten times KESCO's 44) simulated counters at once, each pushing
   its backlog (`--per-counter` chained receipts, 500 a request) and polling the consumer changes
   feed every `--poll-s`, for at most `--duration` seconds: `ingest_receipts_per_s` (receipts
-  accepted / time until the last backlog was in), `p99_push_ms` (of 500-record pushes), `errors`
-  (non-200 answers, exceptions, records not accepted), `server_rss_mb` (peak, all processes).
+  accepted / time until the last backlog was in, `drain_s`), `p99_push_ms` (of one admitted
+  500-record push, request to answer), `p99_delivery_ms` (a batch's first try to its stored answer,
+  busy answers and their Retry-After waits included), the busy answers (`shed_busy_answers`),
+  `errors` (non-200 answers, exceptions, records not accepted), `server_rss_mb` (peak, all
+  processes), and the load average before and after (the machine is shared).
+- Admission control (central_server/push_gate.py) as the server's defaults, or `--slots` pushes
+  per worker (0: off) and `--wait-s`.
 - Month-end reopening: 67 counters x 4 days of backlog each (KESCO: 5.5 lakh counter visits a
   month = about 274 a counter a day), all arriving at once: `reopen_67x4days_s` to drain.
 
@@ -20,6 +25,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import sys
 import threading
 import time
@@ -86,6 +92,7 @@ async def soak(api: str, tokens: dict[str, str], bodies: dict[str, list[bytes]],
     push_ms: list[float] = []
     delivery_ms: list[float] = []
     shed = [0, 0]
+    retry_after_s: list[float] = []
     errors = 0
     kinds: dict[str, int] = {}
 
@@ -120,7 +127,8 @@ async def soak(api: str, tokens: dict[str, str], bodies: dict[str, list[bytes]],
                         # busy (the push gate, with Retry-After) or uvicorn's concurrency limit (no
                         # Retry-After): the counter keeps its records and tries again later
                         shed[0 if "busy" in r.text else 1] += 1
-                        await asyncio.sleep(float(r.headers.get("retry-after", "1")))
+                        retry_after_s.append(float(r.headers.get("retry-after", "1")))
+                        await asyncio.sleep(retry_after_s[-1])
                         continue
                     push_ms.append((time.perf_counter() - t) * 1000)
                     delivery_ms.append((time.perf_counter() - first_try) * 1000)
@@ -156,6 +164,7 @@ async def soak(api: str, tokens: dict[str, str], bodies: dict[str, list[bytes]],
     return {"accepted": accepted, "errors": errors, "error_kinds": kinds, "drain_s": drain_s, "polls": polls,
             "p99_push_ms": pct(push_ms, 99), "p50_push_ms": pct(push_ms, 50), "pushes": len(push_ms),
             "p99_delivery_ms": pct(delivery_ms, 99), "shed": shed[0],
+            "retry_after_p50_s": pct(retry_after_s, 50), "retry_after_max_s": max(retry_after_s, default=0.0),
             "shed_limit": shed[1]}
 
 
@@ -171,10 +180,10 @@ async def reopen(api: str, tokens: dict[str, str], bodies: dict[str, list[bytes]
                 while True:
                     t = time.perf_counter()
                     r = await http.post(f"{api}/counters/{code}/records", content=body, headers=headers)
-                    push_ms.append((time.perf_counter() - t) * 1000)
                     if r.status_code == 503 and "clos" not in r.text.lower():
                         await asyncio.sleep(float(r.headers.get("retry-after", "1")))
                         continue
+                    push_ms.append((time.perf_counter() - t) * 1000)  # admitted pushes only, as in the soak
                     break
                 if r.status_code != 200:
                     errors += 1
@@ -199,7 +208,15 @@ def main() -> int:
     p.add_argument("--workers", type=int, default=2)
     p.add_argument("--reopen-counters", type=int, default=67)
     p.add_argument("--reopen-days", type=int, default=4)
+    p.add_argument("--slots", type=int, default=None, help="admitted pushes per worker (default: the server's)")
+    p.add_argument("--wait-s", type=float, default=None, help="wait for a slot before busy (default: the server's)")
     args = p.parse_args()
+    gate_env = {k: str(v) for k, v in (("CENTRAL_MAX_CONCURRENT_PUSHES", args.slots),
+                                       ("CENTRAL_PUSH_WAIT_S", args.wait_s)) if v is not None}
+    defaults = Settings(database_url="sqlite://")
+    gate = {"slots_per_worker": args.slots if args.slots is not None else defaults.max_concurrent_pushes,
+            "wait_s": args.wait_s if args.wait_s is not None else defaults.push_wait_s,
+            "retry_cap_s": defaults.push_retry_cap_s}
 
     with PostgresServer(fast=False, settings={"shared_buffers": "256MB", "max_connections": "200"}) as pg:
         url = pg.create_database("scale")
@@ -222,15 +239,17 @@ def main() -> int:
         _log(f"{args.consumers} consumers; {len(soak_codes)} x {args.per_counter} soak receipts, "
              f"{len(reopen_codes)} x {per_reopen} reopening receipts prepared")
 
-        with LiveServer(url, subprocess=True, workers=args.workers) as srv:
+        with LiveServer(url, subprocess=True, workers=args.workers, env=gate_env) as srv:
             with httpx.Client(timeout=60) as http:
                 tokens = {}
                 for c in [*soak_codes, *reopen_codes]:
                     tokens[c] = enroll(srv.api, c, enrollment[c], client=http)
             rss = RssSampler(srv._proc.pid)
             rss.start()
+            load_before = os.getloadavg()
             s = asyncio.run(soak(srv.api, {c: tokens[c] for c in soak_codes}, soak_bodies, since=since,
                                  duration=args.duration, poll_s=args.poll_s))
+            load_after_soak = os.getloadavg()
             _log(f"soak: {s['accepted']} accepted in {s['drain_s']:.1f} s, p99 {s['p99_push_ms']:.0f} ms, "
                  f"{s['errors']} errors, {s['polls']} polls")
             reopen_s, reopen_ok, reopen_err, reopen_p99 = asyncio.run(reopen(srv.api, {c: tokens[c] for c in reopen_codes},
@@ -250,7 +269,9 @@ def main() -> int:
         "p50_push_ms": round(s["p50_push_ms"], 1),
         # from a batch's first try to its accepted answer, busy answers and waits included
         "p99_delivery_ms": round(s["p99_delivery_ms"], 1),
+        "drain_s": round(s["drain_s"], 2),
         "shed_busy_answers": s["shed"],
+        "retry_after_p50_max_s": [s["retry_after_p50_s"], s["retry_after_max_s"]],
         "shed_concurrency_limit_answers": s["shed_limit"],
         "errors": int(s["errors"] + reopen_err + (want - stored)),
         "error_kinds": s["error_kinds"],
@@ -258,6 +279,9 @@ def main() -> int:
         "reopen_67x4days_s": round(reopen_s, 2),
         "reopen_receipts": reopen_ok,
         "reopen_p99_push_ms": round(reopen_p99, 1),
+        "admission": gate,
+        "loadavg_before": [round(x, 2) for x in load_before],
+        "loadavg_after_soak": [round(x, 2) for x in load_after_soak],
         "soak_counters": len(soak_codes),
         "soak_receipts": s["accepted"],
         "soak_pushes": s["pushes"],

@@ -54,7 +54,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.engine = engine
-    app.state.push_gate = PushGate(settings.max_concurrent_pushes, settings.push_wait_s)
+    app.state.push_gate = PushGate(settings.max_concurrent_pushes, settings.push_wait_s,
+                                    settings.push_retry_cap_s)
     for module in (health, enroll, records, consumers, export):
         app.include_router(module.router, prefix=API_PREFIX)
     app.include_router(billing_feed.router, prefix=API_PREFIX)

@@ -517,6 +517,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "The central server refused this counter's key ({detail}). Sending has stopped; all receipts are kept. Call IT to enrol the counter again.",
         "केंद्रीय सर्वर ने इस काउंटर की कुंजी अस्वीकार की ({detail})। भेजना रुका है; सभी रसीदें सुरक्षित हैं। काउंटर को फिर से नामांकित करने के लिए आईटी को बुलाएँ।",
     ),
+    "sync.busy": (
+        "The central server is busy with other counters. Receipts are kept and sent in a moment.",
+        "केंद्रीय सर्वर अन्य काउंटरों में व्यस्त है। रसीदें सुरक्षित हैं और थोड़ी देर में भेजी जाएँगी।",
+    ),
     "sync.server_error": (
         "The central server has a problem ({detail}). Receipts are kept and sent again later.",
         "केंद्रीय सर्वर में समस्या है ({detail})। रसीदें सुरक्षित हैं और बाद में फिर भेजी जाएँगी।",

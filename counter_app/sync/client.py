@@ -21,6 +21,7 @@ from counter_app.sync.address import check_server_url
 from counter_app.sync.errors import (
     AuthFailure,
     BatchTooLarge,
+    Busy,
     ClientBug,
     Closing,
     EnrollRefused,
@@ -31,6 +32,7 @@ from counter_app.sync.errors import (
     TlsFailure,
     WrongInstallation,
 )
+from kesco_protocol.busy import is_busy
 from kesco_protocol.installation import HEADER as INSTALLATION_HEADER
 from kesco_protocol.installation import MISMATCH
 
@@ -146,6 +148,9 @@ class ServerClient:
             raise Offline(detail=detail, http_status=code)
         if code == 503 and "clos" in detail.lower():
             raise Closing(detail=detail, http_status=code, retry_after=retry)
+        if code == 503 and is_busy(detail):
+            # the server's admission gate: come back after Retry-After (1 s if it gave none)
+            raise Busy(detail=detail, http_status=code, retry_after=1.0 if retry is None else retry)
         if code >= 500 or code == 429:
             raise ServerFailure(detail=detail, http_status=code, retry_after=retry)
         raise ClientBug(detail=detail, http_status=code)

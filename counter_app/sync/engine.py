@@ -36,6 +36,7 @@ from counter_app.sync.backoff import Backoff
 from counter_app.sync.client import ServerClient
 from counter_app.sync.errors import (
     AuthFailure,
+    Busy,
     Closing,
     KeyringUnavailable,
     NotEnrolled,
@@ -87,6 +88,7 @@ class SyncEngine:
         self._status_at: float | None = None
         self._pull_at: float | None = None
         self._auth_blocked = False
+        self._busy = False  # the last cycle was told busy: come back after its Retry-After
         self._last_progress_at = 0.0
         self._notified: dict[str, Any] | None = None
         self._persisted: str | None = None
@@ -213,6 +215,9 @@ class SyncEngine:
             done = st.pending == 0 and (not self.pull_enabled or st.snapshot.complete)
             if done or st.link not in (Link.ONLINE, Link.CLOSING) or st.last_error is not None:
                 break
+            if self._busy:  # the server asked for a pause: honour it before the next cycle
+                self._wake.wait(max(0.0, self._next_due - self.monotonic()))
+                self._wake.clear()
             st = self.run_once(force=True)
         return st
 
@@ -248,6 +253,7 @@ class SyncEngine:
         self._status_at = self.monotonic()
 
     def _succeeded(self) -> None:
+        self._busy = False
         self.backoff.reset()
         self._auth_blocked = False
         with self.store.db.read() as conn:
@@ -258,6 +264,14 @@ class SyncEngine:
         self._next_due = self.monotonic() + (0.0 if more_snapshot else self.poll_s)
 
     def _failed(self, e: SyncFailure) -> None:
+        self._busy = isinstance(e, Busy)
+        if isinstance(e, Busy):
+            # the server answered and is fine, only full: stay online, show no error, come back
+            # after its Retry-After (what was sent before stays sent, the rest stays pending)
+            self._set(link=Link.ONLINE, last_error=None, last_contact_at=iso(self.clock()))
+            self._schedule(self.backoff.next_delay(e.retry_after))
+            log.info("server busy; next push in %.0f s", e.retry_after or 1.0)
+            return
         err = _error(e, self.clock())
         if isinstance(e, (AuthFailure, NotEnrolled, KeyringUnavailable)):
             # keep everything, stop pushing, alert; only sync_now() (after re-enrolling) tries again

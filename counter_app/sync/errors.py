@@ -57,6 +57,12 @@ class ServerFailure(SyncFailure, key="sync.server_error", kind="server"):
     """5xx (other than closing), 429, or a 200 whose body we cannot read."""
 
 
+class Busy(ServerFailure, key="sync.busy", kind="busy"):
+    """503 busy from the records endpoint's admission gate: nothing is wrong, the server is
+    storing other counters' pushes. Keep everything and come back after Retry-After; not an
+    error for the clerk (the engine stays online)."""
+
+
 class ClientBug(SyncFailure, key="sync.client_bug", kind="client_bug"):
     """Another 4xx: the server could not take what we sent. A bug on one side or the other."""
 

@@ -15,7 +15,7 @@ from counter_app.services.clock import Clock, iso
 from counter_app.storage import outbox, part_payment
 from counter_app.storage.store import Store, set_kv
 from counter_app.sync.client import ServerClient
-from counter_app.sync.errors import ClientBug, ServerFailure, SyncFailure
+from counter_app.sync.errors import Busy, ClientBug, ServerFailure, SyncFailure
 
 DEFAULT_BATCH = 500  # docs/PROTOCOL.md: the counter sends batches of 500
 POISON_LIMIT = 3  # a record alone answered 500 this many times while the server is healthy
@@ -79,6 +79,8 @@ class Pusher:
             report.requests += 1
             try:
                 answer = self.client.push([r.wire() for r in rows])
+            except Busy:
+                raise  # the server was full, nothing is wrong with these records: no note
             except (ClientBug, ServerFailure) as e:
                 self._note(rows, e)
                 record_fault = (isinstance(e, ClientBug) and e.http_status in RECORD_FAULTS) or (

@@ -1,6 +1,7 @@
 """The records endpoint's admission gate (central_server/push_gate.py): with more pushes in flight
-than the process stores at once, the rest are answered 503 busy with a Retry-After of 1-3 s,
-quickly and without storing anything; retried, every record is stored exactly once. The busy
+than the process stores at once, the rest are answered 503 busy with a Retry-After (1 s with a
+few counters waiting; the adaptive window is tested in test_push_admission.py), quickly and
+without storing anything; retried, every record is stored exactly once. The busy
 answer is not mistaken for a month-end closing by the counter. Control: with enough slots
 nobody is turned away."""
 

@@ -97,8 +97,9 @@ class LiveEnv:
             self._engine = sdb.make_engine(Settings(database_url=self.database_url))
         return self._engine
 
-    def start(self, consumers: int = 300, template_consumers: int | None = None) -> LiveEnv:
-        self.server = LiveServer(self.database_url).start()
+    def start(self, consumers: int = 300, template_consumers: int | None = None,
+              server_settings: dict[str, Any] | None = None) -> LiveEnv:
+        self.server = LiveServer(self.database_url, settings=server_settings).start()
         with sdb.write_tx(self.server_engine) as conn:
             master.load_consumers(conn, generate_consumers(consumers))
         rows = list(generate_consumers(consumers))

@@ -39,13 +39,15 @@ def _status(conn: Any, code: str, settings: Settings) -> dict[str, Any]:
 )
 async def post_records(caller: OwnCaller, request: Request, eng: EngineDep, settings: SettingsDep) -> Any:
     """Store a batch of the counter's records exactly once; one result per record, in order."""
-    # The token was checked (OwnCaller) before this reads a byte of the body; the body is capped
-    # and timed by central_server.limits while it is read, and parsed in a worker thread.
-    raw = await request.body()
-    # the slot is taken once the body is in: a counter on a slow link holds none while it uploads
+    # The token was checked (OwnCaller: one indexed read) before the gate, so only enrolled
+    # counters can hold or queue for a slot. The slot is taken before a byte of the body is read:
+    # a push turned away is answered at once and its body is never parsed (central_server/push_gate.py).
+    # Once admitted, the body is capped and timed by central_server.limits while it is read, and
+    # parsed in a worker thread.
     gate: PushGate = request.app.state.push_gate
     try:
-        async with gate.slot():
+        async with gate.slot(caller.code):
+            raw = await request.body()
             if caller.foreign:
                 return await run_in_threadpool(_hold, caller.code, caller.installation, raw, eng, settings)
             return await run_in_threadpool(_store, caller.code, raw, request, eng, settings)

@@ -1,0 +1,196 @@
+"""Admission before the body (central_server/push_gate.py) on a real server on loopback: a push that
+finds every slot held is answered 503 busy with a Retry-After while its body is still arriving
+(it is never read or parsed); the clients the counter and the bench use (requests, httpx sync and
+async) take that early answer on a 1 MB body without an exception and keep the connection; the
+shed is counted on /metrics; and the Retry-After window grows with the counters waiting and
+shrinks once they are served. Control: with a free slot the same push is stored."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import random
+import socket
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+import requests
+from prometheus_client.parser import text_string_to_metric_families
+
+from central_server.push_gate import BUSY_DETAIL, Busy, PushGate
+from tests.support.live_server import LiveServer, enroll, load_demo_consumers, register_counter
+from tests.support.receipts import ReceiptChain, wires
+
+MB = 1024 * 1024
+GATED = {"max_concurrent_pushes": 1, "push_wait_s": 0.05, "body_idle_timeout_s": 30.0}
+
+
+def batch(code: str, n: int, seed: int = 1) -> bytes:
+    return json.dumps({"records": wires(ReceiptChain(code, ["2110000002"], seed=seed).take(n))}).encode()
+
+
+def big_batch(code: str, seed: int, records: list[dict[str, Any]] | None = None) -> bytes:
+    """A real batch of about 1 MB (padded with whitespace, which JSON ignores)."""
+    body = json.dumps({"records": records}).encode() if records is not None else batch(code, 500, seed)
+    return body[:-1] + b" " * max(0, MB - len(body)) + body[-1:]
+
+
+class HeldPush:
+    """A push whose body stops halfway: once admitted it holds a slot until `finish()`."""
+
+    def __init__(self, port: int, code: str, token: str, body: bytes) -> None:
+        self.body = body
+        self.sock = socket.create_connection(("127.0.0.1", port), timeout=20)
+        head = (f"POST /api/v1/counters/{code}/records HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {token}\r\n"
+                f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n")
+        self.sock.sendall(head.encode() + body[:len(body) // 2])
+
+    def finish(self) -> tuple[int, dict[str, str], bytes]:
+        self.sock.sendall(self.body[len(self.body) // 2:])
+        return read_answer(self.sock)
+
+
+def read_answer(s: socket.socket, timeout: float = 20) -> tuple[int, dict[str, str], bytes]:
+    s.settimeout(timeout)
+    data = b""
+    while b"\r\n\r\n" not in data:
+        piece = s.recv(65536)
+        if not piece:
+            raise ConnectionError("closed before an answer")
+        data += piece
+    head, rest = data.split(b"\r\n\r\n", 1)
+    lines = head.decode("latin-1").split("\r\n")
+    headers = {k.strip().lower(): v.strip() for k, v in (x.split(":", 1) for x in lines[1:])}
+    while len(rest) < int(headers.get("content-length", "0")):
+        rest += s.recv(65536)
+    return int(lines[0][9:12]), headers, rest
+
+
+def in_service(srv: LiveServer) -> float:
+    return metric(srv, "kesco_push_in_service")
+
+
+def metric(srv: LiveServer, name: str) -> float:
+    text = httpx.get(f"{srv.url}/metrics", timeout=10).text
+    return sum(s.value for f in text_string_to_metric_families(text) for s in f.samples if s.name == name)
+
+
+def wait_held(srv: LiveServer, n: float = 1) -> None:
+    deadline = time.monotonic() + 10
+    while in_service(srv) < n:
+        assert time.monotonic() < deadline, "the held push never took its slot"
+        time.sleep(0.02)
+
+
+@pytest.fixture
+def gated(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[tuple[LiveServer, dict[str, str]]]:
+    url = f"sqlite:///{tmp_path / 'central.sqlite3'}"
+    with LiveServer(url, settings={**GATED, **getattr(request, "param", {})}) as srv:
+        load_demo_consumers(url, 5)
+        yield srv, {c: enroll(srv.api, c, register_counter(url, c)) for c in ("H01", "B01", "B02")}
+
+
+@pytest.mark.parametrize("gated,held", [({}, True), ({"max_concurrent_pushes": 2}, False)],
+                         ids=["slot-held", "control-slot-free"], indirect=["gated"])
+def test_a_push_without_a_slot_is_answered_busy_before_its_body_arrives(
+        gated: tuple[LiveServer, dict[str, str]], held: bool) -> None:
+    srv, tokens = gated
+    holder = HeldPush(srv.port, "H01", tokens["H01"], batch("H01", 200))
+    wait_held(srv)
+    shed_before = metric(srv, "kesco_push_shed_total")
+    body = big_batch("B01", 2)
+    t0 = time.monotonic()
+    with socket.create_connection(("127.0.0.1", srv.port), timeout=20) as s:
+        s.sendall((f"POST /api/v1/counters/B01/records HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer "
+                   f"{tokens['B01']}\r\nContent-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n"
+                   ).encode() + body[:64 * 1024])  # and no more of the body, for now
+        if held:
+            status, headers, answer = read_answer(s, timeout=5)
+            assert time.monotonic() - t0 < 2  # at once: the body was never waited for
+            assert status == 503 and json.loads(answer)["detail"] == BUSY_DETAIL
+            assert 1 <= int(headers["retry-after"]) <= 30
+            assert metric(srv, "kesco_push_shed_total") == shed_before + 1
+        else:
+            s.sendall(body[64 * 1024:])  # admitted: it waits for the rest, then stores it
+            status, _, answer = read_answer(s)
+            assert status == 200 and {r["status"] for r in json.loads(answer)["results"]} == {"accepted"}
+            assert metric(srv, "kesco_push_shed_total") == shed_before
+    status, _, answer = holder.finish()
+    assert status == 200 and len(json.loads(answer)["results"]) == 200
+
+
+def test_requests_and_httpx_take_an_early_busy_on_a_1mb_body_and_keep_the_connection(
+        gated: tuple[LiveServer, dict[str, str]]) -> None:
+    """uvicorn (h11) answers before reading the body and then discards the rest of it; each client
+    finishes its upload, reads the 503 and reuses the same connection for the next push."""
+    srv, tokens = gated
+    url = f"{srv.api}/counters/B02/records"
+    auth = {"Authorization": f"Bearer {tokens['B02']}", "Content-Type": "application/json"}
+    chain = wires(ReceiptChain("B02", ["2110000002"], seed=3).take(501))
+    bodies = [big_batch("B02", 3, chain[:500]), json.dumps({"records": chain[500:]}).encode()]
+
+    holder = HeldPush(srv.port, "H01", tokens["H01"], batch("H01", 100))
+    wait_held(srv)
+    with requests.Session() as rs, httpx.Client(timeout=20) as hx:
+        busy = [rs.post(url, data=bodies[0], headers=auth, timeout=20), hx.post(url, content=bodies[0], headers=auth)]
+
+        async def async_busy() -> httpx.Response:
+            async with httpx.AsyncClient(timeout=20) as ax:
+                return await ax.post(url, content=bodies[0], headers=auth)
+
+        busy.append(asyncio.run(async_busy()))
+        assert [r.status_code for r in busy] == [503, 503, 503]
+        assert all(r.json()["detail"] == BUSY_DETAIL and int(r.headers["Retry-After"]) >= 1 for r in busy)
+        assert holder.finish()[0] == 200
+        assert rs.post(url, data=bodies[0], headers=auth, timeout=20).status_code == 200  # the 1 MB batch
+        assert hx.post(url, content=bodies[1], headers=auth).status_code == 200
+        pools = rs.get_adapter(url).poolmanager.pools
+        made = sum(pools[k].num_connections for k in pools.keys())
+        assert made == 1  # the busy answer's connection carried the next push
+        assert len(hx._transport._pool.connections) == 1  # type: ignore[attr-defined]
+
+
+def test_retry_after_spreads_over_a_window_that_grows_with_the_waiting_and_shrinks_when_served() -> None:
+    now = [0.0]
+    gate = PushGate(2, 0.1, retry_cap_s=30, clock=lambda: now[0], rng=random.Random(7))
+    gate.service_s = 0.4
+    first = gate.turn_away("K000")
+    assert first.retry_after_s == 1 and gate.window_s() == 1.0  # one waiting: come back in a second
+    answers = [gate.turn_away(f"K{i:03d}").retry_after_s for i in range(1, 100)]
+    assert gate.waiting() == 100 and gate.window_s() == pytest.approx(20.0)  # 100 x 0.4 s / 2 slots
+    assert min(answers) == 1 and max(answers) >= 15 and len(set(answers)) > 10  # spread, not one second
+    gate.turn_away("K000")  # the same counter again: still one of the waiting, not two
+    assert gate.waiting() == 100
+    for i in range(1000, 2000):
+        gate.turn_away(f"K{i}")
+    assert gate.window_s() == 30.0  # capped
+    for i in range(1000, 2000):
+        gate.served(f"K{i}", 0.4)
+    assert gate.window_s() == pytest.approx(20.0)  # served counters no longer count
+    now[0] += 40.0  # the rest went away (never came back within the cap)
+    assert gate.waiting() == 0 and gate.window_s() == 1.0
+    assert gate.shed == 1101
+
+
+def test_the_gate_measures_what_a_slot_is_held_for() -> None:
+    gate = PushGate(1, 0.0)
+
+    async def run() -> tuple[float, Any]:
+        async with gate.slot("K1"):
+            await asyncio.sleep(0.05)
+        t = gate.service_s
+        async with gate.slot("K1"):
+            try:
+                async with gate.slot("K2"):  # no wait at all: refused at once
+                    pass
+            except Busy as e:
+                return t, e
+        return t, None
+
+    t, refused = asyncio.run(run())
+    assert 0.05 < t < 0.3  # moved from its first guess (0.3 s) towards 0.05 s
+    assert isinstance(refused, Busy) and refused.retry_after_s == 1
