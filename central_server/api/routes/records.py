@@ -42,6 +42,7 @@ async def post_records(caller: OwnCaller, request: Request, eng: EngineDep, sett
     # The token was checked (OwnCaller) before this reads a byte of the body; the body is capped
     # and timed by central_server.limits while it is read, and parsed in a worker thread.
     raw = await request.body()
+    body_mod.refuse_small_malformed(raw, settings.max_batch)  # without a worker thread
     # the slot is taken once the body is in: a counter on a slow link holds none while it uploads
     gate: PushGate = request.app.state.push_gate
     try:
