@@ -11,6 +11,8 @@ too many records) and enrolment guesses. Measured:
 - abuse_peak_rss_mb: the server process's peak RSS during the abuse phase (clean_peak_rss_mb
   for comparison), sampled every 20 ms;
 - abuse_requests: what the abusers got back, by status;
+- abusers_cpu_s_during_pushes: the abusers' own CPU while the counter pushes (they share this
+  machine's cores with the server and the counter, which production abusers would not);
 - abuse_only_server_cpu_s_per_1000: the server's CPU seconds per 1,000 abusive requests, measured
   in a tail phase (--tail seconds) in which the abuse goes on alone after the last legitimate
   push: less noisy than the p99 on a shared machine, and what the server spends on refusing.
@@ -212,6 +214,11 @@ class RssSampler(threading.Thread):
         return peak / MB, cpu
 
 
+def _cpu_s(proc: psutil.Process) -> float:
+    t = proc.cpu_times()
+    return float(t.user + t.system)
+
+
 def push_all(api: str, token: str, bodies: list[bytes]) -> list[float]:
     took = []
     with httpx.Client(base_url=api, headers={"Authorization": f"Bearer {token}",
@@ -262,9 +269,12 @@ def main() -> None:
         proc.start()
         time.sleep(3)  # let the abuse reach its stride
         _log("abuse while the counter pushes")
+        abusers = psutil.Process(proc.pid)
+        abusers_cpu = _cpu_s(abusers)
         dirty_from = time.monotonic()
         dirty = push_all(srv.api, token, bodies[args.batches + 3:])
         dirty_to = time.monotonic()
+        abusers_cpu = _cpu_s(abusers) - abusers_cpu
         abuse_rss, abuse_cpu = sampler.take()
         _log(f"abuse alone for {args.tail:.0f} s")
         time.sleep(args.tail)
@@ -291,6 +301,9 @@ def main() -> None:
         "clean_server_cpu_ms_per_push": clean_cpu / len(clean) * 1000,
         "abuse_server_cpu_s": abuse_cpu, "abuse_seconds": sum(dirty) / 1000,
         "abuse_requests_during_pushes": during_pushes,
+        # the abusers' own CPU meanwhile (their process, niced): on a shared two-core machine what
+        # they take from the legitimate counter and the server, apart from what the server spends
+        "abusers_cpu_s_during_pushes": abusers_cpu,
         # what refusing costs the server, with no legitimate push in the sample
         "abuse_only_seconds": tail_to - dirty_to, "abuse_only_requests": alone,
         "abuse_only_server_cpu_s": tail_cpu,
