@@ -159,7 +159,9 @@ def cmd_counters(args: argparse.Namespace) -> int:
         elif args.action == "revoke":
             with db.write_tx(engine) as conn:
                 counters.revoke(conn, args.code)
-            print(f"counter {args.code} revoked: its token no longer works.")
+            # a running server believes a token it checked for token_cache_s (central_server/token_cache.py)
+            print(f"counter {args.code} revoked: its token stops working within "
+                  f"{Settings().token_cache_s:g} s.")
         elif args.action == "held":
             with db.read_tx(engine) as conn:
                 rows = installations.held(conn, args.code)

@@ -100,6 +100,10 @@ class Settings:
     max_header_bytes: int = field(default_factory=lambda: int(_env_num("CENTRAL_MAX_HEADER_BYTES", 16 * KB)))
 
     # --- access ---------------------------------------------------------------------------------
+    # seconds a counter token that the database confirmed is believed without a new lookup
+    # (central_server/token_cache.py): a revocation by another process takes this long at most;
+    # 0 looks every request's token up
+    token_cache_s: float = field(default_factory=lambda: _env_num("CENTRAL_TOKEN_CACHE_S", 2.0))
     # proxies whose X-Forwarded-For / X-Forwarded-Proto are believed (addresses or networks);
     # none by default: the connecting address is the client
     trusted_proxies: tuple[str, ...] = field(default_factory=lambda: _env_list("CENTRAL_TRUSTED_PROXIES"))

@@ -10,7 +10,7 @@ from typing import Any
 
 from sqlalchemy import Connection, func, insert, select, text, update
 
-from central_server import chain_anchors, security
+from central_server import chain_anchors, security, token_cache
 from central_server.models import counters, receipts, records
 from kesco_protocol.records import valid_counter_code
 
@@ -66,6 +66,7 @@ def reissue(conn: Connection, code: str) -> str:
         enrollment_hash=security.enrollment_hash(code, enrollment),
         enrollment_expires_at=_now() + ENROLLMENT_VALID, token_hash=None, revoked_at=None,
     ))
+    token_cache.changed_in(conn)  # the old token ends now in this process (others: within its TTL)
     return enrollment
 
 
@@ -73,6 +74,7 @@ def revoke(conn: Connection, code: str) -> None:
     _require(conn, code)
     conn.execute(update(counters).where(counters.c.code == code).values(
         token_hash=None, enrollment_hash=None, revoked_at=_now()))
+    token_cache.changed_in(conn)
 
 
 def _require(conn: Connection, code: str) -> None:
@@ -104,6 +106,7 @@ def enroll(conn: Connection, code: str, enrollment_code: str, installation: str 
     ).values(token_hash=security.token_hash(token), enrollment_hash=None, enrollment_expires_at=None,
              enrolled_at=_now(), revoked_at=None, installation_id=installation,
              installation_bound_at=_now() if installation else None))
+    token_cache.changed_in(conn)  # a new token replaces the counter's old one
     return Enrolled(code, token) if done.rowcount == 1 else None
 
 

@@ -8,11 +8,11 @@ route reads the body through the counting `receive`. The caps and timeouts are i
 
 from __future__ import annotations
 
+import asyncio
 import json
 import time
 from typing import Any
 
-import anyio
 from fastapi import HTTPException
 
 from central_server.config import Settings
@@ -100,7 +100,9 @@ class RequestLimits:
             if wait <= 0:
                 raise BodyRefused(408, "the body took too long to arrive")
             try:
-                with anyio.fail_after(wait):
+                # asyncio's own timeout: anyio.fail_after costs ten times more, once per piece of
+                # a body (a 1 MB body arrives in 10-20 pieces), and a refused body is all pieces
+                async with asyncio.timeout(wait):
                     message: dict[str, Any] = await receive()
             except TimeoutError:
                 raise BodyRefused(408, "the body stopped arriving") from None

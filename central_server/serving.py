@@ -83,6 +83,7 @@ def export_env(settings: Settings) -> None:
         "CENTRAL_HEADER_TIMEOUT_S": str(settings.header_timeout_s),
         "CENTRAL_BODY_IDLE_TIMEOUT_S": str(settings.body_idle_timeout_s),
         "CENTRAL_BODY_TOTAL_TIMEOUT_S": str(settings.body_total_timeout_s),
+        "CENTRAL_TOKEN_CACHE_S": str(settings.token_cache_s),
         "CENTRAL_TRUSTED_PROXIES": ",".join(settings.trusted_proxies),
         "CENTRAL_COOKIE_SECURE": "auto" if settings.cookie_secure is None else str(settings.cookie_secure).lower(),
     })

@@ -43,11 +43,12 @@ async def post_records(caller: OwnCaller, request: Request, eng: EngineDep, sett
     # counters can hold or queue for a slot. The slot is taken before a byte of the body is read:
     # a push turned away is answered at once and its body is never parsed (central_server/push_gate.py).
     # Once admitted, the body is capped and timed by central_server.limits while it is read, and
-    # parsed in a worker thread.
+    # parsed in a worker thread (a small malformed one is refused on the loop, without a thread).
     gate: PushGate = request.app.state.push_gate
     try:
         async with gate.slot(caller.code):
             raw = await request.body()
+            body_mod.refuse_small_malformed(raw, settings.max_batch)  # without a worker thread
             if caller.foreign:
                 return await run_in_threadpool(_hold, caller.code, caller.installation, raw, eng, settings)
             return await run_in_threadpool(_store, caller.code, raw, request, eng, settings)
