@@ -111,6 +111,13 @@ TRIGGERS = [
 ]
 
 
+TRIGGER_NAMES = ("consumers_ai", "consumers_ad", "consumers_au")
+# FTS5 merges segments after this many of a level (its default is 4): a bulk load merges less
+# often (the search index of 5.3 lakh rows builds in two thirds of the time) and lookups measured
+# no slower
+FTS_AUTOMERGE_SQL = "INSERT INTO consumers_fts(consumers_fts, rank) VALUES('automerge', 16)"
+
+
 def create_schema(con: sqlite3.Connection, *, indexes: bool = True) -> None:
     """The cache's tables on a plain sqlite3 connection (idempotent), stamped with its version."""
     for sql in TABLES + TRIGGERS + (INDEXES if indexes else []):

@@ -159,3 +159,51 @@ def test_a_reload_whose_loader_is_killed_keeps_the_old_cache(env: LiveEnv, kill:
     assert k.service.lookup(account).consumer.account_no == account
     with k.counter.store.cache.read() as conn:
         assert conn.exec_driver_sql("SELECT COUNT(*) FROM consumers").scalar() == 12_000
+
+
+def _triggers(path: Path) -> set[str]:
+    con = sqlite3.connect(path)
+    try:
+        return {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")}
+    finally:
+        con.close()
+
+
+def test_the_triggers_left_out_while_loading_are_back_and_keep_the_index_true(target: Path) -> None:
+    # the loader inserts into a file with no indexed row without the search triggers (faster);
+    # they must be back in the same transaction, so a later change of a name is indexed again
+    _load(target, _wire([_row(i) for i in range(12_000)]))
+    assert _triggers(target) == set(cache_mod.TRIGGER_NAMES)
+    con = sqlite3.connect(target)
+    try:
+        con.execute("UPDATE consumers SET name = 'Zebunnisa Qureshi' WHERE account_no = ?", (_row(7)[0],))
+        con.commit()
+        hits = con.execute("SELECT c.account_no FROM consumers_fts f JOIN consumers c ON c.rowid = f.rowid "
+                           "WHERE consumers_fts MATCH 'zebunnisa'").fetchall()
+        stale = con.execute("SELECT COUNT(*) FROM consumers_fts WHERE consumers_fts MATCH 'name AND 7'").fetchone()[0]
+    finally:
+        con.close()
+    assert hits == [(_row(7)[0],)]
+    assert stale == 0
+
+
+def test_a_file_with_indexed_rows_keeps_its_triggers_while_loading(target: Path) -> None:
+    # negative control of the shortcut: where rows are indexed already, an upsert that changes
+    # one must go through the update trigger, so the search finds the new name and not the old
+    _load(target, _wire([_row(i) for i in range(3_000)]))
+    con = sqlite3.connect(target)
+    con.execute("INSERT INTO kv VALUES ('fts_pending_from', ?)",
+                (str(con.execute("SELECT MAX(rowid) FROM consumers").fetchone()[0] + 1),))
+    con.commit()
+    con.close()
+    changed = _row(5)
+    changed[1] = "Zebunnisa Qureshi"
+    _load(target, _wire([changed, _row(3_000)]))
+    con = sqlite3.connect(target)
+    try:
+        new = con.execute("SELECT COUNT(*) FROM consumers_fts WHERE consumers_fts MATCH 'zebunnisa'").fetchone()[0]
+        old = con.execute("SELECT COUNT(*) FROM consumers_fts WHERE consumers_fts MATCH 'name AND 5'").fetchone()[0]
+    finally:
+        con.close()
+    assert new == 1
+    assert old == 0
