@@ -127,6 +127,9 @@ class CollectPage(BusyPage, Retranslates, QWidget):
         box.addLayout(top)
         box.addWidget(self.results, 2)
         box.addWidget(self.more_label)
+        # Room left over (the results list is as tall as its rows) goes here, not into a tall
+        # message box; the consumer area, with its stretch, takes it when it is on screen.
+        box.addStretch(0)
         box.addWidget(self.consumer_area, 3)
         box.addWidget(self.group, 0)
         self._box = box

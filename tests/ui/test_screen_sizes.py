@@ -254,6 +254,11 @@ def test_every_screen_fits_whole_with_the_longest_message(
     qtbot.keyClick(w, Qt.Key.Key_F7)
     qtbot.waitUntil(lambda: w.stack.currentWidget() is w.supervisor_page, timeout=5000)
     walk.check("day close")
+    page = w.supervisor_page.day_close
+    qtbot.waitUntil(lambda: page.report is not None, timeout=10_000)
+    page.confirm.ask(page.report, page.date_edit.text())  # the question with its figures (a shift is open)
+    walk.check("day close with the question")
+    qtbot.keyClick(w, Qt.Key.Key_Escape)  # not closed
     qtbot.keyClick(w, Qt.Key.Key_Escape)
 
     qtbot.keyClick(w, Qt.Key.Key_F6)
@@ -265,26 +270,6 @@ def test_every_screen_fits_whole_with_the_longest_message(
     walk.check("shift close, counted against expected")
 
     walk.every_page()
-    assert walk.bad == [], "\n".join(walk.bad)
-
-
-NOT_YET = pytest.mark.xfail(strict=True, reason="issue 12 item 6, not finished: the day close's question "
-                             "with the longest message still needs 6-90 px more (the tables' least height)")
-
-
-@NOT_YET
-@pytest.mark.parametrize("size", SIZES)
-@pytest.mark.parametrize("lang", ["en", "hi"])
-def test_the_day_close_question_fits(qtbot: Any, make_window: Any, size: tuple[int, int], lang: str) -> None:
-    w: MainWindow = make_window(lang=lang)
-    w.resize(*size)
-    qtbot.waitUntil(lambda: w.size() == QSize(*size), timeout=5000)
-    walk = Walk(qtbot, w, size, lang)
-    open_shift_as_supervisor(qtbot, w)
-    qtbot.keyClick(w, Qt.Key.Key_F7)
-    qtbot.waitUntil(lambda: w.stack.currentWidget() is w.supervisor_page, timeout=5000)
-    w.supervisor_page.day_close.confirm.show()  # the question (its figures are not needed for the layout)
-    walk.check("day close with the question")
     assert walk.bad == [], "\n".join(walk.bad)
 
 
