@@ -109,8 +109,8 @@ class CollectPage(BusyPage, Retranslates, QWidget):
         right = QVBoxLayout()
         right.addWidget(self.form)
         right.addWidget(self.part)
+        right.addLayout(buttons)  # F9 right under the amount, the fast path's one key
         right.addStretch(1)
-        right.addLayout(buttons)
         # The consumer and the payment make way for the search results while the clerk chooses
         # (no consumer is being paid then): six whole rows and the message line fit at 1280×720.
         self.consumer_area = QWidget(self)

@@ -145,8 +145,8 @@ class DayClosePage(BusyPage, Retranslates, QWidget):
                 column_box.addWidget(label)
                 column_box.addWidget(table, 1)
             middle.addLayout(column_box, stretch)
-        self.actions = QWidget(self)
-        buttons = QHBoxLayout(self.actions)
+        self.action_row = QWidget(self)
+        buttons = QHBoxLayout(self.action_row)
         buttons.setContentsMargins(0, 0, 0, 0)
         for b in (self.close_button, self.print_z_button, self.payin_button, self.save_z_button, self.csv_button):
             buttons.addWidget(b)
@@ -159,7 +159,7 @@ class DayClosePage(BusyPage, Retranslates, QWidget):
         box.addWidget(self.confirm)  # the question next to the figures it asks about, above the fold
         box.addLayout(middle, 1)
         box.addWidget(self.server_box)
-        box.addWidget(self.actions)
+        box.addWidget(self.action_row)
         box.addWidget(self.alert)
 
         self.poll_timer = QTimer(self)
@@ -298,7 +298,7 @@ class DayClosePage(BusyPage, Retranslates, QWidget):
         self.confirm.ask(rep, self.date_edit.text().strip())
 
     def _asking(self, on: bool) -> None:
-        self.actions.setVisible(not on)
+        self.action_row.setVisible(not on)
         self.server_box.setVisible(not on)
 
     def cancel_close(self) -> bool:

@@ -268,6 +268,12 @@ def test_every_screen_fits_whole_with_the_longest_message(
     qtbot.keyClick(w, Qt.Key.Key_F9)  # nothing counted: short by everything, a remark asked
     qtbot.waitUntil(lambda: closing.preview is not None and not w.ctx.runner.busy, timeout=10_000)
     walk.check("shift close, counted against expected")
+    qtbot.keyClicks(closing.remark, "counted for the screen test")
+    qtbot.keyClicks(closing.supervisor, SUPERVISOR[0])
+    qtbot.keyClicks(closing.supervisor_pin, SUPERVISOR[1])
+    qtbot.keyClick(closing.supervisor_pin, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: closing.closed is not None and not w.ctx.runner.busy, timeout=10_000)
+    walk.check("shift closed")
 
     walk.every_page()
     assert walk.bad == [], "\n".join(walk.bad)
