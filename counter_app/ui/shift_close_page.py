@@ -83,7 +83,7 @@ class ShiftClosePage(BusyPage, Retranslates, QWidget):
         # one under the other pushed the message line off a 1280×720 screen.
         per_column = (len(self.values) + 1) // 2
         for i, (key, _value) in enumerate(self.closing.denominations):
-            row, col = i % per_column, 3 * (i // per_column)
+            row, col = i % per_column, 4 * (i // per_column)  # column 3 is the gap between the two
             label = QLabel(self.cash_box)
             edit = line_edit(f"count_{key}", self.cash_box, max_length=MAX_DIGITS)
             edit.setValidator(QIntValidator(0, 10**MAX_DIGITS - 1, edit))
@@ -101,7 +101,8 @@ class ShiftClosePage(BusyPage, Retranslates, QWidget):
             edit.installEventFilter(self)
         self.counted_label = QLabel(self.cash_box)
         self.counted_label.setObjectName("due")
-        grid.addWidget(self.counted_label, per_column, 0, 1, 6)
+        grid.setColumnMinimumWidth(3, 24)  # a note's total must not run into the coin beside it
+        grid.addWidget(self.counted_label, per_column, 0, 1, 7)
         edits = list(self.count_edits.values())
         for a, b in zip(edits, edits[1:], strict=False):
             QWidget.setTabOrder(a, b)
