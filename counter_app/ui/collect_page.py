@@ -83,6 +83,8 @@ class CollectPage(BusyPage, Retranslates, QWidget):
         self.alert = AlertLabel(self)
         self.last_label = QLabel(self)
         self.last_label.setObjectName("lastReceipt")
+        # wraps rather than making the window wider than 1280 pixels next to three buttons
+        self.last_label.setWordWrap(True)
         self.tally = ShiftTallyLabel(ctx, self)
         self.tally.loaded.connect(lambda _t: self._show_last())
         self.print_again_button = QPushButton(self)
@@ -99,13 +101,22 @@ class CollectPage(BusyPage, Retranslates, QWidget):
         buttons = QHBoxLayout()
         buttons.addWidget(self.confirm_button, 2)
         buttons.addWidget(self.clear_button, 1)
+        # The second-payment warning is about the account: under the card, so that the payment,
+        # the least part payment and F9 stay together on the right at 1280×720.
+        left = QVBoxLayout()
+        left.addWidget(self.card, 1)
+        left.addWidget(self.guard)
         right = QVBoxLayout()
         right.addWidget(self.form)
-        right.addWidget(self.guard)
         right.addWidget(self.part)
-        right.addLayout(buttons)
-        middle = QHBoxLayout()
-        middle.addWidget(self.card, 1)
+        right.addLayout(buttons)  # F9 right under the amount, the fast path's one key
+        right.addStretch(1)
+        # The consumer and the payment make way for the search results while the clerk chooses
+        # (no consumer is being paid then): six whole rows and the message line fit at 1280×720.
+        self.consumer_area = QWidget(self)
+        middle = QHBoxLayout(self.consumer_area)
+        middle.setContentsMargins(0, 0, 0, 0)
+        middle.addLayout(left, 1)
         middle.addLayout(right, 1)
         last = QHBoxLayout()
         last.addWidget(self.last_label, 1)
@@ -116,9 +127,12 @@ class CollectPage(BusyPage, Retranslates, QWidget):
         box.addLayout(top)
         box.addWidget(self.results, 2)
         box.addWidget(self.more_label)
-        box.addLayout(middle, 3)
+        # Room left over (the results list is as tall as its rows) goes here, not into a tall
+        # message box; the consumer area, with its stretch, takes it when it is on screen.
+        box.addStretch(0)
+        box.addWidget(self.consumer_area, 3)
         box.addWidget(self.group, 0)
-        self._box, self._middle = box, middle
+        self._box = box
         box.addWidget(self.alert)
         box.addLayout(last)
 
@@ -222,6 +236,7 @@ class CollectPage(BusyPage, Retranslates, QWidget):
         self.results_model.set_results(result.consumers)
         self._fit_results()
         self.results.setVisible(bool(result.consumers))
+        self.consumer_area.setVisible(not result.consumers)
         self.more_label.setVisible(result.more)
         if result.consumers:
             self.results.setCurrentIndex(self.results_model.index(0, 0))
@@ -242,6 +257,7 @@ class CollectPage(BusyPage, Retranslates, QWidget):
         self.results_model.set_results([])
         self.results.hide()
         self.more_label.hide()
+        self.consumer_area.show()
 
     def _enter(self) -> None:
         text = self.account.text().strip()
@@ -341,7 +357,7 @@ class CollectPage(BusyPage, Retranslates, QWidget):
             w.setVisible(not on)
         self.group.setVisible(on)
         # the space the single account's card and form had goes to the group panel's list
-        self._box.setStretchFactor(self._middle, 0 if on else 3)
+        self._box.setStretchFactor(self.consumer_area, 0 if on else 3)
         self._box.setStretchFactor(self.results, 0 if on else 2)
         self._box.setStretchFactor(self.group, 3 if on else 0)
         self.retranslate()

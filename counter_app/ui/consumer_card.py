@@ -4,7 +4,16 @@ current, and warnings the clerk must see (already paid today, disconnected, a ch
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, Qt
-from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QLineEdit, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QFrame,
+    QGridLayout,
+    QLabel,
+    QLineEdit,
+    QSizePolicy,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from counter_app.printing.receipt_doc import display_date, display_datetime
 from counter_app.services.collection import ConsumerView
@@ -35,15 +44,21 @@ class ConsumerCard(QFrame):
         self.address = QLabel(details)
         self.address.setWordWrap(True)
         self.grid = QGridLayout()
+        self.grid.setVerticalSpacing(2)
         self.keys: dict[str, QLabel] = {}
         self.values: dict[str, QLabel] = {}
-        for row, key in enumerate(("account", "category", "meter", "bill", "bill_amount", "arrears",
-                                   "last_payment", "due")):
+        # Two figures a row (the bill and the amount due a row each): at 1280×720 the card, the
+        # second-payment warning and the payment all stand above the fold.
+        places = {"account": (0, 0, 1), "category": (0, 2, 1), "meter": (1, 0, 1), "last_payment": (1, 2, 1),
+                  "bill": (2, 0, 3), "bill_amount": (3, 0, 1), "arrears": (3, 2, 1), "due": (4, 0, 3)}
+        for key, (row, col, span) in places.items():
             k, v = QLabel(details), QLabel(details)
             v.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             self.keys[key], self.values[key] = k, v
-            self.grid.addWidget(k, row, 0, Qt.AlignmentFlag.AlignVCenter)
-            self.grid.addWidget(v, row, 1, Qt.AlignmentFlag.AlignVCenter)
+            self.grid.addWidget(k, row, col, Qt.AlignmentFlag.AlignVCenter)
+            self.grid.addWidget(v, row, col + 1, 1, span, Qt.AlignmentFlag.AlignVCenter)
+        self.grid.setColumnStretch(1, 1)
+        self.grid.setColumnStretch(3, 1)
         self.values["due"].setObjectName("due")
         self.as_of = QLabel(details)
         self.warnings = QLabel(details)
@@ -51,6 +66,7 @@ class ConsumerCard(QFrame):
         self.warnings.setWordWrap(True)
         box = QVBoxLayout(details)
         box.setContentsMargins(0, 0, 0, 0)
+        box.setSpacing(3)
         for w in (self.name, self.relation, self.address):
             box.addWidget(w)
         box.addLayout(self.grid)
@@ -70,8 +86,22 @@ class ConsumerCard(QFrame):
             self.pages.addWidget(page)
         self.details_page, self.unknown_page = details, unknown
         outer = QVBoxLayout(self)
+        outer.setContentsMargins(8, 6, 8, 6)  # the frame's own room, kept small at 1280×720
         outer.addWidget(self.pages)
+        self.pages.currentChanged.connect(self._size_to_current_page)
         self.show_consumer(None)
+
+    def _size_to_current_page(self, _index: int = 0) -> None:
+        """A stack is as tall as its tallest page: the empty card's one line must not keep the
+        consumer's rows' height (it pushed the search results' screen off the bottom)."""
+        current = self.pages.currentWidget()
+        for i in range(self.pages.count()):
+            page = self.pages.widget(i)
+            if page is None:
+                continue
+            policy = QSizePolicy.Policy.Preferred if page is current else QSizePolicy.Policy.Ignored
+            page.setSizePolicy(policy, policy)
+            page.updateGeometry()
 
     def changeEvent(self, e: QEvent) -> None:
         if e.type() == QEvent.Type.LanguageChange:

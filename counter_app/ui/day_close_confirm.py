@@ -16,6 +16,7 @@ from kesco_protocol.money import format_inr
 class DayCloseConfirm(QFrame):
     confirmed = Signal()
     cancelled = Signal()
+    asking_changed = Signal(bool)  # the question came (True) or went (False)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -59,10 +60,12 @@ class DayCloseConfirm(QFrame):
         self.report, self.day_text = report, day_text
         self.retranslate()
         self.show()
+        self.asking_changed.emit(True)
 
     def dismiss(self) -> None:
         self.report = None
         self.hide()
+        self.asking_changed.emit(False)
 
     @property
     def asking(self) -> bool:

@@ -152,16 +152,21 @@ class DayClosePage(BusyPage, Retranslates, QWidget):
                 column_box.addWidget(label)
                 column_box.addWidget(table, 1)
             middle.addLayout(column_box, stretch)
-        buttons = QHBoxLayout()
+        self.action_row = QWidget(self)
+        buttons = QHBoxLayout(self.action_row)
+        buttons.setContentsMargins(0, 0, 0, 0)
         for b in (self.close_button, self.print_z_button, self.payin_button, self.save_z_button, self.csv_button):
             buttons.addWidget(b)
+        # While the question is on screen its own two buttons are the only answers: the other
+        # actions and the server's (not yet given) answer make room for it at 1280×720.
+        self.confirm.asking_changed.connect(self._asking)
         box = QVBoxLayout(self)
         box.addLayout(top)
         box.addWidget(self.figures)
         box.addWidget(self.confirm)  # the question next to the figures it asks about, above the fold
         box.addLayout(middle, 1)
         box.addWidget(self.server_box)
-        box.addLayout(buttons)
+        box.addWidget(self.action_row)
         box.addWidget(self.alert)
 
         self.poll_timer = QTimer(self)
@@ -295,6 +300,10 @@ class DayClosePage(BusyPage, Retranslates, QWidget):
             return
         self.alert.clear_message()
         self.confirm.ask(rep, self.date_edit.text().strip())
+
+    def _asking(self, on: bool) -> None:
+        self.action_row.setVisible(not on)
+        self.server_box.setVisible(not on)
 
     def cancel_close(self) -> bool:
         """Esc while asked: nothing closed. False when nothing was being asked."""

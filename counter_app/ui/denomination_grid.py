@@ -75,6 +75,8 @@ class DenominationGrid(QGroupBox):
             total.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             total.setMinimumWidth(110)
             label.setBuddy(edit)
+            if col:
+                label.setIndent(20)  # a gap after the notes' totals, which ran into the coin labels
             grid.addWidget(label, row, col)
             grid.addWidget(edit, row, col + 1)
             grid.addWidget(total, row, col + 2)

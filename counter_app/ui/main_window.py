@@ -44,6 +44,14 @@ class PageStack(QStackedWidget):
     def hasHeightForWidth(self) -> bool:
         return False
 
+    def heightForWidth(self, width: int) -> int:
+        # The scroll area asks the stack's layout whether it has a height for width and then the
+        # stack for that height. QStackedLayout answers the tallest page's *preferred* height,
+        # hidden pages included (the shift close's grid made the login screen scroll), and a
+        # preferred height counts every table at its full size hint. The page scrolls only when
+        # its minimum does not fit; inside it, its layout still gives wrapped text its height.
+        return -1
+
 
 class MainWindow(Retranslates, QMainWindow):
     def __init__(self, ctx: UiContext) -> None:
@@ -75,6 +83,9 @@ class MainWindow(Retranslates, QMainWindow):
         self.logout_button = QPushButton(self.header)
         bar = QHBoxLayout(self.header)
         bar.setContentsMargins(6, 2, 6, 2)
+        # The counter's and the user's names wrap onto a second line rather than making the
+        # window wider than a 1280-pixel screen next to seven buttons.
+        self.who.setWordWrap(True)
         bar.addWidget(self.who, 1)
         for b in (self.collect_button, self.receipts_button, self.pickup_button, self.close_shift_button,
                   self.supervisor_button, self.language_button, self.logout_button):
@@ -83,7 +94,7 @@ class MainWindow(Retranslates, QMainWindow):
         self.header.hide()
         central = QWidget()
         box = QVBoxLayout(central)
-        box.setContentsMargins(4, 4, 4, 4)
+        box.setContentsMargins(4, 2, 4, 0)  # every pixel of height counts at 1280×720
         box.addWidget(self.header)
         # A page taller than the screen (a long message with the result list at 1366×768) scrolls
         # inside the window instead of making the window taller than the screen, which pushed

@@ -78,25 +78,30 @@ class ShiftClosePage(BusyPage, Retranslates, QWidget):
         self.count_labels: dict[str, QLabel] = {}
         self.line_totals: dict[str, QLabel] = {}
         self.values = dict(self.closing.denominations)
-        for row, (key, _value) in enumerate(self.closing.denominations):
+        # Notes and coins side by side (two columns, in the order they are typed): eleven rows
+        # one under the other pushed the message line off a 1280×720 screen.
+        per_column = (len(self.values) + 1) // 2
+        for i, (key, _value) in enumerate(self.closing.denominations):
+            row, col = i % per_column, 4 * (i // per_column)  # column 3 is the gap between the two
             label = QLabel(self.cash_box)
             edit = line_edit(f"count_{key}", self.cash_box, max_length=MAX_DIGITS)
             edit.setValidator(QIntValidator(0, 10**MAX_DIGITS - 1, edit))
             edit.setAlignment(Qt.AlignmentFlag.AlignRight)
-            edit.setMaximumWidth(120)
+            edit.setMaximumWidth(100)
             total = QLabel(self.cash_box)
             total.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-            total.setMinimumWidth(140)
+            total.setMinimumWidth(100)
             label.setBuddy(edit)
-            grid.addWidget(label, row, 0)
-            grid.addWidget(edit, row, 1)
-            grid.addWidget(total, row, 2)
+            grid.addWidget(label, row, col)
+            grid.addWidget(edit, row, col + 1)
+            grid.addWidget(total, row, col + 2)
             self.count_edits[key], self.count_labels[key], self.line_totals[key] = edit, label, total
             edit.textEdited.connect(self._recount)
             edit.installEventFilter(self)
         self.counted_label = QLabel(self.cash_box)
         self.counted_label.setObjectName("due")
-        grid.addWidget(self.counted_label, len(self.values), 0, 1, 3)
+        grid.setColumnMinimumWidth(3, 24)  # a note's total must not run into the coin beside it
+        grid.addWidget(self.counted_label, per_column, 0, 1, 7)
         edits = list(self.count_edits.values())
         for a, b in zip(edits, edits[1:], strict=False):
             QWidget.setTabOrder(a, b)
@@ -169,8 +174,8 @@ class ShiftClosePage(BusyPage, Retranslates, QWidget):
         right.addWidget(self.done_button)
         right.addWidget(self.result_box, 2)
         middle = QHBoxLayout()
-        middle.addLayout(left, 1)
-        middle.addLayout(right, 1)
+        middle.addLayout(left, 5)  # the two-column count needs a little more than half
+        middle.addLayout(right, 4)
         after = QHBoxLayout()
         after.addWidget(self.closed_label, 1)
         after.addWidget(self.print_button)

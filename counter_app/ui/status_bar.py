@@ -158,6 +158,9 @@ class CounterStatusBar(QStatusBar):
         self.sync_label.setText(self.tr("Last sync: %1").replace("%1", last))
         as_of = display_datetime(v.consumers_as_of) if v.consumers_as_of else self.tr("none yet")
         self.data_label.setText(self.tr("Consumer data as of %1").replace("%1", as_of))
+        # QStatusBar keeps a label at the width of its first text: "Pending receipts: 1 (oldest
+        # 0 min)" was cut to "Pending receipts: 1 (old" at 1366×768 with half the bar empty.
+        self.reformat()
         if v.error_key and v.link not in ("online", "unconfigured"):
             self.link_label.setToolTip(self.language.message(v.error_key, **v.error_params))
         else:
