@@ -137,13 +137,12 @@ def count(conn: Connection) -> int:
 
 def paid_today(conn: Connection, account_no: str, business_date: str) -> int:
     """Paise already received from this account today at this counter (not voided)."""
-    v = conn.execute(
-        text(
-            "SELECT COALESCE(SUM(amount_paise), 0) FROM receipts r WHERE account_no=:a AND business_date=:d "
-            "AND NOT EXISTS (SELECT 1 FROM voids v WHERE v.receipt_id = r.receipt_id)"
-        ),
-        {"a": account_no, "d": business_date},
-    ).scalar_one()
+    # on the sqlite3 connection: it is read for every receipt (see storage/db.raw)
+    v = raw(conn).execute(
+        "SELECT COALESCE(SUM(amount_paise), 0) FROM receipts r WHERE account_no=? AND business_date=? "
+        "AND NOT EXISTS (SELECT 1 FROM voids v WHERE v.receipt_id = r.receipt_id)",
+        (account_no, business_date),
+    ).fetchone()[0]
     return int(v)
 
 
