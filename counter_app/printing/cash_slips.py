@@ -10,18 +10,11 @@ from pathlib import Path
 
 from counter_app.config import Config
 from counter_app.domain.closes import DEFAULT_DENOMINATIONS
+from counter_app.printing import report_doc as doc
 from counter_app.printing import report_html as h
 from counter_app.printing.printers import ReceiptPrinter, write_pdf
 from counter_app.printing.receipt_doc import display_date, display_datetime
 from counter_app.printing.render import layout_named
-from counter_app.printing.report_doc import (
-    Column,
-    Listing,
-    Report,
-    ensure_gui_app,
-    print_report,
-    write_report_pdf,
-)
 from counter_app.printing.reports import (
     CASH,
     DD_SHORT,
@@ -87,7 +80,7 @@ def pickup_slip_html(p: Pickup, counts: Mapping[str, int], lh: Letterhead,
 
 def render_pickup_slip_pdf(p: Pickup, counts: Mapping[str, int], config: Config, path: Path, *,
                            in_drawer_after: int | None = None) -> Path:
-    ensure_gui_app()
+    doc.ensure_gui_app()
     lay = layout_named(config.receipt_layout)
     html = pickup_slip_html(p, counts, Letterhead.of(config), denominations_of(config),
                             in_drawer_after=in_drawer_after, roll=lay.roll)
@@ -101,16 +94,16 @@ def print_pickup_slip(printer: ReceiptPrinter, p: Pickup, counts: Mapping[str, i
     html = pickup_slip_html(p, counts, Letterhead.of(config, counter_name), denominations_of(config),
                             in_drawer_after=in_drawer_after, roll=lay.roll)
     stamp = p.taken_at[:19].replace(":", "").replace("T", "-")
-    return print_report(printer, Report(f"PICKUP-{p.clerk}-{stamp}", [html]), lay)
+    return doc.print_report(printer, doc.Report(f"PICKUP-{p.clerk}-{stamp}", [html]), lay)
 
 
 # ------------------------------------------------------------------------------------ pay-in slip
-DEPOSIT_COLUMNS = (Column("Type", "प्रकार", 14), Column("Number", "संख्या", 24), Column("Bank", "बैंक", 44),
-                   Column("Receipts", "रसीदें", 70, wrap=True), Column("Amount", "राशि", 32, right=True))
+DEPOSIT_COLUMNS = (doc.Column("Type", "प्रकार", 14), doc.Column("Number", "संख्या", 24), doc.Column("Bank", "बैंक", 44),
+                   doc.Column("Receipts", "रसीदें", 70, wrap=True), doc.Column("Amount", "राशि", 32, right=True))
 
 
 def deposit_slip(d: Deposit, counts: Mapping[str, int], lh: Letterhead, receipt_nos: Mapping[str, str],
-                 denoms: Sequence[tuple[str, int]] = DEFAULT_DENOMINATIONS, *, now: datetime | None = None) -> Report:
+                 denoms: Sequence[tuple[str, int]] = DEFAULT_DENOMINATIONS, *, now: datetime | None = None) -> doc.Report:
     """The recorded deposit: bank, branch, slip number, cash by denomination, one line per cheque or
     DD (a multi-account one lists its receipts), the total in figures and words."""
     head = [
@@ -127,13 +120,13 @@ def deposit_slip(d: Deposit, counts: Mapping[str, int], lh: Letterhead, receipt_
             for i in d.instruments]
     foot = ["", "", "", f"{h.count_of(len(rows), 'item', 'items', 'नग')}: Total / योग", format_inr(cheques)]
     w_en, w_hi = _words(d.amount_paise)
-    r = Report(f"DEPOSIT-{d.counter_code}-{d.business_date}-{d.slip_no}")
+    r = doc.Report(f"DEPOSIT-{d.counter_code}-{d.business_date}-{d.slip_no}")
     r.add(h.heading(lh.utility_en, lh.utility_hi, "BANK DEPOSIT (PAY-IN) SLIP", "बैंक जमा पर्ची") + "<hr/>"
           + h.pairs(head))
     r.add(h.section(*CASH) + h.table(
         [("Denomination", "मूल्यवर्ग"), ("Pieces", "नग"), ("Amount", "राशि")], _denomination_rows(counts, denoms),
         numeric=(1, 2), footer=["Cash total / नकद योग", "", h.money(d.cash_paise)], widths=("50%", "20%", "30%")))
-    r.add(h.section("Cheques and DDs", "चेक और डीडी"), Listing(DEPOSIT_COLUMNS, rows, foot if rows else None))
+    r.add(h.section("Cheques and DDs", "चेक और डीडी"), doc.Listing(DEPOSIT_COLUMNS, rows, foot if rows else None))
     r.add(h.section("Deposit total", "कुल जमा")
           + h.pairs([(*CASH, h.money(d.cash_paise)), ("Cheques/DDs", "चेक/डीडी", h.money(cheques)),
                      ("TOTAL", "कुल", f'<span style="font-size:14pt"><b>{h.money(d.amount_paise)}</b></span>')])
@@ -146,10 +139,10 @@ def deposit_slip(d: Deposit, counts: Mapping[str, int], lh: Letterhead, receipt_
 def render_deposit_slip_pdf(d: Deposit, counts: Mapping[str, int], receipt_nos: Mapping[str, str], config: Config,
                             path: Path) -> Path:
     rep = deposit_slip(d, counts, Letterhead.of(config), receipt_nos, denominations_of(config))
-    return write_report_pdf(rep, REPORT_A4, Path(path))
+    return doc.write_report_pdf(rep, REPORT_A4, Path(path))
 
 
 def print_deposit_slip(printer: ReceiptPrinter, d: Deposit, counts: Mapping[str, int],
                        receipt_nos: Mapping[str, str], config: Config, *, counter_name: str = "") -> str | None:
     rep = deposit_slip(d, counts, Letterhead.of(config, counter_name), receipt_nos, denominations_of(config))
-    return print_report(printer, rep, REPORT_A4)
+    return doc.print_report(printer, rep, REPORT_A4)

@@ -6,10 +6,8 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
-    QHBoxLayout,
     QLabel,
     QPushButton,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -17,7 +15,7 @@ from counter_app.services.collection import Session
 from counter_app.ui.context import UiContext
 from counter_app.ui.i18n import LANGUAGE_NAMES, LANGUAGES
 from counter_app.ui.ops import BusyPage, Op
-from counter_app.ui.widgets import AlertLabel, Retranslates, add_row, line_edit, set_label
+from counter_app.ui.widgets import AlertLabel, Retranslates, add_row, centred_column, line_edit, set_label
 
 
 class LoginPage(BusyPage, Retranslates, QWidget):
@@ -47,18 +45,7 @@ class LoginPage(BusyPage, Retranslates, QWidget):
         add_row(form, self.user_label, self.user)
         add_row(form, self.pin_label, self.pin)
         add_row(form, self.lang_label, self.lang)
-        box = QVBoxLayout()
-        box.addWidget(self.title)
-        box.addWidget(self.subtitle)
-        box.addSpacing(16)
-        box.addLayout(form)
-        box.addWidget(self.login_button)
-        box.addWidget(self.alert)
-        box.addStretch(1)
-        outer = QHBoxLayout(self)
-        outer.addStretch(1)
-        outer.addLayout(box, 2)
-        outer.addStretch(1)
+        centred_column(self, self.title, self.subtitle, 16, form, self.login_button, self.alert)
 
         self.user.returnPressed.connect(self.pin.setFocus)
         self.pin.returnPressed.connect(self.submit)

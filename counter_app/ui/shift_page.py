@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFormLayout, QLabel, QPushButton, QWidget
 
 from counter_app.domain.errors import CounterError
 from counter_app.ui.context import UiContext
 from counter_app.ui.ops import BusyPage, Changes, Op, error_text
-from counter_app.ui.widgets import AlertLabel, Retranslates, add_row, line_edit, set_label
+from counter_app.ui.widgets import AlertLabel, Retranslates, add_row, centred_column, line_edit, set_label
 from kesco_protocol.money import format_inr, parse_amount
 
 
@@ -36,18 +36,7 @@ class ShiftPage(BusyPage, Retranslates, QWidget):
         self.alert = AlertLabel(self)
         form = QFormLayout()
         add_row(form, self.float_label, self.float_edit)
-        box = QVBoxLayout()
-        box.addWidget(self.title)
-        box.addWidget(self.hint)
-        box.addLayout(form)
-        box.addWidget(self.open_button)
-        box.addWidget(self.day_close_button)
-        box.addWidget(self.alert)
-        box.addStretch(1)
-        outer = QHBoxLayout(self)
-        outer.addStretch(1)
-        outer.addLayout(box, 2)
-        outer.addStretch(1)
+        centred_column(self, self.title, self.hint, form, self.open_button, self.day_close_button, self.alert)
         self.float_edit.returnPressed.connect(self.submit)
         self.open_button.clicked.connect(self.submit)
         self.day_close_button.clicked.connect(self.day_close_requested.emit)

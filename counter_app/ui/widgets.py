@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, Qt
-from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit, QWidget
+from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QLabel, QLayout, QLineEdit, QVBoxLayout, QWidget
 
 STYLE_SHEET = """
 QWidget { font-size: 13pt; }
@@ -116,3 +116,22 @@ def add_row(form: QFormLayout, label: QLabel, field: QWidget) -> None:
 def set_label(label: QLabel, field: QWidget, text: str) -> None:
     label.setText(text)
     field.setAccessibleName(text.replace("&", ""))
+
+
+def centred_column(page: QWidget, *items: QWidget | QLayout | int) -> QVBoxLayout:
+    """The sign-in and shift pages' layout: one column, the middle half of the page wide, holding
+    `items` from the top (a widget, a layout, or an int for that many pixels of space)."""
+    box = QVBoxLayout()
+    for item in items:
+        if isinstance(item, int):
+            box.addSpacing(item)
+        elif isinstance(item, QLayout):
+            box.addLayout(item)
+        else:
+            box.addWidget(item)
+    box.addStretch(1)
+    outer = QHBoxLayout(page)
+    outer.addStretch(1)
+    outer.addLayout(box, 2)
+    outer.addStretch(1)
+    return box
