@@ -10,7 +10,6 @@ from __future__ import annotations
 import email.utils
 import json
 import time
-import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -219,17 +218,6 @@ class ServerClient:
             params["after"] = after
         return _need_dict(self._json(self._request("GET", "/consumers/changes", params=params)), "changes")
 
-    def snapshot(self, after: str | None, limit: int | None) -> SnapshotStream:
-        """Open the NDJSON snapshot stream (gzip). Use as a context manager."""
-        params: dict[str, Any] = {}
-        if after:
-            params["after"] = after
-        if limit:
-            params["limit"] = limit
-        resp = self._request("GET", "/consumers/snapshot", params=params, stream=True,
-                             headers={"Accept-Encoding": "gzip"})
-        return SnapshotStream(resp)
-
     def snapshot_bytes(self, after: str | None, limit: int | None) -> SnapshotBytes:
         """The same answer's bytes as they arrive (still compressed), for the loader process
         (sync/snapshot_load.py) to inflate and parse. Use as a context manager."""
@@ -274,110 +262,6 @@ class SnapshotBytes:
         self.close()
 
 
-class SnapshotStream:
-    """Reads the snapshot's lines as they arrive: `header`, then `chunks()` yields lists of
-    consumer rows, and `end` holds the last line once seen. `bytes_read` counts what came over
-    the wire (compressed). A stream that breaks raises Offline; the caller resumes with after=."""
-
-    def __init__(self, resp: requests.Response, read_size: int = 256 * 1024) -> None:
-        self.resp = resp
-        self.read_size = read_size
-        self.header: dict[str, Any] = {}
-        self.end: dict[str, Any] | None = None
-        self._wire_bytes = 0
-        self._lines = self._iter_lines()
-        first = next(self._lines, None)
-        if first is None:
-            raise Offline("sync.snapshot_cut", detail="empty snapshot answer")
-        header = _parse_json(first)
-        if not isinstance(header, dict) or "version" not in header:
-            raise ServerFailure("sync.bad_answer", detail="snapshot without a header line")
-        self.header = header
-
-    @property
-    def bytes_read(self) -> int:
-        return self._wire_bytes
-
-    def _iter_lines(self) -> Iterator[bytes]:
-        # decompressed here rather than by urllib3, so that we can count the bytes on the wire
-        gz = self.resp.headers.get("Content-Encoding", "").lower() == "gzip"
-        dec = zlib.decompressobj(16 + zlib.MAX_WBITS) if gz else None
-        buf = b""
-        try:
-            for raw in self.resp.raw.stream(self.read_size, decode_content=False):
-                self._wire_bytes += len(raw)
-                block = dec.decompress(raw) if dec is not None else raw
-                buf += block
-                if b"\n" not in block:
-                    continue
-                *lines, buf = buf.split(b"\n")
-                yield from (line for line in lines if line)
-            if dec is not None:
-                buf += dec.flush()
-        except requests.exceptions.RequestException as e:
-            raise Offline("sync.snapshot_cut", detail=_short(e)) from e
-        except Exception as e:  # urllib3 protocol/decode errors, a reset mid-stream
-            raise Offline("sync.snapshot_cut", detail=_short(e)) from e
-        if buf.strip():
-            yield buf
-
-    def chunks(self, rows_per_chunk: int = 1000) -> Iterator[list[list[Any]]]:
-        """Lists of consumer rows until the end line. A stream that stops without its end line
-        raises Offline (what was yielded is good: each row is a complete line)."""
-        pending: list[bytes] = []
-        for line in self._lines:
-            if line[:1] == b"[":
-                pending.append(line)
-                if len(pending) >= rows_per_chunk:
-                    yield _parse_rows(pending)
-                    pending = []
-                continue
-            obj = _parse_json(line)
-            if isinstance(obj, dict) and obj.get("end"):
-                if pending:
-                    yield _parse_rows(pending)
-                self.end = obj
-                return
-            raise ServerFailure("sync.bad_answer", detail="unexpected line in the snapshot")
-        if pending:
-            yield _parse_rows(pending)
-        raise Offline("sync.snapshot_cut", detail="the snapshot stopped before its end line")
-
-    def close(self) -> None:
-        self.resp.close()
-
-    def __enter__(self) -> SnapshotStream:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-
-def _parse_rows(lines: list[bytes]) -> list[list[Any]]:
-    # one json.loads for a thousand rows is several times faster than a thousand calls
-    try:
-        rows = json.loads(b"[" + b",".join(lines) + b"]")
-    except ValueError:
-        # a line cut inside the stream: keep the good ones, the caller resumes after them
-        good: list[list[Any]] = []
-        for line in lines:
-            try:
-                good.append(json.loads(line))
-            except ValueError:
-                raise Offline("sync.snapshot_cut", detail="a snapshot line was cut off") from None
-        return good
-    if not isinstance(rows, list):  # pragma: no cover - json of '[...]' is a list
-        raise ServerFailure("sync.bad_answer", detail="snapshot rows are not arrays")
-    return rows
-
-
-def _parse_json(line: bytes) -> Any:
-    try:
-        return json.loads(line)
-    except ValueError as e:
-        raise Offline("sync.snapshot_cut", detail=f"unreadable snapshot line: {_short(e)}") from e
-
-
 def _need_dict(v: Any, what: str) -> dict[str, Any]:
     if not isinstance(v, dict):
         raise ServerFailure("sync.bad_answer", detail=f"the {what} answer is not a JSON object")
@@ -400,4 +284,4 @@ def _short(e: BaseException) -> str:
     return f"{type(e).__name__}: {e}"[:300]
 
 
-__all__ = ["PushAnswer", "ServerClient", "SnapshotBytes", "SnapshotStream", "SyncFailure", "api_base", "parse_retry_after"]
+__all__ = ["PushAnswer", "ServerClient", "SnapshotBytes", "SyncFailure", "api_base", "parse_retry_after"]
