@@ -22,6 +22,7 @@ from counter_app.storage.mirror import iter_frames, journal_path, last_good_fram
 from tests.conftest import make_counter
 from tests.storage.test_crash import _run_and_kill
 from tests.support.ledger import ledger_dump
+from tests.support.part_payment import without_minimum
 
 KILLS = int(os.environ.get("MIRROR_KILLS", "100"))
 
@@ -30,7 +31,8 @@ def _counter(tmp_path: Path, mirror: Path) -> Path:
     data = tmp_path / "counter"
     data.mkdir()
     Config(mirror_dir=str(mirror)).save(data)
-    make_counter(data, consumers=200).close()
+    # the child issues ₹100 receipts on any account: a counter whose policy has no least part payment
+    without_minimum(make_counter(data, consumers=200)).close()
     return data
 
 
