@@ -9,7 +9,6 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QLabel,
     QLineEdit,
-    QSizePolicy,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -18,7 +17,7 @@ from PySide6.QtWidgets import (
 from counter_app.printing.receipt_doc import display_date, display_datetime
 from counter_app.services.collection import ConsumerView
 from counter_app.ui.i18n import Language, say
-from counter_app.ui.widgets import line_edit
+from counter_app.ui.widgets import fit_stack_to_current, line_edit
 from kesco_protocol import vocabulary
 from kesco_protocol.money import format_inr
 
@@ -92,16 +91,9 @@ class ConsumerCard(QFrame):
         self.show_consumer(None)
 
     def _size_to_current_page(self, _index: int = 0) -> None:
-        """A stack is as tall as its tallest page: the empty card's one line must not keep the
-        consumer's rows' height (it pushed the search results' screen off the bottom)."""
-        current = self.pages.currentWidget()
-        for i in range(self.pages.count()):
-            page = self.pages.widget(i)
-            if page is None:
-                continue
-            policy = QSizePolicy.Policy.Preferred if page is current else QSizePolicy.Policy.Ignored
-            page.setSizePolicy(policy, policy)
-            page.updateGeometry()
+        """The empty card's one line must not keep the consumer's rows' height (it pushed the
+        search results' screen off the bottom)."""
+        fit_stack_to_current(self.pages)
 
     def changeEvent(self, e: QEvent) -> None:
         if e.type() == QEvent.Type.LanguageChange:

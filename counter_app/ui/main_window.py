@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QPushButton,
     QScrollArea,
-    QSizePolicy,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -31,7 +30,7 @@ from counter_app.ui.shift_close_page import ShiftClosePage
 from counter_app.ui.shift_page import ShiftPage
 from counter_app.ui.status_bar import CounterStatusBar
 from counter_app.ui.supervisor_page import SupervisorPage
-from counter_app.ui.widgets import STYLE_SHEET, Retranslates
+from counter_app.ui.widgets import STYLE_SHEET, Retranslates, fit_stack_to_current
 
 
 class PageStack(QStackedWidget):
@@ -141,14 +140,7 @@ class MainWindow(Retranslates, QMainWindow):
         Op(self, ctx.load_identity, exclusive=False).success(self._identity).run()
 
     def _size_to_current_page(self, _index: int = 0) -> None:
-        current = self.stack.currentWidget()
-        for i in range(self.stack.count()):
-            page = self.stack.widget(i)
-            if page is None:
-                continue
-            policy = QSizePolicy.Policy.Preferred if page is current else QSizePolicy.Policy.Ignored
-            page.setSizePolicy(policy, policy)
-            page.updateGeometry()
+        fit_stack_to_current(self.stack)
 
     def _identity(self, identity: tuple[str, str]) -> None:
         self.ctx.counter_code, self.ctx.counter_name = identity

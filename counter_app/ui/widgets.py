@@ -6,7 +6,17 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, Qt
-from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QLabel, QLayout, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLayout,
+    QLineEdit,
+    QSizePolicy,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 STYLE_SHEET = """
 QWidget { font-size: 13pt; }
@@ -135,3 +145,16 @@ def centred_column(page: QWidget, *items: QWidget | QLayout | int) -> QVBoxLayou
     outer.addLayout(box, 2)
     outer.addStretch(1)
     return box
+
+
+def fit_stack_to_current(stack: QStackedWidget) -> None:
+    """Size a stack to the page on screen: Qt makes a stack as tall as its tallest page, hidden
+    ones included, which made short pages scroll (the window's pages, the consumer card's)."""
+    current = stack.currentWidget()
+    for i in range(stack.count()):
+        page = stack.widget(i)
+        if page is None:
+            continue
+        policy = QSizePolicy.Policy.Preferred if page is current else QSizePolicy.Policy.Ignored
+        page.setSizePolicy(policy, policy)
+        page.updateGeometry()
