@@ -44,3 +44,17 @@ CONSUMER_FIELDS: tuple[str, ...] = (
     "dishonoured_cheques", # count of cheques from this consumer that bounced
     "version",             # master-data version (monotonic integer) of this row
 )
+
+# The JSON type of each field, in CONSUMER_FIELDS order: what a counter accepts in a snapshot or
+# changes row (sync/consumer_rows.py checks every row against it). Money and counts are JSON
+# integers, never text, floats or true/false; None only where the cache's column may be empty.
+CONSUMER_FIELD_TYPES: tuple[object, ...] = (
+    str, str, str, str, str,          # account_no, name, relation_name, address, locality
+    str, str | None, str | None,      # category, meter_no, mobile
+    str,                              # status
+    str | None, str | None, str | None,  # last_bill_no, last_bill_date, last_bill_due_date
+    int, int, int,                    # last_bill_amount_paise, arrears_paise, balance_paise
+    str | None, int | None,           # last_payment_date, last_payment_paise
+    int, int,                         # dishonoured_cheques, version
+)
+assert len(CONSUMER_FIELD_TYPES) == len(CONSUMER_FIELDS)

@@ -31,7 +31,11 @@ def by_account(conn: Connection, account_no: str) -> Consumer | None:
 
 def by_meter_or_mobile(conn: Connection, value: str) -> list[Consumer]:
     rows = conn.execute(
-        text(f"{_SELECT} WHERE meter_no=:v UNION {_SELECT} WHERE mobile=:v LIMIT 20"), {"v": value}
+        # the whole mobile number through the index on its last four digits (storage/cache.INDEXES);
+        # "+mobile" keeps SQLite from putting the value into substr(mobile, -4), which would then
+        # no longer be the indexed expression (a scan of every row)
+        text(f"{_SELECT} WHERE meter_no=:v UNION {_SELECT} WHERE substr(mobile, -4) = substr(:v, -4) AND +mobile=:v "
+             "LIMIT 20"), {"v": value}
     ).all()
     return [Consumer.from_row(tuple(r)) for r in rows]
 
@@ -118,9 +122,9 @@ def upsert_many(conn: Connection, rows: Iterable[Sequence[Any]]) -> int:
 
 def drop_lookup_indexes(conn: Connection) -> None:
     """Before a bulk load into an empty cache: the meter and mobile indexes are built after it."""
-    from counter_app.storage.cache import INDEX_NAMES
+    from counter_app.storage.cache import INDEX_NAMES, OLD_INDEX_NAMES
 
-    for name in INDEX_NAMES:
+    for name in INDEX_NAMES + OLD_INDEX_NAMES:
         conn.execute(text(f"DROP INDEX IF EXISTS {name}"))
 
 

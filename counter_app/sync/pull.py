@@ -16,7 +16,6 @@ from contextlib import AbstractContextManager, contextmanager
 from dataclasses import KW_ONLY, dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any
 
 from sqlalchemy import Connection
 
@@ -27,11 +26,10 @@ from counter_app.storage.cache import get as get_kv
 from counter_app.storage.cache import put as set_kv
 from counter_app.storage.db import Database
 from counter_app.storage.store import Store
-from counter_app.sync import snapshot_load
+from counter_app.sync import consumer_rows, snapshot_load
 from counter_app.sync.client import ServerClient
 from counter_app.sync.errors import ServerFailure, SyncFailure
 from counter_app.sync.state import SnapshotProgress
-from kesco_protocol.consumers import CONSUMER_FIELDS
 
 # kv keys of the cache file (documented here, read by status and the window)
 K_COMPLETE = "consumers_snapshot"  # "complete" once a full snapshot is in
@@ -48,12 +46,11 @@ K_LAST_PULL = "sync_last_pull_ok_at"
 APPLY_CHUNK = 1000  # rows a transaction of the changes feed
 INDEX_CHUNK = 100_000  # rows a transaction of the search index build
 INDEX_CACHE_KIB = 131_072  # page cache while it builds (the snapshot's peak RSS stays under 400 MB)
-_NFIELDS = len(CONSUMER_FIELDS)
 _LOADER_SQL = snapshot_load.Sql(
     upsert=consumers_repo.UPSERT_SQL, put_kv=cache_mod.PUT_KV_SQL, get_kv=cache_mod.GET_KV_SQL,
-    fts_chunk=consumers_repo.FTS_CHUNK_SQL, indexes=tuple(cache_mod.INDEXES), nfields=_NFIELDS,
+    fts_chunk=consumers_repo.FTS_CHUNK_SQL, indexes=tuple(cache_mod.INDEXES),
     index_chunk=INDEX_CHUNK, index_cache_kib=INDEX_CACHE_KIB, triggers=tuple(cache_mod.TRIGGERS),
-    trigger_names=cache_mod.TRIGGER_NAMES, fts_automerge=cache_mod.FTS_AUTOMERGE_SQL)
+    trigger_names=cache_mod.TRIGGER_NAMES, fts_config=cache_mod.FTS_BULK_CONFIG)
 
 
 class _Target:
@@ -302,7 +299,7 @@ class Puller:
                 return report
             try:
                 version = int(ans["version"])
-                rows = _checked(list(ans.get("rows") or []))
+                rows = consumer_rows.checked(list(ans.get("rows") or []))
             except (KeyError, TypeError, ValueError) as e:
                 raise ServerFailure("sync.bad_answer", detail=f"changes answer: {e}") from e
             for i in range(0, max(len(rows), 1), APPLY_CHUNK):
@@ -328,14 +325,6 @@ class Puller:
         if self._new is not None:
             self._new.dispose()
             self._new = None
-
-
-def _checked(rows: list[Any]) -> list[Any]:
-    """Rows in CONSUMER_FIELDS order; anything else is the server's bug, never stored."""
-    for r in rows:
-        if not isinstance(r, list) or len(r) != _NFIELDS or not isinstance(r[0], str):
-            raise ServerFailure("sync.bad_answer", detail="a consumer row of the wrong shape")
-    return rows
 
 
 def _local_iso(server_time: str, clock: Clock) -> str:

@@ -10,9 +10,9 @@ builds the search index, and reports back after each transaction.
 
 The loader imports nothing heavy (no SQLAlchemy, no requests: it is started once per snapshot and
 its start-up is part of the snapshot's time); the SQL it runs is handed to it by the parent, so the
-statements stay where storage/consumers.py and storage/cache.py keep them. Every row gets the check
-pull._checked gave it in-process (a list of CONSUMER_FIELDS' length with an account number), and a
-stop, a cut or a bad row leaves only whole rows committed together with the resume cursor."""
+statements stay where storage/consumers.py and storage/cache.py keep them. Every row gets the
+check of sync/consumer_rows.py (each field of its wire type), and a stop, a cut or a bad row leaves
+only whole rows committed together with the resume cursor."""
 
 from __future__ import annotations
 
@@ -29,12 +29,13 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
+from counter_app.sync import consumer_rows
 from counter_app.sync.errors import Offline, ServerFailure, SyncFailure
 
 # message tags, parent -> loader, first byte of each message
 _DATA, _EOF, _STOP = b"d", b"e", b"s"
 
-PIECE = 1000  # lines per json.loads (one call for many rows is several times faster)
+PIECE = 1000  # lines per decode (one call for many rows is several times faster)
 CHUNK = 10_000  # rows a transaction: nobody waits for the cache's writer
 FAILURES: dict[str, type[SyncFailure]] = {"Offline": Offline, "ServerFailure": ServerFailure}
 
@@ -48,12 +49,11 @@ class Sql:
     get_kv: str
     fts_chunk: str  # INSERT INTO consumers_fts ... WHERE rowid >= ? AND rowid < ?
     indexes: tuple[str, ...]
-    nfields: int
     index_chunk: int
     index_cache_kib: int
     triggers: tuple[str, ...] = ()  # the cache's CREATE TRIGGER statements
     trigger_names: tuple[str, ...] = ()
-    fts_automerge: str = ""
+    fts_config: tuple[str, ...] = ()  # the search index's bulk-build settings (storage/cache.FTS_BULK_CONFIG)
 
 
 @dataclass(frozen=True, slots=True)
@@ -241,33 +241,6 @@ def _lines(blocks: Iterator[bytes], gz: bool) -> Iterator[bytes]:
         yield buf
 
 
-def _rows(lines: list[bytes], nfields: int) -> list[Any]:
-    try:
-        rows: list[Any] = json.loads(b"[" + b",".join(lines) + b"]")
-    except ValueError:
-        good: list[Any] = []  # a line cut inside the stream: the good ones before it count
-        for line in lines:
-            try:
-                good.append(json.loads(line))
-            except ValueError:
-                raise _Cut(_checked(good, nfields)) from None
-        rows = good
-    return _checked(rows, nfields)
-
-
-def _checked(rows: list[Any], nfields: int) -> list[Any]:
-    """Rows in CONSUMER_FIELDS order; anything else is the server's bug, never stored."""
-    for r in rows:
-        if not isinstance(r, list) or len(r) != nfields or not isinstance(r[0], str):
-            raise ServerFailure("sync.bad_answer", detail="a consumer row of the wrong shape")
-    return rows
-
-
-class _Cut(Exception):
-    def __init__(self, good: list[Any]) -> None:
-        self.good = good
-
-
 def _page(con: sqlite3.Connection, sql: Sql, conn: Connection, stop: Any, *, first: bool, done: int,
           gz: bool) -> tuple[Any, ...]:
     blocks = _blocks(conn, stop)
@@ -330,7 +303,7 @@ def _page(con: sqlite3.Connection, sql: Sql, conn: Connection, stop: Any, *, fir
             if line[:1] == b"[":
                 pending.append(line)
                 if len(pending) >= PIECE:
-                    buf.extend(_rows(pending, sql.nfields))
+                    buf.extend(consumer_rows.decode_lines(pending))
                     pending = []
                     if len(buf) >= CHUNK:
                         apply(buf)
@@ -344,7 +317,7 @@ def _page(con: sqlite3.Connection, sql: Sql, conn: Connection, stop: Any, *, fir
                 break
             raise ServerFailure("sync.bad_answer", detail="unexpected line in the snapshot")
         if pending and not stop.is_set():
-            buf.extend(_rows(pending, sql.nfields))
+            buf.extend(consumer_rows.decode_lines(pending))
         if buf:
             apply(buf)
             buf = []
@@ -353,7 +326,7 @@ def _page(con: sqlite3.Connection, sql: Sql, conn: Connection, stop: Any, *, fir
         if end is None:
             raise Offline("sync.snapshot_cut", detail="the snapshot stopped before its end line")
         _index(con, sql, last=not end.get("more"))
-    except _Cut as e:
+    except consumer_rows.Cut as e:
         buf.extend(e.good)
         failure = ("Offline", "sync.snapshot_cut", "a snapshot line was cut off")
     except SyncFailure as e:
@@ -393,8 +366,8 @@ def _index(con: sqlite3.Connection, sql: Sql, *, last: bool) -> None:
     segments), and after the last page the lookup indexes (sorted builds)."""
     con.execute(f"PRAGMA cache_size=-{sql.index_cache_kib}")
     try:
-        if sql.fts_automerge:
-            con.execute(sql.fts_automerge)
+        for stmt in sql.fts_config:
+            con.execute(stmt)
         while True:
             con.execute("BEGIN IMMEDIATE")
             try:

@@ -95,6 +95,30 @@ def test_a_row_of_the_wrong_shape_is_refused_and_not_stored(target: Path, bad: o
     assert n == 20_000 and cursor == _row(19_999)[0]
 
 
+def _with(i: int, field: str, value: object) -> list[object]:
+    r = _row(i)
+    r[CONSUMER_FIELDS.index(field)] = value
+    return r
+
+
+@pytest.mark.parametrize(("field", "value"), [
+    ("balance_paise", "10000"),       # money as text: would be stored as text in an INTEGER column
+    ("last_bill_amount_paise", 100.5),  # a float of paise
+    ("arrears_paise", True),          # JSON true is not a number of paise
+    ("name", None),                   # a name the cache cannot store
+    ("mobile", 9876543210),           # a number where text (or null) belongs
+    ("version", "7"),
+])
+def test_a_field_of_the_wrong_type_is_refused_and_not_stored(target: Path, field: str, value: object) -> None:
+    rows: list[object] = [_row(i) for i in range(20_000)] + [_with(20_000, field, value)]
+    rows += [_row(i) for i in range(20_001, 20_100)]
+    with pytest.raises(ServerFailure) as e:
+        _load(target, _wire(rows))
+    assert e.value.key == "sync.bad_answer" and "wrong shape" in e.value.detail
+    n, cursor = _stored(target)
+    assert n == 20_000 and cursor == _row(19_999)[0]
+
+
 def test_negative_control_the_same_rows_without_the_bad_one_all_load(target: Path) -> None:
     rows: list[object] = [_row(i) for i in range(20_000)] + [_row(i) for i in range(20_001, 20_100)]
     assert _load(target, _wire(rows)).end is not None

@@ -93,7 +93,7 @@ def upgrade() -> None:
     for trigger in ("consumers_ai", "consumers_ad", "consumers_au"):
         op.execute(f"DROP TRIGGER IF EXISTS {trigger}")
     op.execute("DROP TABLE IF EXISTS consumers_fts")
-    for index in cache.INDEX_NAMES:
+    for index in cache.INDEX_NAMES + cache.OLD_INDEX_NAMES:
         op.execute(f"DROP INDEX IF EXISTS {index}")
     op.execute("DROP TABLE IF EXISTS consumers")
     keys = ", ".join(f"'{k}'" for k in sorted(cache.CACHE_KEYS))
