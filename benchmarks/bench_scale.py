@@ -210,9 +210,16 @@ def main() -> int:
     p.add_argument("--reopen-days", type=int, default=4)
     p.add_argument("--slots", type=int, default=None, help="admitted pushes per worker (default: the server's)")
     p.add_argument("--wait-s", type=float, default=None, help="wait for a slot before busy (default: the server's)")
+    p.add_argument("--limit-concurrency", type=int, default=None,
+                   help="uvicorn's connections + requests a worker holds (default: sized as docs/SCALE.md says, "
+                        "counters / workers + 64)")
     args = p.parse_args()
+    # every counter keeps one connection open, and a worker answers 503 to everything above its
+    # limit: sized for the counters it serves, as DEPLOY.md tells IT to (the default, 200, is KESCO's)
+    limit = args.limit_concurrency or -(-args.counters // args.workers) + 64
     gate_env = {k: str(v) for k, v in (("CENTRAL_MAX_CONCURRENT_PUSHES", args.slots),
-                                       ("CENTRAL_PUSH_WAIT_S", args.wait_s)) if v is not None}
+                                       ("CENTRAL_PUSH_WAIT_S", args.wait_s),
+                                       ("CENTRAL_LIMIT_CONCURRENCY", limit)) if v is not None}
     defaults = Settings(database_url="sqlite://")
     gate = {"slots_per_worker": args.slots if args.slots is not None else defaults.max_concurrent_pushes,
             "wait_s": args.wait_s if args.wait_s is not None else defaults.push_wait_s,
@@ -280,6 +287,7 @@ def main() -> int:
         "reopen_receipts": reopen_ok,
         "reopen_p99_push_ms": round(reopen_p99, 1),
         "admission": gate,
+        "limit_concurrency_per_worker": limit,
         "loadavg_before": [round(x, 2) for x in load_before],
         "loadavg_after_soak": [round(x, 2) for x in load_after_soak],
         "soak_counters": len(soak_codes),
