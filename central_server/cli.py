@@ -9,20 +9,16 @@ import os
 import sys
 from datetime import date
 from pathlib import Path
-from typing import Any
 
 from central_server import counters, db, installations, logs, master, migrate, reports
 from central_server import period as period_mod
+from central_server.cli_parts import command_group, open_engine
 from central_server.config import Settings
 from kesco_protocol.money import format_inr
 
 
 def _money(paise: int) -> str:
     return format_inr(paise)
-
-
-def _engine(args: argparse.Namespace) -> Any:
-    return migrate.migrated_engine(args.database_url)
 
 
 EX_CONFIG = 78  # sysexits.h: configuration error; the systemd unit does not restart on it
@@ -100,7 +96,7 @@ def _metrics_dir() -> str:
 def cmd_partition(args: argparse.Namespace) -> int:
     from central_server import partitioning
 
-    engine = _engine(args)
+    engine = open_engine(args)
     try:
         with db.write_tx(engine) as conn:
             rep = partitioning.partition_receipts(conn, months_ahead=args.months_ahead)
@@ -120,7 +116,7 @@ def cmd_backup(args: argparse.Namespace) -> int:
 
     from central_server import ops_state
 
-    engine = _engine(args)
+    engine = open_engine(args)
     if args.action == "record":
         try:
             at = datetime.now(UTC) if args.at == "now" else datetime.fromisoformat(args.at)
@@ -138,13 +134,13 @@ def cmd_backup(args: argparse.Namespace) -> int:
 
 
 def cmd_migrate(args: argparse.Namespace) -> int:
-    engine = _engine(args)
+    engine = open_engine(args)
     print(f"database at revision {migrate.current_revision(engine)}")
     return 0
 
 
 def cmd_counters(args: argparse.Namespace) -> int:
-    engine = _engine(args)
+    engine = open_engine(args)
     try:
         if args.action == "add":
             with db.write_tx(engine) as conn:
@@ -198,7 +194,7 @@ def cmd_demo_data(args: argparse.Namespace) -> int:
               file=sys.stderr)
         return 1
 
-    engine = _engine(args)
+    engine = open_engine(args)
     with db.write_tx(engine) as conn:
         from sqlalchemy import func, select
 
@@ -214,7 +210,7 @@ def cmd_demo_data(args: argparse.Namespace) -> int:
 
 
 def cmd_period(args: argparse.Namespace) -> int:
-    engine = _engine(args)
+    engine = open_engine(args)
     with db.write_tx(engine) as conn:
         if args.action == "close":
             per = period_mod.close(conn, legacy=args.legacy, label=args.label, retry_after_s=args.retry_after,
@@ -239,7 +235,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     from kesco_protocol.errors import KeyedError
 
     try:
-        rep = import_file(_engine(args), args.file)
+        rep = import_file(open_engine(args), args.file)
     except KeyedError as e:  # the seal does not verify, or not an export file
         print(f"error: import {args.file}: {e}", file=sys.stderr)
         return 1
@@ -254,7 +250,7 @@ def cmd_reconcile(args: argparse.Namespace) -> int:
     except ValueError:
         print(f"error: {args.date!r} is not a date (YYYY-MM-DD)", file=sys.stderr)
         return 1
-    engine = _engine(args)
+    engine = open_engine(args)
     with db.read_tx(engine) as conn:
         rows = reports.reconcile(conn, day)
     if args.json:
@@ -276,7 +272,7 @@ def cmd_reconcile(args: argparse.Namespace) -> int:
 def cmd_hq_users(args: argparse.Namespace) -> int:
     from central_server.hq import auth as hq_auth
 
-    engine = _engine(args)
+    engine = open_engine(args)
     try:
         if args.action == "add":
             password = _read_password(args.password_stdin)
@@ -317,7 +313,7 @@ def _read_password(from_stdin: bool) -> str:
 
 
 def cmd_alarms(args: argparse.Namespace) -> int:
-    engine = _engine(args)
+    engine = open_engine(args)
     with db.read_tx(engine) as conn:
         rows = reports.open_alarms(conn, args.counter) if args.what == "alarms" else reports.parked(conn, args.counter)
     if args.json:
@@ -393,19 +389,17 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--months-ahead", type=int, default=3, help="partitions made ahead of today (default 3)")
     s.set_defaults(func=cmd_partition)
 
-    s = sub.add_parser("backup", help="record a database backup the operator took (the HQ board shows it)")
-    bsub = s.add_subparsers(dest="action", required=True)
+    bsub = command_group(sub, "backup", "record a database backup the operator took (the HQ board shows it)",
+                         cmd_backup)
     b = bsub.add_parser("record", parents=[common], help="run by the backup job after pg_dump succeeded")
     b.add_argument("--at", default="now", help="when the backup was taken, ISO 8601 with offset (default: now)")
     b.add_argument("--note", required=True, help="what and where, e.g. 'pg_dump kesco-2026-12-01.dump'")
     bsub.add_parser("show", parents=[common], help="the last recorded backup")
-    s.set_defaults(func=cmd_backup)
 
     s = sub.add_parser("migrate", parents=[common], help="bring the database to the current schema")
     s.set_defaults(func=cmd_migrate)
 
-    s = sub.add_parser("counters", help="register, re-enrol, revoke and list counters")
-    csub = s.add_subparsers(dest="action", required=True)
+    csub = command_group(sub, "counters", "register, re-enrol, revoke and list counters", cmd_counters)
     a = csub.add_parser("add", parents=[common], help="register a counter; prints its enrollment code")
     a.add_argument("code")
     a.add_argument("--name", default=None)
@@ -421,7 +415,6 @@ def build_parser() -> argparse.ArgumentParser:
     a.add_argument("code")
     a.add_argument("--installation", required=True, help="the other installation's id (see 'counters held')")
     a.add_argument("--by", required=True, help="who decided (kept with each released record)")
-    s.set_defaults(func=cmd_counters)
 
     s = sub.add_parser("demo-data", parents=[common], help="load generated demo consumers")
     s.add_argument("--consumers", type=int, default=530_000)
@@ -429,8 +422,7 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--replace", action="store_true", help="delete the consumers loaded before")
     s.set_defaults(func=cmd_demo_data)
 
-    s = sub.add_parser("period", help="month-end closing: close, open, status")
-    psub = s.add_subparsers(dest="action", required=True)
+    psub = command_group(sub, "period", "month-end closing: close, open, status", cmd_period)
     c = psub.add_parser("close", parents=[common], help="start closing (collection goes on by default)")
     c.add_argument("--legacy", action="store_true", help="refuse sync with 503 + Retry-After, like the old system")
     c.add_argument("--label", default=None, help="the month being closed, e.g. 2026-11")
@@ -441,7 +433,6 @@ def build_parser() -> argparse.ArgumentParser:
     o.add_argument("--last-day", default=None, metavar="YYYY-MM-DD",
                    help="last value date of the closed period (default today in India)")
     psub.add_parser("status", parents=[common], help="show the state")
-    s.set_defaults(func=cmd_period)
 
     s = sub.add_parser("import", parents=[common], help="import a counter's sealed export file (counter-app export-pending)")
     s.add_argument("file")
@@ -452,8 +443,7 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--json", action="store_true")
     s.set_defaults(func=cmd_reconcile)
 
-    s = sub.add_parser("hq-users", help="headquarters users of the /hq/ pages: add, list, disable")
-    hsub = s.add_subparsers(dest="action", required=True)
+    hsub = command_group(sub, "hq-users", "headquarters users of the /hq/ pages: add, list, disable", cmd_hq_users)
     a = hsub.add_parser("add", parents=[common], help="add a user (asks for the password twice)")
     a.add_argument("name")
     a.add_argument("--password-stdin", action="store_true", help="read the password from one line of stdin")
@@ -461,7 +451,6 @@ def build_parser() -> argparse.ArgumentParser:
     a.add_argument("name")
     a = hsub.add_parser("list", parents=[common], help="all headquarters users")
     a.add_argument("--json", action="store_true")
-    s.set_defaults(func=cmd_hq_users)
 
     for what, text in (("alarms", "open integrity alarms: conflicts, chain breaks, unreadable records"),
                        ("parked", "receipts, voids and dishonours held in suspense for review")):
