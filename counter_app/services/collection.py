@@ -145,17 +145,6 @@ def clean_reason(reason: str) -> str:
     return reason
 
 
-def write_dishonour(conn: Connection, r: Receipt, reason: str, session: Session, now: str,
-                    audit: dict[str, Any] | None = None) -> Dishonour:
-    """The Dishonour of one receipt, its outbox copy and its audit line, in the caller's transaction."""
-    d = Dishonour(new_id(), r.counter_code, r.receipt_id, r.receipt_no, r.account_no, r.amount_paise,
-                  reason[:protocol_limits.REASON], session.username, now)
-    receipts_repo.insert_dishonour(conn, d)
-    receipts_repo.insert_outbox(conn, d.dishonour_id, RecordKind.DISHONOUR, d.body(), now)
-    receipts_repo.audit(conn, now, session.username, "dishonour", r.receipt_id, {"reason": d.reason, **(audit or {})})
-    return d
-
-
 def normalise_account(text: str) -> str:
     """An account number as typed or scanned: Devanagari (any script's) digits allowed, spaces and dashes ignored."""
     s = re.sub(r"[\s-]", "", to_ascii_digits(text))
@@ -567,6 +556,19 @@ class CollectionService:
             raise ValidationError("receipt.not_cheque", receipt=r.receipt_no)
         return r, reason
 
+    @staticmethod
+    def write_dishonour(conn: Connection, r: Receipt, reason: str, session: Session, now: str,
+                        audit: dict[str, Any] | None = None) -> Dishonour:
+        """The Dishonour of one receipt, its outbox copy and its audit line, in the caller's
+        transaction (a single receipt here, each receipt of a group in group_payment.py)."""
+        d = Dishonour(new_id(), r.counter_code, r.receipt_id, r.receipt_no, r.account_no, r.amount_paise,
+                      reason[:protocol_limits.REASON], session.username, now)
+        receipts_repo.insert_dishonour(conn, d)
+        receipts_repo.insert_outbox(conn, d.dishonour_id, RecordKind.DISHONOUR, d.body(), now)
+        receipts_repo.audit(conn, now, session.username, "dishonour", r.receipt_id,
+                            {"reason": d.reason, **(audit or {})})
+        return d
+
     def record_dishonour(self, session: Session, receipt_key: str, reason: str) -> Dishonour:
         r, reason = self.dishonourable(session, receipt_key, reason)
         now = iso(self.clock())
@@ -577,7 +579,7 @@ class CollectionService:
                 raise StateError("receipt.already_voided", receipt=r.receipt_no)
             if reversals_repo.reversal_of(conn, r.receipt_id) is not None:
                 raise StateError("receipt.already_reversed", receipt=r.receipt_no)
-            return write_dishonour(conn, r, reason, session, now)
+            return self.write_dishonour(conn, r, reason, session, now)
 
     # ---------------------------------------------------------------- checks
     def verify(self, anchors: Sequence[str] = ()) -> dict[str, Any]:

@@ -14,13 +14,7 @@ from typing import Any
 from counter_app.domain.errors import AmountError, StateError, StorageError, ValidationError
 from counter_app.domain.receipt import Instrument, new_id, validate_instrument
 from counter_app.services.clock import iso
-from counter_app.services.collection import (
-    CollectionService,
-    Payment,
-    Session,
-    normalise_account,
-    write_dishonour,
-)
+from counter_app.services.collection import CollectionService, Payment, Session, normalise_account
 from counter_app.storage import groups as groups_repo
 from counter_app.storage import receipts as receipts_repo
 from counter_app.storage import reversals as reversals_repo
@@ -154,7 +148,7 @@ def dishonour_instrument(service: CollectionService, session: Session, receipt_k
             if receipts_repo.dishonour_of(conn, m.receipt_id) or receipts_repo.void_of(conn, m.receipt_id) \
                     or reversals_repo.reversal_of(conn, m.receipt_id):
                 continue
-            made.append(write_dishonour(conn, m, reason, session, now, {"group_id": gid} if gid else None))
+            made.append(service.write_dishonour(conn, m, reason, session, now, {"group_id": gid} if gid else None))
         if not made:
             if receipts_repo.void_of(conn, r.receipt_id) is not None:
                 raise StateError("receipt.already_voided", receipt=r.receipt_no)
