@@ -141,48 +141,44 @@ def cmd_migrate(args: argparse.Namespace) -> int:
 
 def cmd_counters(args: argparse.Namespace) -> int:
     engine = open_engine(args)
-    try:
-        if args.action == "add":
-            with db.write_tx(engine) as conn:
-                code = counters.add(conn, args.code, args.name or args.code)
-            print(f"counter {args.code} added. One-time enrollment code (valid 7 days, shown only now):")
-            print(code)
-        elif args.action == "reissue":
-            with db.write_tx(engine) as conn:
-                code = counters.reissue(conn, args.code)
-            print(f"counter {args.code}: old token revoked. New one-time enrollment code:")
-            print(code)
-        elif args.action == "revoke":
-            with db.write_tx(engine) as conn:
-                counters.revoke(conn, args.code)
-            # a running server believes a token it checked for token_cache_s (central_server/token_cache.py)
-            print(f"counter {args.code} revoked: its token stops working within "
-                  f"{Settings().token_cache_s:g} s.")
-        elif args.action == "held":
-            with db.read_tx(engine) as conn:
-                rows = installations.held(conn, args.code)
-            if not rows:
-                print(f"counter {args.code}: nothing held from another installation.")
-            for r in rows:
-                print(f"counter {args.code}, installation {r['installation_id']}: {r['records']} records held, "
-                      f"{r['receipts']} receipts, {_money(r['total_paise'])}, {r['released']} released")
-        elif args.action == "resolve-clone":
-            with db.write_tx(engine) as conn:
-                rep = installations.resolve(conn, args.code, args.installation, decided_by=args.by)
-            print(f"counter {args.code}, installation {args.installation}: {rep.posted} receipts posted, "
-                  f"{_money(rep.posted_paise)}" + "".join(f"; {n} {what}" for what, n in sorted(rep.kept.items())))
-            print("the other PC stays refused: register it under a new counter code and enrol it there.")
-        else:
-            with db.read_tx(engine) as conn:
-                rows = counters.list_all(conn)
-            print(f"{'code':<8} {'name':<24} {'state':<9} {'high-water':>10} {'receipts':>9} {'total':>18}")
-            for r in rows:
-                state = "revoked" if r["revoked"] else "enrolled" if r["enrolled"] else "pending"
-                print(f"{r['code']:<8} {r['name'][:24]:<24} {state:<9} {r['high_water_seq']:>10} "
-                      f"{r['receipts']:>9} {_money(r['total_paise']):>18}")
-    except counters.AdminError as e:
-        print(f"error: {e}", file=sys.stderr)
-        return 1
+    if args.action == "add":
+        with db.write_tx(engine) as conn:
+            code = counters.add(conn, args.code, args.name or args.code)
+        print(f"counter {args.code} added. One-time enrollment code (valid 7 days, shown only now):")
+        print(code)
+    elif args.action == "reissue":
+        with db.write_tx(engine) as conn:
+            code = counters.reissue(conn, args.code)
+        print(f"counter {args.code}: old token revoked. New one-time enrollment code:")
+        print(code)
+    elif args.action == "revoke":
+        with db.write_tx(engine) as conn:
+            counters.revoke(conn, args.code)
+        # a running server believes a token it checked for token_cache_s (central_server/token_cache.py)
+        print(f"counter {args.code} revoked: its token stops working within "
+              f"{Settings().token_cache_s:g} s.")
+    elif args.action == "held":
+        with db.read_tx(engine) as conn:
+            rows = installations.held(conn, args.code)
+        if not rows:
+            print(f"counter {args.code}: nothing held from another installation.")
+        for r in rows:
+            print(f"counter {args.code}, installation {r['installation_id']}: {r['records']} records held, "
+                  f"{r['receipts']} receipts, {_money(r['total_paise'])}, {r['released']} released")
+    elif args.action == "resolve-clone":
+        with db.write_tx(engine) as conn:
+            rep = installations.resolve(conn, args.code, args.installation, decided_by=args.by)
+        print(f"counter {args.code}, installation {args.installation}: {rep.posted} receipts posted, "
+              f"{_money(rep.posted_paise)}" + "".join(f"; {n} {what}" for what, n in sorted(rep.kept.items())))
+        print("the other PC stays refused: register it under a new counter code and enrol it there.")
+    else:
+        with db.read_tx(engine) as conn:
+            rows = counters.list_all(conn)
+        print(f"{'code':<8} {'name':<24} {'state':<9} {'high-water':>10} {'receipts':>9} {'total':>18}")
+        for r in rows:
+            state = "revoked" if r["revoked"] else "enrolled" if r["enrolled"] else "pending"
+            print(f"{r['code']:<8} {r['name'][:24]:<24} {state:<9} {r['high_water_seq']:>10} "
+                  f"{r['receipts']:>9} {_money(r['total_paise']):>18}")
     return 0
 
 
@@ -273,30 +269,26 @@ def cmd_hq_users(args: argparse.Namespace) -> int:
     from central_server.hq import auth as hq_auth
 
     engine = open_engine(args)
-    try:
-        if args.action == "add":
-            password = _read_password(args.password_stdin)
-            with db.write_tx(engine) as conn:
-                hq_auth.add_user(conn, args.name, password)
-            print(f"headquarters user {hq_auth.normal_name(args.name)} added; log in at /hq/login")
-        elif args.action == "disable":
-            with db.write_tx(engine) as conn:
-                hq_auth.disable_user(conn, args.name)
-            print(f"headquarters user {hq_auth.normal_name(args.name)} disabled and logged out")
-        else:
-            with db.read_tx(engine) as conn:
-                users = hq_auth.list_users(conn)
-            if args.json:
-                print(json.dumps(users, indent=2))
-                return 0
-            if not users:
-                print("no headquarters users; add one with 'central-server hq-users add NAME'")
-            for u in users:
-                print(f"{u['name']:<32} {'disabled' if u['disabled'] else 'active':<9} "
-                      f"last login {u['last_login'][:19] if u['last_login'] else '-'}")
-    except counters.AdminError as e:
-        print(f"error: {e}", file=sys.stderr)
-        return 1
+    if args.action == "add":
+        password = _read_password(args.password_stdin)
+        with db.write_tx(engine) as conn:
+            hq_auth.add_user(conn, args.name, password)
+        print(f"headquarters user {hq_auth.normal_name(args.name)} added; log in at /hq/login")
+    elif args.action == "disable":
+        with db.write_tx(engine) as conn:
+            hq_auth.disable_user(conn, args.name)
+        print(f"headquarters user {hq_auth.normal_name(args.name)} disabled and logged out")
+    else:
+        with db.read_tx(engine) as conn:
+            users = hq_auth.list_users(conn)
+        if args.json:
+            print(json.dumps(users, indent=2))
+            return 0
+        if not users:
+            print("no headquarters users; add one with 'central-server hq-users add NAME'")
+        for u in users:
+            print(f"{u['name']:<32} {'disabled' if u['disabled'] else 'active':<9} "
+                  f"last login {u['last_login'][:19] if u['last_login'] else '-'}")
     return 0
 
 
@@ -489,6 +481,9 @@ def main(argv: list[str] | None = None) -> int:
     except CommandRefused as e:  # a file command's mapping or input file, before anything was done
         print(f"error: {e}", file=sys.stderr)
         return 2
+    except counters.AdminError as e:  # an operator's command refused (counters, hq-users): nothing changed
+        print(f"error: {e}", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":
