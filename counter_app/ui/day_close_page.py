@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from counter_app.domain.closes import DayClose
 from counter_app.printing.receipt_doc import display_datetime
 from counter_app.printing.reports import print_payin_slip, print_z_report, render_z_report_pdf
 from counter_app.services.closes import CloseService, DayCloseStatus, DayReport
@@ -41,6 +40,7 @@ from counter_app.ui.ops import BusyPage, Changes, Op
 from counter_app.ui.report_errors import PAYIN_SLIP, Z_REPORT
 from counter_app.ui.widgets import AlertLabel, Retranslates, line_edit, set_label, table_view
 from kesco_protocol.money import format_inr
+from kesco_protocol.records import DayClose
 
 POLL_MS = 500
 POLL_LIMIT = 120  # a minute of asking before the page says it is still waiting

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from counter_app.domain.closes import InstrumentLine, ShiftClose
+from counter_app.domain.closes import InstrumentLine
 from counter_app.printing.reports import print_shift_report
 from counter_app.services.closes import ClosePreview, CloseService
 from counter_app.ui.context import UiContext
@@ -31,6 +31,7 @@ from counter_app.ui.ops import BusyPage, Changes, Op, error_text
 from counter_app.ui.report_errors import SHIFT_REPORT, report_error_text
 from counter_app.ui.widgets import AlertLabel, Retranslates, add_row, line_edit, set_label
 from kesco_protocol.money import format_inr
+from kesco_protocol.records import ShiftClose
 
 MAX_DIGITS = 6
 PAGE_STYLE = """
