@@ -134,8 +134,7 @@ def cmd_backup(args: argparse.Namespace) -> int:
 
 
 def cmd_migrate(args: argparse.Namespace) -> int:
-    engine = open_engine(args)
-    print(f"database at revision {migrate.current_revision(engine)}")
+    print(f"database at revision {migrate.current_revision(open_engine(args))}")
     return 0
 
 
@@ -190,8 +189,7 @@ def cmd_demo_data(args: argparse.Namespace) -> int:
               file=sys.stderr)
         return 1
 
-    engine = open_engine(args)
-    with db.write_tx(engine) as conn:
+    with db.write_tx(open_engine(args)) as conn:
         from sqlalchemy import func, select
 
         from central_server.models import consumers
@@ -206,8 +204,7 @@ def cmd_demo_data(args: argparse.Namespace) -> int:
 
 
 def cmd_period(args: argparse.Namespace) -> int:
-    engine = open_engine(args)
-    with db.write_tx(engine) as conn:
+    with db.write_tx(open_engine(args)) as conn:
         if args.action == "close":
             per = period_mod.close(conn, legacy=args.legacy, label=args.label, retry_after_s=args.retry_after,
                                    start_date=args.first_day)
@@ -246,8 +243,7 @@ def cmd_reconcile(args: argparse.Namespace) -> int:
     except ValueError:
         print(f"error: {args.date!r} is not a date (YYYY-MM-DD)", file=sys.stderr)
         return 1
-    engine = open_engine(args)
-    with db.read_tx(engine) as conn:
+    with db.read_tx(open_engine(args)) as conn:
         rows = reports.reconcile(conn, day)
     if args.json:
         print(json.dumps(rows, indent=2))
@@ -305,8 +301,7 @@ def _read_password(from_stdin: bool) -> str:
 
 
 def cmd_alarms(args: argparse.Namespace) -> int:
-    engine = open_engine(args)
-    with db.read_tx(engine) as conn:
+    with db.read_tx(open_engine(args)) as conn:
         rows = reports.open_alarms(conn, args.counter) if args.what == "alarms" else reports.parked(conn, args.counter)
     if args.json:
         print(json.dumps(rows, indent=2, default=str))

@@ -123,8 +123,7 @@ def cmd_postings_ack(args: argparse.Namespace) -> int:
 def cmd_postings_client(args: argparse.Namespace) -> int:
     from central_server.billing import feed
 
-    engine = open_engine(args)
-    with db.write_tx(engine) as conn:
+    with db.write_tx(open_engine(args)) as conn:
         if args.action == "add":
             try:
                 token = feed.add_client(conn, args.name)
