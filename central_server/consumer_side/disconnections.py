@@ -29,7 +29,7 @@ from sqlalchemy import Connection, Engine, text
 
 from central_server import db
 from central_server.billing.mapping import FieldError, Mapping
-from central_server.billing.master_file import Limits, Structural, _lines
+from central_server.billing.master_file import Limits, Structural, _lines, oversize
 from central_server.prefetch import prefetched
 
 PAID, PARTLY, NOT_PAID = "paid", "partly_paid", "not_paid"
@@ -97,9 +97,8 @@ def read_list(path: Path, fmt: ListFormat, limits: Limits | None = None) -> Iter
     """(line, account_no, bill_no, amount_due_paise, bill_date or None) per line; ListRefused at the
     first bad line or column."""
     limits = limits or Limits(max_bytes=MAX_BYTES)
-    size = path.stat().st_size
-    if size > limits.max_bytes:
-        raise ListRefused(f"the list is {size} bytes, above the limit of {limits.max_bytes}")
+    if (why := oversize(path, limits.max_bytes, "list")) is not None:
+        raise ListRefused(why)
     m = fmt.mapping
     want = {"account_no": m.columns["account_no"], "bill_no": m.columns["bill_no"], "amount_due": fmt.amount_due}
     bill_date_col = m.columns["bill_date"]
