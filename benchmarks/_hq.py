@@ -31,9 +31,8 @@ from central_server import counters, db, master, migrate  # noqa: E402
 from central_server.config import Settings  # noqa: E402
 from central_server.hq import auth as hq_auth  # noqa: E402
 from central_server.ingest import RecordIn, ingest_records  # noqa: E402
-from counter_app.domain.closes import DayClose, ShiftClose  # noqa: E402
 from kesco_demo.consumers import generate_consumers  # noqa: E402
-from kesco_protocol.records import RecordKind  # noqa: E402
+from kesco_protocol.records import DayClose, RecordKind, ShiftClose  # noqa: E402
 from tests.support.live_server import LiveServer  # noqa: E402
 from tests.support.pg import PostgresServer  # noqa: E402
 from tests.support.receipts import ReceiptChain, void_record, wire  # noqa: E402

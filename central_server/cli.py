@@ -9,20 +9,16 @@ import os
 import sys
 from datetime import date
 from pathlib import Path
-from typing import Any
 
 from central_server import counters, db, installations, logs, master, migrate, reports
 from central_server import period as period_mod
+from central_server.cli_parts import command_group, open_engine
 from central_server.config import Settings
 from kesco_protocol.money import format_inr
 
 
 def _money(paise: int) -> str:
     return format_inr(paise)
-
-
-def _engine(args: argparse.Namespace) -> Any:
-    return migrate.migrated_engine(args.database_url)
 
 
 EX_CONFIG = 78  # sysexits.h: configuration error; the systemd unit does not restart on it
@@ -100,7 +96,7 @@ def _metrics_dir() -> str:
 def cmd_partition(args: argparse.Namespace) -> int:
     from central_server import partitioning
 
-    engine = _engine(args)
+    engine = open_engine(args)
     try:
         with db.write_tx(engine) as conn:
             rep = partitioning.partition_receipts(conn, months_ahead=args.months_ahead)
@@ -120,7 +116,7 @@ def cmd_backup(args: argparse.Namespace) -> int:
 
     from central_server import ops_state
 
-    engine = _engine(args)
+    engine = open_engine(args)
     if args.action == "record":
         try:
             at = datetime.now(UTC) if args.at == "now" else datetime.fromisoformat(args.at)
@@ -138,55 +134,50 @@ def cmd_backup(args: argparse.Namespace) -> int:
 
 
 def cmd_migrate(args: argparse.Namespace) -> int:
-    engine = _engine(args)
-    print(f"database at revision {migrate.current_revision(engine)}")
+    print(f"database at revision {migrate.current_revision(open_engine(args))}")
     return 0
 
 
 def cmd_counters(args: argparse.Namespace) -> int:
-    engine = _engine(args)
-    try:
-        if args.action == "add":
-            with db.write_tx(engine) as conn:
-                code = counters.add(conn, args.code, args.name or args.code)
-            print(f"counter {args.code} added. One-time enrollment code (valid 7 days, shown only now):")
-            print(code)
-        elif args.action == "reissue":
-            with db.write_tx(engine) as conn:
-                code = counters.reissue(conn, args.code)
-            print(f"counter {args.code}: old token revoked. New one-time enrollment code:")
-            print(code)
-        elif args.action == "revoke":
-            with db.write_tx(engine) as conn:
-                counters.revoke(conn, args.code)
-            # a running server believes a token it checked for token_cache_s (central_server/token_cache.py)
-            print(f"counter {args.code} revoked: its token stops working within "
-                  f"{Settings().token_cache_s:g} s.")
-        elif args.action == "held":
-            with db.read_tx(engine) as conn:
-                rows = installations.held(conn, args.code)
-            if not rows:
-                print(f"counter {args.code}: nothing held from another installation.")
-            for r in rows:
-                print(f"counter {args.code}, installation {r['installation_id']}: {r['records']} records held, "
-                      f"{r['receipts']} receipts, {_money(r['total_paise'])}, {r['released']} released")
-        elif args.action == "resolve-clone":
-            with db.write_tx(engine) as conn:
-                rep = installations.resolve(conn, args.code, args.installation, decided_by=args.by)
-            print(f"counter {args.code}, installation {args.installation}: {rep.posted} receipts posted, "
-                  f"{_money(rep.posted_paise)}" + "".join(f"; {n} {what}" for what, n in sorted(rep.kept.items())))
-            print("the other PC stays refused: register it under a new counter code and enrol it there.")
-        else:
-            with db.read_tx(engine) as conn:
-                rows = counters.list_all(conn)
-            print(f"{'code':<8} {'name':<24} {'state':<9} {'high-water':>10} {'receipts':>9} {'total':>18}")
-            for r in rows:
-                state = "revoked" if r["revoked"] else "enrolled" if r["enrolled"] else "pending"
-                print(f"{r['code']:<8} {r['name'][:24]:<24} {state:<9} {r['high_water_seq']:>10} "
-                      f"{r['receipts']:>9} {_money(r['total_paise']):>18}")
-    except counters.AdminError as e:
-        print(f"error: {e}", file=sys.stderr)
-        return 1
+    engine = open_engine(args)
+    if args.action == "add":
+        with db.write_tx(engine) as conn:
+            code = counters.add(conn, args.code, args.name or args.code)
+        print(f"counter {args.code} added. One-time enrollment code (valid 7 days, shown only now):")
+        print(code)
+    elif args.action == "reissue":
+        with db.write_tx(engine) as conn:
+            code = counters.reissue(conn, args.code)
+        print(f"counter {args.code}: old token revoked. New one-time enrollment code:")
+        print(code)
+    elif args.action == "revoke":
+        with db.write_tx(engine) as conn:
+            counters.revoke(conn, args.code)
+        # a running server believes a token it checked for token_cache_s (central_server/token_cache.py)
+        print(f"counter {args.code} revoked: its token stops working within "
+              f"{Settings().token_cache_s:g} s.")
+    elif args.action == "held":
+        with db.read_tx(engine) as conn:
+            rows = installations.held(conn, args.code)
+        if not rows:
+            print(f"counter {args.code}: nothing held from another installation.")
+        for r in rows:
+            print(f"counter {args.code}, installation {r['installation_id']}: {r['records']} records held, "
+                  f"{r['receipts']} receipts, {_money(r['total_paise'])}, {r['released']} released")
+    elif args.action == "resolve-clone":
+        with db.write_tx(engine) as conn:
+            rep = installations.resolve(conn, args.code, args.installation, decided_by=args.by)
+        print(f"counter {args.code}, installation {args.installation}: {rep.posted} receipts posted, "
+              f"{_money(rep.posted_paise)}" + "".join(f"; {n} {what}" for what, n in sorted(rep.kept.items())))
+        print("the other PC stays refused: register it under a new counter code and enrol it there.")
+    else:
+        with db.read_tx(engine) as conn:
+            rows = counters.list_all(conn)
+        print(f"{'code':<8} {'name':<24} {'state':<9} {'high-water':>10} {'receipts':>9} {'total':>18}")
+        for r in rows:
+            state = "revoked" if r["revoked"] else "enrolled" if r["enrolled"] else "pending"
+            print(f"{r['code']:<8} {r['name'][:24]:<24} {state:<9} {r['high_water_seq']:>10} "
+                  f"{r['receipts']:>9} {_money(r['total_paise']):>18}")
     return 0
 
 
@@ -198,8 +189,7 @@ def cmd_demo_data(args: argparse.Namespace) -> int:
               file=sys.stderr)
         return 1
 
-    engine = _engine(args)
-    with db.write_tx(engine) as conn:
+    with db.write_tx(open_engine(args)) as conn:
         from sqlalchemy import func, select
 
         from central_server.models import consumers
@@ -214,8 +204,7 @@ def cmd_demo_data(args: argparse.Namespace) -> int:
 
 
 def cmd_period(args: argparse.Namespace) -> int:
-    engine = _engine(args)
-    with db.write_tx(engine) as conn:
+    with db.write_tx(open_engine(args)) as conn:
         if args.action == "close":
             per = period_mod.close(conn, legacy=args.legacy, label=args.label, retry_after_s=args.retry_after,
                                    start_date=args.first_day)
@@ -239,7 +228,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     from kesco_protocol.errors import KeyedError
 
     try:
-        rep = import_file(_engine(args), args.file)
+        rep = import_file(open_engine(args), args.file)
     except KeyedError as e:  # the seal does not verify, or not an export file
         print(f"error: import {args.file}: {e}", file=sys.stderr)
         return 1
@@ -254,8 +243,7 @@ def cmd_reconcile(args: argparse.Namespace) -> int:
     except ValueError:
         print(f"error: {args.date!r} is not a date (YYYY-MM-DD)", file=sys.stderr)
         return 1
-    engine = _engine(args)
-    with db.read_tx(engine) as conn:
+    with db.read_tx(open_engine(args)) as conn:
         rows = reports.reconcile(conn, day)
     if args.json:
         print(json.dumps(rows, indent=2))
@@ -276,31 +264,27 @@ def cmd_reconcile(args: argparse.Namespace) -> int:
 def cmd_hq_users(args: argparse.Namespace) -> int:
     from central_server.hq import auth as hq_auth
 
-    engine = _engine(args)
-    try:
-        if args.action == "add":
-            password = _read_password(args.password_stdin)
-            with db.write_tx(engine) as conn:
-                hq_auth.add_user(conn, args.name, password)
-            print(f"headquarters user {hq_auth.normal_name(args.name)} added; log in at /hq/login")
-        elif args.action == "disable":
-            with db.write_tx(engine) as conn:
-                hq_auth.disable_user(conn, args.name)
-            print(f"headquarters user {hq_auth.normal_name(args.name)} disabled and logged out")
-        else:
-            with db.read_tx(engine) as conn:
-                users = hq_auth.list_users(conn)
-            if args.json:
-                print(json.dumps(users, indent=2))
-                return 0
-            if not users:
-                print("no headquarters users; add one with 'central-server hq-users add NAME'")
-            for u in users:
-                print(f"{u['name']:<32} {'disabled' if u['disabled'] else 'active':<9} "
-                      f"last login {u['last_login'][:19] if u['last_login'] else '-'}")
-    except counters.AdminError as e:
-        print(f"error: {e}", file=sys.stderr)
-        return 1
+    engine = open_engine(args)
+    if args.action == "add":
+        password = _read_password(args.password_stdin)
+        with db.write_tx(engine) as conn:
+            hq_auth.add_user(conn, args.name, password)
+        print(f"headquarters user {hq_auth.normal_name(args.name)} added; log in at /hq/login")
+    elif args.action == "disable":
+        with db.write_tx(engine) as conn:
+            hq_auth.disable_user(conn, args.name)
+        print(f"headquarters user {hq_auth.normal_name(args.name)} disabled and logged out")
+    else:
+        with db.read_tx(engine) as conn:
+            users = hq_auth.list_users(conn)
+        if args.json:
+            print(json.dumps(users, indent=2))
+            return 0
+        if not users:
+            print("no headquarters users; add one with 'central-server hq-users add NAME'")
+        for u in users:
+            print(f"{u['name']:<32} {'disabled' if u['disabled'] else 'active':<9} "
+                  f"last login {u['last_login'][:19] if u['last_login'] else '-'}")
     return 0
 
 
@@ -317,8 +301,7 @@ def _read_password(from_stdin: bool) -> str:
 
 
 def cmd_alarms(args: argparse.Namespace) -> int:
-    engine = _engine(args)
-    with db.read_tx(engine) as conn:
+    with db.read_tx(open_engine(args)) as conn:
         rows = reports.open_alarms(conn, args.counter) if args.what == "alarms" else reports.parked(conn, args.counter)
     if args.json:
         print(json.dumps(rows, indent=2, default=str))
@@ -393,19 +376,17 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--months-ahead", type=int, default=3, help="partitions made ahead of today (default 3)")
     s.set_defaults(func=cmd_partition)
 
-    s = sub.add_parser("backup", help="record a database backup the operator took (the HQ board shows it)")
-    bsub = s.add_subparsers(dest="action", required=True)
+    bsub = command_group(sub, "backup", "record a database backup the operator took (the HQ board shows it)",
+                         cmd_backup)
     b = bsub.add_parser("record", parents=[common], help="run by the backup job after pg_dump succeeded")
     b.add_argument("--at", default="now", help="when the backup was taken, ISO 8601 with offset (default: now)")
     b.add_argument("--note", required=True, help="what and where, e.g. 'pg_dump kesco-2026-12-01.dump'")
     bsub.add_parser("show", parents=[common], help="the last recorded backup")
-    s.set_defaults(func=cmd_backup)
 
     s = sub.add_parser("migrate", parents=[common], help="bring the database to the current schema")
     s.set_defaults(func=cmd_migrate)
 
-    s = sub.add_parser("counters", help="register, re-enrol, revoke and list counters")
-    csub = s.add_subparsers(dest="action", required=True)
+    csub = command_group(sub, "counters", "register, re-enrol, revoke and list counters", cmd_counters)
     a = csub.add_parser("add", parents=[common], help="register a counter; prints its enrollment code")
     a.add_argument("code")
     a.add_argument("--name", default=None)
@@ -421,7 +402,6 @@ def build_parser() -> argparse.ArgumentParser:
     a.add_argument("code")
     a.add_argument("--installation", required=True, help="the other installation's id (see 'counters held')")
     a.add_argument("--by", required=True, help="who decided (kept with each released record)")
-    s.set_defaults(func=cmd_counters)
 
     s = sub.add_parser("demo-data", parents=[common], help="load generated demo consumers")
     s.add_argument("--consumers", type=int, default=530_000)
@@ -429,8 +409,7 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--replace", action="store_true", help="delete the consumers loaded before")
     s.set_defaults(func=cmd_demo_data)
 
-    s = sub.add_parser("period", help="month-end closing: close, open, status")
-    psub = s.add_subparsers(dest="action", required=True)
+    psub = command_group(sub, "period", "month-end closing: close, open, status", cmd_period)
     c = psub.add_parser("close", parents=[common], help="start closing (collection goes on by default)")
     c.add_argument("--legacy", action="store_true", help="refuse sync with 503 + Retry-After, like the old system")
     c.add_argument("--label", default=None, help="the month being closed, e.g. 2026-11")
@@ -441,7 +420,6 @@ def build_parser() -> argparse.ArgumentParser:
     o.add_argument("--last-day", default=None, metavar="YYYY-MM-DD",
                    help="last value date of the closed period (default today in India)")
     psub.add_parser("status", parents=[common], help="show the state")
-    s.set_defaults(func=cmd_period)
 
     s = sub.add_parser("import", parents=[common], help="import a counter's sealed export file (counter-app export-pending)")
     s.add_argument("file")
@@ -452,8 +430,7 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--json", action="store_true")
     s.set_defaults(func=cmd_reconcile)
 
-    s = sub.add_parser("hq-users", help="headquarters users of the /hq/ pages: add, list, disable")
-    hsub = s.add_subparsers(dest="action", required=True)
+    hsub = command_group(sub, "hq-users", "headquarters users of the /hq/ pages: add, list, disable", cmd_hq_users)
     a = hsub.add_parser("add", parents=[common], help="add a user (asks for the password twice)")
     a.add_argument("name")
     a.add_argument("--password-stdin", action="store_true", help="read the password from one line of stdin")
@@ -461,7 +438,6 @@ def build_parser() -> argparse.ArgumentParser:
     a.add_argument("name")
     a = hsub.add_parser("list", parents=[common], help="all headquarters users")
     a.add_argument("--json", action="store_true")
-    s.set_defaults(func=cmd_hq_users)
 
     for what, text in (("alarms", "open integrity alarms: conflicts, chain breaks, unreadable records"),
                        ("parked", "receipts, voids and dishonours held in suspense for review")):
@@ -500,6 +476,9 @@ def main(argv: list[str] | None = None) -> int:
     except CommandRefused as e:  # a file command's mapping or input file, before anything was done
         print(f"error: {e}", file=sys.stderr)
         return 2
+    except counters.AdminError as e:  # an operator's command refused (counters, hq-users): nothing changed
+        print(f"error: {e}", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

@@ -4,8 +4,6 @@ gzip-compressed on the fly, resumable by account number) and the changes feed by
 from __future__ import annotations
 
 import json
-import queue
-import threading
 import zlib
 from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
@@ -56,52 +54,6 @@ def snapshot_lines(engine: Engine, *, after: str | None = None, limit: int | Non
         more = limit is not None and sent >= limit and conn.execute(
             text("SELECT 1 FROM consumers WHERE account_no > :a LIMIT 1"), {"a": cursor}).first() is not None
         yield _line({"end": True, "count": sent, "last": cursor or None, "more": more})
-
-
-def prefetched(chunks: Iterator[bytes], depth: int = 8) -> Iterator[bytes]:
-    """Run `chunks` in a helper thread, `depth` items ahead: the database produces the next rows
-    while this thread compresses and sends the last ones (zlib and socket I/O release the GIL)."""
-    q: queue.Queue[Any] = queue.Queue(depth)
-    stop = threading.Event()
-    done = object()
-
-    def produce() -> None:
-        try:
-            for chunk in chunks:
-                while not stop.is_set():
-                    try:
-                        q.put(chunk, timeout=0.5)
-                        break
-                    except queue.Full:
-                        continue
-                if stop.is_set():
-                    break
-        except BaseException as e:  # noqa: BLE001 - handed to the consumer
-            q.put(e)
-            return
-        finally:
-            close = getattr(chunks, "close", None)
-            if close is not None:
-                close()
-        q.put(done)
-
-    worker = threading.Thread(target=produce, name="snapshot-prefetch", daemon=True)
-    worker.start()
-    try:
-        while True:
-            item = q.get()
-            if item is done:
-                return
-            if isinstance(item, BaseException):
-                raise item
-            yield item
-    finally:
-        stop.set()
-        while worker.is_alive():  # unblock a producer waiting on a full queue
-            try:
-                q.get(timeout=0.1)
-            except queue.Empty:
-                pass
 
 
 def gzip_stream(chunks: Iterable[bytes], level: int = 1) -> Iterator[bytes]:

@@ -408,12 +408,19 @@ billing_audit = Table(
     Column("detail", Text, nullable=False),
 )
 
+
+def token_client_table(name: str) -> Table:
+    """A table of systems that hold a bearer token of their own (central_server/token_clients.py):
+    the token's SHA-256 only, and when it was issued and revoked."""
+    return Table(
+        name,
+        metadata,
+        Column("name", String(32), primary_key=True),
+        Column("token_hash", String(64), nullable=False, unique=True),
+        Column("created_at", DateTime(timezone=True), nullable=False),
+        Column("revoked_at", DateTime(timezone=True)),
+    )
+
+
 # billing systems that pull the feed: a token that can read batches and answer them, nothing else
-billing_clients = Table(
-    "billing_clients",
-    metadata,
-    Column("name", String(32), primary_key=True),
-    Column("token_hash", String(64), nullable=False, unique=True),
-    Column("created_at", DateTime(timezone=True), nullable=False),
-    Column("revoked_at", DateTime(timezone=True)),
-)
+billing_clients = token_client_table("billing_clients")

@@ -37,6 +37,7 @@ import datetime
 import math
 import random
 from collections.abc import Iterator, Mapping
+from itertools import accumulate
 from types import MappingProxyType
 from typing import Final
 
@@ -181,16 +182,10 @@ _VERHOEFF_D: Final[tuple[tuple[int, ...], ...]] = (
     (8, 7, 6, 5, 9, 3, 2, 1, 0, 4),
     (9, 8, 7, 6, 5, 4, 3, 2, 1, 0),
 )
-_VERHOEFF_P: Final[tuple[tuple[int, ...], ...]] = (
-    (0, 1, 2, 3, 4, 5, 6, 7, 8, 9),
-    (1, 5, 7, 6, 2, 8, 3, 0, 9, 4),
-    (5, 8, 0, 3, 7, 9, 6, 1, 4, 2),
-    (8, 9, 1, 6, 0, 4, 3, 5, 2, 7),
-    (9, 4, 5, 3, 1, 2, 6, 8, 7, 0),
-    (4, 2, 8, 6, 5, 7, 3, 9, 0, 1),
-    (2, 7, 9, 3, 8, 0, 6, 4, 1, 5),
-    (7, 0, 4, 6, 9, 1, 3, 2, 5, 8),
-)
+# Row i of the position table is the permutation (1 5 7 6 2 8 3 0 9 4) applied i times.
+_VERHOEFF_STEP: Final[tuple[int, ...]] = (1, 5, 7, 6, 2, 8, 3, 0, 9, 4)
+_VERHOEFF_P: Final[tuple[tuple[int, ...], ...]] = tuple(
+    accumulate(range(7), lambda row, _: tuple(_VERHOEFF_STEP[x] for x in row), initial=tuple(range(10))))
 _VERHOEFF_INV: Final[tuple[int, ...]] = (0, 4, 3, 2, 1, 5, 6, 7, 8, 9)
 
 

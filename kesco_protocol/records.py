@@ -1,6 +1,7 @@
 """The records a counter sends and the server stores: their kinds, payment modes, the answers a
 record can get (its state), the one canonical JSON that is hashed and sent, the wire form of
-receipts, voids and dishonours, and the rule for a counter's code."""
+receipts, voids, dishonours, pickups, deposits, reversals, shift closes and day closes, and the
+rule for a counter's code."""
 
 from __future__ import annotations
 
@@ -328,3 +329,68 @@ class Reversal(KindRecord):
     approved_by: str  # supervisor
     business_date: str  # the day the reversal was made (not the receipt's)
     recorded_at: str
+
+
+@dataclass(frozen=True, slots=True)
+class ShiftClose(KindRecord):
+    KIND: ClassVar[RecordKind] = RecordKind.SHIFT_CLOSE
+
+    shift_close_id: str
+    counter_code: str
+    shift_id: str
+    business_date: str
+    clerk: str
+    opening_float_paise: int
+    counts: dict[str, int]
+    counted_cash_paise: int
+    blind_count_paise: int  # the first count entered, before the system showed what it expected
+    expected_cash_paise: int
+    variance_paise: int  # counted - expected: negative is short, positive is excess
+    cash_receipts: int
+    cash_collected_paise: int
+    voided_cash_paise: int
+    instruments: list[dict[str, Any]]
+    instruments_missing: list[str]  # receipt numbers of cheques/DDs not found in the drawer
+    other_modes: dict[str, int]  # UPI/card totals: not in the drawer
+    remark: str
+    approved_by: str | None
+    closed_by: str
+    closed_at: str
+    # the cash round-off of the shift's receipts not cancelled: expected cash includes it
+    round_off_paise: int = 0
+    # the receipt chain's head when the shift closed: printed for the supervisor to sign (an anchor
+    # a clerk cannot rewrite, counter_app/storage/anchors.py) and sent to the server with the close
+    chain_head_seq: int = 0
+    chain_head_hash: str = ""
+    # cash supervisors took out of the drawer during the shift (pickups): expected cash is lower by it
+    picked_up_paise: int = 0
+
+    def body(self) -> dict[str, Any]:
+        d = KindRecord.body(self)
+        if not self.chain_head_hash:  # a close made before anchors: its sealed form is unchanged
+            del d["chain_head_seq"], d["chain_head_hash"]
+        if not self.picked_up_paise:  # likewise a close without pickups (and every one made before them)
+            del d["picked_up_paise"]
+        return d
+
+
+@dataclass(frozen=True, slots=True)
+class DayClose(KindRecord):
+    KIND: ClassVar[RecordKind] = RecordKind.DAY_CLOSE
+
+    day_close_id: str
+    counter_code: str
+    business_date: str
+    receipt_count: int  # every receipt of the day, cancelled ones included
+    total_paise: int  # their gross total (the server counts the same way)
+    void_count: int
+    void_total_paise: int
+    net_total_paise: int
+    by_mode: dict[str, int]
+    by_category: dict[str, int]
+    shift_ids: list[str]
+    variance_total_paise: int
+    receipt_ids: list[str] = field(default_factory=list)
+    closed_by: str = ""
+    closed_at: str = ""
+    round_off_total_paise: int = 0  # cash round-off of the day's receipts not cancelled

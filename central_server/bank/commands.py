@@ -8,11 +8,7 @@ import json
 import sys
 from typing import Any
 
-from central_server import db, migrate
-
-
-def _engine(args: argparse.Namespace) -> Any:
-    return migrate.migrated_engine(args.database_url)
+from central_server.cli_parts import command_group, import_command, open_engine, print_rows
 
 
 def cmd_bank_import(args: argparse.Namespace) -> int:
@@ -23,7 +19,7 @@ def cmd_bank_import(args: argparse.Namespace) -> int:
     mapping = import_run.read_mapping(load_mapping, args.mapping)
     path = import_run.input_file(args.statement)
     try:
-        rep = import_statement(_engine(args), path, mapping, dry_run=args.dry_run, loaded_by=args.by,
+        rep = import_statement(open_engine(args), path, mapping, dry_run=args.dry_run, loaded_by=args.by,
                                rejects_path=args.rejects)
     except StatementRefused as e:
         print(f"error: {e.report.message}", file=sys.stderr)
@@ -37,27 +33,19 @@ def cmd_bank_import(args: argparse.Namespace) -> int:
 def cmd_bank_review(args: argparse.Namespace) -> int:
     from central_server.bank import figures
 
-    with db.read_tx(_engine(args)) as conn:
-        items = figures.review_list(conn)
-    if not items:
-        print("no unmatched statement lines")
-    for it in items:
+    def line(it: dict[str, Any]) -> str:
         amount = it["credit_paise"] or -it["debit_paise"]
-        print(f"#{it['id']:<5} {it['txn_date']} {amount:>14} paise  {it['reference']:<20} {it['description'][:40]}"
-              f"  {it['reason']}")
-    return 0
+        return (f"#{it['id']:<5} {it['txn_date']} {amount:>14} paise  {it['reference']:<20} {it['description'][:40]}"
+                f"  {it['reason']}")
+
+    return print_rows(args, figures.review_list, line, empty="no unmatched statement lines")
 
 
 def register(sub: Any, common: argparse.ArgumentParser) -> None:
-    s = sub.add_parser("bank", help="bank statements: import (match deposits, realise or return cheques), review")
-    bsub = s.add_subparsers(dest="action", required=True)
-    a = bsub.add_parser("import", parents=[common], help="import a bank statement (CSV)")
-    a.add_argument("statement")
-    a.add_argument("--mapping", default=None, help="TOML mapping (see docs/examples/bank-statement-sbi.toml)")
-    a.add_argument("--dry-run", action="store_true", help="check and match, apply nothing")
-    a.add_argument("--rejects", default=None, help="rejects file (default STATEMENT.rejects.csv)")
-    a.add_argument("--by", default=None, help="who imports it (default: the OS user)")
-    a.add_argument("--json", action="store_true")
+    bsub = command_group(sub, "bank", "bank statements: import (match deposits, realise or return cheques), review")
+    a = import_command(bsub, common, "import a bank statement (CSV)", "statement", example="bank-statement-sbi.toml",
+                       dry_run="check and match, apply nothing", by="who imports it (default: the OS user)",
+                       rejects="STATEMENT")
     a.set_defaults(func=cmd_bank_import)
     a = bsub.add_parser("review", parents=[common], help="statement lines nobody could match")
     a.set_defaults(func=cmd_bank_review)

@@ -25,7 +25,7 @@ from central_server.billing.mapping import (
     MappingError,
     read_mapping_file,
 )
-from central_server.billing.master_file import Reject
+from central_server.billing.master_file import Reject, oversize
 from kesco_protocol.digits import to_ascii_digits
 
 FIELDS = ("txn_date", "value_date", "description", "reference", "debit", "credit", "balance")
@@ -150,9 +150,8 @@ class _Stop(Exception):
 
 def read_statement(path: Path, mapping: StatementMapping) -> Statement:
     """Every line read and checked; `problems` lists what refuses the statement (empty: fine)."""
-    size = path.stat().st_size
-    if size > MAX_BYTES:
-        return Statement("", [], [Reject(0, "*", f"the file is {size} bytes, above the limit of {MAX_BYTES}")])
+    if (why := oversize(path, MAX_BYTES)) is not None:
+        return Statement("", [], [Reject(0, "*", why)])
     h = hashlib.sha256(path.read_bytes()).hexdigest()
     problems: list[Reject] = []
     lines: list[Line] = []

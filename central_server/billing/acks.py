@@ -18,6 +18,7 @@ from typing import Any
 from sqlalchemy import Connection, DateTime, bindparam, insert, select, text
 
 from central_server import db
+from central_server.billing.master_file import oversize
 from central_server.ingest.batch import insert_returning_ids
 from central_server.models import (
     billing_acks,
@@ -57,9 +58,8 @@ class AckReport:
 def read_ack_file(path: Path) -> tuple[list[Ack], str]:
     """The answers of a CSV (batch_id,posting_id,result,reason) or JSON ({"acks": [...]}) file and
     its SHA-256; raises AckError for a file that cannot be read."""
-    size = path.stat().st_size
-    if size > MAX_ACK_BYTES:
-        raise AckError(f"the file is {size} bytes, above the limit of {MAX_ACK_BYTES}")
+    if (why := oversize(path, MAX_ACK_BYTES)) is not None:
+        raise AckError(why)
     data = path.read_bytes()
     sha = hashlib.sha256(data).hexdigest()
     try:

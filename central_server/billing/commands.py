@@ -10,11 +10,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from central_server import db, migrate
-
-
-def _engine(args: argparse.Namespace) -> Any:
-    return migrate.migrated_engine(args.database_url)
+from central_server import db
+from central_server.cli_parts import command_group, import_command, open_engine, print_rows
 
 
 def _bar(total: int, label: str) -> tuple[Callable[[int], None], Callable[[], None]]:
@@ -45,7 +42,7 @@ def cmd_master_import(args: argparse.Namespace) -> int:
 
         mapping = replace(mapping, max_close_share=args.max_close_share)
     path = import_run.input_file(args.file)
-    engine = _engine(args)
+    engine = open_engine(args)
     update, stop = _bar(path.stat().st_size, f"{args.kind} load") if not args.quiet else (None, lambda: None)
     try:
         rep = import_master(engine, path, mapping, kind=args.kind, dry_run=args.dry_run, force=args.force,
@@ -70,19 +67,16 @@ def cmd_master_import(args: argparse.Namespace) -> int:
 def cmd_master_loads(args: argparse.Namespace) -> int:
     from central_server.billing.master_import import recent_loads
 
-    with db.read_tx(_engine(args)) as conn:
-        rows = recent_loads(conn, args.limit)
-    for r in rows:
-        print(f"#{r['id']:<5} {str(r['finished_at'])[:19]} {r['kind']:<5} {r['outcome']:<9} by {r['loaded_by']:<12} "
-              f"{r['file_sha256'][:12]} read {r['rows_read']} rejected {r['rows_rejected']} new {r['rows_new']} "
-              f"changed {r['rows_changed']} closed {r['rows_closed']} bills {r['bills_new']}")
-    return 0
+    return print_rows(args, lambda conn: recent_loads(conn, args.limit), lambda r: (
+        f"#{r['id']:<5} {str(r['finished_at'])[:19]} {r['kind']:<5} {r['outcome']:<9} by {r['loaded_by']:<12} "
+        f"{r['file_sha256'][:12]} read {r['rows_read']} rejected {r['rows_rejected']} new {r['rows_new']} "
+        f"changed {r['rows_changed']} closed {r['rows_closed']} bills {r['bills_new']}"))
 
 
 def cmd_postings_export(args: argparse.Namespace) -> int:
     from central_server.billing import postings
 
-    engine = _engine(args)
+    engine = open_engine(args)
     out = Path(args.out)
     if args.batch is not None:
         with db.read_tx(engine) as conn:
@@ -115,7 +109,7 @@ def _whoami() -> str:
 def cmd_postings_ack(args: argparse.Namespace) -> int:
     from central_server.billing import acks
 
-    engine = _engine(args)
+    engine = open_engine(args)
     try:
         items, sha = acks.read_ack_file(Path(args.file))
         rep = db.with_retry(engine, lambda conn: acks.apply_acks(conn, items, f"file:{sha[:16]}"))
@@ -129,8 +123,7 @@ def cmd_postings_ack(args: argparse.Namespace) -> int:
 def cmd_postings_client(args: argparse.Namespace) -> int:
     from central_server.billing import feed
 
-    engine = _engine(args)
-    with db.write_tx(engine) as conn:
+    with db.write_tx(open_engine(args)) as conn:
         if args.action == "add":
             try:
                 token = feed.add_client(conn, args.name)
@@ -148,38 +141,28 @@ def cmd_postings_client(args: argparse.Namespace) -> int:
 def cmd_postings_queue(args: argparse.Namespace) -> int:
     from central_server.billing import clarification
 
-    with db.read_tx(_engine(args)) as conn:
-        items = clarification.queue(conn)
-    if not items:
-        print("nothing to clarify")
-    for it in items:
-        print(f"#{it['id']:<5} {it['state']:<9} posting {it['posting_id']} {it['counter_code']} {it['receipt_no']} "
-              f"account {it['account_no']} {it['amount_paise']} paise: {it['answer_reason']}")
-    return 0
+    return print_rows(args, clarification.queue, lambda it: (
+        f"#{it['id']:<5} {it['state']:<9} posting {it['posting_id']} {it['counter_code']} {it['receipt_no']} "
+        f"account {it['account_no']} {it['amount_paise']} paise: {it['answer_reason']}"), empty="nothing to clarify")
 
 
 def register(sub: Any, common: argparse.ArgumentParser) -> None:
-    s = sub.add_parser("master", help="consumer master and bills from the billing system: import, loads")
-    msub = s.add_subparsers(dest="action", required=True)
-    a = msub.add_parser("import", parents=[common], help="load a full master or a bills delta (CSV)")
-    a.add_argument("file")
-    a.add_argument("--mapping", default=None, help="TOML mapping (see docs/examples/billing-mapping.toml)")
+    msub = command_group(sub, "master", "consumer master and bills from the billing system: import, loads")
+    a = import_command(msub, common, "load a full master or a bills delta (CSV)", "file", example="billing-mapping.toml",
+                       dry_run="check and count, apply nothing", by="who loads it (default: the OS user)",
+                       rejects="FILE")
     a.add_argument("--kind", choices=("full", "bills"), default="full",
                    help="full: every connection (absent ones are closed); bills: new bills and connections")
-    a.add_argument("--dry-run", action="store_true", help="check and count, apply nothing")
     a.add_argument("--force", action="store_true", help="apply a full load that closes more than the limit")
     a.add_argument("--max-close-share", type=float, default=None, help="override [load] max_close_share")
-    a.add_argument("--rejects", default=None, help="rejects file (default FILE.rejects.csv)")
-    a.add_argument("--by", default=None, help="who loads it (default: the OS user)")
     a.add_argument("--quiet", action="store_true", help="no progress bar")
-    a.add_argument("--json", action="store_true")
     a.set_defaults(func=cmd_master_import)
     a = msub.add_parser("loads", parents=[common], help="the loads on record")
     a.add_argument("--limit", type=int, default=20)
     a.set_defaults(func=cmd_master_loads)
 
-    s = sub.add_parser("postings", help="postings for the billing system: export, ack, client, queue")
-    psub = s.add_subparsers(dest="action_group", required=True)
+    psub = command_group(sub, "postings", "postings for the billing system: export, ack, client, queue",
+                         dest="action_group")
     a = psub.add_parser("export", parents=[common], help="write the next batch (CSV + JSON manifest) to DIR")
     a.add_argument("--out", required=True)
     a.add_argument("--batch", type=int, default=None, help="write an existing batch again")

@@ -4,16 +4,14 @@ counter token or HQ session is good here. Same semantics as `postings export` / 
 
 from __future__ import annotations
 
-import secrets
-from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Query
 from fastapi.security import HTTPAuthorizationCredentials
 from pydantic import BaseModel, Field
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection
 
-from central_server import db, security
+from central_server import db, token_clients
 from central_server.api.deps import EngineDep, bearer
 from central_server.api.schemas import Problem
 from central_server.billing import acks as acks_mod
@@ -34,32 +32,21 @@ def add_client(conn: Connection, name: str) -> str:
     name = name.strip()
     if not name or len(name) > 32:
         raise ValueError("a billing client's name is 1 to 32 characters")
-    token = "bill_" + secrets.token_urlsafe(32)
-    exists = conn.execute(select(billing_clients.c.name).where(billing_clients.c.name == name)).first()
-    values = {"token_hash": security.token_hash(token), "created_at": datetime.now(UTC), "revoked_at": None}
-    if exists:
-        conn.execute(update(billing_clients).where(billing_clients.c.name == name).values(**values))
-    else:
-        conn.execute(insert(billing_clients).values(name=name, **values))
-    return token
+    return token_clients.issue(conn, billing_clients, name, "bill_")
 
 
 def revoke_client(conn: Connection, name: str) -> bool:
-    done = conn.execute(update(billing_clients).where(billing_clients.c.name == name)
-                        .values(token_hash=f"revoked:{secrets.token_hex(20)}", revoked_at=datetime.now(UTC)))
-    return done.rowcount == 1
+    return token_clients.revoke(conn, billing_clients, name)
 
 
 def billing_client(creds: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)], eng: EngineDep) -> str:
-    if creds is None or creds.scheme.lower() != "bearer" or not creds.credentials:
+    token = token_clients.bearer_token(creds)
+    if token is None:
         raise HTTPException(401, "a billing system's bearer token is required", headers={"WWW-Authenticate": "Bearer"})
-    with db.read_tx(eng) as conn:
-        name = conn.execute(select(billing_clients.c.name).where(
-            billing_clients.c.token_hash == security.token_hash(creds.credentials),
-            billing_clients.c.revoked_at.is_(None))).scalar_one_or_none()
+    name = token_clients.holder(eng, billing_clients, token)
     if name is None:
         raise HTTPException(401, "not a billing system's token", headers={"WWW-Authenticate": "Bearer"})
-    return str(name)
+    return name
 
 
 BillingClient = Annotated[str, Depends(billing_client)]

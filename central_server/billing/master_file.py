@@ -54,11 +54,18 @@ class Reject:
     value: str = ""
 
 
+def oversize(path: Path, max_bytes: int, what: str = "file") -> str | None:
+    """Why a file from outside is refused before a byte of it is read (larger than `max_bytes`),
+    or None. Every import says it the same way: the master, bills, acks, statements, lists."""
+    size = path.stat().st_size
+    return f"the {what} is {size} bytes, above the limit of {max_bytes}" if size > max_bytes else None
+
+
 def file_digest(path: Path, limits: Limits) -> tuple[str, int]:
     """SHA-256 and size of the file, refusing one above the size limit before reading it."""
+    if (why := oversize(path, limits.max_bytes)) is not None:
+        raise Structural(why)
     size = path.stat().st_size
-    if size > limits.max_bytes:
-        raise Structural(f"the file is {size} bytes, above the limit of {limits.max_bytes}")
     h = hashlib.sha256()
     with path.open("rb") as f:
         while chunk := f.read(1 << 20):

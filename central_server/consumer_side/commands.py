@@ -10,11 +10,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from central_server import db, migrate
-
-
-def _engine(args: argparse.Namespace) -> Any:
-    return migrate.migrated_engine(args.database_url)
+from central_server import db
+from central_server.cli_parts import command_group, open_engine
 
 
 def cmd_disconnections_check(args: argparse.Namespace) -> int:
@@ -24,7 +21,7 @@ def cmd_disconnections_check(args: argparse.Namespace) -> int:
     fmt = import_run.read_mapping(ListFormat.from_mapping_file, args.mapping)
     path = import_run.input_file(args.file)
     try:
-        summary = check_file(_engine(args), path, fmt, Path(args.out))
+        summary = check_file(open_engine(args), path, fmt, Path(args.out))
     except ListRefused as e:
         print(f"error: the list was refused, nothing written: {e}", file=sys.stderr)
         return 1
@@ -35,7 +32,7 @@ def cmd_disconnections_check(args: argparse.Namespace) -> int:
 def cmd_field_clients(args: argparse.Namespace) -> int:
     from central_server.consumer_side import field_api
 
-    engine = _engine(args)
+    engine = open_engine(args)
     try:
         if args.action == "add":
             with db.write_tx(engine) as conn:
@@ -62,7 +59,7 @@ def cmd_field_clients(args: argparse.Namespace) -> int:
 def cmd_notify(args: argparse.Namespace) -> int:
     from central_server.consumer_side import delivery, outbox
 
-    engine = _engine(args)
+    engine = open_engine(args)
     if args.action == "run":
         gateway = delivery.gateway_from_settings()
         if gateway is None:
@@ -92,8 +89,8 @@ def cmd_notify(args: argparse.Namespace) -> int:
 
 
 def register(sub: Any, common: argparse.ArgumentParser) -> None:
-    s = sub.add_parser("disconnections", help="check the billing system's disconnection list against payments")
-    dsub = s.add_subparsers(dest="action", required=True)
+    dsub = command_group(sub, "disconnections", "check the billing system's disconnection list against payments",
+                         cmd_disconnections_check)
     c = dsub.add_parser("check", parents=[common],
                         help="per account: paid since the bill at any counter, and a verdict (paid / partly / not)")
     c.add_argument("file", help="CSV: account_no, bill_no, amount_due[, bill_date] (or as --mapping names them)")
@@ -101,23 +98,20 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     c.add_argument("--mapping", default=None,
                    help="the master import's TOML mapping; [disconnections] amount_due names that column")
     c.add_argument("--json", action="store_true", help="print the summary counts as JSON")
-    s.set_defaults(func=cmd_disconnections_check)
 
-    s = sub.add_parser("field-clients", help="tokens of the field devices (GET /api/v1/field/accounts/...)")
-    fsub = s.add_subparsers(dest="action", required=True)
+    fsub = command_group(sub, "field-clients", "tokens of the field devices (GET /api/v1/field/accounts/...)",
+                         cmd_field_clients)
     a = fsub.add_parser("add", parents=[common], help="a new field token (or a new one for the name)")
     a.add_argument("name")
     a = fsub.add_parser("revoke", parents=[common], help="stop a field token now")
     a.add_argument("name")
     fsub.add_parser("list", parents=[common], help="all field clients")
-    s.set_defaults(func=cmd_field_clients)
 
-    s = sub.add_parser("notify", help="payment confirmations to consumers' phones: run the worker, dead letters")
-    nsub = s.add_subparsers(dest="action", required=True)
+    nsub = command_group(sub, "notify", "payment confirmations to consumers' phones: run the worker, dead letters",
+                         cmd_notify)
     a = nsub.add_parser("run", parents=[common], help="deliver queued notifications through the configured gateway")
     a.add_argument("--once", action="store_true", help="one pass over what is due, then exit")
     nsub.add_parser("status", parents=[common], help="counts by state")
     nsub.add_parser("dead", parents=[common], help="the dead-letter list")
     a = nsub.add_parser("retry", parents=[common], help="queue dead notifications again")
     a.add_argument("id", type=int, nargs="?", default=None, help="one notification (default: all dead ones)")
-    s.set_defaults(func=cmd_notify)

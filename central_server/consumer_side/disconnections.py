@@ -20,8 +20,6 @@ from __future__ import annotations
 
 import csv
 import io
-import queue
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,7 +29,8 @@ from sqlalchemy import Connection, Engine, text
 
 from central_server import db
 from central_server.billing.mapping import FieldError, Mapping
-from central_server.billing.master_file import Limits, Structural, _lines
+from central_server.billing.master_file import Limits, Structural, _lines, oversize
+from central_server.prefetch import prefetched
 
 PAID, PARTLY, NOT_PAID = "paid", "partly_paid", "not_paid"
 MAX_LINES = 600_000  # every connection of the city and some
@@ -98,9 +97,8 @@ def read_list(path: Path, fmt: ListFormat, limits: Limits | None = None) -> Iter
     """(line, account_no, bill_no, amount_due_paise, bill_date or None) per line; ListRefused at the
     first bad line or column."""
     limits = limits or Limits(max_bytes=MAX_BYTES)
-    size = path.stat().st_size
-    if size > limits.max_bytes:
-        raise ListRefused(f"the list is {size} bytes, above the limit of {limits.max_bytes}")
+    if (why := oversize(path, limits.max_bytes, "list")) is not None:
+        raise ListRefused(why)
     m = fmt.mapping
     want = {"account_no": m.columns["account_no"], "bill_no": m.columns["bill_no"], "amount_due": fmt.amount_due}
     bill_date_col = m.columns["bill_date"]
@@ -186,37 +184,9 @@ def _fetched(result: Any) -> Iterator[tuple[Any, ...]]:
     without the GIL) and the writing of the CSV in Python overlap instead of taking turns. On a
     loaded machine the check's wall time is mostly waiting for a core (the benchmark's
     run-queue figure); two runnable threads wait less than one doing both in turn."""
-    hand: queue.Queue[Any] = queue.Queue(maxsize=8)
-    stop = threading.Event()
-
-    def fetch() -> None:
-        try:
-            while not stop.is_set():
-                chunk = result.fetchmany(_FETCH)
-                hand.put(chunk)
-                if not chunk:
-                    return
-        except BaseException as e:  # noqa: BLE001 - handed to the writer, which raises it
-            hand.put(e)
-
-    t = threading.Thread(target=fetch, name="disconnections-fetch", daemon=True)
-    t.start()
-    try:
-        while True:
-            chunk = hand.get()
-            if isinstance(chunk, BaseException):
-                raise chunk
-            if not chunk:
-                return
-            yield from chunk
-    finally:
-        stop.set()
-        while t.is_alive():  # let a fetcher blocked on a full queue finish before the cursor closes
-            try:
-                hand.get(timeout=0.05)
-            except queue.Empty:
-                pass
-        t.join()
+    chunks = iter(lambda: result.fetchmany(_FETCH), [])
+    for chunk in prefetched(chunks, depth=8, name="disconnections-fetch"):
+        yield from chunk
 
 
 def check(engine: Engine, rows: Iterator[tuple[Any, ...]], out: IO[str]) -> Summary:

@@ -11,16 +11,15 @@ in this process's memory, like /verify."""
 from __future__ import annotations
 
 import re
-import secrets
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, HTTPException, Path, Request
 from fastapi.security import HTTPAuthorizationCredentials
 from pydantic import BaseModel, Field
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, insert, select
 
-from central_server import db, security
+from central_server import db, token_clients
 from central_server.api.deps import EngineDep, bearer
 from central_server.api.schemas import Problem
 from central_server.consumer_side.models import field_audit, field_clients
@@ -45,19 +44,11 @@ def add_client(conn: Connection, name: str) -> str:
     """A new field client, or a new token for an existing name (the old one stops working)."""
     if not NAME.match(name):
         raise ValueError("a field client's name is 1 to 32 letters, digits, '.', '_' or '-'")
-    token = "field_" + secrets.token_urlsafe(32)
-    values = {"token_hash": security.token_hash(token), "created_at": datetime.now(UTC), "revoked_at": None}
-    if conn.execute(select(field_clients.c.name).where(field_clients.c.name == name)).first():
-        conn.execute(update(field_clients).where(field_clients.c.name == name).values(**values))
-    else:
-        conn.execute(insert(field_clients).values(name=name, **values))
-    return token
+    return token_clients.issue(conn, field_clients, name, "field_")
 
 
 def revoke_client(conn: Connection, name: str) -> bool:
-    done = conn.execute(update(field_clients).where(field_clients.c.name == name).values(
-        token_hash=f"revoked:{secrets.token_hex(20)}", revoked_at=datetime.now(UTC)))
-    return bool(done.rowcount)
+    return token_clients.revoke(conn, field_clients, name)
 
 
 def list_clients(conn: Connection) -> list[dict[str, Any]]:
@@ -82,22 +73,18 @@ def field_client(request: Request, creds: Annotated[HTTPAuthorizationCredentials
     """The name of the field client holding the token; 401 for anything else."""
     per_token, bad = _limits(request)
     address = _address(request)
-    name = None
-    if creds is not None and creds.scheme.lower() == "bearer" and creds.credentials:
-        with db.read_tx(eng) as conn:
-            name = conn.execute(select(field_clients.c.name).where(
-                field_clients.c.token_hash == security.token_hash(creds.credentials),
-                field_clients.c.revoked_at.is_(None))).scalar_one_or_none()
+    token = token_clients.bearer_token(creds)
+    name = None if token is None else token_clients.holder(eng, field_clients, token)
     if name is None:
         wait = bad.take(address)
         if wait:
             raise HTTPException(429, "too many refused tokens from this address", headers={
                 "Retry-After": str(int(wait + 0.999))})
         raise HTTPException(401, "a field device's bearer token is required", headers={"WWW-Authenticate": "Bearer"})
-    wait = per_token.take(str(name))
+    wait = per_token.take(name)
     if wait:
         request.state.field_rate_limited = int(wait + 0.999)
-    return str(name)
+    return name
 
 
 FieldClient = Annotated[str, Depends(field_client)]

@@ -19,7 +19,7 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
-from central_server.models import metadata
+from central_server.models import metadata, token_client_table
 
 # one row per thing the consumer is told: a receipt taken, or that receipt cancelled (void,
 # dishonour, reversal). Written in the ingest's own transaction, once per (event, source_id);
@@ -56,14 +56,7 @@ notify_outbox = Table(
 Index("ix_notify_outbox_due", notify_outbox.c.state, notify_outbox.c.next_attempt_at)
 
 # handheld devices of the disconnection squads: a token good for the field API and nothing else
-field_clients = Table(
-    "field_clients",
-    metadata,
-    Column("name", String(32), primary_key=True),
-    Column("token_hash", String(64), nullable=False, unique=True),
-    Column("created_at", DateTime(timezone=True), nullable=False),
-    Column("revoked_at", DateTime(timezone=True)),
-)
+field_clients = token_client_table("field_clients")
 
 # every call of the field API: who asked about which account, when, from where, and the answer
 field_audit = Table(

@@ -8,21 +8,14 @@ import os
 import sqlite3
 from pathlib import Path
 
-from counter_app.ops.findings import (
-    DISK_FAIL_BYTES,
-    FAIL,
-    OK,
-    SKIP,
-    WARN,
-    Context,
-    Finding,
-    db_file,
-    free_bytes,
-)
+from counter_app.ops.findings import FAIL, OK, SKIP, WARN, Context, Finding, db_file, free_bytes
 from counter_app.storage.dbfile import connect_read_only
 from counter_app.storage.mirror import MirrorError, decode_line, journal_path, last_good_frame
 
 ADVICE = "mirror.do.fix"
+# Below this the mirror is full: 50 MB (a tenth of the ledger disk's fail mark) is weeks of
+# journal at a few hundred bytes a receipt.
+FULL_BYTES = 50 * 1024 * 1024
 
 
 def check_mirror(ctx: Context) -> list[Finding]:
@@ -35,7 +28,7 @@ def check_mirror(ctx: Context) -> list[Finding]:
     if not os.access(mirror, os.W_OK):
         return [Finding("mirror", FAIL, "mirror.error", {**params, "detail": "not writable"}, ADVICE)]
     free = free_bytes(mirror)
-    if free is not None and free < DISK_FAIL_BYTES // 10:
+    if free is not None and free < FULL_BYTES:
         return [Finding("mirror", FAIL, "mirror.full", params, ADVICE)]
     findings: list[Finding] = []
     ledger = db_file(ctx)

@@ -19,7 +19,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from counter_app.domain.closes import DEFAULT_DENOMINATIONS, DayClose, ShiftClose
+from counter_app.domain.closes import DEFAULT_DENOMINATIONS
 from counter_app.domain.errors import CounterError
 from counter_app.services.clock import IST, iso, system_clock
 from counter_app.storage import cash as cash_repo
@@ -31,7 +31,17 @@ from counter_app.storage.dbfile import DB_FILENAME
 from counter_app.storage.mirror import SHIFT_COLS, USER_COLS, iter_frames
 from counter_app.storage.store import open_store, set_kv
 from kesco_protocol.chain import GENESIS_HASH, link_hash
-from kesco_protocol.records import Deposit, Dishonour, Pickup, Receipt, RecordKind, Reversal, Void
+from kesco_protocol.records import (
+    DayClose,
+    Deposit,
+    Dishonour,
+    Pickup,
+    Receipt,
+    RecordKind,
+    Reversal,
+    ShiftClose,
+    Void,
+)
 
 log = logging.getLogger(__name__)
 

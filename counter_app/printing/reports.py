@@ -14,7 +14,7 @@ from datetime import datetime
 from pathlib import Path
 
 from counter_app.config import Config
-from counter_app.domain.closes import DEFAULT_DENOMINATIONS, DayClose, ShiftClose, denomination_label
+from counter_app.domain.closes import DEFAULT_DENOMINATIONS, denomination_label
 from counter_app.printing import report_html as h
 from counter_app.printing.printers import ReceiptPrinter, write_pdf
 from counter_app.printing.receipt_doc import display_date, display_datetime
@@ -33,6 +33,7 @@ from counter_app.services.reports import DayBookRow
 from counter_app.storage.anchors import short_form
 from kesco_protocol import vocabulary
 from kesco_protocol.money import format_inr
+from kesco_protocol.records import DayClose, ShiftClose
 
 REPORT_A4 = PageLayout("a4", 210.0, 297.0, 12.0, 10.0)
 

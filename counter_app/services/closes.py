@@ -12,13 +12,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from counter_app.domain.closes import (
-    DEFAULT_DENOMINATIONS,
-    DayClose,
-    InstrumentLine,
-    ShiftClose,
-    counted_total,
-)
+from counter_app.domain.closes import DEFAULT_DENOMINATIONS, InstrumentLine, counted_total
 from counter_app.domain.closes import business_date as parse_business_date
 from counter_app.domain.errors import PermissionDenied, StateError, ValidationError
 from counter_app.domain.receipt import new_id
@@ -31,7 +25,7 @@ from counter_app.storage import receipts as receipts_repo
 from counter_app.storage import users as users_repo
 from counter_app.storage.closes import ReceiptLine
 from kesco_protocol.money import format_inr
-from kesco_protocol.records import RecordKind
+from kesco_protocol.records import DayClose, RecordKind, ShiftClose
 
 
 @dataclass(frozen=True, slots=True)

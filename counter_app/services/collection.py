@@ -136,6 +136,15 @@ def _check_text_limits(receipt: Receipt) -> None:
             raise ValidationError("receipt.text_too_long", field=name, limit=limit)
 
 
+def clean_reason(reason: str) -> str:
+    """A cancellation's, reversal's or dishonour's reason with its white space folded; refused when
+    shorter than three characters. The caller cuts it to what it stores."""
+    reason = " ".join(reason.split())
+    if len(reason) < 3:
+        raise ValidationError("receipt.reason_required")
+    return reason
+
+
 def normalise_account(text: str) -> str:
     """An account number as typed or scanned: Devanagari (any script's) digits allowed, spaces and dashes ignored."""
     s = re.sub(r"[\s-]", "", to_ascii_digits(text))
@@ -507,9 +516,7 @@ class CollectionService:
 
     def void_receipt(self, session: Session, receipt_key: str, reason: str, supervisor: str,
                      supervisor_pin: str) -> Void:
-        reason = " ".join(reason.split())
-        if len(reason) < 3:
-            raise ValidationError("receipt.reason_required")
+        reason = clean_reason(reason)
         if len(reason) > 200:
             reason = reason[:200]
         r = self.get_receipt(receipt_key)
@@ -538,15 +545,32 @@ class CollectionService:
                                 {"void_id": v.void_id, "approved_by": approver.username, "reason": reason})
         return v
 
-    def record_dishonour(self, session: Session, receipt_key: str, reason: str) -> Dishonour:
+    def dishonourable(self, session: Session, receipt_key: str, reason: str) -> tuple[Receipt, str]:
+        """The receipt whose cheque or DD the bank returned and the reason folded; refused for a
+        clerk, a reason too short or a receipt not paid by cheque or DD."""
         if not session.is_supervisor:
             raise PermissionDenied("auth.supervisor_required")
-        reason = " ".join(reason.split())
-        if len(reason) < 3:
-            raise ValidationError("receipt.reason_required")
+        reason = clean_reason(reason)
         r = self.get_receipt(receipt_key)
         if not Mode(r.mode).is_instrument:
             raise ValidationError("receipt.not_cheque", receipt=r.receipt_no)
+        return r, reason
+
+    @staticmethod
+    def write_dishonour(conn: Connection, r: Receipt, reason: str, session: Session, now: str,
+                        audit: dict[str, Any] | None = None) -> Dishonour:
+        """The Dishonour of one receipt, its outbox copy and its audit line, in the caller's
+        transaction (a single receipt here, each receipt of a group in group_payment.py)."""
+        d = Dishonour(new_id(), r.counter_code, r.receipt_id, r.receipt_no, r.account_no, r.amount_paise,
+                      reason[:protocol_limits.REASON], session.username, now)
+        receipts_repo.insert_dishonour(conn, d)
+        receipts_repo.insert_outbox(conn, d.dishonour_id, RecordKind.DISHONOUR, d.body(), now)
+        receipts_repo.audit(conn, now, session.username, "dishonour", r.receipt_id,
+                            {"reason": d.reason, **(audit or {})})
+        return d
+
+    def record_dishonour(self, session: Session, receipt_key: str, reason: str) -> Dishonour:
+        r, reason = self.dishonourable(session, receipt_key, reason)
         now = iso(self.clock())
         with self.db.write() as conn:
             if receipts_repo.dishonour_of(conn, r.receipt_id) is not None:
@@ -555,12 +579,7 @@ class CollectionService:
                 raise StateError("receipt.already_voided", receipt=r.receipt_no)
             if reversals_repo.reversal_of(conn, r.receipt_id) is not None:
                 raise StateError("receipt.already_reversed", receipt=r.receipt_no)
-            d = Dishonour(new_id(), r.counter_code, r.receipt_id, r.receipt_no, r.account_no, r.amount_paise,
-                          reason[:200], session.username, now)
-            receipts_repo.insert_dishonour(conn, d)
-            receipts_repo.insert_outbox(conn, d.dishonour_id, RecordKind.DISHONOUR, d.body(), now)
-            receipts_repo.audit(conn, now, session.username, "dishonour", r.receipt_id, {"reason": d.reason})
-        return d
+            return self.write_dishonour(conn, r, reason, session, now)
 
     # ---------------------------------------------------------------- checks
     def verify(self, anchors: Sequence[str] = ()) -> dict[str, Any]:

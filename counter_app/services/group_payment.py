@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Any
 
-from counter_app.domain.errors import AmountError, PermissionDenied, StateError, StorageError, ValidationError
+from counter_app.domain.errors import AmountError, StateError, StorageError, ValidationError
 from counter_app.domain.receipt import Instrument, new_id, validate_instrument
 from counter_app.services.clock import iso
 from counter_app.services.collection import CollectionService, Payment, Session, normalise_account
@@ -19,7 +19,7 @@ from counter_app.storage import groups as groups_repo
 from counter_app.storage import receipts as receipts_repo
 from counter_app.storage import reversals as reversals_repo
 from kesco_protocol.money import format_inr
-from kesco_protocol.records import Dishonour, Mode, Receipt, RecordKind
+from kesco_protocol.records import Dishonour, Mode, Receipt
 
 # A covering letter for more accounts than this is split into several payments: the slip must
 # stay readable and one transaction short (each receipt is signed and chained in it).
@@ -138,14 +138,7 @@ def dishonour_instrument(service: CollectionService, session: Session, receipt_k
     """The bank returned the cheque or DD of this receipt: one Dishonour per receipt it paid, in one
     transaction. Receipts of the group already cancelled, reversed or dishonoured are left as they
     are (their money is already off the account); refused when nothing is left to reverse."""
-    if not session.is_supervisor:
-        raise PermissionDenied("auth.supervisor_required")
-    reason = " ".join(reason.split())
-    if len(reason) < 3:
-        raise ValidationError("receipt.reason_required")
-    r = service.get_receipt(receipt_key)
-    if not Mode(r.mode).is_instrument:
-        raise ValidationError("receipt.not_cheque", receipt=r.receipt_no)
+    r, reason = service.dishonourable(session, receipt_key, reason)
     gid = (r.instrument or {}).get("group_id")
     now = iso(service.clock())
     made: list[Dishonour] = []
@@ -155,13 +148,7 @@ def dishonour_instrument(service: CollectionService, session: Session, receipt_k
             if receipts_repo.dishonour_of(conn, m.receipt_id) or receipts_repo.void_of(conn, m.receipt_id) \
                     or reversals_repo.reversal_of(conn, m.receipt_id):
                 continue
-            d = Dishonour(new_id(), m.counter_code, m.receipt_id, m.receipt_no, m.account_no, m.amount_paise,
-                          reason[:200], session.username, now)
-            receipts_repo.insert_dishonour(conn, d)
-            receipts_repo.insert_outbox(conn, d.dishonour_id, RecordKind.DISHONOUR, d.body(), now)
-            receipts_repo.audit(conn, now, session.username, "dishonour", m.receipt_id,
-                                {"reason": d.reason, **({"group_id": gid} if gid else {})})
-            made.append(d)
+            made.append(service.write_dishonour(conn, m, reason, session, now, {"group_id": gid} if gid else None))
         if not made:
             if receipts_repo.void_of(conn, r.receipt_id) is not None:
                 raise StateError("receipt.already_voided", receipt=r.receipt_no)

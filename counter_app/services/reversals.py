@@ -6,10 +6,10 @@ void. The closed shift and its count are never touched: its cash was counted and
 
 from __future__ import annotations
 
-from counter_app.domain.errors import StateError, ValidationError
+from counter_app.domain.errors import StateError
 from counter_app.domain.receipt import new_id
 from counter_app.services.clock import iso
-from counter_app.services.collection import CollectionService, Session
+from counter_app.services.collection import CollectionService, Session, clean_reason
 from counter_app.storage import receipts as receipts_repo
 from counter_app.storage import reversals as reversals_repo
 from counter_app.storage import users as users_repo
@@ -51,10 +51,7 @@ def reverse_receipt(service: CollectionService, session: Session, receipt_key: s
     """Reverse a receipt whose day or shift is over, with a supervisor's approval given on the
     same screen. Refused for a receipt that can still be cancelled (a void is the right record
     then), or one already cancelled, reversed or dishonoured."""
-    reason = " ".join(reason.split())
-    if len(reason) < 3:
-        raise ValidationError("receipt.reason_required")
-    reason = reason[:limits.REASON]
+    reason = clean_reason(reason)[:limits.REASON]
     r = service.get_receipt(receipt_key)
     approver = service.authorise_supervisor(supervisor, supervisor_pin)
     now = service.clock()

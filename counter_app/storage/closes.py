@@ -8,8 +8,8 @@ from typing import Any
 
 from sqlalchemy import Connection, text
 
-from counter_app.domain.closes import DayClose, ShiftClose
 from counter_app.storage.db import raw
+from kesco_protocol.records import DayClose, ShiftClose
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,11 +15,10 @@ from counter_app.services.reports import DayBookRow, day_book
 from counter_app.ui.close_models import TextTableModel
 from counter_app.ui.context import UiContext
 from counter_app.ui.day_close_common import ask_save_path, run_report_job, ui_date
-from counter_app.ui.day_close_page import table_view
 from counter_app.ui.i18n import say
 from counter_app.ui.ops import Op
 from counter_app.ui.report_errors import DAY_BOOK
-from counter_app.ui.widgets import AlertLabel, Retranslates, line_edit, set_label
+from counter_app.ui.widgets import AlertLabel, Retranslates, line_edit, set_label, table_view
 from kesco_protocol import vocabulary
 from kesco_protocol.money import format_inr
 

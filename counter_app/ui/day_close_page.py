@@ -11,11 +11,9 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
     QTableView,
@@ -23,7 +21,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from counter_app.domain.closes import DayClose
 from counter_app.printing.receipt_doc import display_datetime
 from counter_app.printing.reports import print_payin_slip, print_z_report, render_z_report_pdf
 from counter_app.services.closes import CloseService, DayCloseStatus, DayReport
@@ -41,23 +38,12 @@ from counter_app.ui.day_close_common import (
 from counter_app.ui.day_close_confirm import DayCloseConfirm
 from counter_app.ui.ops import BusyPage, Changes, Op
 from counter_app.ui.report_errors import PAYIN_SLIP, Z_REPORT
-from counter_app.ui.widgets import AlertLabel, Retranslates, line_edit, set_label
+from counter_app.ui.widgets import AlertLabel, Retranslates, line_edit, set_label, table_view
 from kesco_protocol.money import format_inr
+from kesco_protocol.records import DayClose
 
 POLL_MS = 500
 POLL_LIMIT = 120  # a minute of asking before the page says it is still waiting
-
-
-def table_view(model: TextTableModel, name: str, parent: QWidget) -> QTableView:
-    t = QTableView(parent)
-    t.setObjectName(name)
-    t.setModel(model)
-    t.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    t.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    t.verticalHeader().hide()
-    t.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    t.horizontalHeader().setStretchLastSection(True)
-    return t
 
 
 class DayClosePage(BusyPage, Retranslates, QWidget):

@@ -1,7 +1,8 @@
-"""Pieces of each note and coin with the line totals and the total running, as the shift close
-counts them (the same denominations, the same Enter-to-the-next keys), for the pickup and the
-deposit screens. The fields take any text: a count that is not a number is refused by the
-service with a message naming the denomination, instead of keys silently not typing."""
+"""Pieces of each note and coin with the line totals and the total running, for the shift close,
+the pickup and the deposit screens (the same denominations, the same Enter-to-the-next keys). The
+fields take any text: a count that is not a number is refused by the service with a message naming
+the denomination, instead of keys silently not typing (the shift close's blind count adds a
+digits-only validator)."""
 
 from __future__ import annotations
 
@@ -18,8 +19,8 @@ from kesco_protocol.money import format_inr
 
 MAX_DIGITS = 6
 
-# One translation context for the names of notes and coins, shared by this grid and the shift
-# close's own count fields, so a denomination reads the same on every cash screen.
+# One translation context for the names of notes and coins, so a denomination reads the same on
+# every cash screen.
 CONTEXT = "Denominations"
 NOTES = QT_TRANSLATE_NOOP("Denominations", "₹%1 notes")
 COINS = QT_TRANSLATE_NOOP("Denominations", "₹%1 coins")

@@ -18,10 +18,9 @@ from counter_app.services.group_payment import dishonour_instrument
 from counter_app.ui.close_models import TextTableModel
 from counter_app.ui.context import UiContext
 from counter_app.ui.day_close_common import default_today, names, typed_date
-from counter_app.ui.day_close_page import table_view
 from counter_app.ui.i18n import say
 from counter_app.ui.ops import BusyPage, Changes, Op
-from counter_app.ui.widgets import AlertLabel, Retranslates, add_row, line_edit, set_label
+from counter_app.ui.widgets import AlertLabel, Retranslates, add_row, line_edit, set_label, table_view
 from kesco_protocol import vocabulary
 from kesco_protocol.money import format_inr
 from kesco_protocol.records import Dishonour

@@ -30,14 +30,13 @@ from counter_app.services.dues import cautions
 from counter_app.services.group_payment import GroupLine, GroupPayment, GroupPaymentRequest, issue_group
 from counter_app.ui.close_models import TextTableModel
 from counter_app.ui.context import UiContext
-from counter_app.ui.day_close_page import table_view
 from counter_app.ui.i18n import say
 from counter_app.ui.ops import BusyPage, Changes, Op, error_text
 from counter_app.ui.part_payment_box import PartPaymentBox
 from counter_app.ui.payment_form import parse_cheque_date
 from counter_app.ui.payment_guard import PaymentGuard
 from counter_app.ui.print_jobs import print_job
-from counter_app.ui.widgets import AlertLabel, Retranslates, add_row, line_edit, set_label
+from counter_app.ui.widgets import AlertLabel, Retranslates, add_row, line_edit, set_label, table_view
 from kesco_protocol import vocabulary
 from kesco_protocol.money import format_inr, parse_amount
 from kesco_protocol.records import Mode, Receipt

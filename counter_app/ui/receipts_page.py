@@ -7,18 +7,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QFormLayout,
-    QGroupBox,
-    QHBoxLayout,
-    QHeaderView,
-    QLabel,
-    QPushButton,
-    QTableView,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QFormLayout, QGroupBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from counter_app.printing.receipt_doc import display_date
 from counter_app.services.collection import Session
@@ -28,7 +17,7 @@ from counter_app.ui.i18n import say
 from counter_app.ui.models import ShiftReceiptsModel
 from counter_app.ui.ops import BusyPage, Changes, Op, error_text
 from counter_app.ui.print_jobs import Printed, print_op, void_slip_job
-from counter_app.ui.widgets import AlertLabel, Retranslates, add_row, line_edit, set_label
+from counter_app.ui.widgets import AlertLabel, Retranslates, add_row, line_edit, set_label, table_view
 from kesco_protocol import vocabulary
 from kesco_protocol.money import format_inr
 from kesco_protocol.records import Receipt, Reversal, Void
@@ -46,15 +35,7 @@ class ReceiptsPage(BusyPage, Retranslates, QWidget):
         self.title.setObjectName("title")
         self.totals = QLabel(self)
         self.model = ShiftReceiptsModel()
-        self.table = QTableView(self)
-        self.table.setObjectName("receipts")
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table = table_view(self.model, "receipts", self, single=True)
         self.reprint_button = QPushButton(self)
         self.void_button = QPushButton(self)
         self.back_button = QPushButton(self)

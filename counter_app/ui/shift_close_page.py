@@ -7,33 +7,31 @@ same screen. F9 again closes and locks the shift and prints the shift report."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QIntValidator, QKeyEvent
 from PySide6.QtWidgets import (
     QFormLayout,
-    QGridLayout,
     QGroupBox,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QListWidget,
     QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
-from counter_app.domain.closes import InstrumentLine, ShiftClose
+from counter_app.domain.closes import InstrumentLine
 from counter_app.printing.reports import print_shift_report
 from counter_app.services.closes import ClosePreview, CloseService
 from counter_app.ui.context import UiContext
-from counter_app.ui.denomination_grid import name_denominations
+from counter_app.ui.denomination_grid import DenominationGrid
 from counter_app.ui.instrument_ticks import instrument_kinds, tick_item, ticked_keys
 from counter_app.ui.ops import BusyPage, Changes, Op, error_text
 from counter_app.ui.report_errors import SHIFT_REPORT, report_error_text
 from counter_app.ui.widgets import AlertLabel, Retranslates, add_row, line_edit, set_label
 from kesco_protocol.money import format_inr
+from kesco_protocol.records import ShiftClose
 
 MAX_DIGITS = 6
 PAGE_STYLE = """
@@ -72,39 +70,13 @@ class ShiftClosePage(BusyPage, Retranslates, QWidget):
         self.hint = QLabel(self)
         self.hint.setWordWrap(True)
 
-        self.cash_box = QGroupBox(self)
-        grid = QGridLayout(self.cash_box)
-        self.count_edits: dict[str, QLineEdit] = {}
-        self.count_labels: dict[str, QLabel] = {}
-        self.line_totals: dict[str, QLabel] = {}
-        self.values = dict(self.closing.denominations)
-        # Notes and coins side by side (two columns, in the order they are typed): eleven rows
-        # one under the other pushed the message line off a 1280×720 screen.
-        per_column = (len(self.values) + 1) // 2
-        for i, (key, _value) in enumerate(self.closing.denominations):
-            row, col = i % per_column, 4 * (i // per_column)  # column 3 is the gap between the two
-            label = QLabel(self.cash_box)
-            edit = line_edit(f"count_{key}", self.cash_box, max_length=MAX_DIGITS)
+        # the pickup's and deposit's grid: the same denominations, names and Enter-to-the-next keys
+        self.cash_box = DenominationGrid(self.closing.denominations, "count", self)
+        for edit in self.cash_box.edits.values():  # the blind count takes digits only
             edit.setValidator(QIntValidator(0, 10**MAX_DIGITS - 1, edit))
-            edit.setAlignment(Qt.AlignmentFlag.AlignRight)
-            edit.setMaximumWidth(100)
-            total = QLabel(self.cash_box)
-            total.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-            total.setMinimumWidth(100)
-            label.setBuddy(edit)
-            grid.addWidget(label, row, col)
-            grid.addWidget(edit, row, col + 1)
-            grid.addWidget(total, row, col + 2)
-            self.count_edits[key], self.count_labels[key], self.line_totals[key] = edit, label, total
-            edit.textEdited.connect(self._recount)
-            edit.installEventFilter(self)
-        self.counted_label = QLabel(self.cash_box)
-        self.counted_label.setObjectName("due")
-        grid.setColumnMinimumWidth(3, 24)  # a note's total must not run into the coin beside it
-        grid.addWidget(self.counted_label, per_column, 0, 1, 7)
-        edits = list(self.count_edits.values())
-        for a, b in zip(edits, edits[1:], strict=False):
-            QWidget.setTabOrder(a, b)
+        self.cash_box.last_entered.connect(self._count_entered)
+        self.count_edits, self.count_labels = self.cash_box.edits, self.cash_box.labels
+        self.counted_label = self.cash_box.total_label
 
         self.inst_box = QGroupBox(self)
         self.inst_hint = QLabel(self.inst_box)
@@ -211,8 +183,7 @@ class ShiftClosePage(BusyPage, Retranslates, QWidget):
             self.title.setText(self.tr("Shift closed"))
             self.hint.setText(self.tr("The shift is locked: no receipt, cancellation or change can be made in it. "
                                       "Hand the cash, the cheques and DDs and the shift report to the supervisor."))
-        self.cash_box.setTitle(self.tr("Cash in the drawer"))
-        name_denominations(self.count_labels, self.count_edits)
+        self.cash_box.retranslate(self.tr("Cash in the drawer"), self.tr("Counted cash: %1"))
         self.inst_box.setTitle(self.tr("Cheques and DDs of this shift"))
         self.inst_hint.setText(self.tr("Up and Down to move, Space to tick the ones in the drawer."))
         self.inst_list.setAccessibleName(self.tr("Cheques and DDs of this shift"))
@@ -225,7 +196,6 @@ class ShiftClosePage(BusyPage, Retranslates, QWidget):
         self.recount_button.setText(self.tr("Count again (Esc)"))
         self.print_button.setText(self.tr("Print the report again (Ctrl+P)"))
         self.logout_button.setText(self.tr("Log out (Enter)"))
-        self._recount()
         self._fill_instruments(self.instruments)
         if self.preview is not None and self.closed is None:
             self._show_preview(self.preview)
@@ -234,20 +204,10 @@ class ShiftClosePage(BusyPage, Retranslates, QWidget):
 
     # ------------------------------------------------------------------ the count
     def counts(self) -> dict[str, int]:
-        return {k: int(e.text()) for k, e in self.count_edits.items() if e.text().strip().isdigit()}
-
-    def counted_paise(self) -> int:
-        return sum(self.values[k] * n for k, n in self.counts().items())
+        return self.cash_box.counts()
 
     def ticked(self) -> list[str]:
         return [str(key) for key in ticked_keys(self.inst_list)]
-
-    def _recount(self, *_: Any) -> None:
-        counts = self.counts()
-        for key, label in self.line_totals.items():
-            n = counts.get(key, 0)
-            label.setText(format_inr(self.values[key] * n) if n else "")
-        self.counted_label.setText(self.tr("Counted cash: %1").replace("%1", format_inr(self.counted_paise())))
 
     def _fill_instruments(self, lines: Sequence[InstrumentLine]) -> None:
         ticked = set(self.ticked())
@@ -263,31 +223,25 @@ class ShiftClosePage(BusyPage, Retranslates, QWidget):
 
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
-            key = event.key()
-            edits = list(self.count_edits.values())
-            if obj in edits and key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
-                i = edits.index(obj)
-                if i + 1 < len(edits):
-                    edits[i + 1].setFocus()
-                    edits[i + 1].selectAll()
-                elif self.inst_list.count():
-                    self.inst_list.setFocus()
-                else:
-                    self.alert.note(self.tr("Press F9 when the count is done."))
-                return True
-            if obj is self.inst_list and key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            if obj is self.inst_list and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
                 self.alert.note(self.tr("Press F9 when the count is done."))
                 return True
         return super().eventFilter(obj, event)
+
+    def _count_entered(self) -> None:
+        """Enter on the last count field: on to the cheques to tick, or the hint to press F9."""
+        if self.inst_list.count():
+            self.inst_list.setFocus()
+        else:
+            self.alert.note(self.tr("Press F9 when the count is done."))
 
     # ------------------------------------------------------------------ flow
     def reset(self) -> None:
         """A fresh count for the open shift."""
         self.preview, self.closed = None, None
         self.retranslate()
-        for e in self.count_edits.values():
-            e.clear()
-            e.setEnabled(True)
+        self.cash_box.clear()
+        self.cash_box.set_enabled(True)
         self.inst_list.setEnabled(True)
         self.result_box.hide()
         self._show_only(counting=True)
@@ -298,13 +252,11 @@ class ShiftClosePage(BusyPage, Retranslates, QWidget):
         self.supervisor_pin.clear()
         self.instruments = []
         self._fill_instruments([])
-        self._recount()
         session = self.ctx.session
         if session is not None:
             Op(self, lambda: self.closing.instruments_to_tick(session), exclusive=False) \
                 .success(self._got_instruments).run()
-        first = next(iter(self.count_edits.values()))
-        first.setFocus()
+        self.cash_box.first().setFocus()
 
     def _show_only(self, *, counting: bool) -> None:
         """The count (and its cheques) while counting; the closed shift's line and buttons after."""
@@ -339,8 +291,7 @@ class ShiftClosePage(BusyPage, Retranslates, QWidget):
     def _show_preview(self, p: ClosePreview) -> None:
         first = self.preview is None
         self.preview = p
-        for e in self.count_edits.values():
-            e.setEnabled(False)
+        self.cash_box.set_enabled(False)
         self.inst_list.setEnabled(False)
         self.inst_box.hide()  # what is not ticked is named below; the result needs the room
         self.done_button.hide()
@@ -396,11 +347,10 @@ class ShiftClosePage(BusyPage, Retranslates, QWidget):
         self.inst_box.show()
         self.done_button.show()
         self.done_button.setEnabled(True)
-        for e in self.count_edits.values():
-            e.setEnabled(True)
+        self.cash_box.set_enabled(True)
         self.inst_list.setEnabled(True)
         self.alert.note(self.tr("Count again. The first count stays on record."))
-        next(iter(self.count_edits.values())).setFocus()
+        self.cash_box.first().setFocus()
         return True
 
     def confirm_close(self) -> None:

@@ -1,19 +1,22 @@
 """Small widgets every screen uses: the message line (error / done / note, said in words as well
-as colour), labelled fields with accessible names, and the window's style sheet."""
+as colour), labelled fields with accessible names, the read-only table, and the window's style sheet."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QEvent, Qt
+from PySide6.QtCore import QAbstractItemModel, QEvent, Qt
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QFormLayout,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QLayout,
     QLineEdit,
     QSizePolicy,
     QStackedWidget,
+    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -158,3 +161,19 @@ def fit_stack_to_current(stack: QStackedWidget) -> None:
         policy = QSizePolicy.Policy.Preferred if page is current else QSizePolicy.Policy.Ignored
         page.setSizePolicy(policy, policy)
         page.updateGeometry()
+
+
+def table_view(model: QAbstractItemModel, name: str, parent: QWidget, *, single: bool = False) -> QTableView:
+    """A read-only table: whole rows selected (one at a time when `single`), no row numbers,
+    columns as wide as their contents and the last one taking the rest."""
+    t = QTableView(parent)
+    t.setObjectName(name)
+    t.setModel(model)
+    t.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    if single:
+        t.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    t.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    t.verticalHeader().hide()
+    t.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    t.horizontalHeader().setStretchLastSection(True)
+    return t

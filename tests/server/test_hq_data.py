@@ -20,8 +20,7 @@ from central_server import counters, db
 from central_server.ingest import RecordIn, ingest_records
 from central_server.models import consumers
 from counter_app.domain.chain import seal
-from counter_app.domain.closes import DayClose, ShiftClose
-from kesco_protocol.records import Receipt, RecordKind
+from kesco_protocol.records import DayClose, Receipt, RecordKind, ShiftClose
 from tests.support.receipts import DEFAULT_DAY, ReceiptChain, dishonour_record, void_record, wire
 
 XSS_NAME = "<script>alert('hq')</script> Ram & Sons"

@@ -16,8 +16,8 @@ from fastapi.testclient import TestClient
 from central_server import db
 from central_server.models import alarms
 from counter_app.domain.chain import seal
-from counter_app.domain.closes import DayClose, ShiftClose
 from kesco_protocol import limits
+from kesco_protocol.records import DayClose, ShiftClose
 from tests.server.util import API, enrolled, statuses
 from tests.support.receipts import ReceiptChain, dishonour_record, void_record, wire
 

@@ -8,6 +8,7 @@ from fastapi.responses import StreamingResponse
 from central_server import db, master
 from central_server.api.deps import AUTH_ERRORS, AnyCounter, EngineDep, SettingsDep
 from central_server.api.schemas import ChangesOut
+from central_server.prefetch import prefetched
 
 router = APIRouter(prefix="/consumers", tags=["master data"])
 
@@ -25,7 +26,8 @@ def snapshot(_counter: AnyCounter, eng: EngineDep, settings: SettingsDep, reques
              limit: Annotated[int | None, Query(ge=1, le=10_000_000)] = None) -> StreamingResponse:
     """Every consumer in account order, gzip-compressed when the client accepts it; a broken
     download resumes with after=<last account received>."""
-    lines = master.prefetched(master.snapshot_lines(eng, after=after, limit=limit, page=settings.snapshot_page))
+    rows = master.snapshot_lines(eng, after=after, limit=limit, page=settings.snapshot_page)
+    lines = prefetched(rows, name="snapshot-prefetch")
     headers = {"Cache-Control": "no-store"}
     if "gzip" in request.headers.get("accept-encoding", ""):
         headers["Content-Encoding"] = "gzip"
