@@ -76,6 +76,27 @@ class RssSampler(threading.Thread):
             self.stop.wait(0.5)
 
 
+def tree_cpu_s(pid: int) -> float:
+    """CPU seconds of a process and its children now alive (server workers, PostgreSQL backends)."""
+    total = 0.0
+    try:
+        root = psutil.Process(pid)
+        for proc in [root, *root.children(recursive=True)]:
+            try:
+                t = proc.cpu_times()
+                total += t.user + t.system
+            except psutil.Error:
+                pass
+    except psutil.Error:
+        pass
+    return total
+
+
+def cpu_now(server_pid: int, pg_pid: int) -> dict[str, float]:
+    me = psutil.Process().cpu_times()
+    return {"generator": me.user + me.system, "server": tree_cpu_s(server_pid), "postgres": tree_cpu_s(pg_pid)}
+
+
 def bodies_for(codes: list[str], per_counter: int, accounts: list[str], days: int = 1) -> dict[str, list[bytes]]:
     first = date(2026, 11, 27) - timedelta(days=days - 1)
     out = {}
@@ -103,63 +124,68 @@ async def soak(api: str, tokens: dict[str, str], bodies: dict[str, list[bytes]],
     accepted = 0
     polls = 0
     last_push_done = 0.0
-    limits = httpx.Limits(max_connections=len(tokens) + 10, max_keepalive_connections=len(tokens) + 10)
     start = time.perf_counter()
     deadline = start + duration
 
-    async with httpx.AsyncClient(timeout=120, limits=limits) as http:
-        async def counter(code: str) -> None:
-            nonlocal accepted, polls, last_push_done
-            headers = {"Authorization": f"Bearer {tokens[code]}", "Content-Type": "application/json"}
-            for body in bodies[code]:
-                first_try = time.perf_counter()
-                while True:  # as the counter does: a busy answer is retried after Retry-After
-                    if time.perf_counter() > deadline:
-                        failed("backlog_not_done_in_bound")
-                        return
-                    t = time.perf_counter()
-                    try:
-                        r = await http.post(f"{api}/counters/{code}/records", content=body, headers=headers)
-                    except httpx.HTTPError as e:
-                        failed(f"push_{type(e).__name__}")
-                        break
-                    if r.status_code == 503 and "clos" not in r.text.lower():
-                        # busy (the push gate, with Retry-After) or uvicorn's concurrency limit (no
-                        # Retry-After): the counter keeps its records and tries again later
-                        shed[0 if "busy" in r.text else 1] += 1
-                        retry_after_s.append(float(r.headers.get("retry-after", "1")))
-                        await asyncio.sleep(retry_after_s[-1])
-                        continue
-                    push_ms.append((time.perf_counter() - t) * 1000)
-                    delivery_ms.append((time.perf_counter() - first_try) * 1000)
-                    if r.status_code != 200:
-                        failed(f"push_http_{r.status_code}")
-                        break
-                    results = r.json()["results"]
-                    ok = sum(1 for x in results if x["status"] == "accepted")
-                    accepted += ok
-                    for _ in range(len(results) - ok):
-                        failed("record_not_accepted")
-                    break
-            last_push_done = max(last_push_done, time.perf_counter())
-            version, after = since, None
-            while time.perf_counter() + poll_s < deadline:
-                await asyncio.sleep(poll_s)
-                params: dict[str, str | int] = {"since": version, "limit": 5000}
-                if after:
-                    params["after"] = after
-                try:
-                    r = await http.get(f"{api}/consumers/changes", params=params, headers=headers)
-                    if r.status_code != 200:
-                        failed(f"poll_http_{r.status_code}")
-                        continue
-                    feed = r.json()
-                    version, after = feed["version"], feed["after"]
-                    polls += 1
-                except httpx.HTTPError as e:
-                    failed(f"poll_{type(e).__name__}")
+    async def counter(code: str) -> None:
+        # one client and one connection a counter, as each counter PC has: one pool of 440
+        # connections costs httpcore a scan of all of them per request (45 of the generator's
+        # 88 CPU-s at 440 counters, measured with cProfile), which starved the server's cores
+        async with httpx.AsyncClient(timeout=120, limits=httpx.Limits(max_connections=1)) as http:
+            await one_counter(code, http)
 
-        await asyncio.gather(*(counter(c) for c in tokens))
+    async def one_counter(code: str, http: httpx.AsyncClient) -> None:
+        nonlocal accepted, polls, last_push_done
+        headers = {"Authorization": f"Bearer {tokens[code]}", "Content-Type": "application/json"}
+        for body in bodies[code]:
+            first_try = time.perf_counter()
+            while True:  # as the counter does: a busy answer is retried after Retry-After
+                if time.perf_counter() > deadline:
+                    failed("backlog_not_done_in_bound")
+                    return
+                t = time.perf_counter()
+                try:
+                    r = await http.post(f"{api}/counters/{code}/records", content=body, headers=headers)
+                except httpx.HTTPError as e:
+                    failed(f"push_{type(e).__name__}")
+                    break
+                if r.status_code == 503 and "clos" not in r.text.lower():
+                    # busy (the push gate, with Retry-After) or uvicorn's concurrency limit (no
+                    # Retry-After): the counter keeps its records and tries again later
+                    shed[0 if "busy" in r.text else 1] += 1
+                    retry_after_s.append(float(r.headers.get("retry-after", "1")))
+                    await asyncio.sleep(retry_after_s[-1])
+                    continue
+                push_ms.append((time.perf_counter() - t) * 1000)
+                delivery_ms.append((time.perf_counter() - first_try) * 1000)
+                if r.status_code != 200:
+                    failed(f"push_http_{r.status_code}")
+                    break
+                results = r.json()["results"]
+                ok = sum(1 for x in results if x["status"] == "accepted")
+                accepted += ok
+                for _ in range(len(results) - ok):
+                    failed("record_not_accepted")
+                break
+        last_push_done = max(last_push_done, time.perf_counter())
+        version, after = since, None
+        while time.perf_counter() + poll_s < deadline:
+            await asyncio.sleep(poll_s)
+            params: dict[str, str | int] = {"since": version, "limit": 5000}
+            if after:
+                params["after"] = after
+            try:
+                r = await http.get(f"{api}/consumers/changes", params=params, headers=headers)
+                if r.status_code != 200:
+                    failed(f"poll_http_{r.status_code}")
+                    continue
+                feed = r.json()
+                version, after = feed["version"], feed["after"]
+                polls += 1
+            except httpx.HTTPError as e:
+                failed(f"poll_{type(e).__name__}")
+
+    await asyncio.gather(*(counter(c) for c in tokens))
     drain_s = (last_push_done or time.perf_counter()) - start
     return {"accepted": accepted, "errors": errors, "error_kinds": kinds, "drain_s": drain_s, "polls": polls,
             "p99_push_ms": pct(push_ms, 99), "p50_push_ms": pct(push_ms, 50), "pushes": len(push_ms),
@@ -254,9 +280,16 @@ def main() -> int:
             rss = RssSampler(srv._proc.pid)
             rss.start()
             load_before = os.getloadavg()
+            assert pg.dir is not None
+            pg_pid = int((pg.dir / "data" / "postmaster.pid").read_text().split()[0])
+            cpu0 = cpu_now(srv._proc.pid, pg_pid)
             s = asyncio.run(soak(srv.api, {c: tokens[c] for c in soak_codes}, soak_bodies, since=since,
                                  duration=args.duration, poll_s=args.poll_s))
             load_after_soak = os.getloadavg()
+            cpu1 = cpu_now(srv._proc.pid, pg_pid)
+            # where the soak's CPU went (the three share 2 cores): a generator near the soak's wall
+            # time is the bound, not the server (PostgreSQL backends that ended are not counted)
+            soak_cpu = {k: round(cpu1[k] - cpu0[k], 1) for k in cpu0}
             _log(f"soak: {s['accepted']} accepted in {s['drain_s']:.1f} s, p99 {s['p99_push_ms']:.0f} ms, "
                  f"{s['errors']} errors, {s['polls']} polls")
             reopen_s, reopen_ok, reopen_err, reopen_p99 = asyncio.run(reopen(srv.api, {c: tokens[c] for c in reopen_codes},
@@ -288,6 +321,7 @@ def main() -> int:
         "reopen_p99_push_ms": round(reopen_p99, 1),
         "admission": gate,
         "limit_concurrency_per_worker": limit,
+        "soak_cpu_s": soak_cpu,
         "loadavg_before": [round(x, 2) for x in load_before],
         "loadavg_after_soak": [round(x, 2) for x in load_after_soak],
         "soak_counters": len(soak_codes),

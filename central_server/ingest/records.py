@@ -89,7 +89,6 @@ def ingest_records(conn: Connection, counter_code: str, items: Sequence[RecordIn
     signatures.check(conn, b, new_receipts)
     flag_times(conn, b, new_receipts)
     insert_other(conn, b, new_receipts)
-    apply_postings(conn, b)
     _advance_chain(conn, b, new_receipts)
     answer_day_closes(conn, b)
     bank_ledger.on_ingest(conn, b, new_receipts)  # instruments and pay-in slips (issue 16)
@@ -97,6 +96,9 @@ def ingest_records(conn: Connection, counter_code: str, items: Sequence[RecordIn
     notify_outbox.on_ingest(conn, b, new_receipts)  # the consumers' confirmations, in it too
     if b.alarms:
         conn.execute(insert_stmt(conn, alarms).on_conflict_do_nothing(), b.alarms)
+    # Last: the balances lock the consumer rows until the commit, and another counter paying into
+    # one of them waits that long (tests/server/test_ingest_lock_order.py). Nothing above reads them.
+    apply_postings(conn, b)
     return [r for r in b.results if r is not None]
 
 
