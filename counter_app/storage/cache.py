@@ -121,12 +121,7 @@ TRIGGER_NAMES = ("consumers_ai", "consumers_ad", "consumers_au")
 # often (the search index of 5.3 lakh rows builds in two thirds of the time) and lookups measured
 # no slower
 FTS_AUTOMERGE_SQL = "INSERT INTO consumers_fts(consumers_fts, rank) VALUES('automerge', 16)"
-# FTS5 writes its pending terms out as a new segment each time they pass this size (its default
-# is 1 MB): 16 MB makes a sixteenth of the segments to merge, and the search index of 5.3 lakh
-# rows builds in two thirds of the time. The setting is kept in the file's FTS config, so the
-# triggers' single-row changes later hold up to 16 MB pending inside one transaction, no more.
-FTS_HASHSIZE_SQL = "INSERT INTO consumers_fts(consumers_fts, rank) VALUES('hashsize', 16777216)"
-FTS_BULK_CONFIG = (FTS_AUTOMERGE_SQL, FTS_HASHSIZE_SQL)
+FTS_BULK_CONFIG = (FTS_AUTOMERGE_SQL,)
 
 
 def create_schema(con: sqlite3.Connection, *, indexes: bool = True) -> None:
