@@ -121,7 +121,6 @@ TRIGGER_NAMES = ("consumers_ai", "consumers_ad", "consumers_au")
 # often (the search index of 5.3 lakh rows builds in two thirds of the time) and lookups measured
 # no slower
 FTS_AUTOMERGE_SQL = "INSERT INTO consumers_fts(consumers_fts, rank) VALUES('automerge', 16)"
-FTS_BULK_CONFIG = (FTS_AUTOMERGE_SQL,)
 
 
 def create_schema(con: sqlite3.Connection, *, indexes: bool = True) -> None:

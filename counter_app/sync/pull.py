@@ -50,7 +50,7 @@ _LOADER_SQL = snapshot_load.Sql(
     upsert=consumers_repo.UPSERT_SQL, put_kv=cache_mod.PUT_KV_SQL, get_kv=cache_mod.GET_KV_SQL,
     fts_chunk=consumers_repo.FTS_CHUNK_SQL, indexes=tuple(cache_mod.INDEXES),
     index_chunk=INDEX_CHUNK, index_cache_kib=INDEX_CACHE_KIB, triggers=tuple(cache_mod.TRIGGERS),
-    trigger_names=cache_mod.TRIGGER_NAMES, fts_config=cache_mod.FTS_BULK_CONFIG)
+    trigger_names=cache_mod.TRIGGER_NAMES, fts_automerge=cache_mod.FTS_AUTOMERGE_SQL)
 
 
 class _Target:

@@ -53,7 +53,7 @@ class Sql:
     index_cache_kib: int
     triggers: tuple[str, ...] = ()  # the cache's CREATE TRIGGER statements
     trigger_names: tuple[str, ...] = ()
-    fts_config: tuple[str, ...] = ()  # the search index's bulk-build settings (storage/cache.FTS_BULK_CONFIG)
+    fts_automerge: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -366,8 +366,8 @@ def _index(con: sqlite3.Connection, sql: Sql, *, last: bool) -> None:
     segments), and after the last page the lookup indexes (sorted builds)."""
     con.execute(f"PRAGMA cache_size=-{sql.index_cache_kib}")
     try:
-        for stmt in sql.fts_config:
-            con.execute(stmt)
+        if sql.fts_automerge:
+            con.execute(sql.fts_automerge)
         while True:
             con.execute("BEGIN IMMEDIATE")
             try:
