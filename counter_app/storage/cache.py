@@ -35,6 +35,11 @@ DAMAGED_SUFFIX = ".damaged"
 REPLACE_TRIES = 6
 REPLACE_FIRST_WAIT_S = 0.05
 SCHEMA_VERSION = 1  # PRAGMA user_version of the cache files this software writes
+# 16 KB pages for a new cache file (SQLite's default is 4 KB): the snapshot's loader writes a
+# quarter of the pages, through the WAL and again at each checkpoint, and its search index
+# builds in a quarter less time (bench_sync). A lookup reads one page either way. A file made
+# before keeps its 4 KB pages until the next full snapshot writes a new file.
+PAGE_SIZE = 16_384
 
 # The kv keys that describe the cache and so live in its file (sync/pull.py documents each).
 CACHE_KEYS = frozenset({
@@ -235,6 +240,7 @@ def _replace_with_retry(src: Path, dst: Path) -> bool:
 def create_file(path: Path, *, indexes: bool = True) -> None:
     con = sqlite3.connect(path, isolation_level=None)
     try:
+        con.execute(f"PRAGMA page_size={PAGE_SIZE}")  # before the first table: it is fixed from then on
         con.execute("PRAGMA journal_mode=WAL")
         create_schema(con, indexes=indexes)
     finally:

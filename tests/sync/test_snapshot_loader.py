@@ -231,3 +231,51 @@ def test_a_file_with_indexed_rows_keeps_its_triggers_while_loading(target: Path)
         con.close()
     assert new == 1
     assert old == 0
+
+
+def test_each_chunk_asks_for_itself_whether_its_rows_may_skip_the_triggers(target: Path) -> None:
+    # a page into a file with indexed rows: its first chunk changes one of them (the triggers
+    # must run), its second holds only new accounts (loaded without them); the index is true
+    # for both, and the triggers are all back afterwards
+    _load(target, _wire([_row(i) for i in range(3_000)]))
+    con = sqlite3.connect(target)
+    con.execute("INSERT INTO kv VALUES ('fts_pending_from', ?)",
+                (str(con.execute("SELECT MAX(rowid) FROM consumers").fetchone()[0] + 1),))
+    con.commit()
+    con.close()
+    changed = _row(5)
+    changed[1] = "Zebunnisa Qureshi"
+    fresh = [_row(i) for i in range(3_000, 3_000 + 2 * snapshot_load.CHUNK)]
+    fresh[-1][1] = "Yashodhara Tiwari"
+    _load(target, _wire([changed, *fresh]))
+    assert _triggers(target) == set(cache_mod.TRIGGER_NAMES)
+    con = sqlite3.connect(target)
+    try:
+        def hits(q: str) -> int:
+            return int(con.execute("SELECT COUNT(*) FROM consumers_fts WHERE consumers_fts MATCH ?", (q,)).fetchone()[0])
+
+        assert hits("zebunnisa") == 1 and hits("name AND 5") == 0
+        assert hits("yashodhara") == 1
+        assert hits("name") == 3_000 - 1 + 2 * snapshot_load.CHUNK - 1
+        con.execute("INSERT INTO consumers_fts(consumers_fts, rank) VALUES ('integrity-check', 1)")
+    finally:
+        con.close()
+
+
+def test_a_new_cache_file_has_16_kb_pages_and_one_made_before_still_loads(tmp_path: Path) -> None:
+    new = tmp_path / "new.sqlite3"
+    cache_mod.create_file(new)
+    old = tmp_path / "old.sqlite3"
+    con = sqlite3.connect(old, isolation_level=None)
+    con.execute("PRAGMA journal_mode=WAL")  # a file made by the software before: 4 KB pages
+    cache_mod.create_schema(con, indexes=False)
+    con.execute("INSERT INTO kv VALUES ('fts_pending_from', '1')")
+    con.close()
+    sizes = {}
+    for path in (new, old):
+        con = sqlite3.connect(path)
+        sizes[path.name] = con.execute("PRAGMA page_size").fetchone()[0]
+        con.close()
+    assert sizes == {"new.sqlite3": cache_mod.PAGE_SIZE, "old.sqlite3": 4096}
+    page = _load(old, _wire([_row(i) for i in range(500)]))
+    assert page.done == 500 and _stored(old) == (500, _row(499)[0])
