@@ -49,8 +49,8 @@ class Settings:
     # Admission control of record pushes (central_server/push_gate.py, docs/SCALE.md): at most
     # this many pushes are read and stored at once per process (0: no limit). A push that finds
     # no slot within push_wait_s is answered 503 busy before its body is read, with a Retry-After
-    # spread over a window that grows with the counters waiting (at most push_retry_cap_s), and
-    # the counter comes back then. Off by default: measured here (100 counters at once, two
+    # that is its appointment: the next moment a slot frees after those already given out (at
+    # most push_retry_cap_s), and the counter comes back then. Off by default: measured here (100 counters at once, two
     # workers, PostgreSQL, the machine shared), 4 slots a worker stored 416 receipts/s against
     # 1,133 ungated and 16 slots 819/s, and neither brought an admitted push's p99 under 30 s
     # (docs/SCALE.md, "Admission control before the body"). For a database or a host that must

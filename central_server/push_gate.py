@@ -10,20 +10,23 @@ a push's wall time is the queue. Bounding the pushes in service bounds the time 
 push; the rest wait at their counters instead of inside the server, where 440 bodies of 350 KB
 would otherwise be read and parsed concurrently on two cores.
 
-The Retry-After is adaptive. The gate keeps the counters it turned away and has not yet served
-(they are authenticated before they reach it, so strangers add nobody), and the time a slot is
-held (a moving average). The turned-away counters need about `waiting x service / slots` seconds
-of this process's slots: Retry-After is spread uniformly over that window, so they come back at
-about the rate the slots free up, instead of all in the next second; it is capped (`retry_cap_s`)
-and shrinks as they are served. uvicorn (h11) discards the unread body of a busy answer and keeps
-the connection (tests/server/test_push_gate.py checks httpx and requests with a 1 MB body)."""
+The Retry-After is an appointment. The gate knows how long a slot is held (the median of the last pushes), so
+its slots free up about every `hold / slots` seconds; each counter turned away is given the next
+free moment after the ones already given out, and comes back then. 400 counters turned away at
+once are spread over 400 x hold / slots seconds at the rate the slots serve them, so the slots
+never stand idle while counters sleep on a guess, and the last of them is not told to wait longer
+than its turn. The appointments are capped (`retry_cap_s`); one that finds the slots still busy
+waits `wait_s` for one and else gets the next appointment. uvicorn (h11) discards the unread body
+of a busy answer and keeps the connection (tests/server/test_push_admission.py checks httpx and
+requests with a 1 MB body)."""
 
 from __future__ import annotations
 
 import asyncio
 import math
-import random
+import statistics
 import time
+from collections import deque
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 
@@ -35,12 +38,15 @@ from kesco_protocol.busy import BUSY_DETAIL
 __all__ = ["BUSY_DETAIL", "Busy", "PushGate"]
 # a push's slot hold time before anything is measured: upload, parse and store of a 500-record batch
 FIRST_SERVICE_S = 0.3
-EWMA = 0.2  # weight of the newest service time
-MAX_TRACKED = 20_000  # counters remembered as waiting (a state's worth; bounds the memory)
+# the hold is the median of the last pushes: the first ones of a burst, whose uploads crowd in with
+# hundreds of others, hold their slot for seconds, and a moving average of them told every counter
+# turned away after them to come back at the cap while the slots stood idle (bench_scale)
+RECENT = 31
+MAX_TRACKED = 20_000  # appointments remembered (a state's worth of counters; bounds the memory)
 
 SHED = Counter("kesco_push_shed", "Record pushes answered 503 busy by the admission gate, before their body",
                registry=EVENTS)
-WINDOW = Gauge("kesco_push_retry_window_seconds", "Window over which busy answers spread their Retry-After",
+WINDOW = Gauge("kesco_push_retry_window_seconds", "How far ahead the last busy answer's appointment (Retry-After) lay",
                multiprocess_mode="livemax", registry=EVENTS)
 IN_SERVICE = Gauge("kesco_push_in_service", "Record pushes holding an admission slot",
                    multiprocess_mode="livesum", registry=EVENTS)
@@ -54,15 +60,16 @@ class Busy(Exception):
 
 class PushGate:
     def __init__(self, slots: int, wait_s: float, retry_cap_s: float = 30.0, *,
-                 clock: Callable[[], float] = time.monotonic, rng: random.Random | None = None) -> None:
+                 clock: Callable[[], float] = time.monotonic) -> None:
         self.slots = slots  # 0: no limit
         self.wait_s = max(0.0, wait_s)
         self.retry_cap_s = max(1.0, retry_cap_s)
         self.clock = clock
-        self.rng = rng or random.Random()  # noqa: S311 - spreading retries, not a secret
         self.service_s = FIRST_SERVICE_S
         self.shed = 0  # pushes answered busy by this process
-        self._waiting: dict[str, float] = {}  # counter -> when it was last turned away
+        self._next_at = 0.0  # the last appointment given out (clock time)
+        self._appointments: dict[str, float] = {}  # counter -> its appointment, until it is served
+        self._held: deque[float] = deque(maxlen=RECENT)
         self._sem: asyncio.Semaphore | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
 
@@ -73,32 +80,42 @@ class PushGate:
             self._sem, self._loop = asyncio.Semaphore(self.slots), loop
         return self._sem
 
-    def waiting(self) -> int:
-        """Counters turned away and not served since (forgotten once older than the cap: gone)."""
-        horizon = self.clock() - self.retry_cap_s - self.wait_s - 1.0
-        for code in [c for c, at in self._waiting.items() if at < horizon]:
-            del self._waiting[code]
-        return len(self._waiting)
-
-    def window_s(self) -> float:
-        """Seconds the counters turned away need of this process's slots (1 .. retry_cap_s)."""
-        need = self.waiting() * self.service_s / max(1, self.slots)
-        return min(self.retry_cap_s, max(1.0, need))
+    def horizon_s(self) -> float:
+        """Seconds until the last appointment given out (0: none is pending)."""
+        return max(0.0, self._next_at - self.clock())
 
     def turn_away(self, who: str) -> Busy:
-        if len(self._waiting) >= MAX_TRACKED and who not in self._waiting:
-            self._waiting.pop(next(iter(self._waiting)))
-        self._waiting.pop(who, None)
-        self._waiting[who] = self.clock()  # re-inserted: the dict stays oldest first
+        """The counter `who` found no slot: its appointment is the next free moment of the slots
+        after those already given out (at most retry_cap_s from now). One that comes back before
+        its appointment keeps it (told the time left), so a client that retries early takes no
+        second turn from the others."""
+        now = self.clock()
+        due = self._appointments.get(who)
+        if due is None or due <= now:
+            self._next_at = min(max(self._next_at, now) + self.service_s / max(1, self.slots),
+                                now + self.retry_cap_s)
+            due = self._next_at
+            self._appointments.pop(who, None)
+            if len(self._appointments) >= MAX_TRACKED:
+                self._forget(now)
+            self._appointments[who] = due  # re-inserted: the dict stays in order of appointment
         self.shed += 1
         SHED.inc()
-        window = self.window_s()
-        WINDOW.set(window)
-        return Busy(self.rng.randint(1, math.ceil(window)))
+        wait = due - now
+        WINDOW.set(wait)
+        return Busy(max(1, min(math.floor(self.retry_cap_s), math.ceil(wait - 1e-6))))  # 0.2 x 5 is 1 s, not 2
+
+    def _forget(self, now: float) -> None:
+        """Appointments past due (their counters went away), else the earliest ones."""
+        for code in [c for c, at in self._appointments.items() if at <= now]:
+            del self._appointments[code]
+        while len(self._appointments) >= MAX_TRACKED:
+            self._appointments.pop(next(iter(self._appointments)))
 
     def served(self, who: str, held_s: float) -> None:
-        self._waiting.pop(who, None)
-        self.service_s += EWMA * (max(0.0, held_s) - self.service_s)
+        self._appointments.pop(who, None)
+        self._held.append(max(0.0, held_s))
+        self.service_s = statistics.median(self._held)
 
     @asynccontextmanager
     async def slot(self, who: str) -> AsyncIterator[None]:

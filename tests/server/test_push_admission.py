@@ -2,14 +2,13 @@
 finds every slot held is answered 503 busy with a Retry-After while its body is still arriving
 (it is never read or parsed); the clients the counter and the bench use (requests, httpx sync and
 async) take that early answer on a 1 MB body without an exception and keep the connection; the
-shed is counted on /metrics; and the Retry-After window grows with the counters waiting and
-shrinks once they are served. Control: with a free slot the same push is stored."""
+shed is counted on /metrics; and each counter turned away is given the next free moment of the
+slots as its Retry-After. Control: with a free slot the same push is stored."""
 
 from __future__ import annotations
 
 import asyncio
 import json
-import random
 import socket
 import time
 from collections.abc import Iterator
@@ -154,26 +153,56 @@ def test_requests_and_httpx_take_an_early_busy_on_a_1mb_body_and_keep_the_connec
         assert len(hx._transport._pool.connections) == 1  # type: ignore[attr-defined]
 
 
-def test_retry_after_spreads_over_a_window_that_grows_with_the_waiting_and_shrinks_when_served() -> None:
-    now = [0.0]
-    gate = PushGate(2, 0.1, retry_cap_s=30, clock=lambda: now[0], rng=random.Random(7))
-    gate.service_s = 0.4
-    first = gate.turn_away("K000")
-    assert first.retry_after_s == 1 and gate.window_s() == 1.0  # one waiting: come back in a second
+def test_each_counter_turned_away_gets_the_next_free_moment_of_the_slots() -> None:
+    now = [100.0]
+    gate = PushGate(2, 0.1, retry_cap_s=30, clock=lambda: now[0])
+    gate.service_s = 0.4  # two slots held 0.4 s each: one frees every 0.2 s
+    assert gate.turn_away("K000").retry_after_s == 1  # the first: as soon as a header allows
     answers = [gate.turn_away(f"K{i:03d}").retry_after_s for i in range(1, 100)]
-    assert gate.waiting() == 100 and gate.window_s() == pytest.approx(20.0)  # 100 x 0.4 s / 2 slots
-    assert min(answers) == 1 and max(answers) >= 15 and len(set(answers)) > 10  # spread, not one second
-    gate.turn_away("K000")  # the same counter again: still one of the waiting, not two
-    assert gate.waiting() == 100
-    for i in range(1000, 2000):
+    # 100 counters at once are spread over 100 x 0.2 s, at the rate the slots serve them: five a
+    # second, in order, none told to wait past its turn
+    assert answers == sorted(answers) and answers[-1] == 20 and gate.horizon_s() == pytest.approx(20.0)
+    per_second = {s: answers.count(s) for s in set(answers)}
+    assert max(per_second.values()) <= 5 and min(per_second[s] for s in range(2, 20)) == 5
+    now[0] += 0.5  # K050 retries early: it keeps its turn (0.2 x 51 s from the start), not a new one
+    assert gate.turn_away("K050").retry_after_s == 10 and gate.horizon_s() == pytest.approx(19.5)
+    for i in range(100, 300):
         gate.turn_away(f"K{i}")
-    assert gate.window_s() == 30.0  # capped
-    for i in range(1000, 2000):
-        gate.served(f"K{i}", 0.4)
-    assert gate.window_s() == pytest.approx(20.0)  # served counters no longer count
-    now[0] += 40.0  # the rest went away (never came back within the cap)
-    assert gate.waiting() == 0 and gate.window_s() == 1.0
-    assert gate.shed == 1101
+    assert gate.turn_away("K999").retry_after_s == 30 and gate.horizon_s() == 30.0  # capped
+    now[0] += 24.5  # appointments fall due as time passes: a newcomer goes after what is left
+    assert gate.turn_away("K998").retry_after_s == 6
+    now[0] += 60.0  # all are due: the next one is told to come back at once again
+    assert gate.turn_away("K997").retry_after_s == 1
+    gate.service_s = 4.0  # slots held longer (a slow database): appointments spread out accordingly
+    assert [gate.turn_away(f"L{i}").retry_after_s for i in range(3)] == [3, 5, 7]
+    assert gate.shed == 307
+
+
+def test_a_few_slow_pushes_of_a_burst_do_not_push_every_appointment_out() -> None:
+    # the first pushes of a burst share their upload with hundreds of others and hold their slot
+    # for seconds; the hold the appointments are spaced by stays what most pushes take
+    gate = PushGate(2, 0.1, retry_cap_s=30, clock=lambda: 0.0)
+    for held in [12.0, 9.0, *([0.4] * 10), 14.0]:
+        gate.served("K1", held)
+    assert gate.service_s == pytest.approx(0.4)
+    answers = [gate.turn_away(f"K{i:03d}").retry_after_s for i in range(100)]
+    assert answers[-1] == 20  # 100 x 0.4 s / 2 slots, not the cap
+    for held in [3.0] * 20:  # the database is slower now: the spacing follows
+        gate.served("K1", held)
+    assert gate.service_s == pytest.approx(3.0)
+
+
+def test_the_appointments_kept_are_bounded_and_served_counters_forgotten(monkeypatch: pytest.MonkeyPatch) -> None:
+    from central_server import push_gate
+
+    monkeypatch.setattr(push_gate, "MAX_TRACKED", 50)
+    now = [0.0]
+    gate = PushGate(1, 0.0, retry_cap_s=30, clock=lambda: now[0])
+    for i in range(500):  # strangers cannot reach the gate (authenticated first); a state's counters can
+        gate.turn_away(f"K{i}")
+    assert len(gate._appointments) <= 50
+    gate.served("K499", 0.3)
+    assert "K499" not in gate._appointments
 
 
 def test_the_gate_measures_what_a_slot_is_held_for() -> None:
