@@ -99,10 +99,15 @@ class RssSampler(threading.Thread):
 
 
 def tree_cpu_s(pid: int) -> float:
-    """CPU seconds of a process and its children now alive (server workers, PostgreSQL backends)."""
+    """CPU seconds of a process, of its children now alive (server workers, PostgreSQL backends)
+    and of those that ended and were reaped by it (PostgreSQL's backends of the pools' overflow
+    connections end when they are given back: without them the figure missed most of the feed's
+    work)."""
     total = 0.0
     try:
         root = psutil.Process(pid)
+        t = root.cpu_times()
+        total += t.children_user + t.children_system
         for proc in [root, *root.children(recursive=True)]:
             try:
                 t = proc.cpu_times()
