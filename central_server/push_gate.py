@@ -10,9 +10,9 @@ a push's wall time is the queue. Bounding the pushes in service bounds the time 
 push; the rest wait at their counters instead of inside the server, where 440 bodies of 350 KB
 would otherwise be read and parsed concurrently on two cores.
 
-The Retry-After is an appointment. The gate knows how long a slot is held (the median of the last pushes), so
-its slots free up about every `hold / slots` seconds; each counter turned away is given the next
-free moment after the ones already given out, and comes back then. 400 counters turned away at
+The Retry-After is an appointment. The gate knows how long a slot is held (the median of the last
+pushes), so its slots free up about every `hold / slots` seconds; each counter turned away is
+given the next free moment after the ones already given out, and comes back then. 400 counters turned away at
 once are spread over 400 x hold / slots seconds at the rate the slots serve them, so the slots
 never stand idle while counters sleep on a guess, and the last of them is not told to wait longer
 than its turn. The appointments are capped (`retry_cap_s`); one that finds the slots still busy
