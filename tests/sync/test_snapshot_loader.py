@@ -211,9 +211,9 @@ def test_the_triggers_left_out_while_loading_are_back_and_keep_the_index_true(ta
     assert stale == 0
 
 
-def test_a_file_with_indexed_rows_keeps_its_triggers_while_loading(target: Path) -> None:
-    # negative control of the shortcut: where rows are indexed already, an upsert that changes
-    # one must go through the update trigger, so the search finds the new name and not the old
+def _indexed_rows_and_one_changed(target: Path) -> list[object]:
+    """3,000 rows loaded and indexed, the search index deferred for what comes next (as the parent
+    does before each page); returns row 5 with a new name."""
     _load(target, _wire([_row(i) for i in range(3_000)]))
     con = sqlite3.connect(target)
     con.execute("INSERT INTO kv VALUES ('fts_pending_from', ?)",
@@ -222,6 +222,13 @@ def test_a_file_with_indexed_rows_keeps_its_triggers_while_loading(target: Path)
     con.close()
     changed = _row(5)
     changed[1] = "Zebunnisa Qureshi"
+    return changed
+
+
+def test_a_file_with_indexed_rows_keeps_its_triggers_while_loading(target: Path) -> None:
+    # negative control of the shortcut: where rows are indexed already, an upsert that changes
+    # one must go through the update trigger, so the search finds the new name and not the old
+    changed = _indexed_rows_and_one_changed(target)
     _load(target, _wire([changed, _row(3_000)]))
     con = sqlite3.connect(target)
     try:
@@ -237,14 +244,7 @@ def test_each_chunk_asks_for_itself_whether_its_rows_may_skip_the_triggers(targe
     # a page into a file with indexed rows: its first chunk changes one of them (the triggers
     # must run), its second holds only new accounts (loaded without them); the index is true
     # for both, and the triggers are all back afterwards
-    _load(target, _wire([_row(i) for i in range(3_000)]))
-    con = sqlite3.connect(target)
-    con.execute("INSERT INTO kv VALUES ('fts_pending_from', ?)",
-                (str(con.execute("SELECT MAX(rowid) FROM consumers").fetchone()[0] + 1),))
-    con.commit()
-    con.close()
-    changed = _row(5)
-    changed[1] = "Zebunnisa Qureshi"
+    changed = _indexed_rows_and_one_changed(target)
     fresh = [_row(i) for i in range(3_000, 3_000 + 2 * snapshot_load.CHUNK)]
     fresh[-1][1] = "Yashodhara Tiwari"
     _load(target, _wire([changed, *fresh]))
