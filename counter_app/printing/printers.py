@@ -14,6 +14,7 @@ from typing import Any, Protocol
 from PySide6.QtGui import QImage, QPdfWriter, QTextDocument
 
 from counter_app.domain.errors import CounterError
+from counter_app.printing.gui_thread import on_gui_thread
 from counter_app.printing.qr import qr_image, qr_payload
 from counter_app.printing.receipt_doc import QR_URL, ReceiptPrint, VoidPrint, receipt_html, void_html
 from counter_app.printing.render import PageLayout, build_document, layout_named, paint
@@ -69,16 +70,20 @@ def write_document_pdf(build: Callable[[QPdfWriter], Any], layout: PageLayout, p
     """Lay out a document for a 300 dpi PDF writer and paint it; the file appears under its name
     only when complete (written as .part, then renamed)."""
     tmp = path.with_name(path.name + ".part")
-    writer = QPdfWriter(str(tmp))
-    writer.setResolution(300)
-    writer.setTitle(title)
-    writer.setCreator("KESCO counter")
-    doc = build(writer)
-    try:
-        paint(doc, writer, layout)
-    except RuntimeError as e:
-        raise PrintError("print.pdf_failed", path=str(path), detail=str(e)) from None
-    del writer  # closes the file
+
+    def render() -> None:  # on the GUI thread (gui_thread.py says why)
+        writer = QPdfWriter(str(tmp))
+        writer.setResolution(300)
+        writer.setTitle(title)
+        writer.setCreator("KESCO counter")
+        doc = build(writer)
+        try:
+            paint(doc, writer, layout)
+        except RuntimeError as e:
+            raise PrintError("print.pdf_failed", path=str(path), detail=str(e)) from None
+        del writer  # closes the file
+
+    on_gui_thread(render)
     try:
         tmp.replace(path)
     except OSError as e:
@@ -103,14 +108,20 @@ class SystemPrinter:
     def print_document(self, build: Callable[[Any], QTextDocument], layout: PageLayout, title: str) -> None:
         """Lay out a document for this printer (`build` gets the QPrinter, so text is set with its
         metrics) and print it: receipts and reports alike."""
-        from PySide6.QtPrintSupport import QPrinter, QPrinterInfo  # loaded when first needed, not at start
+        from PySide6.QtPrintSupport import QPrinterInfo  # loaded when first needed, not at start
+
+        names = QPrinterInfo.availablePrinterNames()
+        if self.name and self.name not in names:
+            raise PrintError("print.printer_missing", printer=self.name)
+        if not self.name and not QPrinterInfo.defaultPrinterName():
+            raise PrintError("print.no_printer")
+        on_gui_thread(lambda: self._print_here(build, layout, title))
+
+    def _print_here(self, build: Callable[[Any], QTextDocument], layout: PageLayout, title: str) -> None:
+        """The layout and the painting, on the GUI thread (gui_thread.py says why)."""
+        from PySide6.QtPrintSupport import QPrinter
 
         with self._lock:
-            names = QPrinterInfo.availablePrinterNames()
-            if self.name and self.name not in names:
-                raise PrintError("print.printer_missing", printer=self.name)
-            if not self.name and not QPrinterInfo.defaultPrinterName():
-                raise PrintError("print.no_printer")
             printer = QPrinter(QPrinter.PrinterMode.HighResolution)
             if self.name:
                 printer.setPrinterName(self.name)

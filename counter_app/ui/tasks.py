@@ -6,13 +6,18 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 import traceback
 from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
 
+from counter_app.printing.gui_thread import run_pending
+
 log = logging.getLogger(__name__)
+
+WAIT_STEP_MS = 20  # wait_idle looks for renders to run this often
 
 Callback = Callable[[Any], None]
 ErrorCallback = Callable[[BaseException], None]
@@ -84,8 +89,17 @@ class TaskRunner(QObject):
         return bool(self._callbacks)
 
     def wait_idle(self, msecs: int = 10_000) -> bool:
-        """For tests and shutdown: wait for the workers (callbacks still need the event loop)."""
-        return bool(self.pool.waitForDone(msecs))
+        """For tests and shutdown: wait for the workers (callbacks still need the event loop). A
+        worker that prints waits for the GUI thread to render (printing/gui_thread.py), so those
+        renders run here while we wait; nothing else of the event loop does."""
+        deadline = time.monotonic() + msecs / 1000
+        while True:
+            run_pending()
+            left_ms = int((deadline - time.monotonic()) * 1000)
+            if self.pool.waitForDone(max(0, min(left_ms, WAIT_STEP_MS))):
+                return True
+            if left_ms <= 0:
+                return False
 
     @Slot(int, bool, object)
     def _finished(self, job_id: int, ok: bool, result: object) -> None:
