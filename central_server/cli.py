@@ -70,8 +70,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
         os.environ["CENTRAL_DEMO"] = "1" if settings.demo else "0"
         _metrics_dir()
         options["http"] = serving.TimedH11Protocol  # importable by the workers; timeout from the env
-        uvicorn.run("central_server.app:app_from_env", factory=True, host=args.host, port=args.port,
-                    workers=args.workers, log_config=None, access_log=False, **options)
+        serving.run_workers("central_server.app:app_from_env", args.host, args.port, args.workers, factory=True,
+                            log_config=None, access_log=False, **options)
     else:
         from central_server.app import create_app
 

@@ -7,12 +7,20 @@ connection, and with it a place under the concurrency limit)."""
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
+import socket
+import sys
 from typing import Any
 
+import uvicorn
+from uvicorn.config import STARTUP_FAILURE, Config
 from uvicorn.protocols.http.h11_impl import H11Protocol
+from uvicorn.supervisors.multiprocess import Multiprocess, Process
 
 from central_server.config import Settings
+
+log = logging.getLogger("central_server.serving")
 
 
 class TimedH11Protocol(H11Protocol):
@@ -87,3 +95,114 @@ def export_env(settings: Settings) -> None:
         "CENTRAL_TRUSTED_PROXIES": ",".join(settings.trusted_proxies),
         "CENTRAL_COOKIE_SECURE": "auto" if settings.cookie_secure is None else str(settings.cookie_secure).lower(),
     })
+
+
+# --- several workers: one listening socket each --------------------------------------------------
+
+def reuse_port_sockets(host: str, port: int, count: int, backlog: int = 2048) -> list[socket.socket] | None:
+    """`count` sockets bound to the same address with SO_REUSEPORT, one for each worker; None
+    where the system has no SO_REUSEPORT (Windows), and the workers then share one socket."""
+    if not hasattr(socket, "SO_REUSEPORT") or sys.platform == "win32":
+        return None
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    socks: list[socket.socket] = []
+    try:
+        for _ in range(count):
+            s = socket.socket(family, socket.SOCK_STREAM)
+            socks.append(s)
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+            s.bind((host, port))
+            s.listen(backlog)  # connections queue for a worker that is still starting
+            s.set_inheritable(True)
+    except OSError:
+        for s in socks:
+            s.close()
+        raise
+    return socks
+
+
+class BalancedMultiprocess(Multiprocess):
+    """uvicorn's supervisor of worker processes (health checks, replacing a dead worker, restarts
+    on SIGHUP), with a listening socket of its own for each worker instead of one they share.
+
+    Why: on a shared socket the first worker to wake accepts every connection waiting (asyncio
+    takes up to its backlog at once), and a counter's keep-alive connection stays where it was
+    accepted. Measured with 8 counters pushing at once (bench_scale.py): all 8 connections in one
+    worker, that worker's interpreter at 90 % of a core and the other idle, so the server did
+    the work of one process. With SO_REUSEPORT the kernel spreads new connections over the
+    sockets by their addresses (tests/deploy/test_workers.py)."""
+
+    def __init__(self, config: Config, per_worker: list[socket.socket]) -> None:
+        super().__init__(config, sockets=per_worker[:1])
+        self.per_worker = per_worker
+        self.processes_num = len(per_worker)
+
+    def _process(self, idx: int) -> Process:
+        return Process(self.config, [self.per_worker[idx]])
+
+    def init_processes(self) -> None:
+        for idx in range(self.processes_num):
+            process = self._process(idx)
+            process.start()
+            self.processes.append(process)
+
+    def restart_all(self) -> None:
+        """Each worker replaced in turn, its replacement serving (on the same socket) before the
+        old one is stopped, as uvicorn does."""
+        for idx, old in enumerate(self.processes):
+            if self.should_exit.is_set():
+                return
+            new = self._process(idx)
+            new.start()
+            if not new.wait_until_ready(self.config.timeout_worker_healthcheck, self.should_exit):
+                new.kill()
+                new.join()
+                if not self.should_exit.is_set():
+                    log.error("new worker [%s] was not ready in time; keeping [%s]", new.pid, old.pid)
+                return
+            old.terminate()
+            old.join()
+            self.processes[idx] = new
+
+    def keep_subprocess_alive(self) -> None:
+        if self.should_exit.is_set():
+            return
+        for idx, process in enumerate(self.processes):
+            if process.is_alive(timeout=self.config.timeout_worker_healthcheck):
+                continue
+            process.kill()  # hung: killed; dead: reaped
+            process.join()
+            if process.exitcode == STARTUP_FAILURE:  # would fail the same way every time
+                log.error("worker [%s] failed to start; stopping", process.pid)
+                self.should_exit.set()
+                return
+            if self.should_exit.is_set():
+                return
+            log.info("worker [%s] died; starting another on its socket", process.pid)
+            replacement = self._process(idx)
+            replacement.start()
+            self.processes[idx] = replacement
+
+    def handle_ttin(self) -> None:
+        log.warning("SIGTTIN ignored: the number of workers is fixed by --workers (one socket each)")
+
+    def handle_ttou(self) -> None:
+        log.warning("SIGTTOU ignored: the number of workers is fixed by --workers (one socket each)")
+
+
+def run_workers(app: str, host: str, port: int, workers: int, **options: Any) -> None:
+    """`uvicorn.run(app, workers=n, ...)`, with one SO_REUSEPORT socket a worker where the system
+    has it (BalancedMultiprocess says why), else uvicorn's own shared socket."""
+    socks = reuse_port_sockets(host, port, workers)
+    if socks is None:
+        uvicorn.run(app, host=host, port=port, workers=workers, **options)
+        return
+    config = Config(app, host=host, port=port, workers=workers, **options)
+    try:
+        BalancedMultiprocess(config, socks).run()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        for s in socks:
+            s.close()

@@ -187,3 +187,42 @@ def test_hq_session_made_by_one_process_is_good_in_another(pg_server: PostgresSe
         other.state.engine.dispose()
     a.state.engine.dispose()
     b.state.engine.dispose()
+
+
+def _connections_by_worker(workers: set[int], port: int) -> dict[int, int]:
+    import psutil
+
+    return {pid: sum(1 for c in psutil.Process(pid).net_connections(kind="tcp")
+                     if c.laddr and c.laddr.port == port and c.status == psutil.CONN_ESTABLISHED)
+            for pid in workers}
+
+
+def test_connections_opened_at_once_are_spread_over_the_workers(pg_server: PostgresServer, tmp_path: Path) -> None:
+    """Counters that connect at the same moment (the month-end reopening) land on both workers:
+    on a socket the workers shared, the first to wake took them all and did all the work while
+    the other stood idle (bench_scale.py, 8 counters: one worker at 90 % of a core, the other at
+    0 %). Each worker has its own SO_REUSEPORT socket now (central_server/serving.py)."""
+    url = pg_server.create_database("workers_spread")
+    with UnitServer(url, tmp_path) as srv:
+        assert srv.proc is not None
+        workers = _workers(srv.proc.pid)
+        assert len(workers) == 2
+        clients = [httpx.Client(base_url=srv.url, timeout=10) for _ in range(40)]
+        try:
+            barrier = threading.Barrier(len(clients))
+
+            def hit(c: httpx.Client) -> None:
+                barrier.wait()
+                assert c.get("/api/v1/health").status_code == 200
+
+            threads = [threading.Thread(target=hit, args=(c,)) for c in clients]
+            for t in threads:
+                t.start()
+            for t in threads:
+                t.join(30)
+            held = _connections_by_worker(workers, srv.port)
+            assert sum(held.values()) == 40, held  # every keep-alive connection is still open, in a worker
+            assert min(held.values()) >= 8, held  # hashed over two sockets: fewer than 8 of 40 is ~1 in 10^5
+        finally:
+            for c in clients:
+                c.close()
