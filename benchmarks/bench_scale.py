@@ -26,6 +26,7 @@ import argparse
 import asyncio
 import json
 import os
+import random
 import sys
 import threading
 import time
@@ -44,7 +45,9 @@ import psycopg  # noqa: E402
 from benchmarks._common import pct  # noqa: E402
 from central_server import counters, db, master, migrate  # noqa: E402
 from central_server.config import Settings  # noqa: E402
+from counter_app.sync.backoff import APPOINTMENT_JITTER_S  # noqa: E402
 from kesco_demo.consumers import generate_consumers  # noqa: E402
+from kesco_protocol.busy import RETRY_AFTER_MS, parse_retry_after_ms  # noqa: E402
 from tests.support.live_server import LiveServer, enroll  # noqa: E402
 from tests.support.pg import PostgresServer  # noqa: E402
 from tests.support.receipts import ReceiptChain, wires  # noqa: E402
@@ -73,6 +76,15 @@ class _Results(msgspec.Struct):
 
 _FEED = msgspec.json.Decoder(_Feed)
 _RESULTS = msgspec.json.Decoder(_Results)
+
+
+def _come_back_s(headers: httpx.Headers) -> float:
+    """When a turned-away counter comes back, as counter_app/sync does: at the appointment to the
+    millisecond where the answer gives one (plus the counter's 0-20 ms), else after Retry-After."""
+    exact = parse_retry_after_ms(headers.get(RETRY_AFTER_MS))
+    if exact is not None:
+        return exact + APPOINTMENT_JITTER_S * random.random()
+    return float(headers.get("retry-after", "1"))
 
 
 def _log(msg: str) -> None:
@@ -210,7 +222,7 @@ async def soak(api: str, tokens: dict[str, str], bodies: dict[str, list[bytes]],
                     # busy (the push gate, with Retry-After) or uvicorn's concurrency limit (no
                     # Retry-After): the counter keeps its records and tries again later
                     shed[0 if "busy" in r.text else 1] += 1
-                    retry_after_s.append(float(r.headers.get("retry-after", "1")))
+                    retry_after_s.append(_come_back_s(r.headers))
                     await asyncio.sleep(retry_after_s[-1])
                     continue
                 push_ms.append((time.perf_counter() - t) * 1000)
@@ -264,7 +276,7 @@ async def reopen(api: str, tokens: dict[str, str], bodies: dict[str, list[bytes]
                     t = time.perf_counter()
                     r = await http.post(f"{api}/counters/{code}/records", content=body, headers=headers)
                     if r.status_code == 503 and "clos" not in r.text.lower():
-                        await asyncio.sleep(float(r.headers.get("retry-after", "1")))
+                        await asyncio.sleep(_come_back_s(r.headers))
                         continue
                     push_ms.append((time.perf_counter() - t) * 1000)  # admitted pushes only, as in the soak
                     break

@@ -33,7 +33,7 @@ from contextlib import asynccontextmanager
 from prometheus_client import Counter, Gauge
 
 from central_server.metrics import EVENTS
-from kesco_protocol.busy import BUSY_DETAIL
+from kesco_protocol.busy import BUSY_DETAIL, RETRY_AFTER_MS
 
 __all__ = ["BUSY_DETAIL", "Busy", "PushGate"]
 # a push's slot hold time before anything is measured: upload, parse and store of a 500-record batch
@@ -53,9 +53,16 @@ IN_SERVICE = Gauge("kesco_push_in_service", "Record pushes holding an admission 
 
 
 class Busy(Exception):
-    def __init__(self, retry_after_s: int) -> None:
+    """Turned away: `retry_after_s` whole seconds for Retry-After, `wait_s` the appointment itself
+    (sent in milliseconds as kesco_protocol.busy.RETRY_AFTER_MS)."""
+
+    def __init__(self, retry_after_s: int, wait_s: float | None = None) -> None:
         super().__init__(BUSY_DETAIL)
         self.retry_after_s = retry_after_s
+        self.wait_s = float(retry_after_s) if wait_s is None else wait_s
+
+    def headers(self) -> dict[str, str]:
+        return {"Retry-After": str(self.retry_after_s), RETRY_AFTER_MS: str(max(1, round(self.wait_s * 1000)))}
 
 
 class PushGate:
@@ -103,7 +110,8 @@ class PushGate:
         SHED.inc()
         wait = due - now
         WINDOW.set(wait)
-        return Busy(max(1, min(math.floor(self.retry_cap_s), math.ceil(wait - 1e-6))))  # 0.2 x 5 is 1 s, not 2
+        wait = min(max(wait, 0.0), self.retry_cap_s)
+        return Busy(max(1, min(math.floor(self.retry_cap_s), math.ceil(wait - 1e-6))), wait)  # 0.2 x 5 is 1 s, not 2
 
     def _forget(self, now: float) -> None:
         """Appointments past due (their counters went away), else the earliest ones."""

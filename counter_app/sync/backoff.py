@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import random
 
+APPOINTMENT_JITTER_S = 0.02
+
 
 class Backoff:
     def __init__(self, base_s: float = 2.0, cap_s: float = 300.0, rng: random.Random | None = None) -> None:
@@ -16,9 +18,13 @@ class Backoff:
     def reset(self) -> None:
         self.failures = 0
 
-    def next_delay(self, retry_after: float | None = None) -> float:
-        """Seconds to wait after one more failure."""
+    def next_delay(self, retry_after: float | None = None, *, appointment: bool = False) -> float:
+        """Seconds to wait after one more failure. An appointment (the busy answer's time to the
+        millisecond) is kept as given, give or take 20 ms: the server spread the appointments
+        itself, and 10 % of jitter on a 30-s wait would undo its order."""
         self.failures += 1
+        if retry_after is not None and appointment:
+            return retry_after + APPOINTMENT_JITTER_S * self.rng.random()
         if retry_after is not None:
             return retry_after * (1.0 + 0.1 * self.rng.random())
         ceiling = min(self.cap_s, self.base_s * float(2 ** min(self.failures - 1, 30)))

@@ -31,7 +31,7 @@ from counter_app.sync.errors import (
     TlsFailure,
     WrongInstallation,
 )
-from kesco_protocol.busy import is_busy
+from kesco_protocol.busy import RETRY_AFTER_MS, is_busy, parse_retry_after_ms
 from kesco_protocol.installation import HEADER as INSTALLATION_HEADER
 from kesco_protocol.installation import MISMATCH
 
@@ -149,7 +149,11 @@ class ServerClient:
             raise Closing(detail=detail, http_status=code, retry_after=retry)
         if code == 503 and is_busy(detail):
             # the server's admission gate: come back after Retry-After (1 s if it gave none)
-            raise Busy(detail=detail, http_status=code, retry_after=1.0 if retry is None else retry)
+            # (to the millisecond where it says so: an appointment, kesco_protocol/busy.py)
+            exact = parse_retry_after_ms(resp.headers.get(RETRY_AFTER_MS))
+            raise Busy(detail=detail, http_status=code,
+                       retry_after=exact if exact is not None else 1.0 if retry is None else retry,
+                       appointment=exact is not None)
         if code >= 500 or code == 429:
             raise ServerFailure(detail=detail, http_status=code, retry_after=retry)
         raise ClientBug(detail=detail, http_status=code)

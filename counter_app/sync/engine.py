@@ -269,8 +269,8 @@ class SyncEngine:
             # the server answered and is fine, only full: stay online, show no error, come back
             # after its Retry-After (what was sent before stays sent, the rest stays pending)
             self._set(link=Link.ONLINE, last_error=None, last_contact_at=iso(self.clock()))
-            self._schedule(self.backoff.next_delay(e.retry_after))
-            log.info("server busy; next push in %.0f s", e.retry_after or 1.0)
+            self._schedule(self.backoff.next_delay(e.retry_after, appointment=e.appointment))
+            log.info("server busy; next push in %.1f s", e.retry_after or 1.0)
             return
         err = _error(e, self.clock())
         if isinstance(e, (AuthFailure, NotEnrolled, KeyringUnavailable)):

@@ -60,7 +60,12 @@ class ServerFailure(SyncFailure, key="sync.server_error", kind="server"):
 class Busy(ServerFailure, key="sync.busy", kind="busy"):
     """503 busy from the records endpoint's admission gate: nothing is wrong, the server is
     storing other counters' pushes. Keep everything and come back after Retry-After; not an
-    error for the clerk (the engine stays online)."""
+    error for the clerk (the engine stays online). `appointment`: the server said the time to
+    the millisecond (kesco_protocol/busy.py), so the counter keeps it without jitter."""
+
+    def __init__(self, key: str | None = None, *, appointment: bool = False, **kwargs: Any) -> None:
+        super().__init__(key, **kwargs)
+        self.appointment = appointment
 
 
 class ClientBug(SyncFailure, key="sync.client_bug", kind="client_bug"):

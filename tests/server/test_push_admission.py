@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import math
 import socket
 import time
 from collections.abc import Iterator
@@ -21,6 +22,7 @@ import requests
 from prometheus_client.parser import text_string_to_metric_families
 
 from central_server.push_gate import BUSY_DETAIL, Busy, PushGate
+from kesco_protocol.busy import RETRY_AFTER_MS, parse_retry_after_ms
 from tests.support.live_server import LiveServer, enroll, load_demo_consumers, register_counter
 from tests.support.receipts import ReceiptChain, wires
 
@@ -112,6 +114,9 @@ def test_a_push_without_a_slot_is_answered_busy_before_its_body_arrives(
             assert time.monotonic() - t0 < 2  # at once: the body was never waited for
             assert status == 503 and json.loads(answer)["detail"] == BUSY_DETAIL
             assert 1 <= int(headers["retry-after"]) <= 30
+            # the appointment to the millisecond, within the whole second Retry-After rounds it up to
+            ms = int(headers[RETRY_AFTER_MS.lower()])
+            assert 1 <= ms <= 30_000 and int(headers["retry-after"]) == max(1, math.ceil(ms / 1000 - 1e-6))
             assert metric(srv, "kesco_push_shed_total") == shed_before + 1
         else:
             s.sendall(body[64 * 1024:])  # admitted: it waits for the rest, then stores it
@@ -223,3 +228,31 @@ def test_the_gate_measures_what_a_slot_is_held_for() -> None:
     t, refused = asyncio.run(run())
     assert 0.05 < t < 0.3  # moved from its first guess (0.3 s) towards 0.05 s
     assert isinstance(refused, Busy) and refused.retry_after_s == 1
+
+
+def test_the_appointment_is_given_to_the_millisecond_where_retry_after_rounds_it_to_a_second() -> None:
+    """Counters told whole seconds came back in clumps at each second, found the slots taken, and
+    went to the back while the slots stood idle between clumps: the busy answer also carries the
+    appointment in milliseconds (kesco_protocol/busy.py)."""
+    now = [100.0]
+    gate = PushGate(2, 0.1, retry_cap_s=30, clock=lambda: now[0])
+    gate.service_s = 0.3  # a slot frees every 0.15 s
+    waits = [gate.turn_away(f"K{i}") for i in range(10)]
+    assert [b.wait_s for b in waits] == pytest.approx([0.15 * (i + 1) for i in range(10)])
+    assert [b.retry_after_s for b in waits] == [1] * 6 + [2] * 4  # what Retry-After alone could say
+    headers = waits[6].headers()
+    assert headers == {"Retry-After": "2", RETRY_AFTER_MS: "1050"}
+    assert parse_retry_after_ms(headers[RETRY_AFTER_MS]) == pytest.approx(1.05)
+    for i in range(400):
+        gate.turn_away(f"L{i}")
+    capped = gate.turn_away("M0")
+    assert capped.wait_s == 30.0 and capped.headers() == {"Retry-After": "30", RETRY_AFTER_MS: "30000"}
+
+
+@pytest.mark.parametrize("value", ["", "-5", "1.5", "12345678", "1e3", "\u0661\u0662", " 7 7", "0x10"])
+def test_an_unreadable_millisecond_appointment_is_ignored(value: str) -> None:
+    assert parse_retry_after_ms(value.encode().decode("unicode_escape")) is None
+
+
+def test_a_readable_millisecond_appointment_is_capped_at_an_hour() -> None:
+    assert parse_retry_after_ms(" 250 ") == 0.25 and parse_retry_after_ms("9999999") == 3600.0

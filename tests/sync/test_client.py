@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import email.utils
 import http.server
+import json
 import socket
 import ssl
 import threading
@@ -23,6 +24,7 @@ from counter_app.sync.client import ServerClient, api_base, parse_retry_after
 from counter_app.sync.errors import (
     AuthFailure,
     BatchTooLarge,
+    Busy,
     ClientBug,
     Closing,
     NotEnrolled,
@@ -30,6 +32,7 @@ from counter_app.sync.errors import (
     ServerFailure,
     TlsFailure,
 )
+from kesco_protocol.busy import BUSY_DETAIL, RETRY_AFTER_MS
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -83,6 +86,8 @@ ANSWERS: dict[str, tuple[int, dict[str, Any], bytes]] = {
     "closing": (503, {"Retry-After": "120"}, b'{"detail":"month-end closing: the server takes no records now"}'),
     "busy": (503, {"Retry-After": "30"}, b'{"detail":"the server\'s database is busy; retry later"}'),
     "slowdown": (429, {"Retry-After": _date}, b'{"detail":"too many"}'),
+    "gatebusy": (503, {"Retry-After": "2", RETRY_AFTER_MS: "1050"}, json.dumps({"detail": BUSY_DETAIL}).encode()),
+    "gatebusy_odd_ms": (503, {"Retry-After": "2", RETRY_AFTER_MS: "1.05e3"}, json.dumps({"detail": BUSY_DETAIL}).encode()),
     "slowbody": (408, {"Connection": "close"}, b'{"detail":"the body stopped arriving"}'),
     "garbage": (200, {"Content-Type": "application/json"}, b'{"results": [1, 2'),
     "notobject": (200, {}, b"[1, 2, 3]"),
@@ -250,6 +255,25 @@ def test_tls_self_signed_is_refused_unless_its_ca_is_configured(tmp_path: Path) 
     finally:
         srv.shutdown()
         srv.server_close()
+
+
+def test_a_busy_answer_is_an_appointment_to_the_millisecond_where_it_says_one(http_server: str) -> None:
+    with pytest.raises(Busy) as exact:
+        _get(_client(http_server), "gatebusy")
+    assert exact.value.retry_after == 1.05 and exact.value.appointment
+    with pytest.raises(Busy) as odd:  # an unreadable one: Retry-After's whole seconds, as before
+        _get(_client(http_server), "gatebusy_odd_ms")
+    assert odd.value.retry_after == 2 and not odd.value.appointment
+
+
+def test_an_appointment_is_kept_as_given_and_retry_after_gets_jitter() -> None:
+    import random
+
+    b = Backoff(rng=random.Random(3))
+    kept = [b.next_delay(retry_after=27.35, appointment=True) for _ in range(50)]
+    assert all(27.35 <= d <= 27.37 for d in kept)  # not 10 % (2.7 s) that would undo the server's order
+    jittered = [b.next_delay(retry_after=27.35) for _ in range(50)]
+    assert all(27.35 <= d <= 30.09 for d in jittered) and max(jittered) > 28
 
 
 def test_backoff_grows_is_capped_has_jitter_and_takes_retry_after() -> None:

@@ -53,7 +53,7 @@ async def post_records(caller: OwnCaller, request: Request, eng: EngineDep, sett
                 return await run_in_threadpool(_hold, caller.code, caller.installation, raw, eng, settings)
             return await run_in_threadpool(_store, caller.code, raw, request, eng, settings)
     except Busy as e:
-        return JSONResponse({"detail": BUSY_DETAIL}, status_code=503, headers={"Retry-After": str(e.retry_after_s)})
+        return JSONResponse({"detail": BUSY_DETAIL}, status_code=503, headers=e.headers())
 
 
 def _hold(code: str, installation: str | None, raw: bytes, eng: Any, settings: Settings) -> Any:
