@@ -355,6 +355,7 @@ def main() -> int:
             pg_pid = int((pg.dir / "data" / "postmaster.pid").read_text().split()[0])
             cpu0 = cpu_now(srv._proc.pid, pg_pid)
             ingest0 = ingest_buckets(srv.url)
+            _log(f"soak starts: {len(soak_codes)} counters enrolled")
             s = asyncio.run(soak(srv.api, {c: tokens[c] for c in soak_codes}, soak_bodies, since=since,
                                  duration=args.duration, poll_s=args.poll_s, ramp_s=args.ramp_s))
             load_after_soak = os.getloadavg()

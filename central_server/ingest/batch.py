@@ -4,6 +4,7 @@ set-based insert that every kind of record goes through."""
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from dataclasses import dataclass, field
@@ -92,25 +93,44 @@ def insert_stmt(conn: Connection, table: Any) -> Any:
 def insert_returning_ids(conn: Connection, table: Any, key: str, rows: list[dict[str, Any]]) -> set[str]:
     """INSERT ... ON CONFLICT DO NOTHING RETURNING key, for many rows in one statement. On
     PostgreSQL the rows travel as one array per column through unnest(): a statement of constant
-    shape (prepared once) instead of VALUES lists with thousands of placeholders."""
+    shape (prepared once) instead of VALUES lists with thousands of placeholders. A column with
+    the same value in every row (the counter, the time received, a state) travels as that one
+    value: psycopg dumps an array element by element in Python, and half of a batch's elements
+    were such repeats (bench_scale's profile: dumping was a fifth of the server's CPU)."""
     cols = [c for c in table.columns if not (c.autoincrement is True and c.primary_key)]
     if db.is_sqlite(conn):
         params = [{c.name: row[c.name] for c in cols} for row in rows]
         stmt = insert_stmt(conn, table).on_conflict_do_nothing().returning(table.c[key])
         return set(conn.execute(stmt, params).scalars())
-    sql = _UNNEST_SQL.get(table.name)
-    if sql is None:
-        # %b: binary parameters; text-format arrays would have every element escaped by a regex
-        arrays = ", ".join(f"%({c.name})b::{c.type.compile(dialect=conn.dialect)}[]" for c in cols)
-        sql = _UNNEST_SQL[table.name] = (
-            f"INSERT INTO {table.name} ({', '.join(c.name for c in cols)}) "  # noqa: S608 - schema names
-            f"SELECT * FROM unnest({arrays}) ON CONFLICT DO NOTHING RETURNING {key}"
-        )
+    same = tuple(c.name for c in cols if c.name != key and _one_value(rows, c.name)) if len(rows) > 1 else ()
+    sql = _unnest_sql(table, key, same, conn.dialect)
+    values = {c.name: rows[0][c.name] if c.name in same else [row[c.name] for row in rows] for c in cols}
     raw = conn.connection.driver_connection
     assert raw is not None
     with raw.cursor() as cur:
-        cur.execute(sql, {c.name: [row[c.name] for row in rows] for c in cols})
+        cur.execute(sql, values)
         return {r[0] for r in cur.fetchall()}
 
 
-_UNNEST_SQL: dict[str, Any] = {}
+def _one_value(rows: list[dict[str, Any]], name: str) -> bool:
+    """Every row has the same value (of the same type: True is not 1) in this column."""
+    first = rows[0][name]
+    kind = type(first)
+    return all(type(v) is kind and v == first for v in (row[name] for row in rows))
+
+
+@functools.lru_cache(maxsize=256)  # the shapes batches have had; bounded whatever counters send
+def _unnest_sql(table: Any, key: str, same: tuple[str, ...], dialect: Any) -> str:
+    """The insert of insert_returning_ids, with the columns in `same` as one value each."""
+    cols = [c for c in table.columns if not (c.autoincrement is True and c.primary_key)]
+
+    def cast(c: Any, array: bool) -> str:
+        # %b: binary parameters; text-format arrays would have every element escaped by a regex
+        return f"%({c.name})b::{c.type.compile(dialect=dialect)}{'[]' if array else ''}"
+
+    varying = [c for c in cols if c.name not in same]
+    picked = ", ".join(cast(c, False) if c.name in same else f'u."{c.name}"' for c in cols)
+    aliases = ", ".join(f'"{c.name}"' for c in varying)
+    return (f"INSERT INTO {table.name} ({', '.join(c.name for c in cols)}) "  # noqa: S608 - schema names
+            f"SELECT {picked} FROM unnest({', '.join(cast(c, True) for c in varying)}) AS u({aliases}) "
+            f"ON CONFLICT DO NOTHING RETURNING {key}")
