@@ -30,12 +30,14 @@ def _envelope_view(obj: Any) -> Any:
     if not isinstance(obj, dict) or not isinstance(obj.get("records"), list):
         return obj
     out = []
+    changed = False
     for r in obj["records"]:
         if isinstance(r, dict):
-            r = {**r, **{k: "?" * len(r[k]) for k in ("kind", "record_id")
-                         if isinstance(r.get(k), str) and not encodable(r[k])}}
+            fix = {k: "?" * len(r[k]) for k in ("kind", "record_id") if isinstance(r.get(k), str) and not encodable(r[k])}
+            if fix:  # copied only when something is replaced (the usual batch is left as it is)
+                r, changed = {**r, **fix}, True
         out.append(r)
-    return {**obj, "records": out}
+    return {**obj, "records": out} if changed else obj
 
 
 def parse_records(raw: bytes, max_batch: int) -> list[RecordIn]:
