@@ -55,10 +55,12 @@ _CHAIN_PAGE = 2000
 
 
 def ingest_records(conn: Connection, counter_code: str, items: Sequence[RecordIn], *,
-                   sanity_limit_paise: int = DEFAULT_SANITY_LIMIT_PAISE) -> list[Result]:
-    """Store one batch of a counter's records; one result per record, in the same order."""
+                   sanity_limit_paise: int = DEFAULT_SANITY_LIMIT_PAISE,
+                   period: period_mod.Period | None = None) -> list[Result]:
+    """Store one batch of a counter's records; one result per record, in the same order.
+    `period`: the period as this transaction already read it (else it is read here)."""
     db.lock_counter_row(conn, counter_code)
-    per = period_mod.current(conn)
+    per = period_mod.current(conn) if period is None else period
     b = Batch(counter_code, datetime.now(UTC), per.closing, sanity_limit_paise, [None] * len(items),
               windows=period_mod.windows(conn))
     seen: dict[str, str] = {}  # record_id -> payload text, for repeats inside one request

@@ -22,8 +22,9 @@ router = APIRouter(tags=["records"])
 log = logging.getLogger("central_server.records")
 
 
-def _status(conn: Any, code: str, settings: Settings) -> dict[str, Any]:
-    return {**counters.status(conn, code), "period": period_mod.current(conn).to_dict(), "server_time": now_iso(),
+def _status(conn: Any, code: str, settings: Settings, per: period_mod.Period | None = None) -> dict[str, Any]:
+    per = period_mod.current(conn) if per is None else per
+    return {**counters.status(conn, code), "period": per.to_dict(), "server_time": now_iso(),
             # the utility's part-payment rule, applied at the counter (docs/PROTOCOL.md, "Part payments")
             "part_payment_policy": settings.part_payment_policy.to_wire()}
 
@@ -73,14 +74,15 @@ def _store(code: str, raw: bytes, request: Request, eng: Any, settings: Settings
     kinds = [str(i.kind) for i in items]
 
     def work(conn: Any) -> dict[str, Any]:
-        # the legacy closing's refusal is read in the ingest's own transaction: a transaction of its
-        # own cost a push four more round trips to the database (docs/SCALE.md)
+        # the period is read once, in the ingest's own transaction, for the legacy closing's
+        # refusal, the ingest and the answer's status: each round trip to the database costs a
+        # push a wait (docs/SCALE.md)
         per = period_mod.current(conn)
         if per.refuses_sync:
             return {"refused_retry_after_s": per.retry_after_s}
-        results = ingest_records(conn, code, items, sanity_limit_paise=settings.sanity_limit_paise)
+        results = ingest_records(conn, code, items, sanity_limit_paise=settings.sanity_limit_paise, period=per)
         ops_state.note_push(conn, code, kinds, [i.payload for i in items], datetime.now(UTC))
-        return {"results": [r.to_dict() for r in results], "status": _status(conn, code, settings)}
+        return {"results": [r.to_dict() for r in results], "status": _status(conn, code, settings, per)}
 
     answer = db.with_retry(eng, work)
     if "refused_retry_after_s" in answer:
