@@ -26,7 +26,6 @@ import argparse
 import asyncio
 import json
 import os
-import random
 import sys
 import threading
 import time
@@ -45,7 +44,7 @@ import psycopg  # noqa: E402
 from benchmarks._common import pct  # noqa: E402
 from central_server import counters, db, master, migrate  # noqa: E402
 from central_server.config import Settings  # noqa: E402
-from counter_app.sync.backoff import APPOINTMENT_JITTER_S  # noqa: E402
+from counter_app.sync.backoff import Backoff  # noqa: E402
 from kesco_demo.consumers import generate_consumers  # noqa: E402
 from kesco_protocol.busy import RETRY_AFTER_MS, parse_retry_after_ms  # noqa: E402
 from tests.support.live_server import LiveServer, enroll  # noqa: E402
@@ -78,12 +77,15 @@ _FEED = msgspec.json.Decoder(_Feed)
 _RESULTS = msgspec.json.Decoder(_Results)
 
 
+_BACKOFF = Backoff()  # the counter's own: an appointment kept with its 0-20 ms
+
+
 def _come_back_s(headers: httpx.Headers) -> float:
     """When a turned-away counter comes back, as counter_app/sync does: at the appointment to the
     millisecond where the answer gives one (plus the counter's 0-20 ms), else after Retry-After."""
     exact = parse_retry_after_ms(headers.get(RETRY_AFTER_MS))
     if exact is not None:
-        return exact + APPOINTMENT_JITTER_S * random.random()
+        return _BACKOFF.next_delay(exact, appointment=True)
     return float(headers.get("retry-after", "1"))
 
 

@@ -194,11 +194,11 @@ class BalancedMultiprocess(Multiprocess):
 def run_workers(app: str, host: str, port: int, workers: int, **options: Any) -> None:
     """`uvicorn.run(app, workers=n, ...)`, with one SO_REUSEPORT socket a worker where the system
     has it (BalancedMultiprocess says why), else uvicorn's own shared socket."""
-    socks = reuse_port_sockets(host, port, workers)
+    config = Config(app, host=host, port=port, workers=workers, **options)
+    socks = reuse_port_sockets(host, port, workers, config.backlog)
     if socks is None:
         uvicorn.run(app, host=host, port=port, workers=workers, **options)
         return
-    config = Config(app, host=host, port=port, workers=workers, **options)
     try:
         BalancedMultiprocess(config, socks).run()
     except KeyboardInterrupt:

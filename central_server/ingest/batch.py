@@ -97,7 +97,7 @@ def insert_returning_ids(conn: Connection, table: Any, key: str, rows: list[dict
     the same value in every row (the counter, the time received, a state) travels as that one
     value: psycopg dumps an array element by element in Python, and half of a batch's elements
     were such repeats (bench_scale's profile: dumping was a fifth of the server's CPU)."""
-    cols = [c for c in table.columns if not (c.autoincrement is True and c.primary_key)]
+    cols = _columns(table)
     if db.is_sqlite(conn):
         params = [{c.name: row[c.name] for c in cols} for row in rows]
         stmt = insert_stmt(conn, table).on_conflict_do_nothing().returning(table.c[key])
@@ -112,6 +112,11 @@ def insert_returning_ids(conn: Connection, table: Any, key: str, rows: list[dict
         return {r[0] for r in cur.fetchall()}
 
 
+def _columns(table: Any) -> list[Any]:
+    """The columns an insert gives values for (not an autoincrement key)."""
+    return [c for c in table.columns if not (c.autoincrement is True and c.primary_key)]
+
+
 def _one_value(rows: list[dict[str, Any]], name: str) -> bool:
     """Every row has the same value (of the same type: True is not 1) in this column."""
     first = rows[0][name]
@@ -122,7 +127,7 @@ def _one_value(rows: list[dict[str, Any]], name: str) -> bool:
 @functools.lru_cache(maxsize=256)  # the shapes batches have had; bounded whatever counters send
 def _unnest_sql(table: Any, key: str, same: tuple[str, ...], dialect: Any) -> str:
     """The insert of insert_returning_ids, with the columns in `same` as one value each."""
-    cols = [c for c in table.columns if not (c.autoincrement is True and c.primary_key)]
+    cols = _columns(table)
 
     def cast(c: Any, array: bool) -> str:
         # %b: binary parameters; text-format arrays would have every element escaped by a regex

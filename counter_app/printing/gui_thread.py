@@ -7,7 +7,7 @@ another) is called for the "OpenType support missing" warning that a Hindi line 
 back from Noto Sans to Noto Sans Devanagari, and the callback needs the interpreter's lock (the
 GIL). The GUI thread, meanwhile, holds the GIL while it sets a label's text, which measures the
 text and waits for the font lock. Each waits for the other: the window froze in the middle of a
-print (found in CI, reproduced in tests/ui/test_print_gui_thread.py). With the render on the GUI
+print (found in CI, reproduced in tests/printing/test_print_gui_thread.py). With the render on the GUI
 thread no other thread takes the font lock, so there is nothing to wait for.
 
 What it costs: a receipt renders in about 12 ms, a 600-row A4 report in about 0.2 s (measured);
@@ -91,9 +91,10 @@ def on_gui_thread(fn: Callable[[], T]) -> T:
     """Run fn on the GUI thread and return its result (or raise its exception). Called on the GUI
     thread it simply runs fn. A worker waits, without the GIL, until the GUI thread's event loop
     (or `run_pending`, e.g. while the window waits for its workers at closing) has run it."""
-    app = QCoreApplication.instance()
-    if app is None or QThread.currentThread() is app.thread():
+    if on_gui_thread_now():
         return fn()
+    app = QCoreApplication.instance()
+    assert app is not None
     call: _Call[T] = _Call(fn)
     relay = _get_relay(app)
     relay.calls.put(call)  # type: ignore[arg-type]
