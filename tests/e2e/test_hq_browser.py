@@ -95,14 +95,25 @@ def _full_page_shot(driver, path: Path) -> None:
 def _click_to_next_page(browser, element) -> None:
     """Click, then wait for the next page to have loaded (a click does not wait for the form's
     navigation to finish)."""
+    from selenium.common.exceptions import WebDriverException
     from selenium.webdriver.common.by import By
-    from selenium.webdriver.support import expected_conditions as ec
     from selenium.webdriver.support.ui import WebDriverWait
 
     old = browser.find_element(By.TAG_NAME, "html")
+
+    def old_page_gone(_b: object) -> bool:
+        # selenium's staleness_of expects StaleElementReferenceException only; in the middle of the
+        # navigation chromedriver may answer "Node with given id does not belong to the document"
+        # instead (a plain WebDriverException: seen failing a CI run). Either means the page went.
+        try:
+            old.is_enabled()
+        except WebDriverException:
+            return True
+        return False
+
     element.click()
     wait = WebDriverWait(browser, 30)
-    wait.until(ec.staleness_of(old))
+    wait.until(old_page_gone)
     wait.until(lambda b: b.execute_script("return document.readyState") == "complete")
 
 
