@@ -1,6 +1,6 @@
 """The records endpoint's admission gate (central_server/push_gate.py): with more pushes in flight
 than the process stores at once, the rest are answered 503 busy with a Retry-After (1 s with a
-few counters waiting; the adaptive window is tested in test_push_admission.py), quickly and
+few counters waiting, no further ahead than their turns; the adaptive window is tested in test_push_admission.py), quickly and
 without storing anything; retried, every record is stored exactly once. The busy
 answer is not mistaken for a month-end closing by the counter. Control: with enough slots
 nobody is turned away."""
@@ -8,6 +8,7 @@ nobody is turned away."""
 from __future__ import annotations
 
 import asyncio
+import math
 from pathlib import Path
 
 import httpx
@@ -15,9 +16,10 @@ import pytest
 from sqlalchemy import create_engine, func, select
 
 from central_server.models import receipts
-from central_server.push_gate import BUSY_DETAIL
+from central_server.push_gate import BUSY_DETAIL, FIRST_SERVICE_S
 from counter_app.sync.client import ServerClient
 from counter_app.sync.errors import Closing, ServerFailure
+from kesco_protocol.busy import RETRY_AFTER_MS
 from tests.support.live_server import LiveServer, enroll, load_demo_consumers, register_counter
 from tests.support.receipts import ReceiptChain, wires
 
@@ -27,6 +29,8 @@ PER = 1500
 
 async def _push_all(api: str, tokens: dict[str, str], bodies: dict[str, list[dict]]) -> tuple[int, list[float]]:
     busy, busy_s = 0, []
+    appointments: list[tuple[int, int]] = []  # (Retry-After, Kesco-Retry-After-Ms) of each busy answer
+    admitted_s: list[float] = []
     async with httpx.AsyncClient(timeout=120) as http:
         async def one(code: str) -> None:
             nonlocal busy
@@ -36,15 +40,23 @@ async def _push_all(api: str, tokens: dict[str, str], bodies: dict[str, list[dic
                     r = await http.post(f"{api}/counters/{code}/records", json=body, headers=h)
                     if r.status_code == 503:
                         assert r.json()["detail"] == BUSY_DETAIL
-                        assert 1 <= int(r.headers["Retry-After"]) <= 3
+                        appointments.append((int(r.headers["Retry-After"]), int(r.headers[RETRY_AFTER_MS])))
                         busy += 1
                         busy_s.append(r.elapsed.total_seconds())
                         await asyncio.sleep(0.2)  # the test does not wait the full Retry-After
                         continue
                     assert r.status_code == 200, r.text
+                    admitted_s.append(r.elapsed.total_seconds())
                     assert {x["status"] for x in r.json()["results"]} <= {"accepted", "parked"}
                     break
         await asyncio.gather(*(one(c) for c in tokens))
+    # each appointment lies no further ahead than the other counters' turns (a slot held at most as
+    # long as the longest push took, or the gate's first guess), and Retry-After is it in seconds
+    # (a fixed bound of 3 s failed whenever this machine took longer than 0.6 s a push)
+    turn_s = max([*admitted_s, FIRST_SERVICE_S])
+    for whole, ms in appointments:
+        assert whole == max(1, math.ceil(ms / 1000 - 1e-6)), (whole, ms)
+        assert ms <= (len(tokens) - 1) * turn_s * 1000 + 50, (ms, turn_s)
     return busy, busy_s
 
 
