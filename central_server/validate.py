@@ -48,27 +48,49 @@ def safe_text(s: str) -> str:
     return s.encode("utf-8", "backslashreplace").decode("utf-8").replace("\x00", "\\u0000")
 
 
+def _storable_fast(s: str) -> bool:
+    """storable(), without encoding text that is ASCII (no surrogate can be in it)."""
+    return "\x00" not in s and (s.isascii() or encodable(s))
+
+
+_FLAT = (int, float, bool, type(None))
+
+
 def check_tree(obj: Any, name: str = "payload", depth: int = 0, text_limit: int = limits.REMARK) -> None:
-    """Every string and key in `obj` storable and at most `text_limit` long; bounded nesting."""
+    """Every string and key in `obj` storable and at most `text_limit` long; bounded nesting.
+    Text and numbers directly inside an object or list are checked in its loop (a receipt has
+    twenty of them: a call each was most of this check's cost); anything else, a subclass
+    included, is checked by the call below it."""
     if depth > MAX_DEPTH:
         raise _bad(name, "nested too deep")
-    if isinstance(obj, str):
+    t = type(obj)
+    inline = depth < MAX_DEPTH  # a child one level down is still within the nesting bound
+    if t is dict or (t is not str and t is not list and isinstance(obj, dict)):
+        if len(obj) > limits.MAX_ITEMS:
+            raise _bad(name, f"more than {limits.MAX_ITEMS} entries")
+        for k, v in obj.items():
+            if type(k) is not str or not _storable_fast(k) or len(k) > limits.OTHER_TEXT:
+                if not isinstance(k, str) or not storable(k) or len(k) > limits.OTHER_TEXT:
+                    raise _bad(name, "a key that is not short valid text")
+            tv = type(v)
+            if inline and tv is str and len(v) <= text_limit and _storable_fast(v):
+                continue
+            if inline and tv in _FLAT:
+                continue
+            check_tree(v, f"{name}.{k}" if depth < 2 else name, depth + 1, text_limit)
+    elif t is list or (t is not str and isinstance(obj, list)):
+        if len(obj) > limits.MAX_ITEMS:
+            raise _bad(name, f"more than {limits.MAX_ITEMS} items")
+        for v in obj:
+            tv = type(v)
+            if inline and (tv in _FLAT or (tv is str and len(v) <= text_limit and _storable_fast(v))):
+                continue
+            check_tree(v, name, depth + 1, text_limit)
+    elif isinstance(obj, str):
         if not storable(obj):
             raise _bad(name, "text that is not valid Unicode (a lone surrogate or NUL)")
         if len(obj) > text_limit:
             raise _bad(name, f"longer than {text_limit} characters")
-    elif isinstance(obj, dict):
-        if len(obj) > limits.MAX_ITEMS:
-            raise _bad(name, f"more than {limits.MAX_ITEMS} entries")
-        for k, v in obj.items():
-            if not storable(k) or len(k) > limits.OTHER_TEXT:
-                raise _bad(name, "a key that is not short valid text")
-            check_tree(v, f"{name}.{k}" if depth < 2 else name, depth + 1, text_limit)
-    elif isinstance(obj, list):
-        if len(obj) > limits.MAX_ITEMS:
-            raise _bad(name, f"more than {limits.MAX_ITEMS} items")
-        for v in obj:
-            check_tree(v, name, depth + 1, text_limit)
 
 
 # --- field rules -------------------------------------------------------------------------------
