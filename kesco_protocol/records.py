@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from dataclasses import Field, dataclass, field, fields
 from datetime import datetime
 from enum import StrEnum
@@ -119,7 +120,7 @@ def _plain(v: Any, depth: int) -> bool:
 try:  # an accelerator only: the text is the same without it
     import msgspec as _msgspec
 
-    _fast_encode: Any = _msgspec.json.Encoder(order="sorted").encode
+    _fast_encode: Callable[[Any], bytes] | None = _msgspec.json.Encoder(order="sorted").encode
 except ImportError:  # pragma: no cover - the counter's and server's installs carry msgspec
     _fast_encode = None
 
