@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import Connection
 from sqlalchemy.dialects import postgresql, sqlite
 
-from central_server import db
+from central_server import db, period
 from kesco_protocol.records import Mode, RecordState
 
 DEFAULT_SANITY_LIMIT_PAISE = 50_00_000_00  # Rs 50 lakh
@@ -65,6 +65,7 @@ class Batch:
     # the closed periods of value dates (period.windows): a receipt dated inside one was collected
     # during closing, whenever it arrives
     windows: list[tuple[str, str | None]] = field(default_factory=list)
+    _closing_days: dict[str, bool] = field(default_factory=dict)
 
     def alarm(self, kind: str, record_id: str, detail: dict[str, Any], *, payload: str | None = None,
               seq: int | None = None, counter_code: str | None = None) -> None:
@@ -76,6 +77,14 @@ class Batch:
             "payload_sha": hashlib.sha256((payload or "").encode()).hexdigest(),
             "payload": payload, "detail": json.dumps(detail, ensure_ascii=False), "raised_at": self.now,
         })
+
+    def collected_during_closing(self, business_date: str) -> bool:
+        """period.in_windows for this batch's windows, once a value date (a batch has a few dates
+        and the closed periods grow by one a month)."""
+        known = self._closing_days.get(business_date)
+        if known is None:
+            known = self._closing_days[business_date] = period.in_windows(self.windows, business_date)
+        return known
 
     def post(self, account_no: str, delta: int, *, payment: tuple[str, str, int] | None = None,
              dishonour: int = 0) -> None:
@@ -96,15 +105,28 @@ def insert_returning_ids(conn: Connection, table: Any, key: str, rows: list[dict
     shape (prepared once) instead of VALUES lists with thousands of placeholders. A column with
     the same value in every row (the counter, the time received, a state) travels as that one
     value: psycopg dumps an array element by element in Python, and half of a batch's elements
-    were such repeats (bench_scale's profile: dumping was a fifth of the server's CPU)."""
+    were such repeats (bench_scale's profile: dumping was a fifth of the server's CPU). A column
+    of text, numbers or booleans travels as one array literal (db.pg_array_literal), the rest
+    (times) as binary arrays."""
     cols = _columns(table)
     if db.is_sqlite(conn):
         params = [{c.name: row[c.name] for c in cols} for row in rows]
         stmt = insert_stmt(conn, table).on_conflict_do_nothing().returning(table.c[key])
         return set(conn.execute(stmt, params).scalars())
-    same = tuple(c.name for c in cols if c.name != key and _one_value(rows, c.name)) if len(rows) > 1 else ()
-    sql = _unnest_sql(table, key, same, conn.dialect)
-    values = {c.name: rows[0][c.name] if c.name in same else [row[c.name] for row in rows] for c in cols}
+    values: dict[str, Any] = {}
+    same: list[str] = []
+    literal: list[str] = []
+    for c in cols:
+        col = [row[c.name] for row in rows]
+        if c.name != key and len(rows) > 1 and _one_value(col):
+            same.append(c.name)
+            values[c.name] = col[0]
+            continue
+        text = db.pg_array_literal(col, c.type)
+        if text is not None:
+            literal.append(c.name)
+        values[c.name] = col if text is None else text
+    sql = _unnest_sql(table, key, tuple(same), tuple(literal), conn.dialect)
     raw = conn.connection.driver_connection
     assert raw is not None
     with raw.cursor() as cur:
@@ -117,21 +139,22 @@ def _columns(table: Any) -> list[Any]:
     return [c for c in table.columns if not (c.autoincrement is True and c.primary_key)]
 
 
-def _one_value(rows: list[dict[str, Any]], name: str) -> bool:
+def _one_value(col: list[Any]) -> bool:
     """Every row has the same value (of the same type: True is not 1) in this column."""
-    first = rows[0][name]
-    kind = type(first)
-    return all(type(v) is kind and v == first for v in (row[name] for row in rows))
+    return col.count(col[0]) == len(col) and len(set(map(type, col))) == 1
 
 
 @functools.lru_cache(maxsize=256)  # the shapes batches have had; bounded whatever counters send
-def _unnest_sql(table: Any, key: str, same: tuple[str, ...], dialect: Any) -> str:
-    """The insert of insert_returning_ids, with the columns in `same` as one value each."""
+def _unnest_sql(table: Any, key: str, same: tuple[str, ...], literal: tuple[str, ...], dialect: Any) -> str:
+    """The insert of insert_returning_ids: the columns in `same` as one value each, those in
+    `literal` as one array literal each (db.pg_array_literal), the rest as binary arrays."""
     cols = _columns(table)
 
     def cast(c: Any, array: bool) -> str:
-        # %b: binary parameters; text-format arrays would have every element escaped by a regex
-        return f"%({c.name})b::{c.type.compile(dialect=dialect)}{'[]' if array else ''}"
+        # %s: our own literal, read by PostgreSQL's array input; %b: psycopg's binary array (its
+        # text-format arrays would have every element escaped by a regex in Python)
+        fmt = "s" if c.name in literal else "b"
+        return f"%({c.name}){fmt}::{c.type.compile(dialect=dialect)}{'[]' if array else ''}"
 
     varying = [c for c in cols if c.name not in same]
     picked = ", ".join(cast(c, False) if c.name in same else f'u."{c.name}"' for c in cols)
