@@ -35,10 +35,12 @@ def idempotency_key(event: str, source_id: str) -> str:
     return hashlib.sha256(f"kesco-notify:{event}:{source_id}".encode()).hexdigest()
 
 
-def _row(event: str, source_id: str, r: dict[str, Any], mobile: str, now: datetime) -> dict[str, Any]:
+def _row(event: str, source_id: str, r: dict[str, Any], mobile: str, now: datetime,
+         value_date: str | None = None) -> dict[str, Any]:
     return {"event": event, "source_id": source_id, "idempotency_key": idempotency_key(event, source_id),
             "receipt_id": r["receipt_id"], "receipt_no": r["receipt_no"], "account_no": r["account_no"],
-            "mobile": mobile, "amount_paise": int(r["amount_paise"]), "value_date": r["value_date"],
+            "mobile": mobile, "amount_paise": int(r["amount_paise"]),
+            "value_date": r["value_date"] if value_date is None else value_date,
             "counter_code": r["counter_code"], "created_at": now, "state": "pending", "attempts": 0,
             "next_attempt_at": now, "lease_owner": None, "lease_until": None, "last_error": None,
             "sent_at": None, "gateway_ref": None}
@@ -58,8 +60,8 @@ def on_ingest(conn: Connection, b: Any, new_receipts: Sequence[dict[str, Any]]) 
             consumers.c.mobile.is_not(None))).all())
         for r in posted:
             if mobiles.get(r["account_no"]):
-                rows.append(_row("receipt", r["receipt_id"], {**r, "value_date": r["business_date"]},
-                                 mobiles[r["account_no"]], now))
+                rows.append(_row("receipt", r["receipt_id"], r, mobiles[r["account_no"]], now,
+                                 value_date=r["business_date"]))
     reversal_ids = [rid for _, rid, kind, _, _ in b.other if kind in CANCEL_KINDS]
     new_ids = [r["receipt_id"] for r in new_receipts]
     if reversal_ids or new_ids:

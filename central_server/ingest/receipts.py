@@ -8,7 +8,7 @@ import json
 from datetime import date
 from typing import Any
 
-from central_server import period, validate
+from central_server import validate
 from central_server.ingest import cash_records
 from central_server.ingest.batch import MODES, Batch, Invalid, RecordIn
 from central_server.record_rules import BY_KIND, ID_FIELD
@@ -86,7 +86,7 @@ def _read_receipt(b: Batch, i: int, rid: str, payload: dict[str, Any]) -> str:
         "mode": r.mode, "business_date": r.business_date, "issued_at": r.issued_at, "shift_id": r.shift_id,
         "prev_hash": r.prev_hash, "hash": r.hash, "hash_ok": hash_ok, "payload": text,
         "received_at": b.now, "received_during_closing": b.closing,
-        "collected_during_closing": period.in_windows(b.windows, r.business_date), "parked_reason": reason,
+        "collected_during_closing": b.collected_during_closing(r.business_date), "parked_reason": reason,
         "posted": False, "reversed_by": None, "_i": i, "_receipt": r,
     })
     return text
