@@ -133,6 +133,23 @@ def tree_cpu_s(pid: int) -> float:
     return total
 
 
+def machine_ticks() -> list[int]:
+    """/proc/stat's first line: user nice system idle iowait irq softirq steal (0s where absent)."""
+    try:
+        with open("/proc/stat", encoding="ascii") as fh:
+            return [int(x) for x in fh.readline().split()[1:9]]
+    except OSError:
+        return [0] * 8
+
+
+def machine_share(before: list[int], after: list[int]) -> dict[str, float]:
+    """Of the machine's CPU time in between: busy (ours and anyone's), and stolen by the host (a
+    shared virtual machine's neighbours: the same work then takes longer)."""
+    d = [b - a for a, b in zip(before, after, strict=True)]
+    total = sum(d) or 1
+    return {"busy_pct": round(100 * (total - d[3] - d[4] - d[7]) / total, 1), "steal_pct": round(100 * d[7] / total, 1)}
+
+
 def cpu_now(server_pid: int, pg_pid: int) -> dict[str, float]:
     me = psutil.Process().cpu_times()
     return {"generator": me.user + me.system, "server": tree_cpu_s(server_pid), "postgres": tree_cpu_s(pg_pid)}
@@ -356,12 +373,14 @@ def main() -> int:
             assert pg.dir is not None
             pg_pid = int((pg.dir / "data" / "postmaster.pid").read_text().split()[0])
             cpu0 = cpu_now(srv._proc.pid, pg_pid)
+            ticks0 = machine_ticks()
             ingest0 = ingest_buckets(srv.url)
             _log(f"soak starts: {len(soak_codes)} counters enrolled")
             s = asyncio.run(soak(srv.api, {c: tokens[c] for c in soak_codes}, soak_bodies, since=since,
                                  duration=args.duration, poll_s=args.poll_s, ramp_s=args.ramp_s))
             load_after_soak = os.getloadavg()
             cpu1 = cpu_now(srv._proc.pid, pg_pid)
+            machine = machine_share(ticks0, machine_ticks())
             ingest1 = ingest_buckets(srv.url)
             # where the soak's CPU went (the three share 2 cores): a generator near the soak's wall
             # time is the bound, not the server (PostgreSQL backends that ended are not counted)
@@ -398,6 +417,10 @@ def main() -> int:
         "admission": gate,
         "limit_concurrency_per_worker": limit,
         "soak_cpu_s": soak_cpu,
+        # the whole machine during the soak: how busy, and how much the host took (steal)
+        "soak_machine": machine,
+        # CPU milliseconds a receipt, all three parties: compares runs on a machine whose speed varies
+        "soak_cpu_ms_per_receipt": round(1000 * sum(soak_cpu.values()) / max(s["accepted"], 1), 3),
         # inside the server (kesco_ingest_seconds, bucket bounds): the rest of p50/p99_push_ms
         # is the upload and the wait for a slot
         "server_ingest_s_p50_p99_le": [bucket_pct(ingest0, ingest1, 50), bucket_pct(ingest0, ingest1, 99)],
