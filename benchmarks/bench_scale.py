@@ -26,6 +26,7 @@ import argparse
 import asyncio
 import json
 import os
+import ssl
 import sys
 import threading
 import time
@@ -77,6 +78,7 @@ _FEED = msgspec.json.Decoder(_Feed)
 _RESULTS = msgspec.json.Decoder(_Results)
 
 
+_TLS = ssl.create_default_context()
 _BACKOFF = Backoff()  # the counter's own: an appointment kept with its 0-20 ms
 
 
@@ -217,7 +219,10 @@ async def soak(api: str, tokens: dict[str, str], bodies: dict[str, list[bytes]],
         # one client and one connection a counter, as each counter PC has: one pool of 440
         # connections costs httpcore a scan of all of them per request (45 of the generator's
         # 88 CPU-s at 440 counters, measured with cProfile), which starved the server's cores
-        async with httpx.AsyncClient(timeout=120, limits=httpx.Limits(max_connections=1)) as http:
+        # one TLS context for all (the soak is plain HTTP on loopback, but each client would build
+        # its own, loading the CA store: 440 of them were half the generator's CPU, in the
+        # burst's first seconds, taken from the server)
+        async with httpx.AsyncClient(timeout=120, limits=httpx.Limits(max_connections=1), verify=_TLS) as http:
             await one_counter(code, http)
 
     async def one_counter(code: str, http: httpx.AsyncClient) -> None:
