@@ -63,27 +63,21 @@ def check_tree(obj: Any, name: str = "payload", depth: int = 0, text_limit: int 
     included, is checked by the call below it."""
     if depth > MAX_DEPTH:
         raise _bad(name, "nested too deep")
-    t = type(obj)
     inline = depth < MAX_DEPTH  # a child one level down is still within the nesting bound
-    if t is dict or (t is not str and t is not list and isinstance(obj, dict)):
+    if isinstance(obj, dict):
         if len(obj) > limits.MAX_ITEMS:
             raise _bad(name, f"more than {limits.MAX_ITEMS} entries")
         for k, v in obj.items():
-            if type(k) is not str or not _storable_fast(k) or len(k) > limits.OTHER_TEXT:
-                if not isinstance(k, str) or not storable(k) or len(k) > limits.OTHER_TEXT:
-                    raise _bad(name, "a key that is not short valid text")
-            tv = type(v)
-            if inline and tv is str and len(v) <= text_limit and _storable_fast(v):
-                continue
-            if inline and tv in _FLAT:
+            if not isinstance(k, str) or not _storable_fast(k) or len(k) > limits.OTHER_TEXT:
+                raise _bad(name, "a key that is not short valid text")
+            if inline and _flat_ok(v, text_limit):
                 continue
             check_tree(v, f"{name}.{k}" if depth < 2 else name, depth + 1, text_limit)
-    elif t is list or (t is not str and isinstance(obj, list)):
+    elif isinstance(obj, list):
         if len(obj) > limits.MAX_ITEMS:
             raise _bad(name, f"more than {limits.MAX_ITEMS} items")
         for v in obj:
-            tv = type(v)
-            if inline and (tv in _FLAT or (tv is str and len(v) <= text_limit and _storable_fast(v))):
+            if inline and _flat_ok(v, text_limit):
                 continue
             check_tree(v, name, depth + 1, text_limit)
     elif isinstance(obj, str):
@@ -91,6 +85,12 @@ def check_tree(obj: Any, name: str = "payload", depth: int = 0, text_limit: int 
             raise _bad(name, "text that is not valid Unicode (a lone surrogate or NUL)")
         if len(obj) > text_limit:
             raise _bad(name, f"longer than {text_limit} characters")
+
+
+def _flat_ok(v: Any, text_limit: int) -> bool:
+    """A number, boolean, null or short storable text (exact types): nothing more to check."""
+    t = type(v)
+    return t in _FLAT or (t is str and len(v) <= text_limit and _storable_fast(v))
 
 
 # --- field rules -------------------------------------------------------------------------------
