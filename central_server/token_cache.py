@@ -13,12 +13,16 @@ MAX_ENTRIES of them."""
 
 from __future__ import annotations
 
+import asyncio
+import itertools
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from sqlalchemy import Connection, event
+from starlette.concurrency import run_in_threadpool
 
 MAX_ENTRIES = 1024  # a few hundred counters at most; the oldest entry goes first
 
@@ -82,3 +86,72 @@ class TokenCache(Generic[V]):
 
     def forget(self, token_hash: str) -> None:
         self._entries.pop(token_hash, None)
+
+
+K = TypeVar("K")
+
+
+class Coalesced(Generic[K, V]):
+    """Lookups that wait at the same time, answered by one query (on the event loop; the query
+    runs in a worker thread). The first lookup starts at once; those that arrive while it runs
+    wait for the next query, which takes all of them (at most `max_keys`). Every counter comes
+    back at once after the month-end closing or a restart, each token new to this process: one
+    lookup each took a worker thread and a connection each, and the first admitted pushes queued
+    behind a few hundred of them (docs/SCALE.md, "2026-12-02: the first pushes").
+
+    `fetch(keys)` returns what it found as a dict; a key it does not return is None (unknown). An
+    exception it raises is raised to every lookup of that query, and the next query is tried
+    afresh."""
+
+    def __init__(self, fetch: Callable[[list[K]], dict[K, V]], max_keys: int = 500) -> None:
+        self._fetch = fetch
+        self.max_keys = max_keys
+        self._waiting: dict[K, list[asyncio.Future[V | None]]] = {}
+        self._task: asyncio.Task[None] | None = None
+        self.queries = 0  # how many fetches ran (for tests and the curious)
+
+    async def get(self, key: K) -> V | None:
+        loop = asyncio.get_running_loop()
+        fut: asyncio.Future[V | None] = loop.create_future()
+        self._waiting.setdefault(key, []).append(fut)
+        task = self._task
+        # a task of a loop that is gone (a test client's) cannot answer this one
+        if task is None or task.done() or task.get_loop() is not loop:
+            self._task = loop.create_task(self._drain())
+        return await fut
+
+    async def _drain(self) -> None:
+        try:
+            while self._waiting:
+                keys = list(itertools.islice(self._waiting, self.max_keys))
+                futures = {k: self._waiting.pop(k) for k in keys}
+                self.queries += 1
+                try:
+                    found = await run_in_threadpool(self._fetch, keys)
+                except Exception as e:  # noqa: BLE001 - handed to each waiting lookup
+                    _settle(futures, error=e)
+                    continue
+                except BaseException as e:  # cancelled (the server stops): nobody is left waiting
+                    _settle(futures, error=e)
+                    raise
+                _settle(futures, found=found)
+        finally:
+            if asyncio.current_task() is self._task:
+                self._task = None
+            if self._waiting:  # left by a cancellation: fail them rather than leave them hanging
+                waiting, self._waiting = self._waiting, {}
+                _settle(waiting, error=RuntimeError("the lookup was stopped"))
+
+
+def _settle(futures: dict[Any, list[asyncio.Future[Any]]], *, found: dict[Any, Any] | None = None,
+            error: BaseException | None = None) -> None:
+    for key, waiting in futures.items():
+        for f in waiting:
+            if f.done():  # its request went away (the client disconnected)
+                continue
+            if isinstance(error, asyncio.CancelledError):
+                f.cancel()
+            elif error is not None:
+                f.set_exception(error)
+            else:
+                f.set_result((found or {}).get(key))

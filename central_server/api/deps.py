@@ -64,9 +64,18 @@ def _tokens(request: Request) -> token_cache.TokenCache[installations.Holder]:
     return cache
 
 
-def _look_up(eng: Engine, token_hash: str) -> installations.Holder | None:
-    with db.read_tx(eng) as conn:
-        return installations.holder_of(conn, token_hash)
+def _holders(request: Request) -> token_cache.Coalesced[str, installations.Holder]:
+    """This app's token lookups (tokens that requests wait for together are looked up together)."""
+    found: token_cache.Coalesced[str, installations.Holder] | None = getattr(request.app.state, "token_lookup", None)
+    if found is None:
+        app = request.app
+
+        def fetch(token_hashes: list[str]) -> dict[str, installations.Holder]:
+            with db.read_tx(app.state.engine) as conn:
+                return installations.holders_of(conn, token_hashes)
+
+        found = request.app.state.token_lookup = token_cache.Coalesced(fetch)
+    return found
 
 
 def _bind(eng: Engine, code: str, presented: str) -> bool:
@@ -85,7 +94,8 @@ async def counter_caller(
     eng: Annotated[Engine, Depends(engine)],
 ) -> Caller:
     """The counter holding the token (401 otherwise) and the installation it speaks from. The
-    token is looked up in a worker thread, then believed for `token_cache_s` (a revocation in
+    token is looked up in a worker thread (with the tokens of other requests waiting at the same
+    time: token_cache.Coalesced), then believed for `token_cache_s` (a revocation in
     this process forgets it at once: central_server/token_cache.py). A second installation is
     noticed here, at its first request, and raises its one alarm."""
     if creds is None or creds.scheme.lower() != "bearer" or not creds.credentials:
@@ -98,7 +108,7 @@ async def counter_caller(
     holder = cache.get(hashed)
     if holder is None:
         asked_at = token_cache.generation()
-        holder = await run_in_threadpool(_look_up, eng, hashed)
+        holder = await _holders(request).get(hashed)
         if holder is None:
             raise HTTPException(401, "unknown or revoked token", headers={"WWW-Authenticate": "Bearer"})
         cache.put(hashed, holder, asked_at)

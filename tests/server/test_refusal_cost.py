@@ -41,7 +41,11 @@ def _queries(engine) -> list[str]:  # type: ignore[no-untyped-def]
 
 def _lookups(seen: list[str]) -> int:
     """Statements that looked a token up (the counters table by its token hash)."""
-    return sum(1 for s in seen if "token_hash" in s and "FROM counters" in s)
+    return sum(1 for s in seen if _is_lookup(s))
+
+
+def _is_lookup(statement: str) -> bool:
+    return "FROM counters WHERE counters.token_hash" in " ".join(statement.split())
 
 
 @pytest.fixture
@@ -160,3 +164,46 @@ def _declared_too_large(port: int, token: str) -> _Answer:
 def _reissue(engine, code: str) -> str:  # type: ignore[no-untyped-def]
     with db.write_tx(engine) as conn:
         return counters.reissue(conn, code)
+
+
+BURST = 60  # counters whose first requests arrive together (the month-end reopening, a restart)
+
+
+def test_a_burst_of_counters_costs_a_few_token_lookups_not_one_each(sqlite_url: str) -> None:
+    """Every counter comes back at once after closing or a server restart: each token is new to
+    this process. The lookups that wait together are answered by one query, so the first pushes
+    do not queue for worker threads and connections behind a lookup per counter (bench_scale's
+    first pushes took 1.3-1.5 s for that). The database here is slow (0.3 s a lookup), so the
+    requests are sure to overlap; each must still get its own counter's answer."""
+    codes = [f"B{i:02d}" for i in range(BURST)]
+    enrolment = {c: register_counter(sqlite_url, c) for c in codes}
+    with LiveServer(sqlite_url, settings={"token_cache_s": 600.0}) as srv:
+        with httpx.Client(timeout=30) as c:
+            tokens = {code: enroll(srv.api, code, enrolment[code], client=c) for code in codes}
+        engine = srv._server.config.app.state.engine
+        seen = _queries(engine)
+
+        def slow(_c, _cur, statement, *_a) -> None:  # type: ignore[no-untyped-def]
+            if _is_lookup(statement):
+                time.sleep(0.3)
+
+        event.listen(engine, "before_cursor_execute", slow)
+        # each counter with its own token; alongside, an unknown token and another counter's
+        jobs = [(code, tokens[code]) for code in codes] + [("B00", "not-a-token"), ("B01", tokens["B02"])]
+        want = [(200, code) for code in codes] + [(401, None), (403, None)]
+        answers: list[tuple[int, str | None] | None] = [None] * len(jobs)
+
+        def ask(i: int) -> None:
+            code, token = jobs[i]
+            with httpx.Client(base_url=srv.api, timeout=60) as pc:
+                r = pc.get(f"/counters/{code}/status", headers={"Authorization": f"Bearer {token}"})
+                answers[i] = (r.status_code, r.json().get("counter_code") if r.status_code == 200 else None)
+
+        threads = [threading.Thread(target=ask, args=(i,)) for i in range(len(jobs))]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(timeout=90)
+        assert answers == want
+        lookups = _lookups(seen)
+        assert lookups <= 6, f"{lookups} token lookups for {len(jobs)} requests"
