@@ -50,12 +50,12 @@ class Settings:
     # this many pushes are read and stored at once per process (0: no limit). A push that finds
     # no slot within push_wait_s is answered 503 busy before its body is read, with a Retry-After
     # that is its appointment: the next moment a slot frees after those already given out (at
-    # most push_retry_cap_s), and the counter comes back then. Off by default: measured here (100 counters at once, two
-    # workers, PostgreSQL, the machine shared), 4 slots a worker stored 416 receipts/s against
-    # 1,133 ungated and 16 slots 819/s, and neither brought an admitted push's p99 under 30 s
-    # (docs/SCALE.md, "Admission control before the body"). For a database or a host that must
-    # be protected from many concurrent writers, 4 a worker is the setting to start from.
-    max_concurrent_pushes: int = field(default_factory=lambda: int(_env_num("CENTRAL_MAX_CONCURRENT_PUSHES", 0)))
+    # most push_retry_cap_s), and the counter comes back then. 2 a worker by default, from the
+    # soak (docs/SCALE.md, "2026-12-02, evening"): 440 counters at once, two workers, PostgreSQL,
+    # 1 to 3 slots a worker gave 8,069-10,537 receipts/s with an admitted push's p99 at 0.74-1.02 s;
+    # without the gate, 8,780/s and a p99 of 24.9 s, near the counter's 30-s read timeout.
+    # 0 turns it off.
+    max_concurrent_pushes: int = field(default_factory=lambda: int(_env_num("CENTRAL_MAX_CONCURRENT_PUSHES", 2)))
     push_wait_s: float = field(default_factory=lambda: _env_num("CENTRAL_PUSH_WAIT_S", 0.3))
     push_retry_cap_s: float = field(default_factory=lambda: _env_num("CENTRAL_PUSH_RETRY_CAP_S", 30))
     # Run pending migrations when the app starts (the CLI's serve does; tests may too).

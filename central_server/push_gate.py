@@ -1,5 +1,5 @@
-"""Admission control of record pushes, before the body (off by default: `max_concurrent_pushes` = 0;
-docs/SCALE.md says what it measured): at most `slots` pushes are read, parsed and stored at once
+"""Admission control of record pushes, before the body (`max_concurrent_pushes`, 2 a worker by
+default, 0 for none; docs/SCALE.md says what it measured): at most `slots` pushes are read, parsed and stored at once
 per server process. A push that finds no slot within `wait_s` is answered `503`
 busy with a `Retry-After` *before a byte of its body is read or parsed*; the counter keeps its
 records in its outbox and comes back then (counter_app/sync/client.py reads it as `Busy`: not

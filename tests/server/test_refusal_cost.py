@@ -61,8 +61,10 @@ def test_refusals_are_answered_while_every_worker_thread_waits_for_the_database(
         sqlite_url: str, write_lock: sqlite3.Connection) -> None:
     load_demo_consumers(sqlite_url, 50)
     register_counter(sqlite_url, "K02")
-    # the token is looked up once and then kept for the whole test (the TTL is the other test's)
-    with LiveServer(sqlite_url, settings={"token_cache_s": 600.0}) as srv, \
+    # the token is looked up once and then kept for the whole test (the TTL is the other test's);
+    # no admission control, so that the pushes can hold every worker thread (the gate's default
+    # of 2 a worker would keep the threads free: tests/server/test_push_admission.py)
+    with LiveServer(sqlite_url, settings={"token_cache_s": 600.0, "max_concurrent_pushes": 0}) as srv, \
             httpx.Client(base_url=srv.api, timeout=PROMPT_S) as c:
         token = enroll(srv.api, "K01", register_counter(sqlite_url, "K01"))
         auth = {"Authorization": f"Bearer {token}"}
