@@ -3,10 +3,11 @@ prints ONE JSON object.
 
 - Soak: `--counters` (default 440, ten times KESCO's 44) simulated counters at once, each pushing
   its backlog (`--per-counter` chained receipts, 500 a request) and polling the consumer changes
-  feed every `--poll-s`, for at most `--duration` seconds: `ingest_receipts_per_s` (receipts
-  accepted / time until the last backlog was in, `drain_s`), `p99_push_ms` (of one admitted
-  500-record push, request to answer), `p99_delivery_ms` (a batch's first try to its stored answer,
-  busy answers and their Retry-After waits included), the busy answers (`shed_busy_answers`),
+  feed every `--poll-s` (300 s, the counter's `pull_interval_s`; the first poll at a moment of
+  its own within it, so about 1.5 polls a second from 440 counters), for at most `--duration`
+  seconds: `ingest_receipts_per_s` (receipts accepted / time until the last backlog was in,
+  `drain_s`), `p99_push_ms` (of one admitted 500-record push, request to answer),
+  `p99_delivery_ms` (a batch's first try to its stored answer, busy answers and their Retry-After waits included), the busy answers (`shed_busy_answers`),
   `errors` (non-200 answers, exceptions, records not accepted), `server_rss_mb` (peak, all
   processes), and the load average before and after (the machine is shared).
 - Admission control (central_server/push_gate.py) as the server's defaults, or `--slots` pushes
@@ -26,6 +27,7 @@ import argparse
 import asyncio
 import json
 import os
+import random
 import ssl
 import sys
 import threading
@@ -262,8 +264,12 @@ async def soak(api: str, tokens: dict[str, str], bodies: dict[str, list[bytes]],
                 break
         last_push_done = max(last_push_done, time.perf_counter())
         version, after = since, None
-        while time.perf_counter() + poll_s < deadline:
-            await asyncio.sleep(poll_s)
+        # as a counter does: the first pull comes at its own moment of the interval (counters
+        # were not started in the same second), then every poll_s
+        wait = poll_s * random.Random(code).random()
+        while time.perf_counter() + wait < deadline:
+            await asyncio.sleep(wait)
+            wait = poll_s
             params: dict[str, str | int] = {"since": version, "limit": 5000}
             if after:
                 params["after"] = after
@@ -323,7 +329,9 @@ def main() -> int:
     p.add_argument("--counters", type=int, default=440)
     p.add_argument("--per-counter", type=int, default=500, help="backlog receipts of each soak counter")
     p.add_argument("--duration", type=float, default=120.0, help="bound of the soak, seconds")
-    p.add_argument("--poll-s", type=float, default=5.0, help="changes-feed poll interval of each counter")
+    p.add_argument("--poll-s", type=float, default=300.0,
+                   help="changes-feed poll interval of each counter (the counter's pull_interval_s, 300 s; "
+                        "each counter's first poll at its own moment within it)")
     p.add_argument("--ramp-s", type=float, default=0.0,
                    help="spread the counters' first pushes over this many seconds (default: all at once)")
     p.add_argument("--workers", type=int, default=2)
