@@ -7,9 +7,10 @@ prints ONE JSON object.
   its own within it, so about 1.5 polls a second from 440 counters), for at most `--duration`
   seconds: `ingest_receipts_per_s` (receipts accepted / time until the last backlog was in,
   `drain_s`), `p99_push_ms` (of one admitted 500-record push, request to answer),
-  `p99_delivery_ms` (a batch's first try to its stored answer, busy answers and their Retry-After waits included), the busy answers (`shed_busy_answers`),
-  `errors` (non-200 answers, exceptions, records not accepted), `server_rss_mb` (peak, all
-  processes), and the load average before and after (the machine is shared).
+  `p99_delivery_ms` (a batch's first try to its stored answer, busy answers and their
+  Retry-After waits included), the busy answers (`shed_busy_answers`), `errors` (non-200
+  answers, exceptions, records not accepted), `server_rss_mb` (peak, all processes), and the
+  load average before and after (the machine is shared).
 - Admission control (central_server/push_gate.py) as the server's defaults, or `--slots` pushes
   per worker (0: off) and `--wait-s`.
 - Month-end reopening: 67 counters x 4 days of backlog each (KESCO: 5.5 lakh counter visits a
