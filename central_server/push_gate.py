@@ -1,9 +1,9 @@
 """Admission control of record pushes, before the body (`max_concurrent_pushes`, 2 a worker by
-default, 0 for none; docs/SCALE.md says what it measured): at most `slots` pushes are read, parsed and stored at once
-per server process. A push that finds no slot within `wait_s` is answered `503`
-busy with a `Retry-After` *before a byte of its body is read or parsed*; the counter keeps its
-records in its outbox and comes back then (counter_app/sync/client.py reads it as `Busy`: not
-closing, not an error for the clerk).
+default, 0 for none; docs/SCALE.md says what it measured): at most `slots` pushes are read,
+parsed and stored at once per server process. A push that finds no slot within `wait_s` is
+answered `503` busy with a `Retry-After` *before a byte of its body is read or parsed*; the
+counter keeps its records in its outbox and comes back then (counter_app/sync/client.py reads it
+as `Busy`: not closing, not an error for the clerk).
 
 Why before the body (docs/SCALE.md, "Admission control"): when hundreds of counters upload at once,
 a push's wall time is the queue. Bounding the pushes in service bounds the time of each admitted

@@ -97,7 +97,7 @@ class Coalesced(Generic[K, V]):
     wait for the next query, which takes all of them (at most `max_keys`). Every counter comes
     back at once after the month-end closing or a restart, each token new to this process: one
     lookup each took a worker thread and a connection each, and the first admitted pushes queued
-    behind a few hundred of them (docs/SCALE.md, "2026-12-02: the first pushes").
+    behind a few hundred of them (docs/SCALE.md, "2026-12-02, evening").
 
     `fetch(keys)` returns what it found as a dict; a key it does not return is None (unknown). An
     exception it raises is raised to every lookup of that query, and the next query is tried
@@ -108,7 +108,6 @@ class Coalesced(Generic[K, V]):
         self.max_keys = max_keys
         self._waiting: dict[K, list[asyncio.Future[V | None]]] = {}
         self._task: asyncio.Task[None] | None = None
-        self.queries = 0  # how many fetches ran (for tests and the curious)
 
     async def get(self, key: K) -> V | None:
         loop = asyncio.get_running_loop()
@@ -125,7 +124,6 @@ class Coalesced(Generic[K, V]):
             while self._waiting:
                 keys = list(itertools.islice(self._waiting, self.max_keys))
                 futures = {k: self._waiting.pop(k) for k in keys}
-                self.queries += 1
                 try:
                     found = await run_in_threadpool(self._fetch, keys)
                 except Exception as e:  # noqa: BLE001 - handed to each waiting lookup

@@ -81,8 +81,7 @@ def test_a_lookup_that_went_away_leaves_the_others_answered() -> None:
 
 
 def test_it_answers_in_a_new_event_loop_after_the_old_one_closed() -> None:
-    """The app outlives a test client's event loop: a lookup pending there must not hold up the
-    next loop's."""
+    """The app outlives a test client's event loop: the next loop's lookups are answered too."""
     store = Store()
     lookup = Coalesced(store.fetch)
     assert asyncio.run(lookup.get("t1")) == "C1"
