@@ -1,8 +1,9 @@
 """Run as a program by tests/printing/test_print_gui_thread.py: print PDFs on the task runner's
 workers while the GUI thread keeps setting a label's text, with a Qt message handler written in
-Python installed (as pytest-qt installs one). Prints `finished N` when all rounds are done. With
-`--render-on-worker` the render stays on the worker, as it did before printing/gui_thread.py:
-that is the negative control, and it hangs."""
+Python installed (as pytest-qt installs one). Prints `round N` as each round starts and
+`finished N` when all rounds are done (`--rounds N`, 60 by default). With `--render-on-worker`
+the render stays on the worker, as it did before printing/gui_thread.py: that is the negative
+control, and it hangs (its rounds stop coming)."""
 
 from __future__ import annotations
 
@@ -35,6 +36,7 @@ def main() -> None:
     label = QLabel()
     label.show()
     rounds = [0]
+    total = int(sys.argv[sys.argv.index("--rounds") + 1]) if "--rounds" in sys.argv else ROUNDS
 
     def job(n: int) -> object:
         return lambda: printers.write_pdf(f"<p>{RECEIPT_TEXT} {n}</p>", {}, ROLL_80MM, out / f"{n % 6}.pdf", "probe")
@@ -45,9 +47,10 @@ def main() -> None:
             label.adjustSize()
         if not runner.busy:
             rounds[0] += 1
-            if rounds[0] > ROUNDS:
+            if rounds[0] > total:
                 app.quit()
                 return
+            print("round", rounds[0], flush=True)
             for j in range(3):
                 runner.submit(job(rounds[0] * 3 + j))  # type: ignore[arg-type]
 
