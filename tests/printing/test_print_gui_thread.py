@@ -109,4 +109,9 @@ def test_printing_while_the_window_lays_out_text_does_not_deadlock() -> None:
         for p in (fixed, *controls):
             if p.poll() is None:
                 p.kill()
-            p.communicate()
+            p.wait()
+        for r in readers:  # each control's pipe is read by its own reader only: to its end
+            r.join(timeout=10)
+        for p in (fixed, *controls):
+            if p.stdout is not None:
+                p.stdout.close()
